@@ -1,0 +1,1 @@
+"""Thin adapters between a place customers write (Telegram, a terminal) and the service."""

@@ -1,0 +1,173 @@
+"""Telegram channel: translates updates into customer turns and replies into Bot API calls."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+
+from telegram import Message, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.engine import CustomerTurn, Reply, TurnKind
+from bot.runtime import CandorRuntime
+from bot.service import CustomerRef, SupportService
+from knowledge import KnowledgePack
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+NON_TEXT_CONTENT = (
+    "sticker", "photo", "animation", "video", "video_note", "voice", "audio", "document",
+    "location", "venue", "contact", "poll", "dice", "game", "story",
+)
+RATE_LIMIT_RETRIES = 3
+
+
+class TelegramChannel:
+    """Handlers for customers' private chats; every update gets a polite answer."""
+
+    def __init__(self, service: SupportService, pack: KnowledgePack) -> None:
+        self._service = service
+        self._pack = pack
+
+    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+        private = filters.ChatType.PRIVATE
+        application.add_handler(CommandHandler(["start", "help"], self.on_command, filters=private & filters.UpdateType.MESSAGE))
+        application.add_handler(MessageHandler(private & filters.UpdateType.EDITED, self.on_edited))
+        application.add_handler(MessageHandler(private & filters.COMMAND & filters.UpdateType.MESSAGE, self.on_command))
+        application.add_handler(MessageHandler(private & filters.TEXT & filters.UpdateType.MESSAGE, self.on_text))
+        application.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE, self.on_non_text))
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_error_handler(self.on_error)
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer a customer's text message."""
+        message = _message(update)
+        await self._turn(update, context, CustomerTurn(TurnKind.TEXT, text=message.text or ""), typing=True)
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer /start, /help, and any command the bot does not know."""
+        text = _message(update).text or ""
+        command = text.split()[0].lstrip("/").split("@")[0].lower() if text.strip() else ""
+        await self._turn(update, context, CustomerTurn(TurnKind.COMMAND, text=text, command=command))
+
+    async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Keep the new version of an edited message and say so."""
+        message = _message(update)
+        text = message.text or message.caption or ""
+        await self._turn(update, context, CustomerTurn(TurnKind.EDITED, text=text))
+
+    async def on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Keep stickers, photos and the like, and ask for words."""
+        message = _message(update)
+        content = next((name for name in NON_TEXT_CONTENT if getattr(message, name, None)), "other")
+        text = message.caption or (message.sticker.emoji or "" if message.sticker else "")
+        await self._turn(update, context, CustomerTurn(TurnKind.NON_TEXT, text=text, content_type=content))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Buttons carry no powers yet: acknowledge the tap and say so (forged data changes nothing)."""
+        query = update.callback_query
+        if query is None:
+            return
+        await query.answer()
+        if query.message is not None and query.message.chat.type == "private":
+            await self._turn(update, context, CustomerTurn(TurnKind.BUTTON))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the fault and still give the customer a polite answer."""
+        logger.error("update handling failed: %s", type(context.error).__name__, exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            try:
+                await context.bot.send_message(update.effective_chat.id, self._pack.wording_for("en").failure)
+            except TelegramError:
+                logger.warning("could not send the failure notice either", exc_info=True)
+
+    async def _turn(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, turn: CustomerTurn, typing: bool = False
+    ) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        if typing:
+            context.application.create_task(_show_typing(context, chat.id))
+        customer = CustomerRef(CHANNEL, str(user.id), user.first_name or "")
+        message_id = update.effective_message.message_id if update.effective_message else None
+        await self._service.handle(customer, turn, message_id, deliver=_sender(context, chat.id))
+
+
+def _message(update: Update) -> Message:
+    message = update.effective_message
+    if message is None:
+        raise ValueError("handler registered for messages received an update without one")
+    return message
+
+
+def _sender(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> Callable[[Reply], Awaitable[None]]:
+    async def send(reply: Reply) -> None:
+        await context.bot.send_message(chat_id, reply.text)
+
+    return send
+
+
+async def _show_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    try:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except TelegramError:
+        logger.debug("typing indicator failed", exc_info=True)
+
+
+def build_application(settings: Settings, runtime: CandorRuntime) -> Application:  # type: ignore[type-arg]
+    """The PTB application wired to the runtime's service; long polling or webhook reuse it."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set; the local chat runs without it")
+    application = (
+        Application.builder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.bot_api_base_url)
+        .base_file_url(settings.bot_api_file_url)
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .concurrent_updates(True)
+        .build()
+    )
+    TelegramChannel(runtime.service, runtime.pack).register(application)
+    return application
+
+
+async def serve_telegram(settings: Settings, stop: asyncio.Event | None = None, poll_timeout: int = 10) -> None:
+    """Run long polling until ``stop`` is set (or SIGINT/SIGTERM), then shut down cleanly."""
+    stop = stop or _stop_on_signals()
+    runtime = await CandorRuntime.start(settings)
+    try:
+        application = build_application(settings, runtime)
+        async with application:
+            me = application.bot
+            logger.info("telegram bot @%s polling %s", me.username, settings.telegram_api_base_url)
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+            await stop.wait()
+            await application.updater.stop()
+            await application.stop()
+    finally:
+        await runtime.close()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop

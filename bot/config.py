@@ -1,0 +1,115 @@
+"""Settings read once at start from the environment (and an optional ``.env``).
+
+Every problem is reported at once, each with the variable's name and what to do about it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from nlu.model import default_model_dir
+
+TELEGRAM_API_DEFAULT = "https://api.telegram.org"
+_TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(RuntimeError):
+    """Configuration is missing or invalid; the message lists each problem and its fix."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True)
+
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str = Field(default=TELEGRAM_API_DEFAULT, alias="TELEGRAM_API_BASE_URL")
+    database_url: str = Field(default="sqlite+aiosqlite:///./var/candor.sqlite3", alias="DATABASE_URL")
+    agents_chat_id: int | None = Field(default=None, alias="CANDOR_AGENTS_CHAT_ID")
+    model_dir: Path = Field(default_factory=default_model_dir, alias="CANDOR_MODEL_DIR")
+    log_level: str = Field(default="INFO", alias="CANDOR_LOG_LEVEL")
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _token_shape(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = str(value).strip()
+        if not _TOKEN_PATTERN.match(text):
+            raise ValueError("expected the form '123456789:ABC-def...' that @BotFather gives you")
+        return text
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        text = value.strip().rstrip("/")
+        if not re.match(r"^https?://[^/\s]+", text):
+            raise ValueError("expected an http(s) URL such as https://api.telegram.org or http://127.0.0.1:8081")
+        return text
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return normalise_database_url(value)
+
+    @field_validator("agents_chat_id", mode="before")
+    @classmethod
+    def _agents_chat(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and not re.match(r"^-?\d+$", value.strip()):
+            raise ValueError("expected the numeric id of the agents' supergroup, for example -1001234567890")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in _LOG_LEVELS:
+            raise ValueError(f"expected one of {', '.join(_LOG_LEVELS)}")
+        return level
+
+    @property
+    def bot_api_base_url(self) -> str:
+        """The base PTB expects: the server root followed by ``/bot`` (the token is appended)."""
+        root = self.telegram_api_base_url
+        return root if root.endswith("/bot") else f"{root}/bot"
+
+    @property
+    def bot_api_file_url(self) -> str:
+        root = self.telegram_api_base_url.removesuffix("/bot")
+        return f"{root}/file/bot"
+
+    @property
+    def log_level_number(self) -> int:
+        return int(getattr(logging, self.log_level))
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual spellings and pick the async drivers the bot uses."""
+    text = url.strip()
+    if text.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + text.removeprefix("sqlite:///")
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://", "postgresql+psycopg://"):
+        if text.startswith(prefix):
+            return "postgresql+asyncpg://" + text.removeprefix(prefix)
+    if not text.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ValueError("expected sqlite:///path/to/file.db or postgresql://user:password@host/dbname")
+    return text
+
+
+def load_settings(env_file: str | None = ".env") -> Settings:
+    """Read and validate the settings, or raise ConfigError listing every problem."""
+    try:
+        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors():
+            name = str(problem["loc"][0]) if problem["loc"] else "configuration"
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            lines.append(f"  {name}: {message}")
+        raise ConfigError("Candor cannot start; please fix these settings:\n" + "\n".join(lines)) from None

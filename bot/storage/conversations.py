@@ -1,0 +1,117 @@
+"""Repository for customers, their conversations and messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Conversation, Customer, Message, utc_now
+from nlu.types import Analysis
+
+
+@dataclass(frozen=True)
+class ConversationRef:
+    """What the engine needs to know about the conversation a message belongs to."""
+
+    conversation_id: int
+    customer_id: int
+    language: str
+    customer_messages_before: int
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    sender: str
+    kind: str
+    text: str
+    language: str | None
+    scores: dict[str, float] | None
+    labels: tuple[str, ...]
+    scored_by: str
+    move: str
+
+
+class ConversationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def open_conversation(self, channel: str, external_id: str, display_name: str) -> ConversationRef:
+        """The customer's open conversation, creating the customer and conversation if needed."""
+        customer = await self._session.scalar(
+            select(Customer).where(Customer.channel == channel, Customer.external_id == external_id)
+        )
+        if customer is None:
+            customer = Customer(channel=channel, external_id=external_id, display_name=display_name[:128])
+            self._session.add(customer)
+            await self._session.flush()
+        conversation = await self._session.scalar(
+            select(Conversation)
+            .where(Conversation.customer_id == customer.id, Conversation.status == "open")
+            .order_by(Conversation.id.desc())
+            .limit(1)
+        )
+        if conversation is None:
+            conversation = Conversation(customer_id=customer.id, language=customer.language)
+            self._session.add(conversation)
+            await self._session.flush()
+        count = await self._session.scalar(
+            select(func.count(Message.id)).where(
+                Message.conversation_id == conversation.id, Message.sender == "customer"
+            )
+        )
+        return ConversationRef(conversation.id, customer.id, conversation.language, int(count or 0))
+
+    async def add_customer_message(
+        self, ref: ConversationRef, kind: str, text: str, analysis: Analysis | None, telegram_message_id: int | None
+    ) -> int:
+        message = Message(
+            conversation_id=ref.conversation_id, sender="customer", kind=kind, text=text,
+            telegram_message_id=telegram_message_id,
+        )
+        if analysis is not None:
+            for name, value in analysis.scores.as_dict().items():
+                setattr(message, name, value)
+            message.language = analysis.language
+            message.labels = ",".join(analysis.labels)
+            message.scored_by = analysis.model_version
+        self._session.add(message)
+        await self._session.flush()
+        return message.id
+
+    async def add_bot_message(self, ref: ConversationRef, text: str, move: str) -> None:
+        self._session.add(Message(conversation_id=ref.conversation_id, sender="bot", kind="text", text=text, move=move))
+        conversation = await self._session.get(Conversation, ref.conversation_id)
+        if conversation is not None:
+            conversation.updated_at = utc_now()
+
+    async def set_language(self, ref: ConversationRef, language: str) -> None:
+        conversation = await self._session.get(Conversation, ref.conversation_id)
+        customer = await self._session.get(Customer, ref.customer_id)
+        if conversation is not None:
+            conversation.language = language
+        if customer is not None:
+            customer.language = language
+
+    async def messages_of(self, channel: str, external_id: str) -> list[StoredMessage]:
+        """Every message of one customer, oldest first (for transcripts and tests)."""
+        rows = await self._session.scalars(
+            select(Message)
+            .join(Conversation)
+            .join(Customer)
+            .where(Customer.channel == channel, Customer.external_id == external_id)
+            .order_by(Message.id)
+        )
+        return [_stored(row) for row in rows]
+
+
+def _stored(row: Message) -> StoredMessage:
+    scores = None
+    if row.anxiety is not None:
+        scores = {
+            name: float(getattr(row, name) or 0.0)
+            for name in ("anger", "anxiety", "sadness", "confusion", "positive", "neutral")
+        }
+    labels = tuple(label for label in row.labels.split(",") if label)
+    return StoredMessage(row.sender, row.kind, row.text, row.language, scores, labels, row.scored_by, row.move)

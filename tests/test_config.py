@@ -1,0 +1,46 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+
+def test_defaults_need_no_configuration(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "DATABASE_URL", "CANDOR_AGENTS_CHAT_ID"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    assert settings.telegram_bot_token is None
+    assert settings.bot_api_base_url == "https://api.telegram.org/bot"
+    assert settings.database_url == "sqlite+aiosqlite:///./var/candor.sqlite3"
+
+
+def test_every_bad_setting_is_named_with_a_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "not-a-token")
+    monkeypatch.setenv("DATABASE_URL", "mysql://localhost/candor")
+    monkeypatch.setenv("CANDOR_AGENTS_CHAT_ID", "agents")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert "TELEGRAM_BOT_TOKEN" in message and "@BotFather" in message
+    assert "DATABASE_URL" in message and "postgresql://" in message
+    assert "CANDOR_AGENTS_CHAT_ID" in message
+    assert "not-a-token" not in message
+
+
+def test_dotenv_file_is_read_and_urls_are_normalised(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "DATABASE_URL", "CANDOR_AGENTS_CHAT_ID"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / ".env").write_text(
+        "TELEGRAM_BOT_TOKEN=42:abc_DEF-1\nTELEGRAM_API_BASE_URL=http://127.0.0.1:8081/\n"
+        "DATABASE_URL=postgresql://candor:secret@127.0.0.1/candor\nCANDOR_AGENTS_CHAT_ID=-1001234\n"
+    )
+    settings = load_settings()
+    assert settings.telegram_bot_token is not None
+    assert settings.telegram_bot_token.get_secret_value() == "42:abc_DEF-1"
+    assert settings.bot_api_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.database_url == "postgresql+asyncpg://candor:secret@127.0.0.1/candor"
+    assert settings.agents_chat_id == -1001234
+    assert "abc_DEF" not in repr(settings)

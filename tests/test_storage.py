@@ -1,0 +1,83 @@
+"""Storage on a real SQLite file, migrated by Alembic exactly as at start."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from bot.storage.agents import AgentProfile, AgentRegistryError, AgentRepository
+from bot.storage.conversations import ConversationRepository
+from bot.storage.database import Database, downgrade_schema, upgrade_schema_async
+from nlu.types import Analysis, EmotionScores
+
+
+@pytest.fixture
+async def database(tmp_path: Path):  # type: ignore[no-untyped-def]
+    url = f"sqlite+aiosqlite:///{tmp_path / 'var' / 'candor.sqlite3'}"
+    await upgrade_schema_async(url)
+    db = Database(url)
+    yield db
+    await db.dispose()
+
+
+async def test_migrations_create_the_tables_in_a_new_folder(database: Database) -> None:
+    async with database.engine.connect() as connection:
+        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    assert {"customers", "conversations", "messages", "agents", "alembic_version"} <= tables
+
+
+async def test_migrations_go_down_and_up_again(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'c.sqlite3'}"
+    await upgrade_schema_async(url)
+    import asyncio
+
+    await asyncio.to_thread(downgrade_schema, url, "base")
+    await upgrade_schema_async(url)
+    db = Database(url)
+    async with db.engine.connect() as connection:
+        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    await db.dispose()
+    assert "messages" in tables
+
+
+async def test_customer_message_is_stored_with_its_scores(database: Database) -> None:
+    scores = EmotionScores(anxiety=0.9, neutral=0.1)
+    async with database.session() as session:
+        repository = ConversationRepository(session)
+        ref = await repository.open_conversation("telegram", "42", "Alex")
+        await repository.add_customer_message(ref, "text", "I'm worried", Analysis("en", scores, ("anxiety",)), 7)
+        await repository.add_bot_message(ref, "Here is what I know.", "answer")
+    async with database.session() as session:
+        repository = ConversationRepository(session)
+        again = await repository.open_conversation("telegram", "42", "Alex")
+        stored = await repository.messages_of("telegram", "42")
+    assert again.conversation_id == ref.conversation_id
+    assert again.customer_messages_before == 1
+    assert [m.sender for m in stored] == ["customer", "bot"]
+    assert stored[0].scores is not None and stored[0].scores["anxiety"] == pytest.approx(0.9)
+    assert stored[0].labels == ("anxiety",)
+
+
+async def test_a_failed_unit_of_work_leaves_nothing_behind(database: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with database.session() as session:
+            await ConversationRepository(session).open_conversation("telegram", "7", "Kim")
+            raise RuntimeError("boom")
+    async with database.session() as session:
+        assert await ConversationRepository(session).messages_of("telegram", "7") == []
+
+
+async def test_agents_are_added_listed_and_removed(database: Database) -> None:
+    marta = AgentProfile(42, "Marta", "Customer care specialist", ("en", "ru"), True)
+    async with database.session() as session:
+        await AgentRepository(session).add(marta)
+    async with database.session() as session:
+        assert await AgentRepository(session).list() == [marta]
+    with pytest.raises(AgentRegistryError, match="already registered"):
+        async with database.session() as session:
+            await AgentRepository(session).add(marta)
+    async with database.session() as session:
+        await AgentRepository(session).remove(42)
+    with pytest.raises(AgentRegistryError, match="No agent"):
+        async with database.session() as session:
+            await AgentRepository(session).remove(42)

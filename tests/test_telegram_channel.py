@@ -1,0 +1,125 @@
+"""End to end over HTTP: the real PTB client long-polls a local fake Bot API.
+
+One bot (and one load of the real model) serves the whole module; each test is a
+different customer, so tests stay independent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.channels.telegram import serve_telegram
+from bot.config import Settings
+from bot.storage.conversations import ConversationRepository, StoredMessage
+from bot.storage.database import Database
+from tests.conftest import TEST_TOKEN, make_settings
+from tests.fake_bot_api import FakeBotApi
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class RunningBot:
+    api: FakeBotApi
+    settings: Settings
+
+    async def stored(self, chat_id: int) -> list[StoredMessage]:
+        database = Database(self.settings.database_url)
+        try:
+            async with database.session() as session:
+                return await ConversationRepository(session).messages_of("telegram", str(chat_id))
+        finally:
+            await database.dispose()
+
+
+@pytest.fixture(scope="module")
+async def bot(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningBot]:
+    api = FakeBotApi(TEST_TOKEN).start()
+    settings = make_settings(Path(tmp_path_factory.mktemp("telegram")), api)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve_telegram(settings, stop, poll_timeout=1))
+    for _ in range(600):
+        if "getUpdates" in api.calls or task.done():
+            break
+        await asyncio.sleep(0.05)
+    if task.done():
+        task.result()
+    yield RunningBot(api, settings)
+    stop.set()
+    await asyncio.wait_for(task, timeout=30)
+    api.stop()
+
+
+async def test_worried_customer_gets_a_reply_and_the_message_is_stored_with_scores(bot: RunningBot) -> None:
+    bot.api.customer_sends_text(1001, "My card was charged twice and I'm really worried")
+    [reply] = await bot.api.wait_for_messages(1001, 1)
+    assert "support bot" in reply.text
+    assert "double charge" in reply.text
+    assert "within 1 business day" in reply.text
+    stored = await bot.stored(1001)
+    assert [m.sender for m in stored] == ["customer", "bot"]
+    customer = stored[0]
+    assert customer.text == "My card was charged twice and I'm really worried"
+    assert customer.scores is not None and set(customer.scores) == {
+        "anger", "anxiety", "sadness", "confusion", "positive", "neutral"
+    }
+    assert customer.scored_by.startswith("head-")
+    assert (1001, "typing") in bot.api.chat_actions
+
+
+async def test_start_and_help_explain_what_the_bot_is(bot: RunningBot) -> None:
+    bot.api.customer_sends_text(1002, "/start")
+    bot.api.customer_sends_text(1002, "/help")
+    greeting, help_text = await bot.api.wait_for_messages(1002, 2)
+    assert "support bot" in greeting.text
+    assert "/help" in help_text.text
+
+
+@pytest.mark.parametrize(
+    ("chat_id", "send", "expected"),
+    [
+        (1010, lambda api, chat: api.customer_sends_sticker(chat), "sticker"),
+        (1011, lambda api, chat: api.customer_sends_photo(chat), "photo"),
+        (1012, lambda api, chat: api.customer_sends_text(chat, "\u200b"), "empty"),
+        (1013, lambda api, chat: api.customer_sends_text(chat, "/resolve 42"), "/resolve"),
+        (1014, lambda api, chat: api.customer_edits(chat, 5, "actually it was three times"), "edited"),
+        (1015, lambda api, chat: api.customer_sends_text(chat, "my refund " + "a" * 20000), "whole message"),
+        (1016, lambda api, chat: api.customer_presses_button(chat, "resolve:999;DROP TABLE"), "button"),
+    ],
+    ids=["sticker", "photo", "empty", "unknown-command", "edited", "20000-chars", "forged-button"],
+)
+async def test_odd_input_gets_a_polite_answer_and_the_next_message_is_still_answered(
+    bot: RunningBot, chat_id: int, send: object, expected: str
+) -> None:
+    send(bot.api, chat_id)  # type: ignore[operator]
+    [odd] = await bot.api.wait_for_messages(chat_id, 1)
+    assert expected in odd.text
+    bot.api.customer_sends_text(chat_id, "Where is my order?")
+    _, answer = await bot.api.wait_for_messages(chat_id, 2)
+    assert "order" in answer.text
+    stored = await bot.stored(chat_id)
+    assert len([m for m in stored if m.sender == "customer"]) == 2
+
+
+async def test_photo_and_caption_are_kept_with_the_conversation(bot: RunningBot) -> None:
+    bot.api.customer_sends_photo(1020, caption="the receipt")
+    await bot.api.wait_for_messages(1020, 1)
+    [photo, _] = await bot.stored(1020)
+    assert (photo.kind, photo.text) == ("photo", "the receipt")
+
+
+async def test_messages_from_many_customers_at_once_each_get_one_reply_in_order(bot: RunningBot) -> None:
+    chats = range(2000, 2010)
+    for chat in chats:
+        bot.api.customer_sends_text(chat, "I was charged twice")
+        bot.api.customer_sends_text(chat, "/help")
+    for chat in chats:
+        first, second = await bot.api.wait_for_messages(chat, 2)
+        assert "charge" in first.text and "/start" in second.text
+    await asyncio.sleep(0.3)
+    assert all(len(bot.api.messages_to(chat)) == 2 for chat in chats)
