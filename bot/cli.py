@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 from bot.storage.agents import AgentProfile, AgentRegistryError, AgentRepository
 from bot.storage.database import Database, DatabaseError, upgrade_schema
+from knowledge.pack import KnowledgeError
 from nlu.cli import add_nlu_commands
+from nlu.dataset import DatasetError
+
+AgentAction = Callable[[AgentRepository], Awaitable[None]]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         configure_logging(settings.log_level_number)
         return int(args.handler(args, settings) or 0)
-    except (ConfigError, DatabaseError, AgentRegistryError, ValueError) as error:
+    except (ConfigError, DatabaseError, AgentRegistryError, KnowledgeError, DatasetError, ValueError) as error:
         print(f"candor: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -59,9 +63,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.telegram_bot_token is None:
         print("TELEGRAM_BOT_TOKEN is not set, so Candor starts the local chat instead of Telegram.", file=sys.stderr)
         return _chat(args, settings)
-    from bot.channels.telegram import serve_telegram
+    from bot.channels.telegram import TelegramStartError, serve_telegram
 
-    asyncio.run(serve_telegram(settings, poll_timeout=args.poll_timeout))
+    try:
+        asyncio.run(serve_telegram(settings, poll_timeout=args.poll_timeout))
+    except TelegramStartError as error:
+        print(f"candor: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -125,14 +133,14 @@ def _agents_remove(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _with_agents(settings: Settings, action: object) -> None:
+def _with_agents(settings: Settings, action: AgentAction) -> None:
     upgrade_schema(settings.database_url)
 
     async def go() -> None:
         database = Database(settings.database_url)
         try:
             async with database.session() as session:
-                await action(AgentRepository(session))  # type: ignore[operator]
+                await action(AgentRepository(session))
         finally:
             await database.dispose()
 

@@ -6,7 +6,7 @@ import logging
 import re
 
 _SECRETS = (
-    (re.compile(r"\d{5,20}:[A-Za-z0-9_-]{20,}"), "<bot-token>"),
+    (re.compile(r"\d{1,20}:[A-Za-z0-9_-]{8,}"), "<bot-token>"),
     (re.compile(r"(postgres(?:ql)?(?:\+\w+)?://[^:/@\s]+:)[^@\s]+@"), r"\1<password>@"),
 )
 
@@ -35,6 +35,13 @@ def configure_logging(level: int) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
-    logging.getLogger("httpcore").setLevel(max(level, logging.WARNING))
+    quiet_noisy_loggers(level)
+
+
+def quiet_noisy_loggers(level: int) -> None:
+    """Keep libraries that log URLs or SQL parameters (tokens, customers' words) above DEBUG."""
+    # httpx logs every request URL at INFO (Bot API URLs contain the token); SQLAlchemy's
+    # engine logs statements with their parameters at INFO; aiosqlite does so at DEBUG.
+    for name in ("httpx", "httpcore", "alembic", "sqlalchemy.engine"):
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    logging.getLogger("aiosqlite").setLevel(max(level, logging.INFO))

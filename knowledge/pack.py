@@ -98,7 +98,7 @@ def _read_wording(path: Path) -> Wording:
     if not isinstance(raw, dict):
         raise KnowledgeError(f"{path} must be a mapping of wording parts.")
     try:
-        return Wording(**{name: _clean(value) for name, value in raw.items()})
+        return Wording(**{str(name): _clean(value) for name, value in raw.items()})  # type: ignore[arg-type]
     except TypeError as error:
         raise KnowledgeError(f"{path}: {error}") from error
 

@@ -52,8 +52,7 @@ async def predict_lines(model_dir: Path, reader: TextIO, writer: TextIO) -> int:
 
 
 async def _write(analyzer: Any, texts: list[str], writer: TextIO) -> None:
-    for analysis in await analyzer.analyse_many(texts):
-        writer.write(json.dumps(analysis.as_json(), ensure_ascii=False) + "\n")
+    writer.writelines(json.dumps(analysis.as_json(), ensure_ascii=False) + "\n" for analysis in await analyzer.analyse_many(texts))
     writer.flush()
 
 

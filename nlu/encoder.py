@@ -50,8 +50,8 @@ class SentenceEncoder:
             from transformers import AutoModel, AutoTokenizer
             from transformers.utils import logging as hf_logging
 
-            hf_logging.disable_progress_bar()
-            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+            hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
             self._tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
             self._model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
         except (OSError, ValueError) as error:

@@ -31,7 +31,7 @@ class EmotionHead:
 
     def probabilities(self, embeddings: np.ndarray) -> np.ndarray:
         logits = embeddings @ self.weights.T + self.bias
-        return 1.0 / (1.0 + np.exp(-logits))
+        return np.asarray(1.0 / (1.0 + np.exp(-logits)))
 
     def save(self, directory: Path, extra_config: dict[str, object]) -> None:
         directory.mkdir(parents=True, exist_ok=True)

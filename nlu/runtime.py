@@ -84,10 +84,9 @@ class EmotionAnalyzer:
             assert scorer is not None
             try:
                 results = await loop.run_in_executor(self._executor, scorer, [r.text for r in batch])
-            except Exception as error:  # noqa: BLE001 - a model fault must not lose the messages
-                logger.error("emotion scoring failed for a batch of %d; using keyword scores", len(batch), exc_info=True)
+            except Exception:
+                logger.exception("emotion scoring failed for a batch of %d; using keyword scores", len(batch))
                 results = [rule_based_analysis(r.text) for r in batch]
-                del error
             for request, result in zip(batch, results, strict=True):
                 if not request.future.done():
                     request.future.set_result(result)

@@ -57,9 +57,9 @@ def train_head(
         optimiser.zero_grad()
         loss = loss_fn(layer(train_x), train_y) + l2 * layer.weight.pow(2).sum()
         loss.backward()
-        return loss
+        return loss.detach()  # type: ignore[no-any-return]
 
-    optimiser.step(closure)
+    optimiser.step(closure)  # type: ignore[no-untyped-call]
     weights = layer.weight.detach().numpy()
     bias = layer.bias.detach().numpy()
     dev_y = np.asarray(dev.targets)

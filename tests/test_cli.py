@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 def candor(tmp_path: Path, *args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(CANDOR), *args], input=stdin, capture_output=True, text=True, timeout=180,
+        [str(CANDOR), *args], check=False, input=stdin, capture_output=True, text=True, timeout=180,
         cwd=tmp_path, env=subprocess_env(tmp_path, **env),
     )
 
@@ -114,3 +114,10 @@ def test_nlu_predict_writes_one_json_object_per_input_line_in_order(tmp_path: Pa
     assert "anxiety" in outputs[0]["labels"]
     assert outputs[1]["labels"] == ["positive"]
     assert [o["language"] for o in outputs[3:]] == ["ru", "pl", "zh"]
+
+
+def test_a_rejected_token_is_explained_not_dumped_as_a_traceback(tmp_path: Path, fake_api: FakeBotApi) -> None:
+    result = candor(tmp_path, "run", TELEGRAM_BOT_TOKEN="999:WRONGtoken", TELEGRAM_API_BASE_URL=fake_api.base_url)
+    assert result.returncode == 2
+    assert "rejected TELEGRAM_BOT_TOKEN" in result.stderr and "@BotFather" in result.stderr
+    assert "Traceback" not in result.stderr and "WRONGtoken" not in result.stderr

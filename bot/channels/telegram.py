@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -34,6 +34,10 @@ NON_TEXT_CONTENT = (
     "location", "venue", "contact", "poll", "dice", "game", "story",
 )
 RATE_LIMIT_RETRIES = 3
+
+
+class TelegramStartError(RuntimeError):
+    """The bot could not start talking to the Bot API; the message says what to check."""
 
 
 class TelegramChannel:
@@ -152,6 +156,7 @@ async def serve_telegram(settings: Settings, stop: asyncio.Event | None = None, 
     runtime = await CandorRuntime.start(settings)
     try:
         application = build_application(settings, runtime)
+        await _initialise(application, settings)
         async with application:
             me = application.bot
             logger.info("telegram bot @%s polling %s", me.username, settings.telegram_api_base_url)
@@ -163,6 +168,23 @@ async def serve_telegram(settings: Settings, stop: asyncio.Event | None = None, 
             await application.stop()
     finally:
         await runtime.close()
+
+
+async def _initialise(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Check the token and the server once (getMe), turning failures into advice."""
+    try:
+        await application.initialize()
+    except InvalidToken:
+        # PTB's own message repeats the token, so it is not passed on.
+        raise TelegramStartError(
+            f"The Bot API at {settings.telegram_api_base_url} rejected TELEGRAM_BOT_TOKEN (401 Unauthorized). "
+            "Check the token with @BotFather; if you use a self-hosted Bot API server, check TELEGRAM_API_BASE_URL."
+        ) from None
+    except NetworkError as error:
+        raise TelegramStartError(
+            f"Could not reach the Bot API at {settings.telegram_api_base_url} ({error.message}). "
+            "Check the network and TELEGRAM_API_BASE_URL."
+        ) from None
 
 
 def _stop_on_signals() -> asyncio.Event:
