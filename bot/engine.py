@@ -75,7 +75,11 @@ def is_meaningful(text: str) -> bool:
 
 
 def dominant_emotion(analysis: Analysis | None) -> str:
-    """The emotion the acknowledgement should meet: the most pressing one that is clearly present."""
+    """The emotion the acknowledgement should meet: the most pressing one that is present.
+
+    Deliberately more sensitive than the model's labels (EMOTION_THRESHOLD on the raw score):
+    acknowledging a worry that is only likely costs little; missing a real one costs trust.
+    """
     if analysis is None:
         return "neutral"
     scores = analysis.scores.as_dict()

@@ -84,7 +84,7 @@ class EmotionAnalyzer:
             assert scorer is not None
             try:
                 results = await loop.run_in_executor(self._executor, scorer, [r.text for r in batch])
-            except Exception:
+            except Exception:  # a model fault must not lose the customers' messages: score them by rules
                 logger.exception("emotion scoring failed for a batch of %d; using keyword scores", len(batch))
                 results = [rule_based_analysis(r.text) for r in batch]
             for request, result in zip(batch, results, strict=True):

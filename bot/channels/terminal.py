@@ -60,6 +60,10 @@ def _local_user() -> str:
 
 
 def _safe_database(url: str) -> str:
+    """The SQLite file's path, or the server URL without its password."""
     from sqlalchemy.engine import make_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return parsed.database
+    return parsed.render_as_string(hide_password=True)
