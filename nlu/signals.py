@@ -1,0 +1,86 @@
+"""Cheap signals beside the model, in English, Russian, Polish and Chinese.
+
+Word lists, not a model: they must work in degraded mode too, and each one is a reason a
+person should look at the conversation sooner. Matching is on lower-cased text; Latin and
+Cyrillic patterns need a word start, Chinese ones match anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ASKS_FOR_HUMAN = (
+    r"\bhuman\b", r"\breal person\b", r"\bliving person\b", r"\blive (agent|person|chat)\b",
+    r"\b(talk|speak|chat) (to|with) (a |an |your )?(person|someone|somebody|agent|manager|operator|human|people)\b",
+    r"\boperator\b", r"\bcall me\b",
+    r"\bоператор", r"\bживо(й|го|му) человек", r"\bс человеком\b", r"\bменеджер", r"\bсоедините\b", r"\bпозовите\b",
+    r"\bkonsultant", r"\bz człowiekiem\b", r"\bżyw(a|ą|ej) osob", r"\bżywy człowiek", r"\boperator", r"\bpołącz(cie)? mnie\b",
+    "人工", "真人", "转人工", "接线员", "找客服",
+)
+_URGENT = (
+    r"\burgent", r"\basap\b", r"\bimmediately\b", r"\bright now\b", r"\bemergency\b",
+    r"\bсрочно\b", r"\bнемедленно\b", r"\bсейчас же\b", r"\bкак можно скорее\b",
+    r"\bpilne\b", r"\bpilnie\b", r"\bnatychmiast\b", r"\bjak najszybciej\b",
+    "紧急", "马上", "立刻", "尽快", "急死",
+)
+_THREAT = (
+    r"\blawyer", r"\bsue\b", r"\bsuing\b", r"\bcourt\b", r"\bpolice\b", r"\blegal action\b", r"\bchargeback\b",
+    r"\bсуд\b", r"\bв суд\b", r"\bюрист", r"\bадвокат", r"\bполици", r"\bпрокуратур",
+    r"\bprawnik", r"\bsąd", r"\bpozew\b", r"\bpozwę\b", r"\bpolicj",
+    "律师", "起诉", "法院", "报警", "投诉你们",
+)
+_SELF_HARM = (
+    r"\bkill myself\b", r"\bsuicid", r"\bend my life\b", r"\bwant to die\b", r"\bhurt myself\b", r"\bself[- ]harm",
+    r"\bпокончить с собой\b", r"\bубить себя\b", r"\bсуицид", r"\bне хочу жить\b", r"\bхочу умереть\b",
+    r"\bzabić się\b", r"\bzabije się\b", r"\bsamobój", r"\bnie chcę żyć\b", r"\bchcę umrzeć\b", r"\bskończyć ze sobą\b",
+    "自杀", "不想活", "想死", "结束生命", "伤害自己",
+)
+REPEAT_SIMILARITY = 0.7
+REPEAT_LOOKBACK = 3
+
+
+@dataclass(frozen=True)
+class Signals:
+    asks_for_human: bool = False
+    urgent: bool = False
+    threat: bool = False
+    self_harm: bool = False
+    repeated_question: bool = False
+
+
+def detect_signals(text: str, earlier_customer_texts: tuple[str, ...] = ()) -> Signals:
+    lowered = text.lower()
+    return Signals(
+        asks_for_human=_any(_ASKS_FOR_HUMAN, lowered),
+        urgent=_any(_URGENT, lowered),
+        threat=_any(_THREAT, lowered),
+        self_harm=_any(_SELF_HARM, lowered),
+        repeated_question=any(
+            similarity(lowered, earlier.lower()) >= REPEAT_SIMILARITY
+            for earlier in earlier_customer_texts[-REPEAT_LOOKBACK:]
+        ),
+    )
+
+
+def similarity(first: str, second: str) -> float:
+    """Overlap of word sets (character pairs for Chinese) relative to the shorter text.
+
+    Relative to the shorter one, so a question asked again with a few more words
+    ("... really, where is it?") still counts; 0 for texts too short to judge.
+    """
+    a, b = _tokens(first), _tokens(second)
+    if len(a) < 3 or len(b) < 3:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _tokens(text: str) -> set[str]:
+    han = re.findall(r"[\u4e00-\u9fff]", text)
+    if len(han) >= 3:
+        return {han[i] + han[i + 1] for i in range(len(han) - 1)}
+    return set(re.findall(r"\w+", text))
+
+
+def _any(patterns: tuple[str, ...], text: str) -> bool:
+    return any(re.search(pattern, text) for pattern in patterns)
