@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 
+from bot.bench_cli import add_bench_commands
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 from bot.storage.agents import AgentProfile, AgentRegistryError, AgentRepository
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     remove.set_defaults(handler=_agents_remove)
 
     add_nlu_commands(commands)
+    add_bench_commands(commands)
     return parser
 
 

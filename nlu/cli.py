@@ -1,4 +1,4 @@
-"""``candor nlu ...`` (also ``python -m nlu``): predict, and train the emotion head."""
+"""``candor nlu ...`` (also ``python -m nlu``): predict, train and evaluate the emotion model."""
 
 from __future__ import annotations
 
@@ -19,11 +19,17 @@ def add_nlu_commands(commands: Any) -> None:
     nlu = commands.add_parser("nlu", help="the emotion model").add_subparsers(dest="nlu_command", required=True)
     predict = nlu.add_parser("predict", help="score texts from stdin (one per line) as JSON lines")
     predict.set_defaults(handler=_predict)
-    train = nlu.add_parser("train", help="train the emotion head on shared/data (minutes on a CPU)")
+    train = nlu.add_parser("train", help="fine-tune the emotion model on shared/data (about 30 min on 2 CPU cores)")
     train.add_argument("--data-dir", type=Path, default=default_data_dir())
     train.add_argument("--output", type=Path, default=default_model_dir())
     train.add_argument("--seed", type=int, default=13)
+    train.add_argument("--epochs", type=int, default=3)
+    train.add_argument("--limit", type=int, default=None, help="train on the first N examples only (a quick check)")
+    train.add_argument("--dev-limit", type=int, default=None, help="evaluate on the first N dev examples only")
     train.set_defaults(handler=_train)
+    evaluate = nlu.add_parser("eval", help="print the model's figures on dev data (all groupings, all languages)")
+    evaluate.add_argument("--data-dir", type=Path, default=default_data_dir())
+    evaluate.set_defaults(handler=_eval)
 
 
 def _predict(args: argparse.Namespace, settings: Any) -> int:
@@ -57,13 +63,24 @@ async def _write(analyzer: Any, texts: list[str], writer: TextIO) -> None:
 
 
 def _train(args: argparse.Namespace, settings: Any) -> int:
-    from nlu.train import train_head
+    from nlu.finetune import FinetuneConfig, finetune
 
-    result = train_head(args.data_dir, args.output, seed=args.seed)
-    print(f"{'class':<10} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}")
-    for report in result.reports:
-        print(f"{report.name:<10} {report.precision:9.3f} {report.recall:7.3f} {report.f1:6.3f} {report.support:8d}")
-    print(f"macro-F1 {result.macro_f1:.3f}; trained in {result.seconds:.0f} s; written to {args.output}")
+    if (args.limit or args.dev_limit) and args.output.resolve() == default_model_dir().resolve():
+        raise ValueError("--limit/--dev-limit make a quick, weaker model; pass --output DIR so the shipped one stays")
+    config = FinetuneConfig(seed=args.seed, epochs=args.epochs, limit=args.limit, dev_limit=args.dev_limit)
+    result = finetune(args.data_dir, args.output, config, log=lambda line: print(line, flush=True))
+    report = result.report
+    print(f"kept epoch {result.epoch}: support macro-F1 {report['support_macro_f1']:.3f}, "
+          f"Ekman macro-F1 {report['ekman_macro_f1']:.3f}, anxiety ROC-AUC {report['anxiety_auc']:.3f}")
+    print(f"trained in {result.seconds / 60:.1f} min; artifact {result.artifact_bytes / 1e6:.1f} MB in {args.output}")
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: Any) -> int:
+    from nlu.evaluation_report import evaluate_model
+
+    for line in evaluate_model(settings.model_dir, args.data_dir):
+        print(line)
     return 0
 
 

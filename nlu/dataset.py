@@ -17,6 +17,7 @@ class DatasetError(RuntimeError):
 class LabelledTexts:
     texts: list[str]
     targets: list[list[int]]
+    source_labels: list[list[str]]
 
 
 def default_data_dir() -> Path:
@@ -31,13 +32,45 @@ def read_goemotions(split_file: Path, label_names_file: Path) -> LabelledTexts:
     names = label_names_file.read_text(encoding="utf-8").split()
     texts: list[str] = []
     targets: list[list[int]] = []
+    source_labels: list[list[str]] = []
     with split_file.open(encoding="utf-8", newline="") as handle:
         for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
             if len(row) < 2 or not row[0].strip():
                 continue
             label_ids = [int(part) for part in row[1].split(",") if part.strip()]
+            labels = [names[i] for i in label_ids]
             texts.append(row[0])
-            targets.append(support_targets([names[i] for i in label_ids]))
+            targets.append(support_targets(labels))
+            source_labels.append(labels)
     if not texts:
         raise DatasetError(f"No examples could be read from {split_file}.")
-    return LabelledTexts(texts=texts, targets=targets)
+    return LabelledTexts(texts=texts, targets=targets, source_labels=source_labels)
+
+
+XED_TO_SUPPORT: dict[int, str] = {1: "anger", 3: "anger", 4: "anxiety", 5: "positive", 6: "sadness", 8: "positive"}
+"""Plutchik labels of XED mapped to the support classes (anticipation and surprise have none)."""
+XED_CLASSES: tuple[str, ...] = ("anger", "anxiety", "sadness", "positive")
+
+
+def read_xed(path: Path) -> LabelledTexts:
+    """Read one XED file as support targets (columns: text, comma-separated Plutchik ids)."""
+    from nlu.types import SUPPORT_CLASSES
+
+    if not path.is_file():
+        raise DatasetError(f"XED file not found: {path}.")
+    texts: list[str] = []
+    targets: list[list[int]] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(row) < 2 or not row[0].strip():
+                continue
+            try:
+                ids = {int(part) for part in row[1].split(",") if part.strip()}
+            except ValueError:
+                continue
+            present = {XED_TO_SUPPORT[i] for i in ids if i in XED_TO_SUPPORT}
+            texts.append(row[0])
+            targets.append([1 if name in present else 0 for name in SUPPORT_CLASSES])
+    if not texts:
+        raise DatasetError(f"No examples could be read from {path}.")
+    return LabelledTexts(texts=texts, targets=targets, source_labels=[[] for _ in texts])

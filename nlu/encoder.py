@@ -41,9 +41,20 @@ def locate_encoder(source: str) -> Path:
 
 
 class SentenceEncoder:
-    """Mean-pooled, L2-normalised sentence embeddings from a local transformer."""
+    """Mean-pooled sentence embeddings from a local transformer, optionally with merged adapters.
 
-    def __init__(self, model_dir: Path) -> None:
+    ``normalise`` gives unit-length vectors (for similarity search); the emotion head reads
+    the raw mean, as it was trained.
+    """
+
+    def __init__(
+        self,
+        model_dir: Path,
+        adapters: dict[str, torch.Tensor] | None = None,
+        adapter_scale: float = 1.0,
+        max_tokens: int = MAX_TOKENS,
+        normalise: bool = True,
+    ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         try:
@@ -56,7 +67,16 @@ class SentenceEncoder:
             self._model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
         except (OSError, ValueError) as error:
             raise ModelLoadError(f"Could not load the encoder from {model_dir}: {error}") from error
+        if adapters:
+            from nlu.lora import merge_adapters
+
+            try:
+                merge_adapters(self._model, adapters, adapter_scale)
+            except (AttributeError, TypeError, KeyError, RuntimeError) as error:
+                raise ModelLoadError(f"The saved adapters do not fit the encoder in {model_dir}: {error}") from error
         self.dimension = int(self._model.config.hidden_size)
+        self._max_tokens = max_tokens
+        self._normalise = normalise
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         """Embed ``texts``; long texts are truncated to the model's first MAX_TOKENS tokens."""
@@ -71,19 +91,19 @@ class SentenceEncoder:
                     [texts[i] for i in chunk],
                     padding=True,
                     truncation=True,
-                    max_length=MAX_TOKENS,
+                    max_length=self._max_tokens,
                     return_tensors="pt",
                 )
                 hidden = self._model(**batch).last_hidden_state
-                pooled = _mean_pool(hidden, batch["attention_mask"])
+                pooled = _mean_pool(hidden, batch["attention_mask"], self._normalise)
                 result[chunk] = pooled.numpy()
         return result
 
 
-def _mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+def _mean_pool(hidden: torch.Tensor, mask: torch.Tensor, normalise: bool) -> torch.Tensor:
     import torch
 
     weights = mask.unsqueeze(-1).to(hidden.dtype)
     summed = (hidden * weights).sum(dim=1)
     pooled = summed / weights.sum(dim=1).clamp(min=1e-9)
-    return torch.nn.functional.normalize(pooled, p=2, dim=1)
+    return torch.nn.functional.normalize(pooled, p=2, dim=1) if normalise else pooled

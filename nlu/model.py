@@ -1,4 +1,4 @@
-"""The emotion model as the bot uses it: encoder + head + language, text in, Analysis out."""
+"""The emotion model as the bot uses it: encoder + adapters + head, text in, Analysis out."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from nlu.artifact import ModelArtifact, load_artifact
 from nlu.encoder import SentenceEncoder, locate_encoder
-from nlu.head import EmotionHead
 from nlu.language import detect_language
 from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
 
@@ -17,28 +17,42 @@ logger = logging.getLogger(__name__)
 
 def default_model_dir() -> Path:
     """The committed, trained artifact that ships inside the package."""
-    return Path(__file__).resolve().parent / "artifacts" / "emotion-head"
+    return Path(__file__).resolve().parent / "artifacts" / "emotion"
 
 
 class EmotionModel:
     """Scores messages with the transformer. Synchronous and CPU-bound: call it off the event loop."""
 
     def __init__(self, model_dir: Path) -> None:
-        self.head = EmotionHead.load(model_dir)
-        self.encoder = SentenceEncoder(locate_encoder(self.head.encoder))
-        logger.info("emotion model loaded version=%s dir=%s", self.head.version, model_dir)
+        self.artifact: ModelArtifact = load_artifact(model_dir)
+        self.encoder = SentenceEncoder(
+            locate_encoder(self.artifact.encoder),
+            adapters=self.artifact.adapters,
+            adapter_scale=self.artifact.adapter_scale,
+            max_tokens=self.artifact.max_tokens,
+            normalise=False,
+        )
+        logger.info("emotion model loaded version=%s dir=%s", self.artifact.version, model_dir)
 
     @property
     def version(self) -> str:
-        return self.head.version
+        return self.artifact.version
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """Support-class probabilities, one row per text."""
+        if not texts:
+            return np.zeros((0, len(SUPPORT_CLASSES)), dtype=np.float32)
+        return self.artifact.support_probabilities(self.encoder.encode(texts))
+
+    def all_probabilities(self, texts: list[str]) -> np.ndarray:
+        """Support and auxiliary (Ekman) probabilities, for evaluation."""
+        return self.artifact.all_probabilities(self.encoder.encode(texts))
 
     def analyse(self, texts: list[str]) -> list[Analysis]:
-        if not texts:
-            return []
-        probabilities = self.head.probabilities(self.encoder.encode(texts))
+        rows = self.probabilities(texts)
         return [
-            analysis_from_probabilities(text, row, self.head.thresholds, self.head.version)
-            for text, row in zip(texts, probabilities, strict=True)
+            analysis_from_probabilities(text, row, self.artifact.thresholds, self.artifact.version)
+            for text, row in zip(texts, rows, strict=True)
         ]
 
 

@@ -121,3 +121,10 @@ def test_a_rejected_token_is_explained_not_dumped_as_a_traceback(tmp_path: Path,
     assert result.returncode == 2
     assert "rejected TELEGRAM_BOT_TOKEN" in result.stderr and "@BotFather" in result.stderr
     assert "Traceback" not in result.stderr and "WRONGtoken" not in result.stderr
+
+
+def test_nlu_benchmark_prints_latency_throughput_and_memory(tmp_path: Path) -> None:
+    result = candor(tmp_path, "bench", "nlu", "--messages", "20")
+    assert result.returncode == 0, result.stderr
+    for figure in ("load time", "artifact size", "p50", "p95", "messages/s", "peak RSS"):
+        assert figure in result.stdout

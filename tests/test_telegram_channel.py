@@ -68,7 +68,7 @@ async def test_worried_customer_gets_a_reply_and_the_message_is_stored_with_scor
     assert customer.scores is not None and set(customer.scores) == {
         "anger", "anxiety", "sadness", "confusion", "positive", "neutral"
     }
-    assert customer.scored_by.startswith("head-")
+    assert customer.scored_by.startswith("lora-")
     assert (1001, "typing") in bot.api.chat_actions
 
 

@@ -1,0 +1,29 @@
+"""``candor bench ...``: benchmarks that print figures for this machine."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from nlu.dataset import DatasetError, default_data_dir, read_goemotions
+
+
+def add_bench_commands(commands: Any) -> None:
+    bench = commands.add_parser("bench", help="measure speed and memory").add_subparsers(dest="bench_command", required=True)
+    nlu = bench.add_parser("nlu", help="emotion model: latency p50/p95, throughput, load time, peak RSS, size")
+    nlu.add_argument("--messages", type=int, default=300, help="single messages timed per thread setting")
+    nlu.set_defaults(handler=_bench_nlu)
+
+
+def _bench_nlu(args: argparse.Namespace, settings: Any) -> int:
+    from nlu.benchmark import SAMPLE_TEXTS, run_nlu_benchmark
+
+    data = default_data_dir() / "goemotions"
+    try:
+        texts = read_goemotions(data / "dev.tsv", data / "labels.txt").texts
+        source = f"GoEmotions dev texts ({data})"
+    except DatasetError:
+        texts, source = list(SAMPLE_TEXTS), "built-in sample texts"
+    print(f"candor bench nlu — {source}")
+    run_nlu_benchmark(settings.model_dir, texts, max(args.messages, 20), print)
+    return 0

@@ -1,0 +1,71 @@
+"""``candor bench nlu``: how fast and how big the emotion model is on this machine.
+
+Prints figures; asserts nothing. Single-message latency is measured with 1 and 2 torch
+threads, throughput with batches, and the async path with many concurrent messages, as the
+bot sees them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+SAMPLE_TEXTS = (
+    "My card was charged twice and I'm really worried",
+    "Where is my order? It was due on Monday.",
+    "This is the third time I'm asking. Unacceptable.",
+    "Thanks, that solved it!",
+    "I don't understand what this status means",
+    "Can I change the email on my account?",
+)
+
+
+def run_nlu_benchmark(model_dir: Path, texts: list[str], messages: int, report: Callable[[str], None]) -> None:
+    import torch
+
+    from nlu.model import EmotionModel
+    from nlu.runtime import EmotionAnalyzer
+
+    started = time.perf_counter()
+    model = EmotionModel(model_dir)
+    report(f"load time                 {time.perf_counter() - started:8.2f} s")
+    size = sum(p.stat().st_size for p in model_dir.iterdir() if p.is_file())
+    report(f"artifact size             {size / 1e6:8.2f} MB ({model_dir})")
+    sample = [texts[i % len(texts)] for i in range(messages)]
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        model.analyse(sample[:8])
+        timings = []
+        for text in sample:
+            tick = time.perf_counter()
+            model.analyse([text])
+            timings.append((time.perf_counter() - tick) * 1000)
+        p50, p95 = _percentile(timings, 50), _percentile(timings, 95)
+        report(f"single message, {threads} thread{'s' if threads > 1 else ' '}  p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
+    torch.set_num_threads(2)
+    batch = [texts[i % len(texts)] for i in range(max(messages, 1024))]
+    tick = time.perf_counter()
+    for start in range(0, len(batch), 64):
+        model.analyse(batch[start : start + 64])
+    report(f"batched (64), 2 threads   {len(batch) / (time.perf_counter() - tick):8.0f} messages/s")
+
+    async def concurrent() -> float:
+        analyzer = EmotionAnalyzer(model.analyse, max_batch=64)
+        try:
+            tick = time.perf_counter()
+            await analyzer.analyse_many(batch)
+            return len(batch) / (time.perf_counter() - tick)
+        finally:
+            await analyzer.close()
+
+    report(f"async, {len(batch)} concurrent   {asyncio.run(concurrent()):8.0f} messages/s (micro-batched)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report(f"peak RSS                  {peak:8.0f} MB (this process: Python, torch, model)")
+
+
+def _percentile(values: list[float], percent: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
