@@ -33,7 +33,7 @@ def run_nlu_benchmark(model_dir: Path, texts: list[str], messages: int, report: 
     started = time.perf_counter()
     model = EmotionModel(model_dir)
     report(f"load time                 {time.perf_counter() - started:8.2f} s")
-    size = sum(p.stat().st_size for p in model_dir.iterdir() if p.is_file())
+    size = sum(p.stat().st_size for p in model_dir.rglob("*") if p.is_file())
     report(f"artifact size             {size / 1e6:8.2f} MB ({model_dir})")
     sample = [texts[i % len(texts)] for i in range(messages)]
     for threads in (1, 2):
@@ -46,6 +46,16 @@ def run_nlu_benchmark(model_dir: Path, texts: list[str], messages: int, report: 
             timings.append((time.perf_counter() - tick) * 1000)
         p50, p95 = _percentile(timings, 50), _percentile(timings, 95)
         report(f"single message, {threads} thread{'s' if threads > 1 else ' '}  p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
+    if model.multilingual is not None:
+        russian = ["Где мой заказ? Я очень волнуюсь.", "Спасибо, всё работает!", "Это безобразие!"]
+        model.analyse(russian)
+        timings = []
+        for index in range(max(messages // 3, 20)):
+            tick = time.perf_counter()
+            model.analyse([russian[index % len(russian)]])
+            timings.append((time.perf_counter() - tick) * 1000)
+        report(f"single message in Russian  p50 {_percentile(timings, 50):6.1f} ms   p95 {_percentile(timings, 95):6.1f} ms"
+               " (multilingual head)")
     torch.set_num_threads(2)
     batch = [texts[i % len(texts)] for i in range(max(messages, 1024))]
     tick = time.perf_counter()

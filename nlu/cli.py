@@ -27,6 +27,11 @@ def add_nlu_commands(commands: Any) -> None:
     train.add_argument("--limit", type=int, default=None, help="train on the first N examples only (a quick check)")
     train.add_argument("--dev-limit", type=int, default=None, help="evaluate on the first N dev examples only")
     train.set_defaults(handler=_train)
+    multilingual = nlu.add_parser("train-multilingual", help="train the ru/pl/zh head on USE vectors (a few minutes)")
+    multilingual.add_argument("--data-dir", type=Path, default=default_data_dir())
+    multilingual.add_argument("--output", type=Path, default=default_model_dir(), help="model directory to add it to")
+    multilingual.add_argument("--seed", type=int, default=13)
+    multilingual.set_defaults(handler=_train_multilingual)
     evaluate = nlu.add_parser("eval", help="print the model's figures on dev data (all groupings, all languages)")
     evaluate.add_argument("--data-dir", type=Path, default=default_data_dir())
     evaluate.set_defaults(handler=_eval)
@@ -73,6 +78,16 @@ def _train(args: argparse.Namespace, settings: Any) -> int:
     print(f"kept epoch {result.epoch}: support macro-F1 {report['support_macro_f1']:.3f}, "
           f"Ekman macro-F1 {report['ekman_macro_f1']:.3f}, anxiety ROC-AUC {report['anxiety_auc']:.3f}")
     print(f"trained in {result.seconds / 60:.1f} min; artifact {result.artifact_bytes / 1e6:.1f} MB in {args.output}")
+    return 0
+
+
+def _train_multilingual(args: argparse.Namespace, settings: Any) -> int:
+    from nlu.multilingual_train import train_multilingual
+
+    result = train_multilingual(args.data_dir, args.output, seed=args.seed)
+    print(f"GoEmotions dev macro-F1 {result.goemotions_dev_macro_f1:.3f}")
+    print(f"XED macro-F1 (anger, anxiety, sadness, positive): Russian {result.xed_macro_f1['ru']:.3f} and "
+          f"Chinese {result.xed_macro_f1['zh']:.3f} never seen in training; Polish {result.xed_macro_f1['pl']:.3f} seen")
     return 0
 
 

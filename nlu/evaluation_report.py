@@ -41,7 +41,12 @@ def evaluate_model(model_dir: Path, data_dir: Path, languages: tuple[str, ...] =
         xed = read_xed(path)
         columns = [SUPPORT_CLASSES.index(name) for name in XED_CLASSES]
         truth = np.asarray(xed.targets)[:, columns]
-        predicted = model.probabilities(xed.texts)[:, columns] >= model.artifact.thresholds[columns]
-        lines += ["", f"XED {language} ({len(xed.texts)} subtitle lines, labels projected from English):"]
+        scored = model.score(xed.texts)
+        predicted = scored.probabilities[:, columns] >= scored.thresholds[:, columns]
+        routed = sum(1 for version in scored.versions if version != model.version)
+        seen = ", which trained on XED pl" if language == "pl" else ""
+        heading = (f"XED {language} ({len(xed.texts)} subtitle lines, labels projected from English; "
+                   f"{routed} scored by the multilingual head{seen}):")
+        lines += ["", heading]
         lines += classification_table(truth, predicted, XED_CLASSES)
     return lines

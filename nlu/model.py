@@ -1,15 +1,17 @@
-"""The emotion model as the bot uses it: encoder + adapters + head, text in, Analysis out."""
+"""The emotion model as the bot uses it: text in, Analysis out, routed by language."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from nlu.artifact import ModelArtifact, load_artifact
-from nlu.encoder import SentenceEncoder, locate_encoder
+from nlu.encoder import ModelLoadError, SentenceEncoder, locate_encoder
 from nlu.language import detect_language
+from nlu.multilingual import MultilingualModel
 from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
 
 logger = logging.getLogger(__name__)
@@ -20,8 +22,23 @@ def default_model_dir() -> Path:
     return Path(__file__).resolve().parent / "artifacts" / "emotion"
 
 
+MULTILINGUAL_LANGUAGES = frozenset({"ru", "pl", "zh"})
+
+
+@dataclass(frozen=True)
+class ScoredTexts:
+    """Per-text probabilities with the thresholds and model version that apply to each row."""
+
+    languages: list[str]
+    probabilities: np.ndarray
+    thresholds: np.ndarray
+    versions: list[str]
+
+
 class EmotionModel:
-    """Scores messages with the transformer. Synchronous and CPU-bound: call it off the event loop."""
+    """Scores messages: English through the fine-tuned transformer, ru/pl/zh through the
+    multilingual head when it is installed. Synchronous and CPU-bound: call it off the event loop.
+    """
 
     def __init__(self, model_dir: Path) -> None:
         self.artifact: ModelArtifact = load_artifact(model_dir)
@@ -32,32 +49,57 @@ class EmotionModel:
             max_tokens=self.artifact.max_tokens,
             normalise=False,
         )
-        logger.info("emotion model loaded version=%s dir=%s", self.artifact.version, model_dir)
+        self.multilingual: MultilingualModel | None = None
+        try:
+            self.multilingual = MultilingualModel(model_dir)
+        except ModelLoadError as error:
+            logger.warning("no multilingual head, so ru/pl/zh messages are scored by the English model: %s", error)
+        logger.info(
+            "emotion model loaded version=%s multilingual=%s dir=%s", self.artifact.version,
+            self.multilingual.head.version if self.multilingual else "-", model_dir,
+        )
 
     @property
     def version(self) -> str:
         return self.artifact.version
 
+    def score(self, texts: list[str]) -> ScoredTexts:
+        languages = [detect_language(text) for text in texts]
+        count = len(SUPPORT_CLASSES)
+        probabilities = np.zeros((len(texts), count), dtype=np.float32)
+        thresholds = np.tile(self.artifact.thresholds, (len(texts), 1))
+        versions = [self.artifact.version] * len(texts)
+        other = [i for i, language in enumerate(languages) if language in MULTILINGUAL_LANGUAGES and self.multilingual]
+        english = sorted(set(range(len(texts))) - set(other))
+        if english:
+            probabilities[english] = self.artifact.support_probabilities(self.encoder.encode([texts[i] for i in english]))
+        if other and self.multilingual is not None:
+            probabilities[other] = self.multilingual.probabilities([texts[i] for i in other])
+            thresholds[other] = self.multilingual.head.thresholds
+            for i in other:
+                versions[i] = self.multilingual.head.version
+        return ScoredTexts(languages, probabilities, thresholds, versions)
+
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """Support-class probabilities, one row per text."""
-        if not texts:
-            return np.zeros((0, len(SUPPORT_CLASSES)), dtype=np.float32)
-        return self.artifact.support_probabilities(self.encoder.encode(texts))
+        return self.score(texts).probabilities
 
     def all_probabilities(self, texts: list[str]) -> np.ndarray:
-        """Support and auxiliary (Ekman) probabilities, for evaluation."""
+        """The English model's support and auxiliary (Ekman) outputs, for evaluation."""
         return self.artifact.all_probabilities(self.encoder.encode(texts))
 
     def analyse(self, texts: list[str]) -> list[Analysis]:
-        rows = self.probabilities(texts)
+        scored = self.score(texts)
         return [
-            analysis_from_probabilities(text, row, self.artifact.thresholds, self.artifact.version)
-            for text, row in zip(texts, rows, strict=True)
+            analysis_from_probabilities(language, row, thresholds, version)
+            for language, row, thresholds, version in zip(
+                scored.languages, scored.probabilities, scored.thresholds, scored.versions, strict=True
+            )
         ]
 
 
 def analysis_from_probabilities(
-    text: str, probabilities: np.ndarray, thresholds: np.ndarray, version: str
+    language: str, probabilities: np.ndarray, thresholds: np.ndarray, version: str
 ) -> Analysis:
     """Turn one row of class probabilities into an Analysis; at least one label is always given."""
     scores = EmotionScores.from_mapping(dict(zip(SUPPORT_CLASSES, (float(p) for p in probabilities), strict=True)))
@@ -65,4 +107,4 @@ def analysis_from_probabilities(
     if not labels:
         margins = probabilities / np.maximum(thresholds, 1e-6)
         labels = (SUPPORT_CLASSES[int(np.argmax(margins))],)
-    return Analysis(language=detect_language(text), scores=scores, labels=labels, model_version=version)
+    return Analysis(language=language, scores=scores, labels=labels, model_version=version)

