@@ -17,6 +17,7 @@ from bot.storage.database import Database
 from knowledge import KnowledgePack
 from nlu.language import SUPPORTED_LANGUAGES
 from nlu.runtime import EmotionAnalyzer
+from nlu.signals import Signals, detect_signals
 from nlu.types import Analysis
 
 logger = logging.getLogger(__name__)
@@ -58,16 +59,20 @@ class SupportService:
                 language = choose_language(ref.language, analysis)
                 if language != ref.language:
                     await repository.set_language(ref, language)
+                signals = None
+                if analysis is not None:
+                    signals = detect_signals(turn.text, await repository.recent_customer_texts(ref))
                 await repository.add_customer_message(
-                    ref, stored_kind(turn), turn.text, analysis, telegram_message_id
+                    ref, stored_kind(turn), turn.text, analysis, telegram_message_id, signals
                 )
                 first_contact = ref.customer_messages_before == 0 and turn.kind is TurnKind.TEXT
                 reply = decide(_with_first_contact(turn, first_contact), analysis, self._pack, language)
                 await repository.add_bot_message(ref, reply.text, reply.move.value)
             logger.info(
-                "turn handled conversation=%d kind=%s move=%s emotion_labels=%s degraded=%s",
+                "turn handled conversation=%d kind=%s move=%s emotion_labels=%s signals=%s degraded=%s",
                 ref.conversation_id, turn.kind.value, reply.move.value,
-                ",".join(analysis.labels) if analysis else "-", analysis.degraded if analysis else "-",
+                ",".join(analysis.labels) if analysis else "-", _names(signals),
+                analysis.degraded if analysis else "-",
             )
             if deliver is not None:
                 await deliver(reply)
@@ -94,3 +99,7 @@ def stored_kind(turn: CustomerTurn) -> str:
 
 def _with_first_contact(turn: CustomerTurn, first_contact: bool) -> CustomerTurn:
     return CustomerTurn(turn.kind, turn.text, turn.command, turn.content_type, first_contact)
+
+
+def _names(signals: Signals | None) -> str:
+    return ",".join(signals.raised()) if signals and signals.raised() else "-"

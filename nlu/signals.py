@@ -48,6 +48,10 @@ class Signals:
     self_harm: bool = False
     repeated_question: bool = False
 
+    def raised(self) -> tuple[str, ...]:
+        """Names of the signals that are present, in a fixed order."""
+        return tuple(name for name, present in vars(self).items() if present)
+
 
 def detect_signals(text: str, earlier_customer_texts: tuple[str, ...] = ()) -> Signals:
     lowered = text.lower()

@@ -8,7 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Conversation, Customer, Message, utc_now
+from nlu.signals import Signals
 from nlu.types import Analysis
+
+RECENT_TEXTS = 3
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class StoredMessage:
     labels: tuple[str, ...]
     scored_by: str
     move: str
+    signals: tuple[str, ...] = ()
 
 
 class ConversationRepository:
@@ -63,12 +67,24 @@ class ConversationRepository:
         )
         return ConversationRef(conversation.id, customer.id, conversation.language, int(count or 0))
 
+    async def recent_customer_texts(self, ref: ConversationRef, limit: int = RECENT_TEXTS) -> tuple[str, ...]:
+        """The customer's last few text messages in this conversation, oldest first."""
+        rows = await self._session.scalars(
+            select(Message.text)
+            .where(Message.conversation_id == ref.conversation_id, Message.sender == "customer",
+                   Message.kind.in_(("text", "edited")))
+            .order_by(Message.id.desc())
+            .limit(limit)
+        )
+        return tuple(reversed(list(rows)))
+
     async def add_customer_message(
-        self, ref: ConversationRef, kind: str, text: str, analysis: Analysis | None, telegram_message_id: int | None
+        self, ref: ConversationRef, kind: str, text: str, analysis: Analysis | None, telegram_message_id: int | None,
+        signals: Signals | None = None,
     ) -> int:
         message = Message(
             conversation_id=ref.conversation_id, sender="customer", kind=kind, text=text,
-            telegram_message_id=telegram_message_id,
+            telegram_message_id=telegram_message_id, signals=",".join(signals.raised()) if signals else "",
         )
         if analysis is not None:
             for name, value in analysis.scores.as_dict().items():
@@ -114,4 +130,5 @@ def _stored(row: Message) -> StoredMessage:
             for name in ("anger", "anxiety", "sadness", "confusion", "positive", "neutral")
         }
     labels = tuple(label for label in row.labels.split(",") if label)
-    return StoredMessage(row.sender, row.kind, row.text, row.language, scores, labels, row.scored_by, row.move)
+    signals = tuple(name for name in row.signals.split(",") if name)
+    return StoredMessage(row.sender, row.kind, row.text, row.language, scores, labels, row.scored_by, row.move, signals)

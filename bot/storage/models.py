@@ -64,6 +64,7 @@ class Message(Base):
     positive: Mapped[float | None] = mapped_column(Float, nullable=True)
     neutral: Mapped[float | None] = mapped_column(Float, nullable=True)
     labels: Mapped[str] = mapped_column(String(128), default="")
+    signals: Mapped[str] = mapped_column(String(128), default="", server_default="")
     scored_by: Mapped[str] = mapped_column(String(64), default="")
     move: Mapped[str] = mapped_column(String(32), default="")
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
