@@ -19,6 +19,12 @@ class LabelledTexts:
     targets: list[list[int]]
     source_labels: list[list[str]]
 
+    def first(self, count: int | None) -> LabelledTexts:
+        """The first ``count`` examples (all of them when count is None), for quick runs."""
+        if count is None:
+            return self
+        return LabelledTexts(self.texts[:count], self.targets[:count], self.source_labels[:count])
+
 
 def default_data_dir() -> Path:
     """``../shared/data`` next to the checkout, where the project keeps its labelled data."""

@@ -124,10 +124,7 @@ def finetune(
     labels_file = data_dir / "goemotions" / "labels.txt"
     train = read_goemotions(data_dir / "goemotions" / "train.tsv", labels_file)
     dev = read_goemotions(data_dir / "goemotions" / "dev.tsv", labels_file)
-    if config.limit:
-        train = LabelledTexts(train.texts[: config.limit], train.targets[: config.limit], train.source_labels[: config.limit])
-    if config.dev_limit:
-        dev = LabelledTexts(dev.texts[: config.dev_limit], dev.targets[: config.dev_limit], dev.source_labels[: config.dev_limit])
+    train, dev = train.first(config.limit), dev.first(config.dev_limit)
     encoder_dir = locate_encoder(config.encoder)
     tokenizer = AutoTokenizer.from_pretrained(str(encoder_dir), local_files_only=True)
     encoder = AutoModel.from_pretrained(str(encoder_dir), local_files_only=True)
