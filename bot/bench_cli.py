@@ -6,12 +6,15 @@ import argparse
 from typing import Any
 
 from nlu.dataset import DatasetError, default_data_dir, read_goemotions
+from nlu.precision import PRECISION_CHOICES
 
 
 def add_bench_commands(commands: Any) -> None:
     bench = commands.add_parser("bench", help="measure speed and memory").add_subparsers(dest="bench_command", required=True)
     nlu = bench.add_parser("nlu", help="emotion model: latency p50/p95, throughput, load time, peak RSS, size")
     nlu.add_argument("--messages", type=int, default=300, help="single messages timed per thread setting")
+    nlu.add_argument("--precision", choices=PRECISION_CHOICES, default=None,
+                     help="override CANDOR_MODEL_PRECISION to compare float32 with bfloat16")
     nlu.set_defaults(handler=_bench_nlu)
 
 
@@ -25,5 +28,6 @@ def _bench_nlu(args: argparse.Namespace, settings: Any) -> int:
     except DatasetError:
         texts, source = list(SAMPLE_TEXTS), "built-in sample texts"
     print(f"candor bench nlu — {source}")
-    run_nlu_benchmark(settings.model_dir, texts, max(args.messages, 20), print)
+    precision = args.precision or settings.model_precision
+    run_nlu_benchmark(settings.model_dir, texts, max(args.messages, 20), print, precision)
     return 0

@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from nlu.model import default_model_dir
+from nlu.precision import PRECISION_CHOICES
 
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
 _TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
@@ -31,6 +32,7 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite+aiosqlite:///./var/candor.sqlite3", alias="DATABASE_URL")
     agents_chat_id: int | None = Field(default=None, alias="CANDOR_AGENTS_CHAT_ID")
     model_dir: Path = Field(default_factory=default_model_dir, alias="CANDOR_MODEL_DIR")
+    model_precision: str = Field(default="auto", alias="CANDOR_MODEL_PRECISION")
     log_level: str = Field(default="INFO", alias="CANDOR_LOG_LEVEL")
 
     @field_validator("telegram_bot_token", mode="before")
@@ -64,6 +66,14 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not re.match(r"^-?\d+$", value.strip()):
             raise ValueError("expected the numeric id of the agents' supergroup, for example -1001234567890")
         return value
+
+    @field_validator("model_precision")
+    @classmethod
+    def _model_precision(cls, value: str) -> str:
+        choice = value.strip().lower()
+        if choice not in PRECISION_CHOICES:
+            raise ValueError(f"expected one of {', '.join(PRECISION_CHOICES)} (auto uses bfloat16 where the CPU has it)")
+        return choice
 
     @field_validator("log_level")
     @classmethod

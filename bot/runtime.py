@@ -27,7 +27,7 @@ class CandorRuntime:
         await upgrade_schema_async(settings.database_url)
         database = Database(settings.database_url)
         pack = load_pack()
-        analyzer = await EmotionAnalyzer.load(settings.model_dir)
+        analyzer = await EmotionAnalyzer.load(settings.model_dir, settings.model_precision)
         return cls(database, analyzer, pack, SupportService(database, analyzer, pack))
 
     async def close(self) -> None:

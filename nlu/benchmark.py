@@ -24,15 +24,18 @@ SAMPLE_TEXTS = (
 )
 
 
-def run_nlu_benchmark(model_dir: Path, texts: list[str], messages: int, report: Callable[[str], None]) -> None:
+def run_nlu_benchmark(
+    model_dir: Path, texts: list[str], messages: int, report: Callable[[str], None], precision: str = "auto"
+) -> None:
     import torch
 
     from nlu.model import EmotionModel
     from nlu.runtime import EmotionAnalyzer
 
     started = time.perf_counter()
-    model = EmotionModel(model_dir)
+    model = EmotionModel(model_dir, precision)
     report(f"load time                 {time.perf_counter() - started:8.2f} s")
+    report(f"encoder precision         {model.encoder.precision:>8} (CANDOR_MODEL_PRECISION={precision})")
     size = sum(p.stat().st_size for p in model_dir.rglob("*") if p.is_file())
     report(f"artifact size             {size / 1e6:8.2f} MB ({model_dir})")
     sample = [texts[i % len(texts)] for i in range(messages)]

@@ -38,14 +38,14 @@ def add_nlu_commands(commands: Any) -> None:
 
 
 def _predict(args: argparse.Namespace, settings: Any) -> int:
-    return asyncio.run(predict_lines(settings.model_dir, sys.stdin, sys.stdout))
+    return asyncio.run(predict_lines(settings.model_dir, sys.stdin, sys.stdout, settings.model_precision))
 
 
-async def predict_lines(model_dir: Path, reader: TextIO, writer: TextIO) -> int:
+async def predict_lines(model_dir: Path, reader: TextIO, writer: TextIO, precision: str = "auto") -> int:
     """Score each input line, writing one JSON object per line in input order."""
     from nlu.runtime import EmotionAnalyzer
 
-    analyzer = await EmotionAnalyzer.load(model_dir)
+    analyzer = await EmotionAnalyzer.load(model_dir, precision)
     if analyzer.degraded:
         print("warning: the emotion model could not load; scores come from keyword rules", file=sys.stderr)
     try:
@@ -94,7 +94,7 @@ def _train_multilingual(args: argparse.Namespace, settings: Any) -> int:
 def _eval(args: argparse.Namespace, settings: Any) -> int:
     from nlu.evaluation_report import evaluate_model
 
-    for line in evaluate_model(settings.model_dir, args.data_dir):
+    for line in evaluate_model(settings.model_dir, args.data_dir, precision=settings.model_precision):
         print(line)
     return 0
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nlu.precision import Precision
+
 if TYPE_CHECKING:
     import torch
 
@@ -54,6 +56,7 @@ class SentenceEncoder:
         adapter_scale: float = 1.0,
         max_tokens: int = MAX_TOKENS,
         normalise: bool = True,
+        precision: Precision = "float32",
     ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -74,6 +77,11 @@ class SentenceEncoder:
                 merge_adapters(self._model, adapters, adapter_scale)
             except (AttributeError, TypeError, KeyError, RuntimeError) as error:
                 raise ModelLoadError(f"The saved adapters do not fit the encoder in {model_dir}: {error}") from error
+        if precision == "bfloat16":
+            import torch
+
+            self._model = self._model.to(torch.bfloat16)
+        self.precision: Precision = precision
         self.dimension = int(self._model.config.hidden_size)
         self._max_tokens = max_tokens
         self._normalise = normalise
@@ -103,6 +111,7 @@ class SentenceEncoder:
 def _mean_pool(hidden: torch.Tensor, mask: torch.Tensor, normalise: bool) -> torch.Tensor:
     import torch
 
+    hidden = hidden.float()
     weights = mask.unsqueeze(-1).to(hidden.dtype)
     summed = (hidden * weights).sum(dim=1)
     pooled = summed / weights.sum(dim=1).clamp(min=1e-9)

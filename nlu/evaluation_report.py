@@ -15,14 +15,17 @@ from nlu.types import SUPPORT_CLASSES
 XED_LANGUAGES = ("ru", "pl", "zh")
 
 
-def evaluate_model(model_dir: Path, data_dir: Path, languages: tuple[str, ...] = XED_LANGUAGES) -> list[str]:
+def evaluate_model(
+    model_dir: Path, data_dir: Path, languages: tuple[str, ...] = XED_LANGUAGES, precision: str = "auto"
+) -> list[str]:
     """Lines of the report; thresholds are the artifact's own, nothing is re-tuned here."""
-    model = EmotionModel(model_dir)
+    model = EmotionModel(model_dir, precision)
     dev = read_goemotions(data_dir / "goemotions" / "dev.tsv", data_dir / "goemotions" / "labels.txt")
     probabilities = model.all_probabilities(dev.texts)
     support_truth = np.asarray(dev.targets)
     support_predicted = probabilities[:, : len(SUPPORT_CLASSES)] >= model.artifact.thresholds
-    lines = [f"model {model.version} on GoEmotions dev ({len(dev.texts)} texts)", "", "Support taxonomy:"]
+    lines = [f"model {model.version} ({model.encoder.precision}) on GoEmotions dev ({len(dev.texts)} texts)", "",
+             "Support taxonomy:"]
     lines += classification_table(support_truth, support_predicted, SUPPORT_CLASSES)
     anxiety_auc = roc_auc(probabilities[:, 1], support_truth[:, 1])
     anger_auc = roc_auc(probabilities[:, 0], support_truth[:, 0])

@@ -12,6 +12,7 @@ from nlu.artifact import ModelArtifact, load_artifact
 from nlu.encoder import ModelLoadError, SentenceEncoder, locate_encoder
 from nlu.language import detect_language
 from nlu.multilingual import MultilingualModel
+from nlu.precision import choose_precision, read_cpu_flags
 from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ class EmotionModel:
     multilingual head when it is installed. Synchronous and CPU-bound: call it off the event loop.
     """
 
-    def __init__(self, model_dir: Path) -> None:
+    def __init__(self, model_dir: Path, precision: str = "auto") -> None:
         self.artifact: ModelArtifact = load_artifact(model_dir)
         self.encoder = SentenceEncoder(
             locate_encoder(self.artifact.encoder),
@@ -48,6 +49,7 @@ class EmotionModel:
             adapter_scale=self.artifact.adapter_scale,
             max_tokens=self.artifact.max_tokens,
             normalise=False,
+            precision=choose_precision(precision, read_cpu_flags()),
         )
         self.multilingual: MultilingualModel | None = None
         try:
@@ -55,8 +57,8 @@ class EmotionModel:
         except ModelLoadError as error:
             logger.warning("no multilingual head, so ru/pl/zh messages are scored by the English model: %s", error)
         logger.info(
-            "emotion model loaded version=%s multilingual=%s dir=%s", self.artifact.version,
-            self.multilingual.head.version if self.multilingual else "-", model_dir,
+            "emotion model loaded version=%s precision=%s multilingual=%s dir=%s", self.artifact.version,
+            self.encoder.precision, self.multilingual.head.version if self.multilingual else "-", model_dir,
         )
 
     @property

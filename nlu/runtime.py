@@ -47,14 +47,14 @@ class EmotionAnalyzer:
         return self._scorer is None
 
     @classmethod
-    async def load(cls, model_dir: Path) -> EmotionAnalyzer:
+    async def load(cls, model_dir: Path, precision: str = "auto") -> EmotionAnalyzer:
         """Load the model on the worker thread; on failure run degraded and say so in the log."""
         analyzer = cls(None)
         loop = asyncio.get_running_loop()
         try:
             from nlu.model import EmotionModel
 
-            model = await loop.run_in_executor(analyzer._executor, EmotionModel, model_dir)
+            model = await loop.run_in_executor(analyzer._executor, EmotionModel, model_dir, precision)
         except (ModelLoadError, OSError, ImportError) as error:
             logger.warning("emotion model unavailable, running in degraded mode (keyword scores): %s", error)
             return analyzer

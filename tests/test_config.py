@@ -44,3 +44,12 @@ def test_dotenv_file_is_read_and_urls_are_normalised(monkeypatch: pytest.MonkeyP
     assert settings.database_url == "postgresql+asyncpg://candor:secret@127.0.0.1/candor"
     assert settings.agents_chat_id == -1001234
     assert "abc_DEF" not in repr(settings)
+
+
+def test_model_precision_is_checked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CANDOR_MODEL_PRECISION", "BFloat16")
+    assert load_settings().model_precision == "bfloat16"
+    monkeypatch.setenv("CANDOR_MODEL_PRECISION", "int4")
+    with pytest.raises(ConfigError, match="CANDOR_MODEL_PRECISION.*auto, float32, bfloat16"):
+        load_settings()

@@ -121,3 +121,23 @@ async def test_clear_russian_polish_and_chinese_examples_land_in_the_right_class
 async def test_mild_polish_worry_is_recognised(analyzer: EmotionAnalyzer) -> None:
     result = await analyzer.analyse("Martwię się o moje zamówienie")
     assert "anxiety" in result.labels
+
+
+def test_bfloat16_and_float32_encoders_agree_on_what_customers_feel() -> None:
+    """bfloat16 is the fast path on bf16 CPUs; it must not change which emotions a customer gets."""
+    import numpy as np
+
+    from nlu.model import EmotionModel
+
+    texts = [
+        "I'm really scared, someone took money from my account and I don't know what to do",
+        "This is ridiculous. Third time I'm asking and nobody answers. Unacceptable.",
+        "Thank you so much, that was really helpful!",
+        "I don't understand, what does this status mean?",
+        "Where is my order? It was due on Monday.",
+    ]
+    full = EmotionModel(default_model_dir(), "float32")
+    fast = EmotionModel(default_model_dir(), "bfloat16")
+    assert (full.encoder.precision, fast.encoder.precision) == ("float32", "bfloat16")
+    assert float(np.abs(full.probabilities(texts) - fast.probabilities(texts)).max()) < 0.08
+    assert [a.labels for a in full.analyse(texts)] == [a.labels for a in fast.analyse(texts)]
