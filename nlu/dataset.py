@@ -9,6 +9,9 @@ from pathlib import Path
 from nlu.labels import support_targets
 
 
+HOLD_OUT_EVERY = 5
+
+
 class DatasetError(RuntimeError):
     """The training data is missing or malformed."""
 
@@ -18,6 +21,20 @@ class LabelledTexts:
     texts: list[str]
     targets: list[list[int]]
     source_labels: list[list[str]]
+
+    def rows(self, indices: list[int]) -> LabelledTexts:
+        return LabelledTexts([self.texts[i] for i in indices], [self.targets[i] for i in indices],
+                             [self.source_labels[i] for i in indices])
+
+    def split_held_out(self) -> tuple[LabelledTexts, LabelledTexts]:
+        """(training rows, held-out rows): every fifth row is held out.
+
+        A fixed rule rather than a seeded shuffle, so training and ``candor nlu eval`` agree on
+        which rows the model never saw without having to share a seed.
+        """
+        count = len(self.texts)
+        return (self.rows([i for i in range(count) if i % HOLD_OUT_EVERY != HOLD_OUT_EVERY - 1]),
+                self.rows([i for i in range(count) if i % HOLD_OUT_EVERY == HOLD_OUT_EVERY - 1]))
 
     def first(self, count: int | None) -> LabelledTexts:
         """The first ``count`` examples (all of them when count is None), for quick runs."""
@@ -80,3 +97,34 @@ def read_xed(path: Path) -> LabelledTexts:
     if not texts:
         raise DatasetError(f"No examples could be read from {path}.")
     return LabelledTexts(texts=texts, targets=targets, source_labels=[[] for _ in texts])
+
+
+def default_support_messages_file() -> Path:
+    """The project's own curated support-chat messages, in every language the bot speaks."""
+    return Path(__file__).resolve().parent / "data" / "support_messages.tsv"
+
+
+def read_support_messages(path: Path) -> dict[str, LabelledTexts]:
+    """Curated messages by language (columns: language, comma-separated support classes, text).
+
+    Rows are grouped by language and class in the file, so the every-fifth-row hold-out of
+    ``split_held_out`` keeps a few examples of each class unseen.
+    """
+    from nlu.types import SUPPORT_CLASSES
+
+    if not path.is_file():
+        raise DatasetError(f"Curated support messages not found: {path}.")
+    by_language: dict[str, LabelledTexts] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        classes = set(parts[1].split(",")) if len(parts) == 3 else set()
+        if len(parts) != 3 or not classes or not classes <= set(SUPPORT_CLASSES) or not parts[2].strip():
+            raise DatasetError(f"{path}:{number}: expected 'language<TAB>classes<TAB>text' with classes from "
+                               f"{', '.join(SUPPORT_CLASSES)}.")
+        data = by_language.setdefault(parts[0], LabelledTexts([], [], []))
+        data.texts.append(parts[2])
+        data.targets.append([1 if name in classes else 0 for name in SUPPORT_CLASSES])
+        data.source_labels.append(sorted(classes))
+    return by_language

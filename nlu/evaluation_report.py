@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlu.dataset import XED_CLASSES, read_goemotions, read_xed
+from nlu.dataset import XED_CLASSES, LabelledTexts, read_goemotions, read_support_messages, read_xed
 from nlu.evaluate import classification_table, confusion_table, roc_auc
 from nlu.labels import EKMAN_CLASSES, ekman_targets
 from nlu.model import EmotionModel
@@ -16,7 +16,8 @@ XED_LANGUAGES = ("ru", "pl", "zh")
 
 
 def evaluate_model(
-    model_dir: Path, data_dir: Path, languages: tuple[str, ...] = XED_LANGUAGES, precision: str = "auto"
+    model_dir: Path, data_dir: Path, curated_file: Path | None = None, languages: tuple[str, ...] = XED_LANGUAGES,
+    precision: str = "auto",
 ) -> list[str]:
     """Lines of the report; thresholds are the artifact's own, nothing is re-tuned here."""
     model = EmotionModel(model_dir, precision)
@@ -42,14 +43,25 @@ def evaluate_model(
         if not path.is_file():
             continue
         xed = read_xed(path)
-        columns = [SUPPORT_CLASSES.index(name) for name in XED_CLASSES]
-        truth = np.asarray(xed.targets)[:, columns]
-        scored = model.score(xed.texts)
-        predicted = scored.probabilities[:, columns] >= scored.thresholds[:, columns]
-        routed = sum(1 for version in scored.versions if version != model.version)
-        seen = ", which trained on XED pl" if language == "pl" else ""
-        heading = (f"XED {language} ({len(xed.texts)} subtitle lines, labels projected from English; "
-                   f"{routed} scored by the multilingual head{seen}):")
-        lines += ["", heading]
-        lines += classification_table(truth, predicted, XED_CLASSES)
+        part = "every row, never seen in training"
+        if language == "pl":
+            xed, part = xed.split_held_out()[1], "every fifth row, held out from training"
+        heading = f"XED {language} ({len(xed.texts)} subtitle lines, labels projected from English; {part})"
+        lines += ["", *_language_table(model, xed, XED_CLASSES, heading)]
+    if curated_file is not None and curated_file.is_file():
+        for language, data in read_support_messages(curated_file).items():
+            if language in languages:
+                held_out = data.split_held_out()[1]
+                heading = f"curated support messages, {language} ({len(held_out.texts)} lines held out from training)"
+                lines += ["", *_language_table(model, held_out, SUPPORT_CLASSES, heading)]
     return lines
+
+
+def _language_table(model: EmotionModel, data: LabelledTexts, classes: tuple[str, ...], heading: str) -> list[str]:
+    """Per-class figures for one language, scored the way the bot scores it (routed by language)."""
+    columns = [SUPPORT_CLASSES.index(name) for name in classes]
+    truth = np.asarray(data.targets)[:, columns]
+    scored = model.score(data.texts)
+    predicted = scored.probabilities[:, columns] >= scored.thresholds[:, columns]
+    routed = sum(1 for version in scored.versions if version != model.version)
+    return [f"{heading}; {routed} scored by the multilingual head:", *classification_table(truth, predicted, classes)]

@@ -1,4 +1,8 @@
-"""The emotion model as the bot uses it: text in, Analysis out, routed by language."""
+"""The emotion model as the bot uses it: text in, Analysis out, routed by language.
+
+Russian, Polish and Chinese scores come from the multilingual head, lifted where the customer
+names a feeling outright (``nlu.lexicon``): the encoder alone blurs those words.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import numpy as np
 from nlu.artifact import ModelArtifact, load_artifact
 from nlu.encoder import ModelLoadError, SentenceEncoder, locate_encoder
 from nlu.language import detect_language
+from nlu.lexicon import explicit_emotions, with_explicit_evidence
 from nlu.multilingual import MultilingualModel
 from nlu.precision import choose_precision, read_cpu_flags
 from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
@@ -76,10 +81,12 @@ class EmotionModel:
         if english:
             probabilities[english] = self.artifact.support_probabilities(self.encoder.encode([texts[i] for i in english]))
         if other and self.multilingual is not None:
-            probabilities[other] = self.multilingual.probabilities([texts[i] for i in other])
-            thresholds[other] = self.multilingual.head.thresholds
-            for i in other:
-                versions[i] = self.multilingual.head.version
+            head = self.multilingual.head
+            scored = self.multilingual.probabilities([texts[i] for i in other])
+            for row, i in zip(scored, other, strict=True):
+                probabilities[i] = with_explicit_evidence(row, head.thresholds, explicit_emotions(texts[i], languages[i]))
+                thresholds[i] = head.thresholds
+                versions[i] = head.version
         return ScoredTexts(languages, probabilities, thresholds, versions)
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
