@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,7 @@ class Settings(BaseSettings):
     agents_chat_id: int | None = Field(default=None, alias="CANDOR_AGENTS_CHAT_ID")
     model_dir: Path = Field(default_factory=default_model_dir, alias="CANDOR_MODEL_DIR")
     model_precision: str = Field(default="auto", alias="CANDOR_MODEL_PRECISION")
+    timezone: str = Field(default="UTC", alias="CANDOR_TIMEZONE")
     log_level: str = Field(default="INFO", alias="CANDOR_LOG_LEVEL")
 
     @field_validator("telegram_bot_token", mode="before")
@@ -74,6 +76,21 @@ class Settings(BaseSettings):
         if choice not in PRECISION_CHOICES:
             raise ValueError(f"expected one of {', '.join(PRECISION_CHOICES)} (auto uses bfloat16 where the CPU has it)")
         return choice
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        name = value.strip() or "UTC"
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{name[:64]}'; use an IANA name such as Europe/Warsaw or UTC") from None
+        return name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The shop's time zone: promised times are stated in it."""
+        return ZoneInfo(self.timezone)
 
     @field_validator("log_level")
     @classmethod

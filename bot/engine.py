@@ -1,19 +1,31 @@
 """The conversation engine: pure decisions from plain data to the words of a reply.
 
-No I/O happens here, so the same decisions serve Telegram, the local chat and tests.
+No I/O happens here, so the same decisions serve Telegram, the local chat and tests. The
+caller passes the time and the shop's time zone, the conversation's state, the emotion
+analysis, the signals and the retrieval result; the engine returns what to say and what to
+record (a promise, a gesture, the closing).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
-from knowledge import KnowledgePack, Wording, find_topic
+from bot.compose import compose_answer
+from bot.deadlines import check_time, due_time, format_deadline
+from bot.gestures import GestureChoice, choose_gesture
+from knowledge import KnowledgePack, Topic, Wording
+from knowledge.retrieval import Retrieval, TopicMatch
+from nlu.signals import Signals
 from nlu.types import Analysis
 
 LONG_MESSAGE_CHARS = 4000
 EMOTION_THRESHOLD = 0.35
 EMOTIONS_BY_URGENCY = ("anxiety", "anger", "sadness", "confusion")
+CLARIFY_BETWEEN_FLOOR = 0.2
+RATING_PREFIX = "rate"
 
 
 class TurnKind(StrEnum):
@@ -29,6 +41,9 @@ class Move(StrEnum):
     HELP = "help"
     ANSWER = "answer"
     CLARIFY = "clarify"
+    CLOSE = "close"
+    THANK_FOR_RATING = "thank_for_rating"
+    PROMISE_UPDATE = "promise_update"
     ASK_FOR_TEXT = "ask_for_text"
     NOTE_EDIT = "note_edit"
     UNKNOWN_COMMAND = "unknown_command"
@@ -43,30 +58,84 @@ class CustomerTurn:
     text: str = ""
     command: str = ""
     content_type: str = ""
-    first_contact: bool = False
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
 
 
 @dataclass(frozen=True)
 class Reply:
     move: Move
     text: str
+    buttons: tuple[Button, ...] = ()
 
 
-def decide(turn: CustomerTurn, analysis: Analysis | None, pack: KnowledgePack, language: str) -> Reply:
+@dataclass(frozen=True)
+class Clock:
+    now: dt.datetime
+    zone: ZoneInfo
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """What the engine remembers about the conversation between turns."""
+
+    conversation_id: int
+    language: str
+    topic_id: str | None = None
+    apologised: bool = False
+    gestures_given: frozenset[str] = frozenset()
+    first_contact: bool = False
+    open_promises: tuple[tuple[str, dt.datetime], ...] = ()
+    """(topic id, due time) of promises still open: asked again, the bot repeats the same time."""
+
+
+@dataclass(frozen=True)
+class PromiseDraft:
+    topic_id: str
+    promised: str
+    due_at: dt.datetime
+    check_at: dt.datetime
+    extension_hours: float
+
+
+@dataclass(frozen=True)
+class Decision:
+    reply: Reply
+    topic_id: str | None = None
+    apologised: bool = False
+    promise: PromiseDraft | None = None
+    gesture: GestureChoice | None = None
+    closes: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    """Why the engine chose what it did, for the log and for trainers."""
+
+
+def decide(
+    turn: CustomerTurn,
+    analysis: Analysis | None,
+    signals: Signals | None,
+    retrieval: Retrieval | None,
+    state: ConversationState,
+    pack: KnowledgePack,
+    clock: Clock,
+) -> Decision:
     """Choose the move for this turn and compose its words."""
-    wording = pack.wording_for(language)
+    wording = pack.wording_for(state.language)
     if turn.kind is TurnKind.COMMAND:
-        return _command_reply(turn.command, wording)
+        return Decision(_command_reply(turn.command, wording))
     if turn.kind is TurnKind.NON_TEXT:
-        text = wording.non_text.get(turn.content_type) or wording.non_text["default"]
-        return Reply(Move.ASK_FOR_TEXT, text)
+        return Decision(Reply(Move.ASK_FOR_TEXT, wording.non_text.get(turn.content_type) or wording.non_text["default"]))
     if turn.kind is TurnKind.EDITED:
-        return Reply(Move.NOTE_EDIT, wording.edited)
+        return Decision(Reply(Move.NOTE_EDIT, wording.edited))
     if turn.kind is TurnKind.BUTTON:
-        return Reply(Move.STALE_BUTTON, wording.button)
+        return Decision(Reply(Move.STALE_BUTTON, wording.button))
     if not is_meaningful(turn.text):
-        return Reply(Move.ASK_FOR_TEXT, wording.empty)
-    return _text_reply(turn, analysis, pack, language)
+        return Decision(Reply(Move.ASK_FOR_TEXT, wording.empty))
+    return _text_decision(turn, analysis, signals, retrieval, state, pack, clock)
 
 
 def is_meaningful(text: str) -> bool:
@@ -74,19 +143,36 @@ def is_meaningful(text: str) -> bool:
     return any(ch.isalnum() or (ch.isprintable() and not ch.isspace()) for ch in text if ch not in "\u200b\u200c\u200d\u2060\ufeff")
 
 
-def dominant_emotion(analysis: Analysis | None) -> str:
+def dominant_emotion(analysis: Analysis | None, signals: Signals | None = None) -> str:
     """The emotion the acknowledgement should meet: the most pressing one that is present.
 
     Deliberately more sensitive than the model's labels (EMOTION_THRESHOLD on the raw score):
     acknowledging a worry that is only likely costs little; missing a real one costs trust.
+    Confusion counts only with words that say so ("I don't understand"): the model's confusion
+    class also holds GoEmotions' curiosity, so it scores high on every plain question.
     """
     if analysis is None:
         return "neutral"
     scores = analysis.scores.as_dict()
-    present = [name for name in EMOTIONS_BY_URGENCY if name in analysis.labels or scores[name] >= EMOTION_THRESHOLD]
+    confused = signals is not None and signals.confused
+    present = [name for name in EMOTIONS_BY_URGENCY
+               if (name in analysis.labels or scores[name] >= EMOTION_THRESHOLD) and (name != "confusion" or confused)]
     if present:
         return max(present, key=lambda name: scores[name])
     return "positive" if "positive" in analysis.labels else "neutral"
+
+
+def rating_buttons(conversation_id: int) -> tuple[Button, ...]:
+    """1–5 buttons; the data names the conversation so a forged or stale tap can be refused."""
+    return tuple(Button(str(score), f"{RATING_PREFIX}:{conversation_id}:{score}") for score in range(1, 6))
+
+
+def parse_rating(data: str) -> tuple[int, int] | None:
+    """(conversation id, score) from a rating button's data, or None for anything else."""
+    parts = data.split(":")
+    if len(parts) != 3 or parts[0] != RATING_PREFIX or not parts[1].isdigit() or parts[2] not in {"1", "2", "3", "4", "5"}:
+        return None
+    return int(parts[1]), int(parts[2])
 
 
 def _command_reply(command: str, wording: Wording) -> Reply:
@@ -97,24 +183,60 @@ def _command_reply(command: str, wording: Wording) -> Reply:
     return Reply(Move.UNKNOWN_COMMAND, wording.unknown_command.format(command=f"/{command}"[:64]))
 
 
-def _text_reply(turn: CustomerTurn, analysis: Analysis | None, pack: KnowledgePack, language: str) -> Reply:
-    wording = pack.wording_for(language)
-    match = find_topic(turn.text[:LONG_MESSAGE_CHARS], pack.topics_for(language))
-    parts: list[str] = []
-    if turn.first_contact:
-        parts.append(wording.introduction)
+def _text_decision(
+    turn: CustomerTurn, analysis: Analysis | None, signals: Signals | None, retrieval: Retrieval | None,
+    state: ConversationState, pack: KnowledgePack, clock: Clock,
+) -> Decision:
+    wording = pack.wording_for(state.language)
+    emotion = dominant_emotion(analysis, signals)
+    opening = (wording.introduction,) if state.first_contact else ()
     if len(turn.text) > LONG_MESSAGE_CHARS:
-        parts.append(wording.long_message)
-    if match is None:
-        parts.append(wording.clarify)
-        return Reply(Move.CLARIFY, "\n\n".join(parts))
-    topic = match.topic
-    acknowledgement = wording.acknowledgements[dominant_emotion(analysis)].format(problem=topic.problem)
-    parts.extend([acknowledgement, topic.answer, topic.next_step])
-    return Reply(Move.ANSWER, _join(parts))
+        opening = (*opening, wording.long_message)
+    best = retrieval.best if retrieval else None
+    current = pack.topic(state.topic_id, state.language) if state.topic_id else None
+    if _is_closing(signals, emotion, best, current):
+        return _closing(wording, current, state, opening)
+    if best is None:
+        return _clarify(wording, retrieval, opening, state)
+    topic = pack.topic(best.topic.id, state.language) or best.topic
+    scores = analysis.scores.as_dict() if analysis else {}
+    gesture = choose_gesture(pack.gestures, topic.id, scores, state.gestures_given)
+    hours = gesture.rule.resolution_hours if gesture and gesture.rule.resolution_hours else topic.resolution_hours
+    existing = dict(state.open_promises).get(topic.id)
+    due = None
+    if topic.promises and emotion != "confusion":
+        due = existing or due_time(clock.now, hours)
+    deadline = format_deadline(wording, due, clock.zone) if due else ""
+    extras = (wording.gestures[gesture.rule.id].format(problem=topic.problem, owner=topic.owner),) if gesture else ()
+    composed = compose_answer(topic, wording, emotion, scores.get(emotion, 0.0), state.apologised, deadline, extras, opening)
+    promise = None
+    if due is not None and existing is None:
+        promise = PromiseDraft(topic.id, topic.promised, due, check_time(clock.now, due), topic.extension_hours)
+    return Decision(
+        Reply(Move.ANSWER, composed.text), topic_id=topic.id, apologised=state.apologised or composed.apologised,
+        promise=promise, gesture=gesture, notes=(f"topic={topic.id}", f"confidence={best.confidence:.2f}", f"emotion={emotion}"),
+    )
 
 
-def _join(parts: list[str]) -> str:
-    """Introduction and acknowledgement share the first paragraph; substance and next step follow."""
-    head = " ".join(parts[:-2])
-    return "\n\n".join([head, parts[-2], parts[-1]]) if head else "\n\n".join(parts[-2:])
+def _is_closing(signals: Signals | None, emotion: str, best: TopicMatch | None, current: Topic | None) -> bool:
+    """The customer says it is solved, and nothing in the message raises a new problem or a bad feeling."""
+    if signals is None or not signals.solved or emotion in ("anger", "anxiety", "sadness"):
+        return False
+    return best is None or current is None or best.topic.id == current.id
+
+
+def _closing(wording: Wording, current: Topic | None, state: ConversationState, opening: tuple[str, ...]) -> Decision:
+    confirm = wording.closing.solved.format(problem=current.problem) if current else wording.closing.solved_general
+    text = "\n\n".join((" ".join((*opening, confirm)), wording.closing.ask_rating))
+    return Decision(Reply(Move.CLOSE, text, rating_buttons(state.conversation_id)), topic_id=state.topic_id,
+                    apologised=state.apologised, closes=True, notes=("closing",))
+
+
+def _clarify(wording: Wording, retrieval: Retrieval | None, opening: tuple[str, ...], state: ConversationState) -> Decision:
+    candidates = retrieval.candidates if retrieval else ()
+    if len(candidates) >= 2 and candidates[1].confidence >= CLARIFY_BETWEEN_FLOOR:
+        question = wording.clarify_between.format(first=candidates[0].topic.problem, second=candidates[1].topic.problem)
+    else:
+        question = wording.clarify
+    text = " ".join((*opening, question)) if opening else question
+    return Decision(Reply(Move.CLARIFY, text), topic_id=state.topic_id, apologised=state.apologised, notes=("unsure",))

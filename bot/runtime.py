@@ -1,17 +1,21 @@
-"""Everything a running bot holds: database, emotion analyser, knowledge and the service.
+"""Everything a running bot holds: database, emotion analyser, knowledge, topic index, service.
 
 Built once at start and closed at shutdown; both channels use the same one.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.service import SupportService
 from bot.storage.database import Database, upgrade_schema_async
 from knowledge import KnowledgePack, load_pack
+from knowledge.retrieval import TopicIndex, example_texts
 from nlu.runtime import EmotionAnalyzer
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -19,17 +23,28 @@ class CandorRuntime:
     database: Database
     analyzer: EmotionAnalyzer
     pack: KnowledgePack
+    index: TopicIndex
     service: SupportService
 
     @classmethod
     async def start(cls, settings: Settings) -> CandorRuntime:
-        """Migrate the database to the newest schema, load content and the model."""
+        """Migrate the database to the newest schema, load content and the model, index the topics."""
         await upgrade_schema_async(settings.database_url)
         database = Database(settings.database_url)
         pack = load_pack()
         analyzer = await EmotionAnalyzer.load(settings.model_dir, settings.model_precision)
-        return cls(database, analyzer, pack, SupportService(database, analyzer, pack))
+        index = await build_topic_index(pack, analyzer)
+        return cls(database, analyzer, pack, index, SupportService(database, analyzer, pack, index, settings.zone))
 
     async def close(self) -> None:
         await self.analyzer.close()
         await self.database.dispose()
+
+
+async def build_topic_index(pack: KnowledgePack, analyzer: EmotionAnalyzer) -> TopicIndex:
+    """Embed every language's examples once; without the model, an index that matches keywords."""
+    vectors = {language: await analyzer.embed(list(texts)) for language, texts in example_texts(pack).items()}
+    usable = {language: v for language, v in vectors.items() if v is not None}
+    index = TopicIndex.build(pack, usable if len(usable) == len(vectors) else None)
+    logger.info("topic index built semantic=%s languages=%s", index.semantic, ",".join(usable) or "-")
+    return index

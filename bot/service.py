@@ -1,26 +1,49 @@
-"""One customer turn end to end: score it, store it, decide, store the reply.
+"""One customer turn end to end: score it, store it, decide, store the reply and its effects.
 
 Channels (Telegram, the local chat) translate their input into a ``CustomerTurn`` and send
-whatever ``Reply`` comes back; everything in between lives here, once.
+whatever ``Reply`` comes back; everything in between lives here, once. The same holds for a
+promise's check: the channel's scheduler calls ``follow_up`` and sends what it returns.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
-from bot.engine import CustomerTurn, Reply, TurnKind, decide, is_meaningful
+from bot.deadlines import check_time, due_time, format_deadline
+from bot.engine import (
+    Clock,
+    ConversationState,
+    CustomerTurn,
+    Decision,
+    Move,
+    Reply,
+    TurnKind,
+    decide,
+    is_meaningful,
+    parse_rating,
+)
 from bot.locks import KeyedLocks
-from bot.storage.conversations import ConversationRepository
+from bot.storage.conversations import ConversationRef, ConversationRepository
 from bot.storage.database import Database
+from bot.storage.models import utc_now
+from bot.storage.promises import PromiseRepository
 from knowledge import KnowledgePack
+from knowledge.retrieval import Retrieval, TopicIndex
 from nlu.language import SUPPORTED_LANGUAGES
 from nlu.runtime import EmotionAnalyzer
 from nlu.signals import Signals, detect_signals
 from nlu.types import Analysis
 
 logger = logging.getLogger(__name__)
+
+Deliver = Callable[[Reply], Awaitable[None]]
+Schedule = Callable[[int, dt.datetime], None]
+MIN_EXTENSION_HOURS = 1.0
 
 
 @dataclass(frozen=True)
@@ -33,18 +56,26 @@ class CustomerRef:
 
 
 class SupportService:
-    def __init__(self, database: Database, analyzer: EmotionAnalyzer, pack: KnowledgePack) -> None:
+    def __init__(
+        self, database: Database, analyzer: EmotionAnalyzer, pack: KnowledgePack, index: TopicIndex,
+        zone: ZoneInfo | None = None, now: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
         self._database = database
         self._analyzer = analyzer
         self._pack = pack
+        self._index = index
+        self._zone = zone or ZoneInfo("UTC")
+        self._now = now
         self._locks = KeyedLocks()
+        self._schedule: Schedule | None = None
+
+    def attach_scheduler(self, schedule: Schedule) -> None:
+        """The channel's way to run a promise check at a given time (PTB's JobQueue on Telegram)."""
+        self._schedule = schedule
 
     async def handle(
-        self,
-        customer: CustomerRef,
-        turn: CustomerTurn,
-        telegram_message_id: int | None = None,
-        deliver: Callable[[Reply], Awaitable[None]] | None = None,
+        self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None = None,
+        deliver: Deliver | None = None, button_data: str = "",
     ) -> Reply:
         """Process one turn; turns of the same customer run strictly one after another.
 
@@ -52,31 +83,129 @@ class SupportService:
         the customer in the order their messages arrived.
         """
         async with self._locks.hold(f"{customer.channel}:{customer.external_id}"):
-            analysis = await self._analyse(turn)
-            async with self._database.session() as session:
-                repository = ConversationRepository(session)
-                ref = await repository.open_conversation(customer.channel, customer.external_id, customer.display_name)
-                language = choose_language(ref.language, analysis)
-                if language != ref.language:
-                    await repository.set_language(ref, language)
-                signals = None
-                if analysis is not None:
-                    signals = detect_signals(turn.text, await repository.recent_customer_texts(ref))
-                await repository.add_customer_message(
-                    ref, stored_kind(turn), turn.text, analysis, telegram_message_id, signals
-                )
-                first_contact = ref.customer_messages_before == 0 and turn.kind is TurnKind.TEXT
-                reply = decide(_with_first_contact(turn, first_contact), analysis, self._pack, language)
-                await repository.add_bot_message(ref, reply.text, reply.move.value)
-            logger.info(
-                "turn handled conversation=%d kind=%s move=%s emotion_labels=%s signals=%s degraded=%s",
-                ref.conversation_id, turn.kind.value, reply.move.value,
-                ",".join(analysis.labels) if analysis else "-", _names(signals),
-                analysis.degraded if analysis else "-",
-            )
+            if turn.kind is TurnKind.BUTTON and (rating := await self._rate(customer, button_data)) is not None:
+                reply = rating
+            else:
+                reply = await self._turn(customer, turn, telegram_message_id)
             if deliver is not None:
                 await deliver(reply)
             return reply
+
+    async def _turn(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None) -> Reply:
+        analysis = await self._analyse(turn)
+        promise: tuple[int, dt.datetime] | None = None
+        async with self._database.session() as session:
+            repository = ConversationRepository(session)
+            ref = await repository.open_conversation(customer.channel, customer.external_id, customer.display_name)
+            language = choose_language(ref.language, analysis, turn.text)
+            if language != ref.language:
+                await repository.set_language(ref, language)
+            signals = None
+            if analysis is not None:
+                signals = detect_signals(turn.text, await repository.recent_customer_texts(ref))
+            await repository.add_customer_message(ref, stored_kind(turn), turn.text, analysis, telegram_message_id, signals)
+            retrieval = self._retrieve(turn, analysis, language)
+            first_contact = ref.customer_messages_before == 0 and turn.kind is TurnKind.TEXT
+            promises = PromiseRepository(session)
+            state = ConversationState(ref.conversation_id, language, ref.topic_id, ref.apologised, ref.gestures_given,
+                                      first_contact, await promises.open_dues(ref.conversation_id))
+            decision = decide(turn, analysis, signals, retrieval, state, self._pack, Clock(self._now(), self._zone))
+            promise = await self._record(repository, promises, ref, language, decision)
+        logger.info(
+            "turn handled conversation=%d kind=%s move=%s emotion_labels=%s signals=%s degraded=%s notes=%s",
+            ref.conversation_id, turn.kind.value, decision.reply.move.value,
+            ",".join(analysis.labels) if analysis else "-", _names(signals),
+            analysis.degraded if analysis else "-", ";".join(decision.notes) or "-",
+        )
+        if promise is not None and self._schedule is not None:
+            self._schedule(*promise)
+        return decision.reply
+
+    async def _record(
+        self, repository: ConversationRepository, promises: PromiseRepository, ref: ConversationRef, language: str,
+        decision: Decision,
+    ) -> tuple[int, dt.datetime] | None:
+        """Store the reply and everything it committed to, in the same transaction as the message."""
+        await repository.add_bot_message(ref.conversation_id, decision.reply.text, decision.reply.move.value)
+        await repository.remember(ref, decision.topic_id, decision.apologised)
+        if decision.gesture is not None and decision.topic_id is not None:
+            await repository.add_gesture(ref, decision.gesture.rule.id, decision.topic_id, decision.gesture.reason)
+        if decision.closes:
+            await promises.resolve_conversation(ref.conversation_id)
+            await repository.close(ref)
+        if decision.promise is None:
+            return None
+        draft = decision.promise
+        promise_id = await promises.add(ref.conversation_id, draft.topic_id, draft.promised, language, draft.due_at,
+                                        draft.check_at, draft.extension_hours)
+        return promise_id, draft.check_at
+
+    async def _rate(self, customer: CustomerRef, data: str) -> Reply | None:
+        """A tap on a 1–5 rating button; None when the data is not a rating this customer may give."""
+        parsed = parse_rating(data)
+        if parsed is None:
+            return None
+        conversation_id, score = parsed
+        async with self._database.session() as session:
+            repository = ConversationRepository(session)
+            outcome = await repository.record_rating(customer.channel, customer.external_id, conversation_id, score)
+            if outcome is None:
+                return None
+            language = outcome if outcome != "rated" else "en"
+            closing = self._pack.wording_for(language).closing
+            text = closing.rating_already if outcome == "rated" else closing.thanks_rating.format(score=score)
+            await repository.add_bot_message(conversation_id, text, Move.THANK_FOR_RATING.value)
+        logger.info("rating stored conversation=%d score=%d", conversation_id, score)
+        return Reply(Move.THANK_FOR_RATING, text)
+
+    async def schedule_open_promises(self) -> int:
+        """After a (re)start, schedule a check for every open promise in the database."""
+        async with self._database.session() as session:
+            checks = await PromiseRepository(session).open_checks()
+        for promise_id, check_at in checks:
+            self._schedule_later(promise_id, check_at)
+        return len(checks)
+
+    async def follow_up(self, promise_id: int, deliver: Callable[[CustomerRef, Reply], Awaitable[None]]) -> None:
+        """Check one promise: if it is still open, tell the customer honestly and give a new time."""
+        async with self._database.session() as session:
+            check = await PromiseRepository(session).check(promise_id)
+        if check is None:
+            return
+        customer = CustomerRef(check.channel, check.external_id)
+        async with self._locks.hold(f"{customer.channel}:{customer.external_id}"):
+            now = self._now()
+            async with self._database.session() as session:
+                promises = PromiseRepository(session)
+                check = await promises.check(promise_id)
+                if check is None:
+                    return
+                if check.check_at > now + dt.timedelta(seconds=1):
+                    self._schedule_later(promise_id, check.check_at)
+                    return
+                wording = self._pack.wording_for(check.language)
+                topic = self._pack.topic(check.topic_id, check.language)
+                new_due = due_time(max(now, check.due_at), max(check.extension_hours, MIN_EXTENSION_HOURS))
+                text = wording.promise_update.format(
+                    problem=topic.problem if topic else "", promised=check.promised,
+                    deadline=format_deadline(wording, check.due_at, self._zone),
+                    new_deadline=format_deadline(wording, new_due, self._zone),
+                )
+                next_check = check_time(now, new_due)
+                await promises.extend(promise_id, new_due, next_check)
+                await ConversationRepository(session).add_bot_message(check.conversation_id, text, Move.PROMISE_UPDATE.value)
+            logger.info("promise %d running late: customer told, new due %s", promise_id, new_due.isoformat())
+            await deliver(customer, Reply(Move.PROMISE_UPDATE, text))
+        self._schedule_later(promise_id, next_check)
+
+    def _schedule_later(self, promise_id: int, at: dt.datetime) -> None:
+        if self._schedule is not None:
+            self._schedule(promise_id, at)
+
+    def _retrieve(self, turn: CustomerTurn, analysis: Analysis | None, language: str) -> Retrieval | None:
+        if turn.kind is not TurnKind.TEXT or not is_meaningful(turn.text):
+            return None
+        return self._index.find(turn.text[:4000], language, analysis.embedding if analysis else None)
 
     async def _analyse(self, turn: CustomerTurn) -> Analysis | None:
         if turn.kind in (TurnKind.TEXT, TurnKind.EDITED) and is_meaningful(turn.text):
@@ -84,9 +213,19 @@ class SupportService:
         return None
 
 
-def choose_language(current: str, analysis: Analysis | None) -> str:
-    """Keep the conversation's language unless the customer clearly writes in another we speak."""
+_LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
+_POLISH_LETTERS = re.compile(r"[ąćęłńśźżĄĆĘŁŃŚŹŻ]")
+
+
+def choose_language(current: str, analysis: Analysis | None, text: str = "") -> str:
+    """Keep the conversation's language unless the customer clearly writes in another we speak.
+
+    A one- or two-word Latin-script message ("ok", "thanks!", "super") says little about the
+    language, so it never switches a conversation; Cyrillic and Chinese script are clear at once.
+    """
     if analysis is None or analysis.language == current or analysis.language not in SUPPORTED_LANGUAGES:
+        return current
+    if analysis.language in ("en", "pl") and len(_LATIN_WORD.findall(text)) < 3 and not _POLISH_LETTERS.search(text):
         return current
     return analysis.language
 
@@ -95,10 +234,6 @@ def stored_kind(turn: CustomerTurn) -> str:
     if turn.kind is TurnKind.NON_TEXT:
         return turn.content_type or "other"
     return turn.kind.value
-
-
-def _with_first_contact(turn: CustomerTurn, first_contact: bool) -> CustomerTurn:
-    return CustomerTurn(turn.kind, turn.text, turn.command, turn.content_type, first_contact)
 
 
 def _names(signals: Signals | None) -> str:

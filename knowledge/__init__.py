@@ -1,6 +1,9 @@
 """Curated answers and wording, and finding the right one for a message."""
 
-from knowledge.pack import KnowledgePack, Topic, Wording, load_pack
+from knowledge.pack import Closing, GestureRule, KnowledgeError, KnowledgePack, Topic, Wording, load_pack
 from knowledge.retrieval import TopicMatch, find_topic
 
-__all__ = ["KnowledgePack", "Topic", "TopicMatch", "Wording", "find_topic", "load_pack"]
+__all__ = [
+    "Closing", "GestureRule", "KnowledgeError", "KnowledgePack", "Topic", "TopicMatch", "Wording", "find_topic",
+    "load_pack",
+]

@@ -1,14 +1,22 @@
-"""Loading the curated content files (``knowledge/content/<language>/``) into plain data."""
+"""Loading the curated content files into plain data, checking them as they load.
+
+Layout of a content directory: ``topics.yaml`` and ``gestures.yaml`` hold what every language
+shares (ids, times, rules); ``<language>/topics.yaml`` and ``<language>/wording.yaml`` hold the
+words. A missing topic or wording part is an error naming the file and the field, so a
+trainer's edit cannot silently drop a reply.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 FALLBACK_LANGUAGE = "en"
+EMOTION_KEYS = ("anxiety", "anger", "sadness", "confusion", "positive", "neutral")
 
 
 class KnowledgeError(RuntimeError):
@@ -19,9 +27,36 @@ class KnowledgeError(RuntimeError):
 class Topic:
     id: str
     problem: str
+    owner: str
+    examples: tuple[str, ...]
     keywords: tuple[str, ...]
     answer: str
+    reassurance: str
+    first_step: str
     next_step: str
+    promised: str = ""
+    resolution_hours: float = 0.0
+    extension_hours: float = 0.0
+    promises: bool = False
+
+
+@dataclass(frozen=True)
+class GestureRule:
+    """When the bot may give a goodwill gesture on its own, and what it then commits to."""
+
+    id: str
+    topics: tuple[str, ...]
+    when_any_emotion: dict[str, float]
+    resolution_hours: float
+
+
+@dataclass(frozen=True)
+class Closing:
+    solved: str
+    solved_general: str
+    ask_rating: str
+    thanks_rating: str
+    rating_already: str
 
 
 @dataclass(frozen=True)
@@ -29,8 +64,17 @@ class Wording:
     introduction: str
     greeting: str
     help: str
-    acknowledgements: dict[str, str]
+    acknowledgements: dict[str, dict[str, str]]
+    single_step: str
+    follow_up: str
+    promise_update: str
+    gestures: dict[str, str]
+    closing: Closing
+    deadline: str
+    weekdays: tuple[str, ...]
+    months: tuple[str, ...]
     clarify: str
+    clarify_between: str
     empty: str
     long_message: str
     non_text: dict[str, str]
@@ -39,13 +83,23 @@ class Wording:
     button: str
     failure: str
 
+    def acknowledgement(self, emotion: str, intensity: str) -> str:
+        """The acknowledgement for this emotion and intensity, falling back to the mild one."""
+        variants = self.acknowledgements.get(emotion) or self.acknowledgements["neutral"]
+        return variants.get(intensity) or variants["mild"]
+
 
 @dataclass(frozen=True)
 class KnowledgePack:
-    """All curated content, by language."""
+    """All curated content, by language, plus the gesture rules every language shares."""
 
     topics: dict[str, tuple[Topic, ...]]
     wording: dict[str, Wording]
+    gestures: tuple[GestureRule, ...] = ()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.wording)
 
     def topics_for(self, language: str) -> tuple[Topic, ...]:
         return self.topics.get(language) or self.topics[FALLBACK_LANGUAGE]
@@ -53,19 +107,24 @@ class KnowledgePack:
     def wording_for(self, language: str) -> Wording:
         return self.wording.get(language) or self.wording[FALLBACK_LANGUAGE]
 
+    def topic(self, topic_id: str, language: str) -> Topic | None:
+        return next((t for t in self.topics_for(language) if t.id == topic_id), None)
+
 
 def load_pack(content_dir: Path = CONTENT_DIR) -> KnowledgePack:
+    shared = _read_shared_topics(content_dir / "topics.yaml")
+    gestures = _read_gestures(content_dir / "gestures.yaml", set(shared))
     topics: dict[str, tuple[Topic, ...]] = {}
     wording: dict[str, Wording] = {}
-    for language_dir in sorted(p for p in content_dir.iterdir() if p.is_dir()):
-        topics[language_dir.name] = _read_topics(language_dir / "topics.yaml")
-        wording[language_dir.name] = _read_wording(language_dir / "wording.yaml")
+    for language_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        topics[language_dir.name] = _read_topics(language_dir / "topics.yaml", shared)
+        wording[language_dir.name] = _read_wording(language_dir / "wording.yaml", [g.id for g in gestures])
     if FALLBACK_LANGUAGE not in wording:
         raise KnowledgeError(f"The knowledge pack in {content_dir} has no '{FALLBACK_LANGUAGE}' folder.")
-    return KnowledgePack(topics=topics, wording=wording)
+    return KnowledgePack(topics=topics, wording=wording, gestures=gestures)
 
 
-def _read_yaml(path: Path) -> object:
+def read_yaml(path: Path) -> Any:
     if not path.is_file():
         raise KnowledgeError(f"Missing content file {path}.")
     try:
@@ -74,38 +133,127 @@ def _read_yaml(path: Path) -> object:
         raise KnowledgeError(f"{path} is not valid YAML: {error}") from error
 
 
-def _read_topics(path: Path) -> tuple[Topic, ...]:
-    raw = _read_yaml(path)
+def _read_shared_topics(path: Path) -> dict[str, dict[str, Any]]:
+    raw = read_yaml(path)
+    if not isinstance(raw, list):
+        raise KnowledgeError(f"{path} must be a list of topics (id, resolution_hours, extension_hours, promise).")
+    shared: dict[str, dict[str, Any]] = {}
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict) or "id" not in item:
+            raise KnowledgeError(f"{path}: topic #{index + 1} needs an id.")
+        try:
+            shared[str(item["id"])] = {
+                "resolution_hours": float(item.get("resolution_hours", 0)),
+                "extension_hours": float(item.get("extension_hours", 0)),
+                "promises": bool(item.get("promise", False)),
+            }
+        except (TypeError, ValueError) as error:
+            raise KnowledgeError(f"{path}: topic '{item['id']}' has a time that is not a number: {error}") from error
+    return shared
+
+
+def _read_gestures(path: Path, topic_ids: set[str]) -> tuple[GestureRule, ...]:
+    if not path.is_file():
+        return ()
+    raw = read_yaml(path) or []
+    if not isinstance(raw, list):
+        raise KnowledgeError(f"{path} must be a list of gestures.")
+    rules = []
+    for index, item in enumerate(raw):
+        try:
+            rule = GestureRule(
+                id=str(item["id"]), topics=tuple(str(t) for t in item["topics"]),
+                when_any_emotion={str(k): float(v) for k, v in dict(item["when_any_emotion"]).items()},
+                resolution_hours=float(item.get("resolution_hours", 0)),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise KnowledgeError(f"{path}: gesture #{index + 1} is missing or has a bad field {error}.") from error
+        unknown = set(rule.topics) - topic_ids
+        if unknown:
+            raise KnowledgeError(f"{path}: gesture '{rule.id}' names unknown topics {sorted(unknown)}.")
+        bad = set(rule.when_any_emotion) - set(EMOTION_KEYS)
+        if bad:
+            raise KnowledgeError(f"{path}: gesture '{rule.id}' names unknown emotions {sorted(bad)}.")
+        rules.append(rule)
+    return tuple(rules)
+
+
+_TOPIC_TEXT_FIELDS = ("problem", "owner", "answer", "reassurance", "first_step", "next_step")
+
+
+def _read_topics(path: Path, shared: dict[str, dict[str, Any]]) -> tuple[Topic, ...]:
+    raw = read_yaml(path)
     if not isinstance(raw, list):
         raise KnowledgeError(f"{path} must be a list of topics.")
     topics = []
     for index, item in enumerate(raw):
-        try:
-            topics.append(
-                Topic(
-                    id=str(item["id"]), problem=str(item["problem"]),
-                    keywords=tuple(str(k).lower() for k in item["keywords"]),
-                    answer=str(item["answer"]).strip(), next_step=str(item["next_step"]).strip(),
-                )
+        if not isinstance(item, dict):
+            raise KnowledgeError(f"{path}: topic #{index + 1} must be a mapping of fields.")
+        topic_id = str(item.get("id", ""))
+        if topic_id not in shared:
+            raise KnowledgeError(f"{path}: topic '{topic_id}' is not listed in {path.parent.parent / 'topics.yaml'}.")
+        missing = [name for name in (*_TOPIC_TEXT_FIELDS, "examples", "keywords") if not item.get(name)]
+        if missing:
+            raise KnowledgeError(f"{path}: topic '{topic_id}' lacks {', '.join(missing)}.")
+        facts = shared[topic_id]
+        text = {name: " ".join(str(item[name]).split()) for name in _TOPIC_TEXT_FIELDS}
+        promised = str(item.get("promised") or "").strip()
+        if facts["promises"] and ("{deadline}" not in str(item["next_step"]) or not promised):
+            raise KnowledgeError(
+                f"{path}: topic '{topic_id}' makes a promise, so next_step must contain {{deadline}} and 'promised' must say what is promised."
             )
-        except (KeyError, TypeError) as error:
-            raise KnowledgeError(f"{path}: topic #{index + 1} lacks the field {error}.") from error
+        topics.append(
+            Topic(
+                id=topic_id, problem=text["problem"], owner=text["owner"], answer=text["answer"],
+                reassurance=text["reassurance"], first_step=text["first_step"], next_step=text["next_step"],
+                examples=tuple(str(e).strip() for e in item["examples"]),
+                keywords=tuple(str(k).lower() for k in item["keywords"]),
+                promised=promised, resolution_hours=float(facts["resolution_hours"]),
+                extension_hours=float(facts["extension_hours"]), promises=bool(facts["promises"]),
+            )
+        )
+    absent = set(shared) - {t.id for t in topics}
+    if absent:
+        raise KnowledgeError(f"{path}: these topics have no words in this language yet: {', '.join(sorted(absent))}.")
     return tuple(topics)
 
 
-def _read_wording(path: Path) -> Wording:
-    raw = _read_yaml(path)
+def _read_wording(path: Path, gesture_ids: list[str]) -> Wording:
+    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise KnowledgeError(f"{path} must be a mapping of wording parts.")
+    expected = {f.name for f in fields(Wording)}
+    missing = sorted(expected - set(raw))
+    if missing:
+        raise KnowledgeError(f"{path} lacks the wording parts: {', '.join(missing)}.")
+    acknowledgements = raw["acknowledgements"]
+    if not isinstance(acknowledgements, dict) or any(
+        not isinstance(acknowledgements.get(name), dict) or "mild" not in acknowledgements[name] for name in EMOTION_KEYS
+    ):
+        raise KnowledgeError(f"{path}: acknowledgements needs a 'mild' line for each of {', '.join(EMOTION_KEYS)}.")
+    gestures = raw["gestures"] if isinstance(raw["gestures"], dict) else {}
+    absent = [g for g in gesture_ids if g not in gestures]
+    if absent:
+        raise KnowledgeError(f"{path}: gestures lacks the announcement for {', '.join(absent)}.")
+    closing_raw = raw["closing"] if isinstance(raw["closing"], dict) else {}
     try:
-        return Wording(**{str(name): _clean(value) for name, value in raw.items()})  # type: ignore[arg-type]
+        closing = Closing(**{str(k): _clean(v) for k, v in closing_raw.items()})
     except TypeError as error:
-        raise KnowledgeError(f"{path}: {error}") from error
+        raise KnowledgeError(f"{path}: closing: {error}") from error
+    values = {name: _clean(raw[name]) for name in expected}
+    values["acknowledgements"] = {str(e): {str(k): _clean(v) for k, v in variants.items()} for e, variants in acknowledgements.items()}
+    values["closing"] = closing
+    values["weekdays"], values["months"] = tuple(values["weekdays"]), tuple(values["months"])
+    if len(values["weekdays"]) != 7 or len(values["months"]) != 12:
+        raise KnowledgeError(f"{path}: weekdays needs 7 names (Monday first) and months 12.")
+    return Wording(**values)
 
 
-def _clean(value: object) -> object:
+def _clean(value: object) -> Any:
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, dict):
         return {str(k): str(v).strip() for k, v in value.items()}
+    if isinstance(value, list):
+        return [str(v).strip() for v in value]
     return value

@@ -27,8 +27,6 @@ SAMPLE_TEXTS = (
 def run_nlu_benchmark(
     model_dir: Path, texts: list[str], messages: int, report: Callable[[str], None], precision: str = "auto"
 ) -> None:
-    import torch
-
     from nlu.model import EmotionModel
     from nlu.runtime import EmotionAnalyzer
 
@@ -39,16 +37,17 @@ def run_nlu_benchmark(
     size = sum(p.stat().st_size for p in model_dir.rglob("*") if p.is_file())
     report(f"artifact size             {size / 1e6:8.2f} MB ({model_dir})")
     sample = [texts[i % len(texts)] for i in range(messages)]
-    for threads in (1, 2):
-        torch.set_num_threads(threads)
-        model.analyse(sample[:8])
+    rows = ((False, 1, "1 thread ", "emotion only"), (False, 2, "2 threads", "emotion only"),
+            (True, None, "adaptive ", "emotion + search vectors, as the bot runs it"))
+    for retrieval, threads, label, what in rows:
+        model.analyse(sample[:8], retrieval, threads)
         timings = []
         for text in sample:
             tick = time.perf_counter()
-            model.analyse([text])
+            model.analyse([text], retrieval, threads)
             timings.append((time.perf_counter() - tick) * 1000)
         p50, p95 = _percentile(timings, 50), _percentile(timings, 95)
-        report(f"single message, {threads} thread{'s' if threads > 1 else ' '}  p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
+        report(f"single message, {label}  p50 {p50:6.1f} ms   p95 {p95:6.1f} ms ({what})")
     if model.multilingual is not None:
         russian = ["Где мой заказ? Я очень волнуюсь.", "Спасибо, всё работает!", "Это безобразие!"]
         model.analyse(russian)
@@ -59,12 +58,12 @@ def run_nlu_benchmark(
             timings.append((time.perf_counter() - tick) * 1000)
         report(f"single message in Russian  p50 {_percentile(timings, 50):6.1f} ms   p95 {_percentile(timings, 95):6.1f} ms"
                " (multilingual head)")
-    torch.set_num_threads(2)
     batch = [texts[i % len(texts)] for i in range(max(messages, 1024))]
-    tick = time.perf_counter()
-    for start in range(0, len(batch), 64):
-        model.analyse(batch[start : start + 64])
-    report(f"batched (64), 2 threads   {len(batch) / (time.perf_counter() - tick):8.0f} messages/s")
+    for retrieval, what in ((False, "emotion only"), (True, "with search vectors")):
+        tick = time.perf_counter()
+        for start in range(0, len(batch), 64):
+            model.analyse(batch[start : start + 64], retrieval)
+        report(f"batched (64), 2 threads   {len(batch) / (time.perf_counter() - tick):8.0f} messages/s ({what})")
 
     async def concurrent() -> float:
         analyzer = EmotionAnalyzer(model.analyse, max_batch=64)

@@ -61,7 +61,7 @@ def _language_table(model: EmotionModel, data: LabelledTexts, classes: tuple[str
     """Per-class figures for one language, scored the way the bot scores it (routed by language)."""
     columns = [SUPPORT_CLASSES.index(name) for name in classes]
     truth = np.asarray(data.targets)[:, columns]
-    scored = model.score(data.texts)
+    scored = model.score(data.texts, retrieval=False)
     predicted = scored.probabilities[:, columns] >= scored.thresholds[:, columns]
     routed = sum(1 for version in scored.versions if version != model.version)
     return [f"{heading}; {routed} scored by the multilingual head:", *classification_table(truth, predicted, classes)]

@@ -2,11 +2,18 @@
 
 Russian, Polish and Chinese scores come from the multilingual head, lifted where the customer
 names a feeling outright (``nlu.lexicon``): the encoder alone blurs those words.
+
+Every message also gets its multilingual sentence vectors (USE v3), the ones topic retrieval
+searches with: ru/pl/zh messages need the whole message's vector for their emotion head
+anyway, and for English it costs about a millisecond, so a message is encoded once for both
+jobs, its clauses in the same batch.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +23,7 @@ from nlu.artifact import ModelArtifact, load_artifact
 from nlu.encoder import ModelLoadError, SentenceEncoder, locate_encoder
 from nlu.language import detect_language
 from nlu.lexicon import explicit_emotions, with_explicit_evidence
-from nlu.multilingual import MultilingualModel
+from nlu.multilingual import ENCODER_PACKAGE, MultilingualEncoder, MultilingualModel
 from nlu.precision import choose_precision, read_cpu_flags
 from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
 
@@ -29,16 +36,21 @@ def default_model_dir() -> Path:
 
 
 MULTILINGUAL_LANGUAGES = frozenset({"ru", "pl", "zh"})
+MAX_CLAUSES = 8
+"""A long message is searched by its first clauses: customers state the problem early."""
+_CLAUSE_END = re.compile(r"(?<=[.!?;:…,])\s+|(?<=[。！？；：，、])|\n+|\s[-–—]\s")
 
 
 @dataclass(frozen=True)
 class ScoredTexts:
-    """Per-text probabilities with the thresholds and model version that apply to each row."""
+    """Per-text probabilities with the thresholds and model version that apply to each row,
+    and each text's retrieval vectors (None without the multilingual encoder)."""
 
     languages: list[str]
     probabilities: np.ndarray
     thresholds: np.ndarray
     versions: list[str]
+    embeddings: list[np.ndarray] | None = None
 
 
 class EmotionModel:
@@ -46,7 +58,10 @@ class EmotionModel:
     multilingual head when it is installed. Synchronous and CPU-bound: call it off the event loop.
     """
 
-    def __init__(self, model_dir: Path, precision: str = "auto") -> None:
+    def __init__(self, model_dir: Path, precision: str = "auto", max_threads: int | None = None) -> None:
+        import torch
+
+        self.max_threads = max_threads or torch.get_num_threads()
         self.artifact: ModelArtifact = load_artifact(model_dir)
         self.encoder = SentenceEncoder(
             locate_encoder(self.artifact.encoder),
@@ -61,6 +76,7 @@ class EmotionModel:
             self.multilingual = MultilingualModel(model_dir)
         except ModelLoadError as error:
             logger.warning("no multilingual head, so ru/pl/zh messages are scored by the English model: %s", error)
+        self.retrieval_encoder = self.multilingual.encoder if self.multilingual else _retrieval_encoder_if_installed()
         logger.info(
             "emotion model loaded version=%s precision=%s multilingual=%s dir=%s", self.artifact.version,
             self.encoder.precision, self.multilingual.head.version if self.multilingual else "-", model_dir,
@@ -70,8 +86,42 @@ class EmotionModel:
     def version(self) -> str:
         return self.artifact.version
 
-    def score(self, texts: list[str]) -> ScoredTexts:
+    @property
+    def can_embed(self) -> bool:
+        return self.retrieval_encoder is not None
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit-length multilingual sentence vectors (512-d), one row per text, for topic retrieval.
+
+        A sentence and its translation land close together, so one index serves every language.
+        Raises ModelLoadError when the encoder's package is not installed (see ``can_embed``).
+        """
+        if self.retrieval_encoder is None:
+            raise ModelLoadError(f"The retrieval encoder is not installed (pip package {ENCODER_PACKAGE}).")
+        return self.retrieval_encoder.encode(texts)
+
+    def score(self, texts: list[str], retrieval: bool = True, threads: int | None = None) -> ScoredTexts:
+        """Emotion scores; with ``retrieval`` also every text's search vectors (what the bot needs).
+
+        Without it only ru/pl/zh texts are embedded (their emotion head reads the vector), so
+        evaluation and the emotion-only benchmark pay nothing for search. ``threads`` overrides
+        the adaptive choice of torch threads (see ``torch_threads_for``).
+        """
+        import torch
+
+        wanted = threads or torch_threads_for(len(texts), self.max_threads)
+        if torch.get_num_threads() != wanted:
+            torch.set_num_threads(wanted)
         languages = [detect_language(text) for text in texts]
+        whole: np.ndarray | None = None
+        embeddings: list[np.ndarray] | None = None
+        if retrieval and self.can_embed:
+            whole, embeddings = message_vectors(self.embed, texts)
+        elif self.can_embed and self.multilingual is not None:
+            whole = np.zeros((len(texts), 512), dtype=np.float32)
+            needed = [i for i, language in enumerate(languages) if language in MULTILINGUAL_LANGUAGES]
+            if needed:
+                whole[needed] = self.embed([texts[i] for i in needed])
         count = len(SUPPORT_CLASSES)
         probabilities = np.zeros((len(texts), count), dtype=np.float32)
         thresholds = np.tile(self.artifact.thresholds, (len(texts), 1))
@@ -80,35 +130,87 @@ class EmotionModel:
         english = sorted(set(range(len(texts))) - set(other))
         if english:
             probabilities[english] = self.artifact.support_probabilities(self.encoder.encode([texts[i] for i in english]))
-        if other and self.multilingual is not None:
+        if other and self.multilingual is not None and whole is not None:
             head = self.multilingual.head
-            scored = self.multilingual.probabilities([texts[i] for i in other])
-            for row, i in zip(scored, other, strict=True):
+            for row, i in zip(head.probabilities(whole[other]), other, strict=True):
                 probabilities[i] = with_explicit_evidence(row, head.thresholds, explicit_emotions(texts[i], languages[i]))
                 thresholds[i] = head.thresholds
                 versions[i] = head.version
-        return ScoredTexts(languages, probabilities, thresholds, versions)
+        return ScoredTexts(languages, probabilities, thresholds, versions, embeddings)
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """Support-class probabilities, one row per text."""
-        return self.score(texts).probabilities
+        return self.score(texts, retrieval=False).probabilities
 
     def all_probabilities(self, texts: list[str]) -> np.ndarray:
         """The English model's support and auxiliary (Ekman) outputs, for evaluation."""
         return self.artifact.all_probabilities(self.encoder.encode(texts))
 
-    def analyse(self, texts: list[str]) -> list[Analysis]:
-        scored = self.score(texts)
+    def analyse(self, texts: list[str], retrieval: bool = True, threads: int | None = None) -> list[Analysis]:
+        scored = self.score(texts, retrieval, threads)
+        embeddings: list[np.ndarray | None] = [None] * len(texts)
+        if scored.embeddings is not None:
+            embeddings = list(scored.embeddings)
         return [
-            analysis_from_probabilities(language, row, thresholds, version)
-            for language, row, thresholds, version in zip(
-                scored.languages, scored.probabilities, scored.thresholds, scored.versions, strict=True
+            analysis_from_probabilities(language, row, thresholds, version, embedding)
+            for language, row, thresholds, version, embedding in zip(
+                scored.languages, scored.probabilities, scored.thresholds, scored.versions, embeddings, strict=True
             )
         ]
 
 
+SMALL_BATCH = 2
+
+
+def torch_threads_for(batch_size: int, max_threads: int) -> int:
+    """One torch thread for a message or two, all of them for a batch.
+
+    Measured on 2 cores: a single message took 12.8 ms with one torch thread beside the search
+    encoder's two BLAS threads, but 28 ms (p95 126 ms) with two torch threads, whose OpenMP
+    workers spin and starve the BLAS threads; batches of 64 gain from every thread.
+    """
+    return 1 if batch_size <= SMALL_BATCH else max(1, max_threads)
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a message that has several, else nothing.
+
+    A greeting or a story around the question dilutes the whole message's vector ("Dzień dobry,
+    gdzie jest moja paczka? Zamówiłam tydzień temu i nadal nic." lies far from every topic), so
+    retrieval also searches each clause on its own.
+    """
+    parts = [part.strip() for part in _CLAUSE_END.split(text) if part and part.strip()]
+    return parts[:MAX_CLAUSES] if len(parts) > 1 else []
+
+
+def message_vectors(
+    embed: Callable[[list[str]], np.ndarray], texts: list[str]
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each text's own vector, and its retrieval vectors: the whole text first, then its clauses.
+
+    One call to ``embed`` for everything, so a batch of messages stays one batch.
+    """
+    pieces = [clauses(text) for text in texts]
+    vectors = embed([*texts, *(piece for parts in pieces for piece in parts)])
+    whole = vectors[: len(texts)]
+    retrieval, start = [], len(texts)
+    for i, parts in enumerate(pieces):
+        retrieval.append(np.vstack([whole[i : i + 1], vectors[start : start + len(parts)]]))
+        start += len(parts)
+    return whole, retrieval
+
+
+def _retrieval_encoder_if_installed() -> MultilingualEncoder | None:
+    try:
+        return MultilingualEncoder()
+    except ModelLoadError as error:
+        logger.warning("no multilingual encoder, so topics are found by keywords only: %s", error)
+        return None
+
+
 def analysis_from_probabilities(
-    language: str, probabilities: np.ndarray, thresholds: np.ndarray, version: str
+    language: str, probabilities: np.ndarray, thresholds: np.ndarray, version: str,
+    embedding: np.ndarray | None = None,
 ) -> Analysis:
     """Turn one row of class probabilities into an Analysis; at least one label is always given."""
     scores = EmotionScores.from_mapping(dict(zip(SUPPORT_CLASSES, (float(p) for p in probabilities), strict=True)))
@@ -116,4 +218,4 @@ def analysis_from_probabilities(
     if not labels:
         margins = probabilities / np.maximum(thresholds, 1e-6)
         labels = (SUPPORT_CLASSES[int(np.argmax(margins))],)
-    return Analysis(language=language, scores=scores, labels=labels, model_version=version)
+    return Analysis(language=language, scores=scores, labels=labels, model_version=version, embedding=embedding)

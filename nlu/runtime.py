@@ -2,7 +2,9 @@
 
 One model per process runs on a single worker thread. Concurrent requests wait in an
 ``asyncio.Queue``; the batcher takes whatever has queued up (to ``max_batch``) and scores it
-in one forward pass, so a burst of messages costs little more than one.
+in one forward pass, so a burst of messages costs little more than one. Each Analysis carries
+the message's retrieval embedding; ``embed`` gives the same vectors for other texts (the
+topics' examples, once at start) on the same thread.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from nlu.encoder import ModelLoadError
 from nlu.rules import rule_based_analysis
 from nlu.types import Analysis
@@ -24,6 +28,7 @@ MAX_ANALYSED_CHARS = 4000
 """The model reads 128 tokens at most; a longer text is still stored whole, only not scored past this."""
 
 BatchScorer = Callable[[list[str]], list[Analysis]]
+Embedder = Callable[[list[str]], np.ndarray]
 
 
 @dataclass
@@ -35,8 +40,9 @@ class _Request:
 class EmotionAnalyzer:
     """Async front of the emotion model with micro-batching and a degraded fallback."""
 
-    def __init__(self, scorer: BatchScorer | None, max_batch: int = 32) -> None:
+    def __init__(self, scorer: BatchScorer | None, max_batch: int = 32, embedder: Embedder | None = None) -> None:
         self._scorer = scorer
+        self._embedder = embedder
         self._max_batch = max_batch
         self._queue: asyncio.Queue[_Request] = asyncio.Queue()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="candor-nlu")
@@ -59,6 +65,7 @@ class EmotionAnalyzer:
             logger.warning("emotion model unavailable, running in degraded mode (keyword scores): %s", error)
             return analyzer
         analyzer._scorer = model.analyse
+        analyzer._embedder = model.embed if model.can_embed else None
         return analyzer
 
     async def analyse(self, text: str) -> Analysis:
@@ -73,6 +80,21 @@ class EmotionAnalyzer:
 
     async def analyse_many(self, texts: list[str]) -> list[Analysis]:
         return list(await asyncio.gather(*(self.analyse(text) for text in texts)))
+
+    async def embed(self, texts: list[str]) -> np.ndarray | None:
+        """Retrieval vectors for ``texts``, one row each; None when no model can give them.
+
+        Runs on the model's worker thread, so it never overlaps a scoring batch.
+        """
+        embedder = self._embedder
+        if embedder is None or self._scorer is None:
+            return None
+        clipped = [text[:MAX_ANALYSED_CHARS] for text in texts]
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, embedder, clipped)
+        except Exception:  # a model fault must not stop the bot: topics are then found by keywords
+            logger.exception("embedding failed for %d texts; topic retrieval uses keywords", len(texts))
+            return None
 
     async def _run_batches(self) -> None:
         loop = asyncio.get_running_loop()

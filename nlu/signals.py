@@ -36,6 +36,30 @@ _SELF_HARM = (
     r"\bzabić się\b", r"\bzabije się\b", r"\bsamobój", r"\bnie chcę żyć\b", r"\bchcę umrzeć\b", r"\bskończyć ze sobą\b",
     "自杀", "不想活", "想死", "结束生命", "伤害自己",
 )
+_SOLVED = (
+    r"\b(that|this|it|which) (solved|fixed|sorted|helped)\b", r"\bproblem solved\b", r"\b(it|everything) works( now)?\b",
+    r"\bworks now\b", r"\ball (good|sorted|set|fine) now\b", r"\bsorted now\b", r"\bthat'?s all\b", r"\bno more questions\b",
+    r"\bgot it,? thanks?\b",
+    r"\bвсё работает\b", r"\bвсе работает\b", r"\bзаработало\b", r"\bпомогло\b", r"\bвопрос решён\b", r"\bвопрос решен\b",
+    r"\bпроблема решена\b", r"\bразобрал(ся|ась)\b", r"\bбольше вопросов нет\b",
+    r"(?<!nie )\bdziała( już)?\b", r"\bpomogło\b", r"\bproblem rozwiązany\b", r"\bsprawa załatwiona\b",
+    r"\bwszystko jasne\b", r"\bnie mam więcej pytań\b",
+    "解决了", "可以了", "没问题了", "好了谢谢", "好了，谢谢", "没有其他问题",
+)
+_NOT_SOLVED = (
+    r"(\bnot\b|n't\b|\bnever\b|\bstill\b).{0,20}\b(work|solved|fixed|sorted|arrived|help)", r"\bне\s+(работает|помогло|пришл|получил|решен)",
+    r"\bещё не\b", r"\bеще не\b", r"\bnie (działa|pomogło|doszł|dotarł)", r"\bwciąż nie\b", r"\bnadal nie\b",
+    "没解决", "还没", "没有解决", "不可以", "没收到", "没到",
+)
+_CONFUSED = (
+    r"\b(don'?t|do not|doesn'?t|can'?t|cannot) (understand|get it|follow|figure)", r"\bconfus", r"\bno idea\b",
+    r"\bwhat does .{1,40} mean\b", r"\bmakes no sense\b", r"\bi'?m lost\b", r"\bnot sure (what|how|where)\b",
+    r"\bdon'?t know (what|how|where)\b", r"\bunclear\b",
+    r"\bне понима", r"\bнепонятно\b", r"\bзапутал", r"\bне разобрал", r"\bне знаю,? (как|что|где)\b", r"\bчто значит\b",
+    r"\bnie rozumiem\b", r"\bniejasne\b", r"\bnie wiem,? (jak|co|gdzie)\b", r"\bco to znaczy\b", r"\bpogubił",
+    r"\bzagubion",
+    "不明白", "看不懂", "搞不懂", "不懂", "不知道怎么", "不知道该", "什么意思", "糊涂", "搞不清",
+)
 REPEAT_SIMILARITY = 0.7
 REPEAT_LOOKBACK = 3
 
@@ -47,6 +71,8 @@ class Signals:
     threat: bool = False
     self_harm: bool = False
     repeated_question: bool = False
+    solved: bool = False
+    confused: bool = False
 
     def raised(self) -> tuple[str, ...]:
         """Names of the signals that are present, in a fixed order."""
@@ -64,6 +90,8 @@ def detect_signals(text: str, earlier_customer_texts: tuple[str, ...] = ()) -> S
             similarity(lowered, earlier.lower()) >= REPEAT_SIMILARITY
             for earlier in earlier_customer_texts[-REPEAT_LOOKBACK:]
         ),
+        solved=_any(_SOLVED, lowered) and not _any(_NOT_SOLVED, lowered),
+        confused=_any(_CONFUSED, lowered),
     )
 
 

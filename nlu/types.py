@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 SUPPORT_CLASSES: tuple[str, ...] = (
     "anger",
     "anxiety",
@@ -43,7 +45,10 @@ class Analysis:
     """What the bot knows about one customer message before it decides how to reply.
 
     ``degraded`` is true when the transformer could not be used and the scores come from
-    keyword rules; the engine then leans toward offering a person sooner.
+    keyword rules; the engine then leans toward offering a person sooner. ``embedding`` holds
+    the message's multilingual sentence vectors for topic retrieval (knowledge.retrieval),
+    shape (pieces, 512): the whole message first, then each clause when it has several; None
+    when no model could give them.
     """
 
     language: str
@@ -51,6 +56,7 @@ class Analysis:
     labels: tuple[str, ...] = field(default_factory=tuple)
     degraded: bool = False
     model_version: str = ""
+    embedding: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def as_json(self) -> dict[str, object]:
         """The stable `candor nlu predict` output shape."""

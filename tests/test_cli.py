@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -32,8 +33,8 @@ def test_run_without_a_token_opens_the_local_chat_and_stores_the_message_with_sc
     result = candor(tmp_path, "run", stdin="my card was charged twice and I'm really worried\n/quit\n")
     assert result.returncode == 0, result.stderr
     assert "local chat" in result.stdout
-    assert "double charge on your card is worrying" in result.stdout
-    assert "within 1 business day" in result.stdout
+    assert "the double charge on your card" in result.stdout
+    assert re.search(r"by \d\d:\d\d UTC on \w{3} \d{1,2} \w{3}", result.stdout), result.stdout
     [(text, anxiety, labels)] = stored_rows(
         tmp_path, "select text, anxiety, labels from messages where sender = 'customer'"
     )
@@ -96,7 +97,7 @@ def test_db_upgrade_migrates_a_new_database(tmp_path: Path) -> None:
     result = candor(tmp_path, "db", "upgrade")
     assert result.returncode == 0, result.stderr
     [(version,)] = stored_rows(tmp_path, "select version_num from alembic_version")
-    assert version == "0002"
+    assert version == "0003"
 
 
 def test_nlu_predict_writes_one_json_object_per_input_line_in_order(tmp_path: Path) -> None:

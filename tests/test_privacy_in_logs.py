@@ -10,6 +10,7 @@ from bot.logs import RedactSecrets, quiet_noisy_loggers, redact
 from bot.service import CustomerRef, SupportService
 from bot.storage.database import Database, upgrade_schema_async
 from knowledge import load_pack
+from knowledge.retrieval import TopicIndex
 from nlu.runtime import EmotionAnalyzer
 
 
@@ -32,7 +33,8 @@ async def test_handling_a_turn_logs_no_customer_words_or_names(
     url = f"sqlite+aiosqlite:///{tmp_path / 'c.sqlite3'}"
     await upgrade_schema_async(url)
     database, analyzer = Database(url), EmotionAnalyzer(None)
-    service = SupportService(database, analyzer, load_pack())
+    pack = load_pack()
+    service = SupportService(database, analyzer, pack, TopicIndex.build(pack, None))
     quiet_noisy_loggers(logging.DEBUG)
     caplog.set_level(logging.DEBUG)
     try:

@@ -49,3 +49,30 @@ def test_the_same_question_asked_again_is_noticed() -> None:
 
 def test_a_repeated_chinese_question_is_noticed() -> None:
     assert detect_signals("我的退款到底在哪里", ("我的退款在哪里",)).repeated_question
+
+
+@pytest.mark.parametrize(
+    "text", ["Thanks, that solved it!", "It works now", "Спасибо, всё работает", "Dziękuję, już działa!", "谢谢，解决了"]
+)
+def test_a_solved_problem_is_noticed(text: str) -> None:
+    assert detect_signals(text).solved
+
+
+@pytest.mark.parametrize(
+    "text", ["It still doesn't work", "That didn't help", "Всё ещё не работает", "Nadal nie działa", "还没解决", "Where is my order?"]
+)
+def test_not_solved_is_not_mistaken_for_solved(text: str) -> None:
+    assert not detect_signals(text).solved
+
+
+@pytest.mark.parametrize(
+    "text", ["I don't understand what this status means", "Я не понимаю, что делать", "Nie rozumiem, co mam zrobić",
+             "我看不懂这个状态"]
+)
+def test_words_of_confusion_are_noticed(text: str) -> None:
+    assert detect_signals(text).confused
+
+
+@pytest.mark.parametrize("text", ["Where is my order?", "Где мой заказ?", "Gdzie jest moja paczka?", "我的订单在哪里"])
+def test_a_plain_question_is_not_confusion(text: str) -> None:
+    assert not detect_signals(text).confused

@@ -46,7 +46,7 @@ async def test_customer_message_is_stored_with_its_scores(database: Database) ->
         repository = ConversationRepository(session)
         ref = await repository.open_conversation("telegram", "42", "Alex")
         await repository.add_customer_message(ref, "text", "I'm worried", Analysis("en", scores, ("anxiety",)), 7)
-        await repository.add_bot_message(ref, "Here is what I know.", "answer")
+        await repository.add_bot_message(ref.conversation_id, "Here is what I know.", "answer")
     async with database.session() as session:
         repository = ConversationRepository(session)
         again = await repository.open_conversation("telegram", "42", "Alex")

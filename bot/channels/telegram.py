@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import signal
 from collections.abc import Awaitable, Callable
 
-from telegram import Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
@@ -82,13 +83,39 @@ class TelegramChannel:
         await self._turn(update, context, CustomerTurn(TurnKind.NON_TEXT, text=text, content_type=content))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Buttons carry no powers yet: acknowledge the tap and say so (forged data changes nothing)."""
+        """Take a 1–5 rating tap; any other or forged button data changes nothing and gets a polite note."""
         query = update.callback_query
         if query is None:
             return
         await query.answer()
         if query.message is not None and query.message.chat.type == "private":
-            await self._turn(update, context, CustomerTurn(TurnKind.BUTTON))
+            await self._turn(update, context, CustomerTurn(TurnKind.BUTTON), button_data=(query.data or "")[:64])
+
+    async def on_promise_check(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A promise is about to fall due: the service tells the customer if it is still open."""
+        job = context.job
+        if job is None or not isinstance(job.data, int):
+            return
+
+        async def send(customer: CustomerRef, reply: Reply) -> None:
+            await context.bot.send_message(int(customer.external_id), reply.text)
+
+        await self._service.follow_up(job.data, send)
+
+    def schedule_checks(self, application: Application) -> Callable[[int, dt.datetime], None]:  # type: ignore[type-arg]
+        """A scheduler for the service: PTB's JobQueue runs each check; the database keeps them across restarts."""
+        queue = application.job_queue
+        if queue is None:
+            raise RuntimeError("python-telegram-bot was installed without the job-queue extra; reinstall the project")
+
+        def schedule(promise_id: int, at: dt.datetime) -> None:
+            name = f"promise-{promise_id}"
+            for job in queue.get_jobs_by_name(name):
+                job.schedule_removal()
+            delay = max(0.0, (at - dt.datetime.now(dt.UTC)).total_seconds())
+            queue.run_once(self.on_promise_check, delay, data=promise_id, name=name)
+
+        return schedule
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the fault and still give the customer a polite answer."""
@@ -100,7 +127,8 @@ class TelegramChannel:
                 logger.warning("could not send the failure notice either", exc_info=True)
 
     async def _turn(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, turn: CustomerTurn, typing: bool = False
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, turn: CustomerTurn, typing: bool = False,
+        button_data: str = "",
     ) -> None:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
@@ -109,7 +137,7 @@ class TelegramChannel:
             context.application.create_task(_show_typing(context, chat.id))
         customer = CustomerRef(CHANNEL, str(user.id), user.first_name or "")
         message_id = update.effective_message.message_id if update.effective_message else None
-        await self._service.handle(customer, turn, message_id, deliver=_sender(context, chat.id))
+        await self._service.handle(customer, turn, message_id, deliver=_sender(context, chat.id), button_data=button_data)
 
 
 def _message(update: Update) -> Message:
@@ -121,7 +149,10 @@ def _message(update: Update) -> Message:
 
 def _sender(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> Callable[[Reply], Awaitable[None]]:
     async def send(reply: Reply) -> None:
-        await context.bot.send_message(chat_id, reply.text)
+        markup = None
+        if reply.buttons:
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in reply.buttons]])
+        await context.bot.send_message(chat_id, reply.text, reply_markup=markup)
 
     return send
 
@@ -146,7 +177,9 @@ def build_application(settings: Settings, runtime: CandorRuntime) -> Application
         .concurrent_updates(True)
         .build()
     )
-    TelegramChannel(runtime.service, runtime.pack).register(application)
+    channel = TelegramChannel(runtime.service, runtime.pack)
+    channel.register(application)
+    runtime.service.attach_scheduler(channel.schedule_checks(application))
     return application
 
 
@@ -161,6 +194,8 @@ async def serve_telegram(settings: Settings, stop: asyncio.Event | None = None, 
             me = application.bot
             logger.info("telegram bot @%s polling %s", me.username, settings.telegram_api_base_url)
             await application.start()
+            restored = await runtime.service.schedule_open_promises()
+            logger.info("promise checks scheduled from the database: %d", restored)
             assert application.updater is not None
             await application.updater.start_polling(timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
             await stop.wait()

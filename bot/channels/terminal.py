@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import getpass
 import sys
 from typing import TextIO
 
 from bot.config import Settings
-from bot.engine import CustomerTurn, TurnKind
+from bot.engine import Button, CustomerTurn, Reply, TurnKind
 from bot.runtime import CandorRuntime
-from bot.service import CustomerRef
+from bot.service import CustomerRef, SupportService
 
 CHANNEL = "local"
 QUIT_COMMANDS = frozenset({"/quit", "/exit"})
@@ -33,6 +34,10 @@ def turn_from_line(line: str) -> CustomerTurn:
 async def run_local_chat(settings: Settings, reader: TextIO = sys.stdin, writer: TextIO = sys.stdout) -> None:
     runtime = await CandorRuntime.start(settings)
     customer = CustomerRef(CHANNEL, _local_user(), _local_user())
+    checks = LocalChecks(runtime.service, writer)
+    runtime.service.attach_scheduler(checks.schedule)
+    await runtime.service.schedule_open_promises()
+    pending_buttons: tuple[Button, ...] = ()
     writer.write(BANNER.format(database=_safe_database(settings.database_url)))
     if runtime.analyzer.degraded:
         writer.write("(The emotion model could not load; using keyword scores. See the log for why.)\n")
@@ -44,12 +49,54 @@ async def run_local_chat(settings: Settings, reader: TextIO = sys.stdin, writer:
             if not line or line.strip().lower() in QUIT_COMMANDS:
                 writer.write("\nBye — your conversation is saved.\n")
                 break
-            reply = await runtime.service.handle(customer, turn_from_line(line))
-            writer.write(f"candor> {reply.text}\n\n")
+            turn, data = turn_from_line(line), ""
+            choice = next((b for b in pending_buttons if b.label == line.strip()), None)
+            if choice is not None:
+                turn, data = CustomerTurn(TurnKind.BUTTON), choice.data
+            reply = await runtime.service.handle(customer, turn, button_data=data)
+            writer.write(f"candor> {reply.text}\n")
+            if reply.buttons:
+                writer.write("        [" + "] [".join(b.label for b in reply.buttons) + "]  (type one, or just carry on)\n")
+            writer.write("\n")
             writer.flush()
+            pending_buttons = reply.buttons
     finally:
+        checks.cancel()
         writer.flush()
         await runtime.close()
+
+
+class LocalChecks:
+    """Promise checks for the local chat: timers on the event loop; a proactive update is printed."""
+
+    def __init__(self, service: SupportService, writer: TextIO) -> None:
+        self._service = service
+        self._writer = writer
+        self._timers: dict[int, asyncio.TimerHandle] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def schedule(self, promise_id: int, at: dt.datetime) -> None:
+        loop = asyncio.get_running_loop()
+        if promise_id in self._timers:
+            self._timers.pop(promise_id).cancel()
+        delay = max(0.0, (at - dt.datetime.now(dt.UTC)).total_seconds())
+        self._timers[promise_id] = loop.call_later(delay, self._start, promise_id)
+
+    def _start(self, promise_id: int) -> None:
+        self._timers.pop(promise_id, None)
+        task = asyncio.get_running_loop().create_task(self._service.follow_up(promise_id, self._print))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _print(self, customer: CustomerRef, reply: Reply) -> None:
+        self._writer.write(f"\ncandor> {reply.text}\n\nyou> ")
+        self._writer.flush()
+
+    def cancel(self) -> None:
+        for timer in self._timers.values():
+            timer.cancel()
+        for task in self._tasks:
+            task.cancel()
 
 
 def _local_user() -> str:

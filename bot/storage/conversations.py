@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Conversation, Customer, Message, utc_now
+from bot.storage.models import Conversation, Customer, Gesture, Message, utc_now
 from nlu.signals import Signals
 from nlu.types import Analysis
 
@@ -22,6 +22,9 @@ class ConversationRef:
     customer_id: int
     language: str
     customer_messages_before: int
+    topic_id: str | None = None
+    apologised: bool = False
+    gestures_given: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,11 @@ class ConversationRepository:
                 Message.conversation_id == conversation.id, Message.sender == "customer"
             )
         )
-        return ConversationRef(conversation.id, customer.id, conversation.language, int(count or 0))
+        given = await self._session.scalars(select(Gesture.kind).where(Gesture.conversation_id == conversation.id))
+        return ConversationRef(
+            conversation.id, customer.id, conversation.language, int(count or 0), conversation.topic_id,
+            conversation.apologised, frozenset(given),
+        )
 
     async def recent_customer_texts(self, ref: ConversationRef, limit: int = RECENT_TEXTS) -> tuple[str, ...]:
         """The customer's last few text messages in this conversation, oldest first."""
@@ -96,11 +103,53 @@ class ConversationRepository:
         await self._session.flush()
         return message.id
 
-    async def add_bot_message(self, ref: ConversationRef, text: str, move: str) -> None:
-        self._session.add(Message(conversation_id=ref.conversation_id, sender="bot", kind="text", text=text, move=move))
-        conversation = await self._session.get(Conversation, ref.conversation_id)
+    async def add_bot_message(self, conversation_id: int, text: str, move: str) -> None:
+        self._session.add(Message(conversation_id=conversation_id, sender="bot", kind="text", text=text, move=move))
+        conversation = await self._session.get(Conversation, conversation_id)
         if conversation is not None:
             conversation.updated_at = utc_now()
+
+    async def remember(self, ref: ConversationRef, topic_id: str | None, apologised: bool) -> None:
+        """Keep what the next turn needs: the topic being discussed, and whether we apologised."""
+        conversation = await self._session.get(Conversation, ref.conversation_id)
+        if conversation is not None:
+            conversation.topic_id, conversation.apologised = topic_id, apologised
+
+    async def add_gesture(self, ref: ConversationRef, kind: str, topic_id: str, reason: str) -> None:
+        self._session.add(Gesture(conversation_id=ref.conversation_id, kind=kind, topic_id=topic_id, reason=reason[:256]))
+
+    async def close(self, ref: ConversationRef) -> None:
+        """The customer said it is solved: the next message starts a new conversation."""
+        conversation = await self._session.get(Conversation, ref.conversation_id)
+        if conversation is not None:
+            conversation.status, conversation.closed_at = "closed", utc_now()
+
+    async def record_rating(self, channel: str, external_id: str, conversation_id: int, score: int) -> str | None:
+        """Store a 1–5 rating if the conversation is this customer's, closed and not rated yet.
+
+        Returns the conversation's language when stored, "rated" when it already has a rating,
+        None when the button is not this customer's (forged or stale): nothing changes then.
+        """
+        conversation = await self._session.scalar(
+            select(Conversation).join(Customer)
+            .where(Conversation.id == conversation_id, Customer.channel == channel, Customer.external_id == external_id)
+        )
+        if conversation is None or conversation.status != "closed":
+            return None
+        if conversation.satisfaction is not None:
+            return "rated"
+        conversation.satisfaction = score
+        self._session.add(Message(conversation_id=conversation.id, sender="customer", kind="rating", text=str(score)))
+        return conversation.language
+
+    async def satisfaction_of(self, conversation_id: int) -> int | None:
+        return await self._session.scalar(select(Conversation.satisfaction).where(Conversation.id == conversation_id))
+
+    async def gestures_of(self, conversation_id: int) -> list[tuple[str, str]]:
+        rows = await self._session.execute(
+            select(Gesture.kind, Gesture.reason).where(Gesture.conversation_id == conversation_id).order_by(Gesture.id)
+        )
+        return [(kind, reason) for kind, reason in rows]
 
     async def set_language(self, ref: ConversationRef, language: str) -> None:
         conversation = await self._session.get(Conversation, ref.conversation_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -41,6 +41,10 @@ class Conversation(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    topic_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    apologised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    satisfaction: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     customer: Mapped[Customer] = relationship(back_populates="conversations")
     messages: Mapped[list[Message]] = relationship(back_populates="conversation", order_by="Message.id")
@@ -84,4 +88,38 @@ class Agent(Base):
     role: Mapped[str] = mapped_column(String(128), default="")
     languages: Mapped[str] = mapped_column(String(64), default="en")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class Promise(Base):
+    """A time the bot committed to. Checked before it passes; kept in the database so a
+    restart re-schedules it (PTB's JobQueue keeps jobs only in memory)."""
+
+    __tablename__ = "promises"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    topic_id: Mapped[str] = mapped_column(String(64))
+    promised: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open | kept | resolved
+    original_due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    check_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    extension_hours: Mapped[float] = mapped_column(Float, default=0.0)
+    updates: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Gesture(Base):
+    """An extra effort the bot gave and announced, with why."""
+
+    __tablename__ = "gestures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    topic_id: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

@@ -1,0 +1,66 @@
+"""Composing an answer from curated parts, shaped by how the customer feels.
+
+Every answer is: an acknowledgement that names the customer's problem and meets their
+feeling, the substance, and — when something stays open — what happens now, next and when.
+The order and the parts change with the emotion (DESIGN.md section 2):
+
+- anxiety: reassuring facts first, then the answer and the concrete time;
+- anger: a plain admission, then the concrete action before any explanation;
+- confusion: one numbered step, nothing more;
+- sadness, neutral, positive: the answer and the next step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge import Topic, Wording
+
+STRONG_SCORE = 0.75
+APOLOGISING = frozenset({("anger", "mild"), ("anger", "strong")})
+
+
+@dataclass(frozen=True)
+class Composed:
+    text: str
+    apologised: bool
+    """True when this answer apologised; later answers in the conversation then do not repeat it."""
+
+
+def intensity(score: float) -> str:
+    return "strong" if score >= STRONG_SCORE else "mild"
+
+
+def compose_answer(
+    topic: Topic,
+    wording: Wording,
+    emotion: str,
+    score: float,
+    apologised_before: bool,
+    deadline: str,
+    extras: tuple[str, ...] = (),
+    opening: tuple[str, ...] = (),
+) -> Composed:
+    """The answer's text. ``extras`` are announcements (gestures) placed after the next step;
+    ``opening`` goes before the acknowledgement in the first paragraph (an introduction)."""
+    variant = intensity(score)
+    if emotion == "anger" and apologised_before:
+        variant = "again"
+    acknowledgement = wording.acknowledgement(emotion, variant).format(problem=topic.problem, owner=topic.owner)
+    first = " ".join((*opening, acknowledgement))
+    next_step = topic.next_step.format(deadline=deadline)
+    follow_up = (wording.follow_up,) if topic.promises else ()
+    if emotion == "confusion":
+        body: tuple[str, ...] = (wording.single_step.format(step=topic.first_step),)
+    elif emotion == "anxiety":
+        body = (topic.reassurance, topic.answer, _join(next_step, *follow_up), *extras)
+    elif emotion == "anger":
+        body = (_join(next_step, *follow_up), *extras, topic.answer)
+    else:
+        body = (topic.answer, _join(next_step, *follow_up), *extras)
+    apologised = (emotion, variant) in APOLOGISING
+    return Composed("\n\n".join(part for part in (first, *body) if part), apologised)
+
+
+def _join(*sentences: str) -> str:
+    return " ".join(s for s in sentences if s)
