@@ -8,10 +8,12 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 
 from bot.bench_cli import add_bench_commands
+from bot.promises_cli import add_promises_commands
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 from bot.storage.agents import AgentProfile, AgentRegistryError, AgentRepository
 from bot.storage.database import Database, DatabaseError, upgrade_schema
+from knowledge.cli import add_knowledge_commands
 from knowledge.pack import KnowledgeError
 from nlu.cli import add_nlu_commands
 from nlu.dataset import DatasetError
@@ -44,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     remove.set_defaults(handler=_agents_remove)
 
     add_nlu_commands(commands)
+    add_knowledge_commands(commands)
+    add_promises_commands(commands)
     add_bench_commands(commands)
     return parser
 

@@ -129,3 +129,21 @@ def test_nlu_benchmark_prints_latency_throughput_and_memory(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     for figure in ("load time", "artifact size", "p50", "p95", "messages/s", "peak RSS"):
         assert figure in result.stdout
+
+
+def test_promises_made_in_the_local_chat_can_be_listed_and_marked_kept(tmp_path: Path) -> None:
+    chat = candor(tmp_path, "chat", stdin="Where is my refund? I sent the shoes back two weeks ago.\n/quit\n")
+    assert chat.returncode == 0, chat.stderr
+
+    listed = candor(tmp_path, "promises", "list")
+    assert listed.returncode == 0, listed.stderr
+    [line] = [row for row in listed.stdout.splitlines() if row.startswith("#")]
+    promise_id = line.split("\t")[0].lstrip("#")
+    assert "refund" in line and "open" in line and "a firm date for your refund" in line
+
+    kept = candor(tmp_path, "promises", "keep", promise_id)
+    assert kept.returncode == 0, kept.stderr
+    assert "kept" in kept.stdout
+    assert candor(tmp_path, "promises", "list").stdout.strip() == "No open promises."
+    again = candor(tmp_path, "promises", "keep", promise_id)
+    assert again.returncode == 2 and "no open promise" in again.stderr
