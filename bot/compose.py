@@ -47,20 +47,28 @@ def compose_answer(
     if emotion == "anger" and apologised_before:
         variant = "again"
     acknowledgement = wording.acknowledgement(emotion, variant).format(problem=topic.problem, owner=topic.owner)
-    first = " ".join((*opening, acknowledgement))
+    first = join_sentences(*opening, acknowledgement)
     next_step = topic.next_step.format(deadline=deadline)
     follow_up = (wording.follow_up,) if topic.promises else ()
     if emotion == "confusion":
         body: tuple[str, ...] = (wording.single_step.format(step=topic.first_step),)
     elif emotion == "anxiety":
-        body = (topic.reassurance, topic.answer, _join(next_step, *follow_up), *extras)
+        body = (topic.reassurance, topic.answer, join_sentences(next_step, *follow_up), *extras)
     elif emotion == "anger":
-        body = (_join(next_step, *follow_up), *extras, topic.answer)
+        body = (join_sentences(next_step, *follow_up), *extras, topic.answer)
     else:
-        body = (topic.answer, _join(next_step, *follow_up), *extras)
+        body = (topic.answer, join_sentences(next_step, *follow_up), *extras)
     apologised = (emotion, variant) in APOLOGISING
     return Composed("\n\n".join(part for part in (first, *body) if part), apologised)
 
 
-def _join(*sentences: str) -> str:
-    return " ".join(s for s in sentences if s)
+CLOSED_WITHOUT_SPACE = ("。", "！", "？", "：", "；", "）")
+"""Chinese punctuation ends a sentence without a space after it."""
+
+
+def join_sentences(*sentences: str) -> str:
+    """Sentences of one paragraph: a space between them, none after Chinese full-width punctuation."""
+    text = ""
+    for sentence in (s for s in sentences if s):
+        text += sentence if not text or text.endswith(CLOSED_WITHOUT_SPACE) else f" {sentence}"
+    return text

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.compose import compose_answer
+from bot.compose import compose_answer, join_sentences
 from bot.deadlines import check_time, due_time, format_deadline
 from bot.gestures import GestureChoice, choose_gesture
 from knowledge import KnowledgePack, Topic, Wording
@@ -227,7 +227,7 @@ def _is_closing(signals: Signals | None, emotion: str, best: TopicMatch | None, 
 
 def _closing(wording: Wording, current: Topic | None, state: ConversationState, opening: tuple[str, ...]) -> Decision:
     confirm = wording.closing.solved.format(problem=current.problem) if current else wording.closing.solved_general
-    text = "\n\n".join((" ".join((*opening, confirm)), wording.closing.ask_rating))
+    text = "\n\n".join((join_sentences(*opening, confirm), wording.closing.ask_rating))
     return Decision(Reply(Move.CLOSE, text, rating_buttons(state.conversation_id)), topic_id=state.topic_id,
                     apologised=state.apologised, closes=True, notes=("closing",))
 
@@ -238,5 +238,5 @@ def _clarify(wording: Wording, retrieval: Retrieval | None, opening: tuple[str, 
         question = wording.clarify_between.format(first=candidates[0].topic.problem, second=candidates[1].topic.problem)
     else:
         question = wording.clarify
-    text = " ".join((*opening, question)) if opening else question
+    text = join_sentences(*opening, question)
     return Decision(Reply(Move.CLARIFY, text), topic_id=state.topic_id, apologised=state.apologised, notes=("unsure",))

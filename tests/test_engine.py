@@ -218,3 +218,12 @@ def test_most_pressing_clear_emotion_leads_the_acknowledgement() -> None:
     assert dominant_emotion(both) == "anxiety"
     assert dominant_emotion(feeling("positive")) == "positive"
     assert dominant_emotion(None) == "neutral"
+
+
+def test_chinese_sentences_are_joined_without_spaces_and_others_with_one() -> None:
+    decision = answer("zh", "account_locked", "confusion", 0.8, first_contact=True, signals=Signals(confused=True))
+    introduction = PACK.wording_for("zh").introduction
+    assert decision.reply.text.startswith(introduction)
+    assert decision.reply.text[len(introduction)] != " "
+    english = answer("en", "account_locked", first_contact=True)
+    assert english.reply.text.startswith(PACK.wording_for("en").introduction + " ")
