@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.storage.conversations import ConversationRepository, StoredMessage
+from bot.storage.database import Database
 from nlu.model import default_model_dir
 from tests.fake_bot_api import FakeBotApi
 
@@ -36,6 +38,16 @@ def subprocess_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "CANDOR_", "DATABASE_"))}
     env.update({"HF_HUB_OFFLINE": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'candor.sqlite3'}", **extra})
     return env
+
+
+async def stored_telegram_messages(settings: Settings, chat_id: int) -> list[StoredMessage]:
+    """What the bot stored for one Telegram chat, read through its own repository."""
+    database = Database(settings.database_url)
+    try:
+        async with database.session() as session:
+            return await ConversationRepository(session).messages_of("telegram", str(chat_id))
+    finally:
+        await database.dispose()
 
 
 @pytest.fixture

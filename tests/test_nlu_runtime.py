@@ -106,21 +106,7 @@ async def test_without_a_model_the_bot_runs_degraded_on_keyword_scores(tmp_path:
         ("我很担心，我的卡被扣了两次钱", "zh", "anxiety"),
         ("太离谱了，我非常生气，没人回复我！", "zh", "anger"),
         ("非常感谢，问题解决了！", "zh", "positive"),
-    ],
-)
-async def test_clear_russian_polish_and_chinese_examples_land_in_the_right_class(
-    analyzer: EmotionAnalyzer, text: str, language: str, expected: str
-) -> None:
-    result = await analyzer.analyse(text)
-    assert result.language == language
-    assert result.model_version.startswith("use-")
-    assert expected in result.labels
-
-
-@pytest.mark.parametrize(
-    ("text", "language", "expected"),
-    [
-        # None of these lines is in nlu/data/support_messages.tsv: mild, everyday phrasings.
+        # Mild, everyday phrasings; none of them is in nlu/data/support_messages.tsv.
         ("Martwię się o moje zamówienie", "pl", "anxiety"),
         ("Trochę się denerwuję, bo paczki wciąż nie ma", "pl", "anxiety"),
         ("Я переживаю, что посылка не придёт вовремя", "ru", "anxiety"),
@@ -129,11 +115,12 @@ async def test_clear_russian_polish_and_chinese_examples_land_in_the_right_class
         ("Очень расстроилась, коробка пришла мятая", "ru", "sadness"),
     ],
 )
-async def test_mild_feelings_in_russian_polish_and_chinese_are_recognised(
+async def test_clear_russian_polish_and_chinese_examples_land_in_the_right_class(
     analyzer: EmotionAnalyzer, text: str, language: str, expected: str
 ) -> None:
     result = await analyzer.analyse(text)
     assert result.language == language
+    assert result.model_version.startswith("use-")
     assert expected in result.labels
 
 

@@ -16,9 +16,8 @@ import pytest
 
 from bot.channels.telegram import serve_telegram
 from bot.config import Settings
-from bot.storage.conversations import ConversationRepository, StoredMessage
-from bot.storage.database import Database
-from tests.conftest import TEST_TOKEN, make_settings
+from bot.storage.conversations import StoredMessage
+from tests.conftest import TEST_TOKEN, make_settings, stored_telegram_messages
 from tests.fake_bot_api import FakeBotApi
 
 pytestmark = pytest.mark.slow
@@ -30,12 +29,7 @@ class RunningBot:
     settings: Settings
 
     async def stored(self, chat_id: int) -> list[StoredMessage]:
-        database = Database(self.settings.database_url)
-        try:
-            async with database.session() as session:
-                return await ConversationRepository(session).messages_of("telegram", str(chat_id))
-        finally:
-            await database.dispose()
+        return await stored_telegram_messages(self.settings, chat_id)
 
 
 @pytest.fixture(scope="module")

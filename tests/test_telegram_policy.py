@@ -18,11 +18,11 @@ from sqlalchemy import select, update
 
 from bot.channels.telegram import serve_telegram
 from bot.config import Settings
-from bot.storage.conversations import ConversationRepository, StoredMessage
+from bot.storage.conversations import StoredMessage
 from bot.storage.database import Database
 from bot.storage.models import Conversation, Customer, Gesture, Promise
 from knowledge import load_pack
-from tests.conftest import TEST_TOKEN, make_settings
+from tests.conftest import TEST_TOKEN, make_settings, stored_telegram_messages
 from tests.fake_bot_api import FakeBotApi
 
 pytestmark = pytest.mark.slow
@@ -71,12 +71,7 @@ class Bot:
             await database.dispose()
 
     async def stored(self, chat_id: int) -> list[StoredMessage]:
-        database = Database(self.settings.database_url)
-        try:
-            async with database.session() as session:
-                return await ConversationRepository(session).messages_of("telegram", str(chat_id))
-        finally:
-            await database.dispose()
+        return await stored_telegram_messages(self.settings, chat_id)
 
 
 @pytest.fixture(scope="module")
