@@ -125,10 +125,12 @@ def test_a_rejected_token_is_explained_not_dumped_as_a_traceback(tmp_path: Path,
 
 
 def test_nlu_benchmark_prints_latency_throughput_and_memory(tmp_path: Path) -> None:
-    result = candor(tmp_path, "bench", "nlu", "--messages", "20")
+    result = candor(tmp_path, "bench", "nlu", "--messages", "20", "--bot-messages", "12")
     assert result.returncode == 0, result.stderr
     for figure in ("load time", "artifact size", "p50", "p95", "messages/s", "peak RSS"):
         assert figure in result.stdout
+    bot_peak = re.search(r"bot process peak RSS\s+(\d+) MB", result.stdout)
+    assert bot_peak is not None and int(bot_peak.group(1)) > 100, result.stdout
 
 
 def test_promises_made_in_the_local_chat_can_be_listed_and_marked_kept(tmp_path: Path) -> None:
