@@ -39,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name", required=True, help="first name customers will see, e.g. Marta")
     add.add_argument("--role", default="Customer care specialist", help="role customers will see")
     add.add_argument("--languages", default="en", help="comma-separated language codes, e.g. en,ru")
+    add.add_argument("--timezone", default="UTC", help="the agent's time zone, e.g. Europe/Warsaw (default UTC)")
+    add.add_argument("--hours", default="09:00-18:00", help="working hours in that time zone (default 09:00-18:00)")
+    add.add_argument("--days", default="mon-fri", help="working days, e.g. mon-fri or mon,wed,sat (default mon-fri)")
+    add.add_argument("--skills", default="", help="comma-separated topics they handle best, e.g. double_charge,refund")
+    add.add_argument("--max-chats", type=int, default=3, help="most handed-off conversations at once (default 3)")
     add.set_defaults(handler=_agents_add)
     agents.add_parser("list", help="list registered agents").set_defaults(handler=_agents_list)
     remove = agents.add_parser("remove", help="remove an agent")
@@ -103,14 +108,17 @@ def _agents_add(args: argparse.Namespace, settings: Settings) -> int:
     name = args.name.strip()
     if not name:
         raise ValueError("--name must not be empty: customers are told the agent's first name")
-    profile = AgentProfile(args.user_id, name, args.role.strip(), _parse_languages(args.languages), True)
+    skills = tuple(skill.strip() for skill in args.skills.split(",") if skill.strip())
+    profile = AgentProfile(args.user_id, name, args.role.strip(), _parse_languages(args.languages), True,
+                           args.timezone.strip(), args.hours.strip(), args.days.strip(), skills, args.max_chats)
 
     async def add(repository: AgentRepository) -> None:
         await repository.add(profile)
 
     _with_agents(settings, add)
     print(f"Added {profile.name} ({profile.role}), Telegram user id {profile.telegram_user_id}, "
-          f"languages {','.join(profile.languages)}.")
+          f"languages {','.join(profile.languages)}, {profile.work_days} {profile.work_hours} {profile.timezone}, "
+          f"up to {profile.max_chats} conversations at once.")
     return 0
 
 
@@ -124,7 +132,9 @@ def _agents_list(args: argparse.Namespace, settings: Settings) -> int:
     if not found:
         print("No agents registered yet. Add one with: candor agents add --user-id ID --name NAME")
     for agent in found:
-        print(f"{agent.telegram_user_id}\t{agent.name}\t{agent.role}\t{','.join(agent.languages)}")
+        print(f"{agent.telegram_user_id}\t{agent.name}\t{agent.role}\t{','.join(agent.languages)}\t"
+              f"{agent.work_days} {agent.work_hours} {agent.timezone}\tmax {agent.max_chats}\t"
+              f"{','.join(agent.skills) or '-'}")
     return 0
 
 

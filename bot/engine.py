@@ -26,6 +26,8 @@ EMOTION_THRESHOLD = 0.35
 EMOTIONS_BY_URGENCY = ("anxiety", "anger", "sadness", "confusion")
 CLARIFY_BETWEEN_FLOOR = 0.2
 RATING_PREFIX = "rate"
+AGENT_COMMANDS = frozenset({"take", "transfer", "resolve", "flag"})
+"""Commands only registered agents may use, in the agents' group; a customer is told so politely."""
 
 
 class TurnKind(StrEnum):
@@ -44,6 +46,10 @@ class Move(StrEnum):
     CLOSE = "close"
     THANK_FOR_RATING = "thank_for_rating"
     PROMISE_UPDATE = "promise_update"
+    HAND_OFF = "hand_off"
+    AGENT_MESSAGE = "agent_message"
+    HANDED_BACK = "handed_back"
+    NOT_FOR_CUSTOMERS = "not_for_customers"
     ASK_FOR_TEXT = "ask_for_text"
     NOTE_EDIT = "note_edit"
     UNKNOWN_COMMAND = "unknown_command"
@@ -71,6 +77,8 @@ class Reply:
     move: Move
     text: str
     buttons: tuple[Button, ...] = ()
+    copy_from: tuple[int, int] | None = None
+    """(chat id, message id) of a message to pass on as it is after the text: an agent's photo or file."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +184,8 @@ def parse_rating(data: str) -> tuple[int, int] | None:
 
 
 def _command_reply(command: str, wording: Wording) -> Reply:
+    if command in AGENT_COMMANDS:
+        return Reply(Move.NOT_FOR_CUSTOMERS, wording.handoff.not_for_customers)
     if command == "start":
         return Reply(Move.GREET, wording.greeting)
     if command == "help":

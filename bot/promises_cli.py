@@ -12,8 +12,8 @@ from typing import Any
 
 from bot.config import Settings
 from bot.storage.database import Database, upgrade_schema
-from bot.storage.models import Promise
-from bot.storage.promises import PromiseRepository, as_utc
+from bot.storage.models import Promise, as_utc
+from bot.storage.promises import PromiseRepository
 
 
 def add_promises_commands(commands: Any) -> None:

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.escalation import load_rules
 from bot.service import SupportService
 from bot.storage.database import Database, upgrade_schema_async
 from knowledge import KnowledgePack, load_pack
@@ -34,7 +35,8 @@ class CandorRuntime:
         pack = load_pack()
         analyzer = await EmotionAnalyzer.load(settings.model_dir, settings.model_precision)
         index = await build_topic_index(pack, analyzer)
-        return cls(database, analyzer, pack, index, SupportService(database, analyzer, pack, index, settings.zone))
+        service = SupportService(database, analyzer, pack, index, settings.zone, rules=load_rules())
+        return cls(database, analyzer, pack, index, service)
 
     async def close(self) -> None:
         await self.analyzer.close()

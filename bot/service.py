@@ -14,8 +14,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.deadlines import check_time, due_time, format_deadline
 from bot.engine import (
+    AGENT_COMMANDS,
     Clock,
     ConversationState,
     CustomerTurn,
@@ -27,11 +30,14 @@ from bot.engine import (
     is_meaningful,
     parse_rating,
 )
+from bot.escalation import Escalation, EscalationReason, EscalationRules, TurnFacts, should_escalate
+from bot.handoffs import HandoffDesk, HandoffStart
 from bot.locks import KeyedLocks
 from bot.storage.conversations import ConversationRef, ConversationRepository
 from bot.storage.database import Database
+from bot.storage.handoffs import HandoffRepository, OpenHandoff
 from bot.storage.models import utc_now
-from bot.storage.promises import PromiseRepository
+from bot.storage.promises import PromiseCheck, PromiseRepository
 from knowledge import KnowledgePack
 from knowledge.retrieval import Retrieval, TopicIndex
 from nlu.language import SUPPORTED_LANGUAGES
@@ -58,7 +64,7 @@ class CustomerRef:
 class SupportService:
     def __init__(
         self, database: Database, analyzer: EmotionAnalyzer, pack: KnowledgePack, index: TopicIndex,
-        zone: ZoneInfo | None = None, now: Callable[[], dt.datetime] = utc_now,
+        zone: ZoneInfo | None = None, now: Callable[[], dt.datetime] = utc_now, rules: EscalationRules | None = None,
     ) -> None:
         self._database = database
         self._analyzer = analyzer
@@ -68,32 +74,41 @@ class SupportService:
         self._now = now
         self._locks = KeyedLocks()
         self._schedule: Schedule | None = None
+        self._rules = rules or EscalationRules()
+        self._handoffs = HandoffDesk(database, pack, self._zone, now)
 
     def attach_scheduler(self, schedule: Schedule) -> None:
         """The channel's way to run a promise check at a given time (PTB's JobQueue on Telegram)."""
         self._schedule = schedule
 
+    @property
+    def handoffs(self) -> HandoffDesk:
+        return self._handoffs
+
     async def handle(
         self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None = None,
         deliver: Deliver | None = None, button_data: str = "",
-    ) -> Reply:
+    ) -> Reply | None:
         """Process one turn; turns of the same customer run strictly one after another.
 
         ``deliver`` sends the reply while the customer's lock is still held, so replies reach
-        the customer in the order their messages arrived.
+        the customer in the order their messages arrived. None means the bot keeps quiet: the
+        conversation is with a person, and the message went to their topic.
         """
         async with self._locks.hold(f"{customer.channel}:{customer.external_id}"):
             if turn.kind is TurnKind.BUTTON and (rating := await self._rate(customer, button_data)) is not None:
-                reply = rating
+                reply: Reply | None = rating
             else:
                 reply = await self._turn(customer, turn, telegram_message_id)
-            if deliver is not None:
+            if deliver is not None and reply is not None:
                 await deliver(reply)
             return reply
 
-    async def _turn(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None) -> Reply:
+    async def _turn(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None) -> Reply | None:
         analysis = await self._analyse(turn)
         promise: tuple[int, dt.datetime] | None = None
+        handed_off: OpenHandoff | None = None
+        started: HandoffStart | None = None
         async with self._database.session() as session:
             repository = ConversationRepository(session)
             ref = await repository.open_conversation(customer.channel, customer.external_id, customer.display_name)
@@ -104,13 +119,35 @@ class SupportService:
             if analysis is not None:
                 signals = detect_signals(turn.text, await repository.recent_customer_texts(ref))
             await repository.add_customer_message(ref, stored_kind(turn), turn.text, analysis, telegram_message_id, signals)
-            retrieval = self._retrieve(turn, analysis, language)
-            first_contact = ref.customer_messages_before == 0 and turn.kind is TurnKind.TEXT
-            promises = PromiseRepository(session)
-            state = ConversationState(ref.conversation_id, language, ref.topic_id, ref.apologised, ref.gestures_given,
-                                      first_contact, await promises.open_dues(ref.conversation_id))
-            decision = decide(turn, analysis, signals, retrieval, state, self._pack, Clock(self._now(), self._zone))
-            promise = await self._record(repository, promises, ref, language, decision)
+            handed_off = await HandoffRepository(session).open_for(ref.conversation_id)
+            if handed_off is not None and not _is_agent_command(turn):
+                await session.commit()
+            else:
+                handed_off = None
+                retrieval = self._retrieve(turn, analysis, language)
+                first_contact = ref.customer_messages_before == 0 and turn.kind is TurnKind.TEXT
+                promises = PromiseRepository(session)
+                state = ConversationState(ref.conversation_id, language, ref.topic_id, ref.apologised,
+                                          ref.gestures_given, first_contact, await promises.open_dues(ref.conversation_id))
+                decision = decide(turn, analysis, signals, retrieval, state, self._pack, Clock(self._now(), self._zone))
+                escalation = await self._escalation(repository, ref, turn, signals, retrieval, decision)
+                if escalation is not None:
+                    started = await self._handoffs.start(
+                        session, ref.conversation_id, language, escalation,
+                        (analysis.scores.anger, analysis.scores.anxiety) if analysis else None,
+                        retrieval.best.topic.id if retrieval and retrieval.best else ref.topic_id,
+                    )
+                    decision = Decision(started.reply, topic_id=decision.topic_id or ref.topic_id,
+                                        apologised=state.apologised, notes=(f"hand_off={escalation.reason.value}",))
+                promise = await self._record(repository, promises, ref, language, decision)
+        if handed_off is not None:
+            label = customer.display_name or "Customer"
+            words = turn.text if turn.kind in (TurnKind.TEXT, TurnKind.EDITED, TurnKind.COMMAND) else ""
+            await self._handoffs.relay_from_customer(handed_off, label, words, telegram_message_id)
+            logger.info("turn relayed to handoff %d kind=%s", handed_off.id, turn.kind.value)
+            return None
+        if started is not None:
+            await self._handoffs.post_card(started.handoff_id)
         logger.info(
             "turn handled conversation=%d kind=%s move=%s emotion_labels=%s signals=%s degraded=%s notes=%s",
             ref.conversation_id, turn.kind.value, decision.reply.move.value,
@@ -193,14 +230,44 @@ class SupportService:
                 )
                 next_check = check_time(now, new_due)
                 await promises.extend(promise_id, new_due, next_check)
+                started = await self._missed_promise_handoff(session, check)
+                if started is not None:
+                    text = f"{text}\n\n{started.reply.text}"
                 await ConversationRepository(session).add_bot_message(check.conversation_id, text, Move.PROMISE_UPDATE.value)
             logger.info("promise %d running late: customer told, new due %s", promise_id, new_due.isoformat())
             await deliver(customer, Reply(Move.PROMISE_UPDATE, text))
+            if started is not None:
+                await self._handoffs.post_card(started.handoff_id)
         self._schedule_later(promise_id, next_check)
+
+    async def _missed_promise_handoff(self, session: AsyncSession, check: PromiseCheck) -> HandoffStart | None:
+        """The second time a promise runs late, the first new time was missed too: a person takes over."""
+        if check.updates < 1 or EscalationReason.MISSED_PROMISE not in self._rules.enabled:
+            return None
+        if await HandoffRepository(session).open_for(check.conversation_id) is not None:
+            return None
+        detail = f"{check.promised} was due {check.due_at:%Y-%m-%d %H:%M} UTC, extended {check.updates} time(s)"
+        return await self._handoffs.start(session, check.conversation_id, check.language,
+                                          Escalation(EscalationReason.MISSED_PROMISE, detail), None, check.topic_id)
 
     def _schedule_later(self, promise_id: int, at: dt.datetime) -> None:
         if self._schedule is not None:
             self._schedule(promise_id, at)
+
+    async def _escalation(
+        self, repository: ConversationRepository, ref: ConversationRef, turn: CustomerTurn, signals: Signals | None,
+        retrieval: Retrieval | None, decision: Decision,
+    ) -> Escalation | None:
+        """Whether a person should take over now (only for text the model or the rules could read)."""
+        if signals is None or turn.kind is not TurnKind.TEXT or decision.closes:
+            return None
+        best = retrieval.best if retrieval else None
+        facts = TurnFacts(
+            signals=signals, feelings=await repository.recent_feelings(ref),
+            tries=await repository.tries_since_settled(ref),
+            same_problem=signals.repeated_question or best is None or best.topic.id == ref.topic_id,
+        )
+        return should_escalate(facts, self._rules)
 
     def _retrieve(self, turn: CustomerTurn, analysis: Analysis | None, language: str) -> Retrieval | None:
         if turn.kind is not TurnKind.TEXT or not is_meaningful(turn.text):
@@ -234,6 +301,11 @@ def stored_kind(turn: CustomerTurn) -> str:
     if turn.kind is TurnKind.NON_TEXT:
         return turn.content_type or "other"
     return turn.kind.value
+
+
+def _is_agent_command(turn: CustomerTurn) -> bool:
+    """A customer typing an agent's command gets the polite refusal even while a person has the chat."""
+    return turn.kind is TurnKind.COMMAND and turn.command in AGENT_COMMANDS
 
 
 def _names(signals: Signals | None) -> str:

@@ -60,6 +60,20 @@ class Closing:
 
 
 @dataclass(frozen=True)
+class HandoffWording:
+    """What the customer hears when a person takes over, and when they are handed back."""
+
+    assigned: str
+    queued: str
+    unavailable: str
+    crisis: str
+    agent_says: str
+    resolved: str
+    transferred: str
+    not_for_customers: str
+
+
+@dataclass(frozen=True)
 class Wording:
     introduction: str
     greeting: str
@@ -70,6 +84,7 @@ class Wording:
     promise_update: str
     gestures: dict[str, str]
     closing: Closing
+    handoff: HandoffWording
     deadline: str
     weekdays: tuple[str, ...]
     months: tuple[str, ...]
@@ -240,7 +255,13 @@ def _read_wording(path: Path, gesture_ids: list[str]) -> Wording:
         closing = Closing(**{str(k): _clean(v) for k, v in closing_raw.items()})
     except TypeError as error:
         raise KnowledgeError(f"{path}: closing: {error}") from error
+    handoff_raw = raw["handoff"] if isinstance(raw["handoff"], dict) else {}
+    try:
+        handoff = HandoffWording(**{str(k): _clean(v) for k, v in handoff_raw.items()})
+    except TypeError as error:
+        raise KnowledgeError(f"{path}: handoff: {error}") from error
     values = {name: _clean(raw[name]) for name in expected}
+    values["handoff"] = handoff
     values["acknowledgements"] = {str(e): {str(k): _clean(v) for k, v in variants.items()} for e, variants in acknowledgements.items()}
     values["closing"] = closing
     values["weekdays"], values["months"] = tuple(values["weekdays"]), tuple(values["months"])

@@ -36,6 +36,13 @@ _SELF_HARM = (
     r"\bzabić się\b", r"\bzabije się\b", r"\bsamobój", r"\bnie chcę żyć\b", r"\bchcę umrzeć\b", r"\bskończyć ze sobą\b",
     "自杀", "不想活", "想死", "结束生命", "伤害自己",
 )
+_MONEY_LOST = (
+    r"\bfraud", r"\bscam", r"\bstolen\b", r"\bstole\b", r"\bhacked\b", r"\bunauthori[sz]ed\b",
+    r"\bsomeone (used|took|stole)\b", r"\bmoney (is |has )?(gone|lost|disappeared|vanished)\b", r"\blost my money\b",
+    r"\bмошенни", r"\bукрал", r"\bукраден", r"\bвзлома", r"\bденьги (пропали|исчезли|украли)\b", r"\bбез моего ведома\b",
+    r"\boszu(st|ka)", r"\bukradzion", r"\bukradł", r"\bwłama", r"\bpieniądze (zniknęły|przepadły)\b", r"\bbez mojej zgody\b",
+    "诈骗", "被盗", "盗刷", "钱不见了", "被骗", "钱没了",
+)
 _SOLVED = (
     r"\b(that|this|it|which) (solved|fixed|sorted|helped)\b", r"\bproblem solved\b", r"\b(it|everything) works( now)?\b",
     r"\bworks now\b", r"\ball (good|sorted|set|fine) now\b", r"\bsorted now\b", r"\bthat'?s all\b", r"\bno more questions\b",
@@ -73,6 +80,8 @@ class Signals:
     repeated_question: bool = False
     solved: bool = False
     confused: bool = False
+    money_lost: bool = False
+    """Fraud, theft or money gone: a sensitive topic that a person should handle."""
 
     def raised(self) -> tuple[str, ...]:
         """Names of the signals that are present, in a fixed order."""
@@ -92,6 +101,7 @@ def detect_signals(text: str, earlier_customer_texts: tuple[str, ...] = ()) -> S
         ),
         solved=_any(_SOLVED, lowered) and not _any(_NOT_SOLVED, lowered),
         confused=_any(_CONFUSED, lowered),
+        money_lost=_any(_MONEY_LOST, lowered),
     )
 
 

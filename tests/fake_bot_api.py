@@ -27,6 +27,7 @@ BOT_USER = {
     "supports_inline_queries": False,
 }
 RAW_STRING_FIELDS = frozenset({"text", "caption", "callback_query_id", "action", "parse_mode", "name"})
+AGENTS_GROUP = {"id": -100777, "type": "supergroup", "title": "Support agents", "is_forum": True}
 
 
 @dataclass
@@ -51,6 +52,10 @@ class FakeBotApi:
         self.chat_actions: list[tuple[int, str]] = []
         self.callback_answers: list[str] = []
         self.rejected_tokens: list[str] = []
+        self.topics: list[tuple[int, int, str]] = []
+        """(chat id, message_thread_id, name) of every forum topic the bot opened."""
+        self.copies: list[dict[str, Any]] = []
+        self._thread_ids = itertools.count(500)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -118,6 +123,54 @@ class FakeBotApi:
         query = {"id": f"cb{chat_id}", "from": user, "chat_instance": "ci", "data": data, "message": bot_message}
         return self.push({"callback_query": query})
 
+    # -- the agents' side: a forum supergroup ------------------------------------------------
+    def agent_sends_text(self, thread_id: int | None, user_id: int, text: str, first_name: str = "Marta") -> int:
+        message = self._group_message(thread_id, user_id, first_name)
+        message["text"] = text
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return self.push({"message": message})
+
+    def agent_sends_photo(self, thread_id: int, user_id: int, caption: str | None = None) -> int:
+        message = self._group_message(thread_id, user_id, "Marta")
+        message["photo"] = [{"file_id": "agent-photo", "file_unique_id": "ap1", "width": 640, "height": 480}]
+        if caption is not None:
+            message["caption"] = caption
+        return self.push({"message": message})
+
+    def _group_message(self, thread_id: int | None, user_id: int, first_name: str) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids), "date": int(time.time()), "chat": dict(AGENTS_GROUP),
+            "from": {"id": user_id, "is_bot": False, "first_name": first_name},
+        }
+        if thread_id is not None:
+            message.update({"message_thread_id": thread_id, "is_topic_message": True})
+        return message
+
+    def messages_in_topic(self, thread_id: int) -> list[SentMessage]:
+        with self._lock:
+            return [m for m in self.sent if m.chat_id == AGENTS_GROUP["id"] and m.params.get("message_thread_id") == thread_id]
+
+    async def wait_for_topic(self, count: int = 1, timeout: float = 30.0) -> list[tuple[int, int, str]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if len(self.topics) >= count:
+                    return list(self.topics)
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"expected {count} forum topics within {timeout}s, got {self.topics}")
+
+    async def wait_in_topic(self, thread_id: int, count: int, timeout: float = 30.0) -> list[SentMessage]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.messages_in_topic(thread_id)
+            if len(found) >= count:
+                return found
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"expected {count} messages in topic {thread_id}, got "
+                             f"{[m.text[:80] for m in self.messages_in_topic(thread_id)]}")
+
     def push(self, update: dict[str, Any]) -> int:
         with self._lock:
             update_id = next(self._update_ids)
@@ -172,6 +225,19 @@ class FakeBotApi:
             return _ok(True)
         if name == "sendmessage":
             return _ok(self._send_message(params))
+        if name == "createforumtopic":
+            topic_name = str(params.get("name", ""))
+            if not 1 <= len(topic_name) <= 128:
+                raise _BadRequest("Bad Request: TOPIC_NAME_INVALID")
+            with self._lock:
+                thread_id = next(self._thread_ids)
+                self.topics.append((int(params["chat_id"]), thread_id, topic_name))
+            return _ok({"message_thread_id": thread_id, "name": topic_name, "icon_color": 7322096})
+        if name == "copymessage":
+            with self._lock:
+                self.copies.append(dict(params))
+                self._lock.notify_all()
+            return _ok({"message_id": next(self._message_ids)})
         return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
 
     def _get_updates(self, offset: int, timeout: float) -> list[dict[str, Any]]:

@@ -79,13 +79,17 @@ def test_bad_configuration_stops_with_an_actionable_message(tmp_path: Path) -> N
 
 def test_agents_registry_add_list_remove(tmp_path: Path) -> None:
     added = candor(tmp_path, "agents", "add", "--user-id", "42", "--name", "Marta",
-                   "--role", "Customer care specialist", "--languages", "en,ru")
+                   "--role", "Customer care specialist", "--languages", "en,ru", "--timezone", "Europe/Warsaw",
+                   "--hours", "08:00-16:00", "--days", "mon-sat", "--skills", "refund,double_charge", "--max-chats", "4")
     assert added.returncode == 0, added.stderr
-    assert "Added Marta" in added.stdout
+    assert "Added Marta" in added.stdout and "up to 4 conversations" in added.stdout
     duplicate = candor(tmp_path, "agents", "add", "--user-id", "42", "--name", "Marta")
     assert duplicate.returncode == 2 and "already registered" in duplicate.stderr
+    bad_hours = candor(tmp_path, "agents", "add", "--user-id", "43", "--name", "Ivan", "--hours", "9-5")
+    assert bad_hours.returncode == 2 and "09:00-18:00" in bad_hours.stderr
     listed = candor(tmp_path, "agents", "list")
-    assert listed.stdout.strip() == "42\tMarta\tCustomer care specialist\ten,ru"
+    assert listed.stdout.strip() == ("42\tMarta\tCustomer care specialist\ten,ru\tmon-sat 08:00-16:00 Europe/Warsaw\t"
+                                     "max 4\trefund,double_charge")
     removed = candor(tmp_path, "agents", "remove", "--user-id", "42")
     assert removed.returncode == 0 and "Removed Marta" in removed.stdout
     assert "No agents registered" in candor(tmp_path, "agents", "list").stdout
@@ -97,7 +101,7 @@ def test_db_upgrade_migrates_a_new_database(tmp_path: Path) -> None:
     result = candor(tmp_path, "db", "upgrade")
     assert result.returncode == 0, result.stderr
     [(version,)] = stored_rows(tmp_path, "select version_num from alembic_version")
-    assert version == "0003"
+    assert version == "0004"
 
 
 def test_nlu_predict_writes_one_json_object_per_input_line_in_order(tmp_path: Path) -> None:

@@ -199,10 +199,20 @@ def test_non_text_is_kept_and_the_customer_asked_for_words(content: str, expecte
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_unknown_command_is_named_and_help_offered(language: str) -> None:
-    decision = decide(CustomerTurn(TurnKind.COMMAND, text="/resolve", command="resolve"), None, None, None,
+    decision = decide(CustomerTurn(TurnKind.COMMAND, text="/frobnicate", command="frobnicate"), None, None, None,
                       ConversationState(7, language), PACK, CLOCK)
     assert decision.reply.move is Move.UNKNOWN_COMMAND
-    assert "/resolve" in decision.reply.text and "/help" in decision.reply.text
+    assert "/frobnicate" in decision.reply.text and "/help" in decision.reply.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("command", ["resolve", "take", "transfer", "flag"])
+def test_a_customer_typing_an_agent_command_is_told_politely_it_is_not_for_them(language: str, command: str) -> None:
+    decision = decide(CustomerTurn(TurnKind.COMMAND, text=f"/{command} Marta", command=command), None, None, None,
+                      ConversationState(7, language), PACK, CLOCK)
+    assert decision.reply.move is Move.NOT_FOR_CUSTOMERS
+    assert decision.reply.text == PACK.wording_for(language).handoff.not_for_customers
+    assert decision.promise is None and not decision.closes
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

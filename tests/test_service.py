@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.engine import CustomerTurn, Move, Reply, TurnKind
 from bot.service import CustomerRef, SupportService, choose_language
 from bot.storage.conversations import ConversationRepository, StoredMessage
 from bot.storage.database import Database, upgrade_schema_async
+from bot.storage.models import Handoff
 from bot.storage.promises import PromiseRepository
 from knowledge import load_pack
 from knowledge.retrieval import TopicIndex
@@ -176,3 +178,20 @@ def test_conversation_language_is_stable_unless_the_customer_clearly_switches(
     current: str, language: str, text: str, expected: str
 ) -> None:
     assert choose_language(current, _analysis(language), text) == expected
+
+
+async def test_a_promise_missed_twice_goes_to_a_person_and_the_customer_is_told(harness: Harness) -> None:
+    await harness.say("Where is my refund? I returned the item two weeks ago")
+    [(promise_id, first_check)] = harness.scheduled
+    harness.now[0] = first_check
+    await harness.service.follow_up(promise_id, harness.deliver)
+    second_check = harness.scheduled[-1][1]
+    harness.now[0] = second_check
+    await harness.service.follow_up(promise_id, harness.deliver)
+
+    [(_, first), (_, second)] = harness.proactive
+    assert "email support@example.shop" not in first.text, "the first late check only gives a new time"
+    assert "isn't ready yet" in second.text and "support@example.shop" in second.text
+    async with harness.database.session() as session:
+        [handoff] = (await session.scalars(select(Handoff))).all()
+    assert handoff.reason == "missed_promise" and "a firm date for your refund" in handoff.detail

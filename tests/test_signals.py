@@ -76,3 +76,20 @@ def test_words_of_confusion_are_noticed(text: str) -> None:
 @pytest.mark.parametrize("text", ["Where is my order?", "Где мой заказ?", "Gdzie jest moja paczka?", "我的订单在哪里"])
 def test_a_plain_question_is_not_confusion(text: str) -> None:
     assert not detect_signals(text).confused
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Someone used my card, this is fraud",
+        "Мошенники списали деньги с моей карты",
+        "Ktoś mnie oszukał, pieniądze zniknęły z konta",
+        "我的卡被盗刷了",
+    ],
+)
+def test_money_lost_or_fraud_is_noticed_in_every_language(text: str) -> None:
+    assert detect_signals(text).money_lost
+
+
+def test_an_ordinary_refund_question_is_not_money_lost() -> None:
+    assert not detect_signals("When will my refund arrive?").money_lost

@@ -81,7 +81,7 @@ async def test_start_and_help_explain_what_the_bot_is(bot: RunningBot) -> None:
         (1010, lambda api, chat: api.customer_sends_sticker(chat), "sticker"),
         (1011, lambda api, chat: api.customer_sends_photo(chat), "photo"),
         (1012, lambda api, chat: api.customer_sends_text(chat, "\u200b"), "empty"),
-        (1013, lambda api, chat: api.customer_sends_text(chat, "/resolve 42"), "/resolve"),
+        (1013, lambda api, chat: api.customer_sends_text(chat, "/frobnicate 42"), "/frobnicate"),
         (1014, lambda api, chat: api.customer_edits(chat, 5, "actually it was three times"), "edited"),
         (1015, lambda api, chat: api.customer_sends_text(chat, "my refund " + "a" * 20000), "whole message"),
         (1016, lambda api, chat: api.customer_presses_button(chat, "resolve:999;DROP TABLE"), "button"),

@@ -21,6 +21,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.agents import AgentsChannel
 from bot.config import Settings
 from bot.engine import CustomerTurn, Reply, TurnKind
 from bot.runtime import CandorRuntime
@@ -35,6 +36,7 @@ NON_TEXT_CONTENT = (
     "location", "venue", "contact", "poll", "dice", "game", "story",
 )
 RATE_LIMIT_RETRIES = 3
+QUEUE_CHECK_SECONDS = 60.0
 
 
 class TelegramStartError(RuntimeError):
@@ -179,6 +181,10 @@ def build_application(settings: Settings, runtime: CandorRuntime) -> Application
     )
     channel = TelegramChannel(runtime.service, runtime.pack)
     channel.register(application)
+    if settings.agents_chat_id is not None:
+        agents = AgentsChannel(runtime.service.handoffs, settings.agents_chat_id)
+        agents.register(application)
+        agents.check_queue_every(application, QUEUE_CHECK_SECONDS)
     runtime.service.attach_scheduler(channel.schedule_checks(application))
     return application
 

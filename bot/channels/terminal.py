@@ -54,6 +54,10 @@ async def run_local_chat(settings: Settings, reader: TextIO = sys.stdin, writer:
             if choice is not None:
                 turn, data = CustomerTurn(TurnKind.BUTTON), choice.data
             reply = await runtime.service.handle(customer, turn, button_data=data)
+            if reply is None:
+                writer.write("(passed to the person who has this conversation)\n\n")
+                pending_buttons = ()
+                continue
             writer.write(f"candor> {reply.text}\n")
             if reply.buttons:
                 writer.write("        [" + "] [".join(b.label for b in reply.buttons) + "]  (type one, or just carry on)\n")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Agent
+from bot.assignment import AgentLoad, ScheduleError, Shift, parse_shift
+from bot.storage.models import Agent, Handoff
+
+logger = logging.getLogger(__name__)
 
 
 class AgentRegistryError(RuntimeError):
@@ -21,6 +26,14 @@ class AgentProfile:
     role: str
     languages: tuple[str, ...]
     active: bool
+    timezone: str = "UTC"
+    work_hours: str = "09:00-18:00"
+    work_days: str = "mon-fri"
+    skills: tuple[str, ...] = ()
+    max_chats: int = 3
+
+    def shift(self) -> Shift:
+        return parse_shift(self.timezone, self.work_hours, self.work_days)
 
 
 class AgentRepository:
@@ -34,14 +47,50 @@ class AgentRepository:
                 f"An agent with Telegram user id {profile.telegram_user_id} is already registered "
                 f"({existing.name}). Remove them first to change their details."
             )
+        try:
+            profile.shift()
+        except ScheduleError as error:
+            raise AgentRegistryError(f"{profile.name}: {error}.") from error
+        if profile.max_chats < 1:
+            raise AgentRegistryError(f"{profile.name}: the cap on concurrent conversations must be at least 1.")
         self._session.add(
             Agent(
                 telegram_user_id=profile.telegram_user_id, name=profile.name, role=profile.role,
-                languages=",".join(profile.languages), active=profile.active,
+                languages=",".join(profile.languages), active=profile.active, timezone=profile.timezone,
+                work_hours=profile.work_hours, work_days=profile.work_days, skills=",".join(profile.skills),
+                max_chats=profile.max_chats,
             )
         )
         await self._session.flush()
         return profile
+
+    async def get(self, telegram_user_id: int) -> AgentProfile | None:
+        row = await self._session.scalar(select(Agent).where(Agent.telegram_user_id == telegram_user_id))
+        return _profile(row) if row is not None else None
+
+    async def loads(self, now: dt.datetime) -> list[AgentLoad]:
+        """Every active agent with how many handed-off conversations they hold now."""
+        counts = dict((await self._session.execute(
+            select(Handoff.agent_user_id, func.count()).where(Handoff.status == "active").group_by(Handoff.agent_user_id)
+        )).all())
+        rows = await self._session.scalars(select(Agent).where(Agent.active.is_(True)).order_by(Agent.id))
+        loads = []
+        for row in rows:
+            profile = _profile(row)
+            try:
+                shift = profile.shift()
+            except ScheduleError:
+                logger.warning("agent %d has unreadable working hours; skipped for handoffs", row.telegram_user_id)
+                continue
+            loads.append(AgentLoad(profile.telegram_user_id, profile.name, profile.role, profile.languages,
+                                   profile.skills, shift, profile.max_chats, int(counts.get(row.telegram_user_id, 0)),
+                                   row.last_assigned_at))
+        return loads
+
+    async def mark_assigned(self, telegram_user_id: int, when: dt.datetime) -> None:
+        row = await self._session.scalar(select(Agent).where(Agent.telegram_user_id == telegram_user_id))
+        if row is not None:
+            row.last_assigned_at = when
 
     async def list(self) -> list[AgentProfile]:
         rows = await self._session.scalars(select(Agent).order_by(Agent.name, Agent.telegram_user_id))
@@ -58,4 +107,6 @@ class AgentRepository:
 
 def _profile(row: Agent) -> AgentProfile:
     languages = tuple(code for code in row.languages.split(",") if code)
-    return AgentProfile(row.telegram_user_id, row.name, row.role, languages, row.active)
+    skills = tuple(skill for skill in (row.skills or "").split(",") if skill)
+    return AgentProfile(row.telegram_user_id, row.name, row.role, languages, row.active, row.timezone,
+                        row.work_hours, row.work_days, skills, row.max_chats)

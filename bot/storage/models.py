@@ -12,6 +12,11 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite returns naive datetimes; every time the bot stores is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -89,6 +94,12 @@ class Agent(Base):
     languages: Mapped[str] = mapped_column(String(64), default="en")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    work_hours: Mapped[str] = mapped_column(String(16), default="09:00-18:00", server_default="09:00-18:00")
+    work_days: Mapped[str] = mapped_column(String(16), default="mon-fri", server_default="mon-fri")
+    skills: Mapped[str] = mapped_column(String(256), default="", server_default="")
+    max_chats: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    last_assigned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class Promise(Base):
@@ -122,4 +133,41 @@ class Gesture(Base):
     kind: Mapped[str] = mapped_column(String(32))
     topic_id: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class Handoff(Base):
+    """A conversation handed to a person: why, to whom, when, and how the customer felt."""
+
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(String(256), default="")
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued|active|resolved|unreachable
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    agent_user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    expected_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    assigned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    first_reply_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    anger_before: Mapped[float | None] = mapped_column(Float, nullable=True)
+    anxiety_before: Mapped[float | None] = mapped_column(Float, nullable=True)
+    anger_at_resolution: Mapped[float | None] = mapped_column(Float, nullable=True)
+    anxiety_at_resolution: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class Flag(Base):
+    """An agent's note that the bot got something wrong, for trainers."""
+
+    __tablename__ = "flags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"), nullable=True)
+    agent_user_id: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Conversation, Customer, Promise, utc_now
+from bot.storage.models import Conversation, Customer, Promise, as_utc, utc_now
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,3 @@ class PromiseRepository:
             select(Promise).where(Promise.conversation_id == conversation_id).order_by(Promise.id)
         ))
 
-
-def as_utc(value: dt.datetime) -> dt.datetime:
-    """SQLite returns naive datetimes; every time the bot stores is UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)

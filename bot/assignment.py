@@ -1,0 +1,136 @@
+"""Who takes a handoff, and when a person will really look: pure decisions over plain data.
+
+Fair to agents (the least loaded, then the one who waited longest since their last handoff),
+never over an agent's cap, and honest to the customer: when nobody is on shift or everyone is
+full, the answer is the real time the next suitable person starts, not a vague "soon".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+FIRST_REPLY_MINUTES = 15
+"""What an agent on shift commits to: a first reply within this many minutes of taking a chat."""
+_HOURS = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
+
+
+class ScheduleError(ValueError):
+    """Working hours or days that cannot be read; the message shows the expected form."""
+
+
+@dataclass(frozen=True)
+class Shift:
+    zone: ZoneInfo
+    start: dt.time
+    end: dt.time
+    days: frozenset[int]
+    """Weekdays worked, Monday = 0."""
+
+    def covers(self, when: dt.datetime) -> bool:
+        local = when.astimezone(self.zone)
+        return local.weekday() in self.days and self.start <= local.time() < self.end
+
+    def next_start(self, after: dt.datetime) -> dt.datetime | None:
+        """The first moment at or after ``after`` when this shift is on; None for a shift with no days."""
+        if self.covers(after):
+            return after
+        local = after.astimezone(self.zone)
+        for offset in range(8):
+            day = local.date() + dt.timedelta(days=offset)
+            start = dt.datetime.combine(day, self.start, tzinfo=self.zone)
+            if day.weekday() in self.days and start >= local:
+                return start.astimezone(dt.UTC)
+        return None
+
+
+def parse_shift(zone: str, hours: str, days: str) -> Shift:
+    """``("Europe/Warsaw", "09:00-18:00", "mon-fri")`` → a Shift; days may also be listed ("mon,wed,sat")."""
+    match = _HOURS.match(hours.strip())
+    if not match:
+        raise ScheduleError(f"working hours '{hours[:32]}' should look like 09:00-18:00")
+    h1, m1, h2, m2 = (int(part) for part in match.groups())
+    if not (0 <= h1 <= 23 and 0 <= h2 <= 24 and m1 < 60 and m2 < 60) or (h1, m1) >= (h2, m2):
+        raise ScheduleError(f"working hours '{hours[:32]}' must start before they end, within one day")
+    end = dt.time(23, 59, 59) if h2 == 24 else dt.time(h2, m2)
+    try:
+        shift_zone = ZoneInfo(zone)
+    except (KeyError, ValueError) as error:
+        raise ScheduleError(f"unknown time zone '{zone[:64]}'; use an IANA name such as Europe/Warsaw") from error
+    return Shift(shift_zone, dt.time(h1, m1), end, parse_days(days))
+
+
+def parse_days(days: str) -> frozenset[int]:
+    worked: set[int] = set()
+    for part in (p.strip().lower() for p in days.split(",") if p.strip()):
+        first, _, last = part.partition("-")
+        if first not in DAY_NAMES or (last and last not in DAY_NAMES):
+            raise ScheduleError(f"working days '{days[:32]}' should look like mon-fri or mon,wed,fri")
+        a, b = DAY_NAMES.index(first), DAY_NAMES.index(last or first)
+        worked.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
+    if not worked:
+        raise ScheduleError("working days are empty; use e.g. mon-fri")
+    return frozenset(worked)
+
+
+@dataclass(frozen=True)
+class AgentLoad:
+    """One agent as assignment sees them: who, when they work, what they can do, how busy."""
+
+    user_id: int
+    name: str
+    role: str
+    languages: tuple[str, ...]
+    skills: tuple[str, ...]
+    shift: Shift
+    max_chats: int
+    open_chats: int
+    last_assigned_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    agent: AgentLoad | None
+    """Who takes it now; None when it waits in the queue."""
+    expected_at: dt.datetime | None
+    """When a person will reply (now + FIRST_REPLY_MINUTES) or start looking (the next shift); None: no one ever."""
+    next_agent: AgentLoad | None = None
+    """For a queued handoff, the person whose shift starts first."""
+
+
+def assign(agents: list[AgentLoad], language: str, skill: str | None, now: dt.datetime,
+           exclude: frozenset[int] = frozenset()) -> Assignment:
+    """Pick an agent on shift with room, preferring the customer's language and the topic's skill."""
+    candidates = [a for a in agents if a.user_id not in exclude]
+    free = [a for a in candidates if a.shift.covers(now) and a.open_chats < a.max_chats]
+    if free:
+        best = min(free, key=lambda a: _preference(a, language, skill))
+        return Assignment(best, now + dt.timedelta(minutes=FIRST_REPLY_MINUTES))
+    upcoming = [(start, a) for a in candidates if a.max_chats > 0 and (start := _next_time(a, now)) is not None]
+    if not upcoming:
+        return Assignment(None, None)
+    speaks = [(start, a) for start, a in upcoming if language in a.languages] or upcoming
+    start, agent = min(speaks, key=lambda pair: (pair[0], _preference(pair[1], language, skill)))
+    return Assignment(None, start + dt.timedelta(minutes=FIRST_REPLY_MINUTES), agent)
+
+
+def _next_time(agent: AgentLoad, now: dt.datetime) -> dt.datetime | None:
+    """When this agent can next take a chat: their next shift, or (on shift but full) within the hour."""
+    if agent.shift.covers(now):
+        return now + dt.timedelta(hours=1)
+    return agent.shift.next_start(now)
+
+
+def _preference(agent: AgentLoad, language: str, skill: str | None) -> tuple[int, int, float, dt.datetime, int]:
+    """Lower is better: speaks the language, has the skill, lightest load, longest since the last handoff."""
+    waited_since = agent.last_assigned_at or dt.datetime.min.replace(tzinfo=dt.UTC)
+    return (
+        0 if language in agent.languages else 1,
+        0 if skill is None or skill in agent.skills else 1,
+        agent.open_chats / max(agent.max_chats, 1),
+        waited_since,
+        agent.user_id,
+    )

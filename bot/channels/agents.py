@@ -1,0 +1,112 @@
+"""The agents' side in Telegram: a private supergroup with forum topics, one per handed-off customer.
+
+Agents write in a customer's topic and the bot passes it on under their name; /take,
+/transfer, /resolve and /flag work only here and only for registered agents (the service
+checks the registry). The workspace adapter is the one place that opens topics and posts.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, Message, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.engine import AGENT_COMMANDS, Reply
+from bot.handoffs import HandoffDesk
+
+logger = logging.getLogger(__name__)
+
+
+class TelegramWorkspace:
+    """Forum topics in the agents' supergroup (the bot must be an admin with can_manage_topics)."""
+
+    def __init__(self, bot: Bot, chat_id: int) -> None:
+        self._bot = bot
+        self._chat_id = chat_id
+
+    async def open_topic(self, name: str) -> int | None:
+        try:
+            topic = await self._bot.create_forum_topic(self._chat_id, name)
+        except TelegramError as error:
+            logger.warning("could not open a forum topic in the agents' group (is the bot an admin with "
+                           "can_manage_topics, and are topics enabled?): %s", error)
+            return None
+        return topic.message_thread_id
+
+    async def post(self, thread_id: int, text: str) -> None:
+        await self._bot.send_message(self._chat_id, text, message_thread_id=thread_id)
+
+    async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
+        if text.strip():
+            await self.post(thread_id, f"{label}: {text}"[:4096])
+            return
+        await self.post(thread_id, f"{label} sent this:")
+        if chat_id is not None and message_id is not None:
+            await self._bot.copy_message(self._chat_id, chat_id, message_id, message_thread_id=thread_id)
+
+
+class AgentsChannel:
+    """Handlers for the agents' supergroup."""
+
+    def __init__(self, desk: HandoffDesk, chat_id: int) -> None:
+        self._desk = desk
+        self._chat_id = chat_id
+
+    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+        group = filters.Chat(chat_id=self._chat_id) & filters.UpdateType.MESSAGE
+        application.add_handler(CommandHandler(sorted(AGENT_COMMANDS), self.on_command, filters=group))
+        application.add_handler(MessageHandler(group & ~filters.COMMAND, self.on_message))
+        self._desk.attach_workspace(TelegramWorkspace(application.bot, self._chat_id))
+
+    def check_queue_every(self, application: Application, seconds: float) -> None:  # type: ignore[type-arg]
+        """Waiting handoffs go to the first agent who comes on shift or frees up (PTB's JobQueue)."""
+        if application.job_queue is None:
+            raise RuntimeError("python-telegram-bot was installed without the job-queue extra; reinstall the project")
+        application.job_queue.run_repeating(self.on_queue_check, interval=seconds, first=seconds, name="handoff-queue")
+
+    async def on_queue_check(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assigned = await self._desk.assign_queued(_sender(context))
+        if assigned:
+            logger.info("queued handoffs assigned: %d", assigned)
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Pass what an agent writes in a customer's topic to that customer."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or message.message_thread_id is None or not message.is_topic_message:
+            return
+        text = message.text or message.caption or ""
+        media = None if message.text else (message.chat_id, message.message_id)
+        note = await self._desk.from_agent(user.id, message.message_thread_id, text, _sender(context), media)
+        if note:
+            await _answer_in_topic(message, note)
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """take, transfer NAME, resolve, flag NOTE."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        words = (message.text or "").split(maxsplit=1)
+        command = words[0].lstrip("/").split("@")[0].lower() if words else ""
+        thread_id = message.message_thread_id if message.is_topic_message else None
+        note = await self._desk.command(user.id, thread_id, command, words[1] if len(words) > 1 else "",
+                                        _sender(context))
+        await _answer_in_topic(message, note)
+
+
+def _sender(context: ContextTypes.DEFAULT_TYPE):  # type: ignore[no-untyped-def]
+    async def send(channel: str, external_id: str, reply: Reply) -> None:
+        chat_id = int(external_id)
+        await context.bot.send_message(chat_id, reply.text)
+        if reply.copy_from is not None:
+            await context.bot.copy_message(chat_id, reply.copy_from[0], reply.copy_from[1])
+
+    return send
+
+
+async def _answer_in_topic(message: Message, text: str) -> None:
+    try:
+        await message.reply_text(text, do_quote=False)
+    except TelegramError:
+        logger.warning("could not answer in the agents' topic", exc_info=True)

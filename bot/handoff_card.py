@@ -1,0 +1,72 @@
+"""The handoff card agents read in their forum topic: everything at a glance, so the customer
+never has to repeat themselves. Pure formatting over plain data; agents' workspace is English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.storage.handoffs import CardContext
+
+TOPIC_NAME_LIMIT = 128
+MESSAGE_CLIP = 240
+CARD_LIMIT = 4000
+AGENT_COMMANDS_HELP = "Reply in this topic to write to the customer. Commands: /take, /transfer NAME, /resolve, /flag NOTE"
+
+
+@dataclass(frozen=True)
+class HandoffCard:
+    handoff_id: int
+    customer_name: str
+    language: str
+    reason: str
+    detail: str
+    assignee: str
+    """"Marta, Customer care specialist — first reply by …" or "waiting: …"."""
+    topic: str
+    """The customer's problem in the bot's words, or "" when no topic was found."""
+    context: CardContext
+    promise_times: tuple[str, ...] = ()
+    """Open promises already formatted: "refund: by 10:00 UTC on Tue 24 Nov"."""
+
+
+def topic_name(customer_name: str, reason: str, handoff_id: int) -> str:
+    """Forum topic names must be 1–128 characters; the customer's name first, so agents find them."""
+    name = " ".join(customer_name.split()) or "Customer"
+    return f"{name} · {reason} · #{handoff_id}"[:TOPIC_NAME_LIMIT]
+
+
+def trajectory_line(trajectory: tuple[tuple[float, float], ...]) -> str:
+    if not trajectory:
+        return "no scored messages"
+    anxiety = " → ".join(f"{turn[1]:.1f}" for turn in trajectory)
+    anger = " → ".join(f"{turn[0]:.1f}" for turn in trajectory)
+    return f"anxiety {anxiety}; anger {anger}"
+
+
+def render_card(card: HandoffCard) -> str:
+    context = card.context
+    customer_turns = sum(1 for sender, _ in context.last_messages if sender == "customer")
+    about = f"About {card.topic}." if card.topic else "The bot could not tell which topic this is."
+    lines = [
+        f"Handoff #{card.handoff_id}: {card.customer_name or 'Customer'} (language: {card.language})",
+        f"Reason: {card.reason} ({card.detail})",
+        f"Agent: {card.assignee}",
+        f"Feelings: {trajectory_line(context.trajectory)}",
+        f"Summary: {about}",
+        f"{card.detail[:1].upper()}{card.detail[1:]}; {customer_turns} of the last messages are the customer's.",
+        "",
+        "Last messages:",
+        *(f"  {sender}: {_clip(text)}" for sender, text in context.last_messages),
+        "",
+        f"Open promises: {'; '.join(card.promise_times) or 'none'}",
+        f"Gestures given: {', '.join(context.gestures) or 'none'}",
+        "",
+        AGENT_COMMANDS_HELP,
+    ]
+    return "\n".join(lines)[:CARD_LIMIT]
+
+
+def _clip(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= MESSAGE_CLIP else flat[: MESSAGE_CLIP - 1] + "…"

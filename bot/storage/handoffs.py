@@ -1,0 +1,161 @@
+"""Repository for handoffs to people, the context their cards show, and agents' flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Conversation, Customer, Flag, Gesture, Handoff, Message, Promise, as_utc
+
+OPEN_STATUSES = ("queued", "active")
+CARD_MESSAGES = 6
+TRAJECTORY_TURNS = 5
+
+
+@dataclass(frozen=True)
+class OpenHandoff:
+    """A handoff that is not resolved yet, with whom to reach on both sides."""
+
+    id: int
+    conversation_id: int
+    status: str
+    reason: str
+    detail: str
+    language: str
+    agent_user_id: int | None
+    thread_id: int | None
+    channel: str
+    external_id: str
+    customer_name: str
+    expected_at: dt.datetime | None
+    first_reply_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class CardContext:
+    """What the agent needs at a glance: the conversation so far, feelings, open commitments."""
+
+    trajectory: tuple[tuple[float, float], ...]
+    """(anger, anxiety) of the recent customer messages, oldest first."""
+    last_messages: tuple[tuple[str, str], ...]
+    """(sender, text) of the last messages, oldest first."""
+    open_promises: tuple[tuple[str, dt.datetime], ...]
+    gestures: tuple[str, ...]
+    topic_id: str | None
+
+
+class HandoffRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def open_for(self, conversation_id: int) -> OpenHandoff | None:
+        return await self._one(Handoff.conversation_id == conversation_id)
+
+    async def open_in_thread(self, thread_id: int) -> OpenHandoff | None:
+        return await self._one(Handoff.thread_id == thread_id)
+
+    async def open_by_id(self, handoff_id: int) -> OpenHandoff | None:
+        return await self._one(Handoff.id == handoff_id)
+
+    async def queued(self) -> list[OpenHandoff]:
+        rows = await self._session.execute(self._select().where(Handoff.status == "queued").order_by(Handoff.id))
+        return [_open(*row) for row in rows]
+
+    async def create(
+        self, conversation_id: int, reason: str, detail: str, language: str, agent_user_id: int | None,
+        expected_at: dt.datetime | None, feelings: tuple[float, float] | None, now: dt.datetime,
+    ) -> int:
+        """A handoff is active with an agent, queued with the time a person will look, or
+        unreachable (recorded for the figures, but the bot keeps helping: nobody could take it)."""
+        status = "active" if agent_user_id is not None else "queued" if expected_at is not None else "unreachable"
+        handoff = Handoff(
+            conversation_id=conversation_id, reason=reason, detail=detail[:256], language=language,
+            status=status, agent_user_id=agent_user_id,
+            expected_at=expected_at, created_at=now, assigned_at=now if agent_user_id is not None else None,
+            anger_before=feelings[0] if feelings else None, anxiety_before=feelings[1] if feelings else None,
+        )
+        self._session.add(handoff)
+        await self._session.flush()
+        return handoff.id
+
+    async def set_thread(self, handoff_id: int, thread_id: int) -> None:
+        handoff = await self._session.get(Handoff, handoff_id)
+        if handoff is not None:
+            handoff.thread_id = thread_id
+
+    async def assign(self, handoff_id: int, agent_user_id: int, expected_at: dt.datetime, now: dt.datetime) -> None:
+        handoff = await self._session.get(Handoff, handoff_id)
+        if handoff is not None:
+            handoff.agent_user_id, handoff.status = agent_user_id, "active"
+            handoff.assigned_at, handoff.expected_at = now, expected_at
+
+    async def mark_first_reply(self, handoff_id: int, now: dt.datetime) -> None:
+        handoff = await self._session.get(Handoff, handoff_id)
+        if handoff is not None and handoff.first_reply_at is None:
+            handoff.first_reply_at = now
+
+    async def resolve(self, handoff_id: int, now: dt.datetime) -> None:
+        """Close the handoff and keep how the customer felt at the end, beside how they felt before."""
+        handoff = await self._session.get(Handoff, handoff_id)
+        if handoff is None:
+            return
+        last = await self._session.scalar(
+            select(Message).where(Message.conversation_id == handoff.conversation_id, Message.sender == "customer",
+                                  Message.anger.is_not(None)).order_by(Message.id.desc()).limit(1)
+        )
+        handoff.status, handoff.resolved_at = "resolved", now
+        if last is not None:
+            handoff.anger_at_resolution, handoff.anxiety_at_resolution = last.anger, last.anxiety
+
+    async def add_agent_message(self, conversation_id: int, text: str, agent_name: str) -> None:
+        self._session.add(Message(conversation_id=conversation_id, sender="agent", kind="text", text=text,
+                                  move=f"agent:{agent_name}"[:32]))
+
+    async def flag_last_bot_answer(self, conversation_id: int, agent_user_id: int, note: str) -> str | None:
+        """Flag the bot's last message for trainers; returns its text, or None when the bot said nothing yet."""
+        message = await self._session.scalar(
+            select(Message).where(Message.conversation_id == conversation_id, Message.sender == "bot")
+            .order_by(Message.id.desc()).limit(1)
+        )
+        self._session.add(Flag(conversation_id=conversation_id, message_id=message.id if message else None,
+                               agent_user_id=agent_user_id, note=note[:2000]))
+        return message.text if message is not None else None
+
+    async def card_context(self, conversation_id: int) -> CardContext:
+        messages = list((await self._session.scalars(
+            select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id.desc()).limit(40)
+        )).all())[::-1]
+        feelings = tuple((m.anger or 0.0, m.anxiety or 0.0) for m in messages
+                         if m.sender == "customer" and m.anger is not None)[-TRAJECTORY_TURNS:]
+        last = tuple((m.sender, m.text) for m in messages if m.text)[-CARD_MESSAGES:]
+        promises = tuple((p.topic_id, as_utc(p.due_at)) for p in (await self._session.scalars(
+            select(Promise).where(Promise.conversation_id == conversation_id, Promise.status == "open")
+        )).all())
+        gestures = tuple((await self._session.scalars(
+            select(Gesture.kind).where(Gesture.conversation_id == conversation_id)
+        )).all())
+        conversation = await self._session.get(Conversation, conversation_id)
+        return CardContext(feelings, last, promises, gestures, conversation.topic_id if conversation else None)
+
+    def _select(self):  # type: ignore[no-untyped-def]
+        return (select(Handoff, Customer).join(Conversation, Conversation.id == Handoff.conversation_id)
+                .join(Customer, Customer.id == Conversation.customer_id))
+
+    async def _one(self, condition) -> OpenHandoff | None:  # type: ignore[no-untyped-def]
+        row = (await self._session.execute(
+            self._select().where(condition, Handoff.status.in_(OPEN_STATUSES)).order_by(Handoff.id.desc()).limit(1)
+        )).first()
+        return _open(*row) if row is not None else None
+
+
+def _open(handoff: Handoff, customer: Customer) -> OpenHandoff:
+    return OpenHandoff(
+        handoff.id, handoff.conversation_id, handoff.status, handoff.reason, handoff.detail, handoff.language,
+        handoff.agent_user_id,
+        handoff.thread_id, customer.channel, customer.external_id, customer.display_name,
+        as_utc(handoff.expected_at) if handoff.expected_at else None,
+        as_utc(handoff.first_reply_at) if handoff.first_reply_at else None,
+    )

@@ -1,0 +1,95 @@
+"""The handoff desk on a real database with a recording workspace and a clock the test moves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bot.engine import CustomerTurn, Move, Reply, TurnKind
+from bot.service import CustomerRef, SupportService
+from bot.storage.agents import AgentProfile, AgentRepository
+from bot.storage.database import Database, upgrade_schema_async
+from bot.storage.handoffs import HandoffRepository
+from knowledge import load_pack
+from knowledge.retrieval import TopicIndex
+from nlu.runtime import EmotionAnalyzer
+
+MONDAY_10 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+CUSTOMER = CustomerRef("telegram", "700", "Olga")
+
+
+@dataclass
+class RecordingWorkspace:
+    topics: list[str] = field(default_factory=list)
+    posts: list[tuple[int, str]] = field(default_factory=list)
+
+    async def open_topic(self, name: str) -> int | None:
+        self.topics.append(name)
+        return 100 + len(self.topics)
+
+    async def post(self, thread_id: int, text: str) -> None:
+        self.posts.append((thread_id, text))
+
+    async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
+        self.posts.append((thread_id, f"{label}: {text}"))
+
+
+@dataclass
+class Desk:
+    service: SupportService
+    database: Database
+    workspace: RecordingWorkspace
+    clock: list[dt.datetime]
+    sent: list[tuple[str, Reply]] = field(default_factory=list)
+
+    async def send(self, channel: str, external_id: str, reply: Reply) -> None:
+        self.sent.append((external_id, reply))
+
+
+@pytest.fixture
+async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'd.sqlite3'}"
+    await upgrade_schema_async(url)
+    database, analyzer, pack = Database(url), EmotionAnalyzer(None), load_pack()
+    async with database.session() as session:
+        await AgentRepository(session).add(AgentProfile(31, "Marta", "Customer care specialist", ("en", "pl"), True,
+                                                        "UTC", "13:00-17:00", "mon-fri", (), 2))
+    clock = [MONDAY_10]
+    service = SupportService(database, analyzer, pack, TopicIndex.build(pack, None), now=lambda: clock[0])
+    workspace = RecordingWorkspace()
+    service.handoffs.attach_workspace(workspace)
+    yield Desk(service, database, workspace, clock)
+    await analyzer.close()
+    await database.dispose()
+
+
+async def test_a_queued_handoff_goes_to_the_agent_when_their_shift_starts(desk: Desk) -> None:
+    reply = await desk.service.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="I want to talk to a real person"))
+    assert reply is not None and reply.move is Move.HAND_OFF
+    assert "Marta" in reply.text and "13:15" in reply.text, "honest: the real time her shift lets her look"
+    assert desk.workspace.topics == ["Olga · asked_for_person · #1"]
+    [(thread, card)] = desk.workspace.posts
+    assert "Agent: nobody on shift; the customer was told a person looks by 13:15 UTC on Mon 23 Nov" in card
+
+    desk.clock[0] = MONDAY_10.replace(hour=12, minute=59)
+    assert await desk.service.handoffs.assign_queued(desk.send) == 0
+    desk.clock[0] = MONDAY_10.replace(hour=13, minute=0)
+    assert await desk.service.handoffs.assign_queued(desk.send) == 1
+    [(external_id, told)] = desk.sent
+    assert external_id == "700" and "Marta" in told.text and "13:15" in told.text
+    assert desk.workspace.posts[-1] == (thread, "Assigned to Marta; the customer was told.")
+    async with desk.database.session() as session:
+        handoff = await HandoffRepository(session).open_for(1)
+    assert handoff is not None and (handoff.status, handoff.agent_user_id) == ("active", 31)
+
+
+async def test_while_handed_off_the_bot_keeps_quiet_and_relays(desk: Desk) -> None:
+    desk.clock[0] = MONDAY_10.replace(hour=14)
+    await desk.service.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="Let me speak to a human"))
+    quiet = await desk.service.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="My order is #5512"))
+    assert quiet is None
+    assert desk.workspace.posts[-1] == (101, "Olga: My order is #5512")
