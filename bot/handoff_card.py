@@ -39,22 +39,23 @@ def topic_name(customer_name: str, reason: str, handoff_id: int) -> str:
 def trajectory_line(trajectory: tuple[tuple[float, float], ...]) -> str:
     if not trajectory:
         return "no scored messages"
-    anxiety = " → ".join(f"{turn[1]:.1f}" for turn in trajectory)
-    anger = " → ".join(f"{turn[0]:.1f}" for turn in trajectory)
+    anxiety = " → ".join(f"{turn[1]:.2f}" for turn in trajectory)
+    anger = " → ".join(f"{turn[0]:.2f}" for turn in trajectory)
     return f"anxiety {anxiety}; anger {anger}"
 
 
 def render_card(card: HandoffCard) -> str:
     context = card.context
     customer_turns = sum(1 for sender, _ in context.last_messages if sender == "customer")
-    about = f"About {card.topic}." if card.topic else "The bot could not tell which topic this is."
+    bot_turns = sum(1 for sender, _ in context.last_messages[:-1] if sender == "bot")
+    about = f"About {card.topic}" if card.topic else "The bot could not tell which topic this is"
     lines = [
         f"Handoff #{card.handoff_id}: {card.customer_name or 'Customer'} (language: {card.language})",
         f"Reason: {card.reason} ({card.detail})",
         f"Agent: {card.assignee}",
         f"Feelings: {trajectory_line(context.trajectory)}",
-        f"Summary: {about}",
-        f"{card.detail[:1].upper()}{card.detail[1:]}; {customer_turns} of the last messages are the customer's.",
+        f"Summary: {about}; the customer wrote {customer_turns} and the bot replied {bot_turns} time(s) before this.",
+        f"Handed over because: {card.detail}.",
         "",
         "Last messages:",
         *(f"  {sender}: {_clip(text)}" for sender, text in context.last_messages),
