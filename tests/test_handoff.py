@@ -174,6 +174,23 @@ async def test_messages_relay_both_ways_and_resolve_returns_the_customer_to_the_
     assert "5–10 business days" in answer.text, "back with the bot, the customer gets answers again"
 
 
+async def test_an_agents_photo_reaches_the_customer_under_their_name(bot: Bot) -> None:
+    bot.api.customer_sends_text(4055, "I need to talk to someone about a damaged parcel")
+    await bot.api.wait_for_messages(4055, 1)
+    thread = await topic_of(bot, 4055)
+    agent = (await handoff_of(bot, 4055)).agent_user_id
+    assert agent is not None
+    bot.api.agent_sends_photo(thread, agent)
+    [_, label] = await bot.api.wait_for_messages(4055, 2)
+    assert label.text in ("Marta:", "Li:")
+    for _ in range(100):
+        if any(int(c["chat_id"]) == 4055 for c in bot.api.copies):
+            break
+        await asyncio.sleep(0.05)
+    [copy] = [c for c in bot.api.copies if int(c["chat_id"]) == 4055]
+    assert int(copy["from_chat_id"]) == GROUP
+
+
 async def test_transfer_and_flag_from_the_topic(bot: Bot) -> None:
     bot.api.customer_sends_text(4060, "Where is my refund?")
     await bot.api.wait_for_messages(4060, 1)
@@ -245,6 +262,12 @@ async def test_after_hours_the_customer_is_told_the_real_time_a_person_will_look
         assert "Nobody from our team is free right now" in reply.text
         handoff = await handoff_of(running, 4100)
         assert handoff.status == "queued" and handoff.agent_user_id is None
+
+        thread = await topic_of(running, 4100)
+        running.api.agent_sends_text(thread, MARTA, "/take")
+        [_, taken] = await running.api.wait_for_messages(4100, 2)
+        assert "Marta" in taken.text and CONCRETE_TIME.search(taken.text), "an early take tells the customer at once"
+        assert (await handoff_of(running, 4100)).status == "active"
     finally:
         await running.stop()
         running.api.stop()
