@@ -107,15 +107,13 @@ class HandoffDesk:
             waiting = await HandoffRepository(session).queued()
         for handoff in waiting:
             async with self._database.session() as session:
-                agents = AgentRepository(session)
-                choice = assign(await agents.loads(now), handoff.language, None, now)
-                if choice.agent is None or choice.expected_at is None:
+                choice = assign(await AgentRepository(session).loads(now), handoff.language, None, now)
+                if choice.agent is None:
                     continue
-                await HandoffRepository(session).assign(handoff.id, choice.agent.user_id, choice.expected_at, now)
-                await agents.mark_assigned(choice.agent.user_id, now)
+                expected = await _give(session, handoff.id, choice.agent.user_id, now)
             wording = self._pack.wording_for(handoff.language)
             text = wording.handoff.assigned.format(agent=choice.agent.name, role=choice.agent.role,
-                                                   deadline=format_deadline(wording, choice.expected_at, self._zone))
+                                                   deadline=format_deadline(wording, expected, self._zone))
             await send(handoff.channel, handoff.external_id, Reply(Move.HAND_OFF, text))
             if handoff.thread_id is not None:
                 await self._workspace.post(handoff.thread_id, f"Assigned to {choice.agent.name}; the customer was told.")
@@ -144,8 +142,7 @@ class HandoffDesk:
                 return "This topic has no open handoff, so nothing was sent to a customer."
             now = self._now()
             if handoff.agent_user_id is None:
-                await handoffs.assign(handoff.id, agent.telegram_user_id, now, now)
-                await AgentRepository(session).mark_assigned(agent.telegram_user_id, now)
+                await _give(session, handoff.id, agent.telegram_user_id, now)
             wording = self._pack.wording_for(handoff.language).handoff
             said = wording.agent_says.format(agent=agent.name, text=text) if text.strip() else f"{agent.name}:"
             reply = Reply(Move.AGENT_MESSAGE, said, copy_from=media)
@@ -193,9 +190,7 @@ class HandoffDesk:
         mine = loads.get(agent.telegram_user_id)
         if mine is not None and mine.open_chats >= mine.max_chats:
             return f"{agent.name}, you already have {mine.open_chats} conversations (your cap is {mine.max_chats})."
-        expected = now + dt.timedelta(minutes=FIRST_REPLY_MINUTES)
-        await HandoffRepository(session).assign(handoff.id, agent.telegram_user_id, expected, now)
-        await AgentRepository(session).mark_assigned(agent.telegram_user_id, now)
+        expected = await _give(session, handoff.id, agent.telegram_user_id, now)
         await session.commit()
         wording = self._pack.wording_for(handoff.language)
         text = wording.handoff.assigned.format(agent=agent.name, role=agent.role,
@@ -216,9 +211,7 @@ class HandoffDesk:
             return f"{target.name} already has this conversation."
         if target.open_chats >= target.max_chats:
             return f"{target.name} is at their cap ({target.max_chats} conversations); pick someone else."
-        expected = now + dt.timedelta(minutes=FIRST_REPLY_MINUTES)
-        await HandoffRepository(session).assign(handoff.id, target.user_id, expected, now)
-        await AgentRepository(session).mark_assigned(target.user_id, now)
+        expected = await _give(session, handoff.id, target.user_id, now)
         await session.commit()
         wording = self._pack.wording_for(handoff.language)
         text = wording.handoff.transferred.format(agent=agent.name, new_agent=target.name, role=target.role,
@@ -254,3 +247,11 @@ class HandoffDesk:
             parts.append(template.format(agent=agent.name, role=agent.role,
                                          deadline=format_deadline(wording, assignment.expected_at, self._zone)))
         return "\n\n".join(parts)
+
+
+async def _give(session: AsyncSession, handoff_id: int, agent_user_id: int, now: dt.datetime) -> dt.datetime:
+    """Make the handoff this agent's; returns when they should first reply."""
+    expected = now + dt.timedelta(minutes=FIRST_REPLY_MINUTES)
+    await HandoffRepository(session).assign(handoff_id, agent_user_id, expected, now)
+    await AgentRepository(session).mark_assigned(agent_user_id, now)
+    return expected

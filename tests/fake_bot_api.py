@@ -12,6 +12,7 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -152,24 +153,8 @@ class FakeBotApi:
         with self._lock:
             return [m for m in self.sent if m.chat_id == AGENTS_GROUP["id"] and m.params.get("message_thread_id") == thread_id]
 
-    async def wait_for_topic(self, count: int = 1, timeout: float = 30.0) -> list[tuple[int, int, str]]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                if len(self.topics) >= count:
-                    return list(self.topics)
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"expected {count} forum topics within {timeout}s, got {self.topics}")
-
     async def wait_in_topic(self, thread_id: int, count: int, timeout: float = 30.0) -> list[SentMessage]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.messages_in_topic(thread_id)
-            if len(found) >= count:
-                return found
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"expected {count} messages in topic {thread_id}, got "
-                             f"{[m.text[:80] for m in self.messages_in_topic(thread_id)]}")
+        return await _wait_for(lambda: self.messages_in_topic(thread_id), count, timeout, f"topic {thread_id}")
 
     def push(self, update: dict[str, Any]) -> int:
         with self._lock:
@@ -192,15 +177,7 @@ class FakeBotApi:
             return [m for m in self.sent if m.chat_id == chat_id]
 
     async def wait_for_messages(self, chat_id: int, count: int, timeout: float = 30.0) -> list[SentMessage]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.messages_to(chat_id)
-            if len(found) >= count:
-                return found
-            await asyncio.sleep(0.02)
-        found = self.messages_to(chat_id)
-        raise AssertionError(f"expected {count} messages to chat {chat_id} within {timeout}s, got {len(found)}: "
-                             f"{[m.text[:80] for m in found]}")
+        return await _wait_for(lambda: self.messages_to(chat_id), count, timeout, f"chat {chat_id}")
 
     # -- Bot API methods -------------------------------------------------------------------
     def call(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -261,6 +238,21 @@ class FakeBotApi:
             "message_id": message_id, "date": int(time.time()), "text": text, "from": BOT_USER,
             "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
         }
+
+
+async def _wait_for(
+    read: Callable[[], list[SentMessage]], count: int, timeout: float, where: str
+) -> list[SentMessage]:
+    """Poll until ``read`` returns at least ``count`` messages, or fail saying what did arrive."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = read()
+        if len(found) >= count:
+            return found
+        await asyncio.sleep(0.02)
+    found = read()
+    raise AssertionError(f"expected {count} messages in {where} within {timeout}s, got {len(found)}: "
+                         f"{[m.text[:80] for m in found]}")
 
 
 class _BadRequest(Exception):
