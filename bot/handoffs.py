@@ -19,6 +19,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.assignment import FIRST_REPLY_MINUTES, Assignment, assign
+
+FIRST_REPLY_LEAD = dt.timedelta(minutes=2)
+"""How long before a promised first reply the customer hears that it is running late."""
 from bot.deadlines import format_deadline
 from bot.engine import Move, Reply
 from bot.escalation import REASON_LABELS, Escalation, EscalationReason
@@ -119,6 +122,34 @@ class HandoffDesk:
                 await self._workspace.post(handoff.thread_id, f"Assigned to {choice.agent.name}; the customer was told.")
             assigned += 1
         return assigned
+
+    async def remind_late_first_replies(self, send: SendToCustomer) -> int:
+        """Before a promised first reply is missed, tell the customer honestly, give a new time, nudge the topic."""
+        now = self._now()
+        async with self._database.session() as session:
+            handoffs = HandoffRepository(session)
+            late = await handoffs.awaiting_first_reply(now + FIRST_REPLY_LEAD)
+            updates = []
+            for handoff in late:
+                assert handoff.expected_at is not None and handoff.agent_user_id is not None
+                agent = await AgentRepository(session).get(handoff.agent_user_id)
+                new_time = max(now, handoff.expected_at) + dt.timedelta(minutes=FIRST_REPLY_MINUTES)
+                await handoffs.set_expected(handoff.id, new_time)
+                updates.append((handoff, agent.name if agent else "", new_time))
+        for handoff, name, new_time in updates:
+            assert handoff.expected_at is not None
+            wording = self._pack.wording_for(handoff.language)
+            text = wording.handoff.first_reply_late.format(
+                agent=name, deadline=format_deadline(wording, handoff.expected_at, self._zone),
+                new_deadline=format_deadline(wording, new_time, self._zone))
+            await send(handoff.channel, handoff.external_id, Reply(Move.PROMISE_UPDATE, text))
+            if self._workspace is not None and handoff.thread_id is not None:
+                english = self._pack.wording_for("en")
+                await self._workspace.post(handoff.thread_id, (
+                    f"Reminder for {name}: {handoff.customer_name or 'the customer'} is still waiting for a first "
+                    f"reply. They were told {format_deadline(english, handoff.expected_at, self._zone)}; the new time "
+                    f"is {format_deadline(english, new_time, self._zone)}."))
+        return len(updates)
 
     async def relay_from_customer(self, handoff: OpenHandoff, label: str, text: str, message_id: int | None) -> None:
         if self._workspace is None or handoff.thread_id is None:

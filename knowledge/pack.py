@@ -71,6 +71,7 @@ class HandoffWording:
     resolved: str
     transferred: str
     not_for_customers: str
+    first_reply_late: str
 
 
 @dataclass(frozen=True)

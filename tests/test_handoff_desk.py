@@ -93,3 +93,22 @@ async def test_while_handed_off_the_bot_keeps_quiet_and_relays(desk: Desk) -> No
     quiet = await desk.service.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="My order is #5512"))
     assert quiet is None
     assert desk.workspace.posts[-1] == (101, "Olga: My order is #5512")
+
+
+async def test_a_first_reply_about_to_be_late_is_announced_honestly_once_with_a_new_time(desk: Desk) -> None:
+    desk.clock[0] = MONDAY_10.replace(hour=14)
+    reply = await desk.service.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="Can I talk to a human please"))
+    assert reply is not None and "by 14:15 UTC" in reply.text
+
+    desk.clock[0] = MONDAY_10.replace(hour=14, minute=5)
+    assert await desk.service.handoffs.remind_late_first_replies(desk.send) == 0
+    desk.clock[0] = MONDAY_10.replace(hour=14, minute=14)
+    assert await desk.service.handoffs.remind_late_first_replies(desk.send) == 1
+    [(_, told)] = desk.sent
+    assert "Marta" in told.text and "by 14:15 UTC" in told.text and "by 14:30 UTC" in told.text
+    assert desk.workspace.posts[-1][1].startswith("Reminder for Marta")
+    assert await desk.service.handoffs.remind_late_first_replies(desk.send) == 0, "one announcement per promised time"
+
+    await desk.service.handoffs.from_agent(31, 101, "Hi Olga, Marta here.", desk.send)
+    desk.clock[0] = MONDAY_10.replace(hour=15)
+    assert await desk.service.handoffs.remind_late_first_replies(desk.send) == 0, "the agent replied: nothing late"

@@ -67,9 +67,11 @@ class AgentsChannel:
         application.job_queue.run_repeating(self.on_queue_check, interval=seconds, first=seconds, name="handoff-queue")
 
     async def on_queue_check(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Hand waiting customers to agents now on shift, and keep promised first-reply times honest."""
         assigned = await self._desk.assign_queued(_sender(context))
-        if assigned:
-            logger.info("queued handoffs assigned: %d", assigned)
+        reminded = await self._desk.remind_late_first_replies(_sender(context))
+        if assigned or reminded:
+            logger.info("handoff queue: %d assigned, %d late first replies announced", assigned, reminded)
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Pass what an agent writes in a customer's topic to that customer."""
