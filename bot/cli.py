@@ -10,9 +10,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from bot.bench_cli import add_bench_commands
 from bot.promises_cli import add_promises_commands
 from bot.config import ConfigError, Settings, load_settings
+from bot.console.cli import add_console_commands
 from bot.logs import configure_logging
 from bot.storage.agents import AgentProfile, AgentRegistryError, AgentRepository
 from bot.storage.database import Database, DatabaseError, upgrade_schema
+from bot.storage.trainers import TrainerError
 from knowledge.cli import add_knowledge_commands
 from knowledge.pack import KnowledgeError
 from nlu.cli import add_nlu_commands
@@ -52,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_nlu_commands(commands)
     add_knowledge_commands(commands)
+    add_console_commands(commands)
     add_promises_commands(commands)
     add_bench_commands(commands)
     return parser
@@ -63,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         configure_logging(settings.log_level_number)
         return int(args.handler(args, settings) or 0)
-    except (ConfigError, DatabaseError, AgentRegistryError, KnowledgeError, DatasetError, ValueError) as error:
+    except (ConfigError, DatabaseError, AgentRegistryError, TrainerError, KnowledgeError, DatasetError, ValueError) as error:
         print(f"candor: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     model_dir: Path = Field(default_factory=default_model_dir, alias="CANDOR_MODEL_DIR")
     model_precision: str = Field(default="auto", alias="CANDOR_MODEL_PRECISION")
     timezone: str = Field(default="UTC", alias="CANDOR_TIMEZONE")
+    console_secret: SecretStr | None = Field(default=None, alias="CANDOR_CONSOLE_SECRET")
     log_level: str = Field(default="INFO", alias="CANDOR_LOG_LEVEL")
 
     @field_validator("telegram_bot_token", mode="before")

@@ -26,6 +26,8 @@ def add_nlu_commands(commands: Any) -> None:
     train.add_argument("--epochs", type=int, default=3)
     train.add_argument("--limit", type=int, default=None, help="train on the first N examples only (a quick check)")
     train.add_argument("--dev-limit", type=int, default=None, help="evaluate on the first N dev examples only")
+    train.add_argument("--no-corrections", action="store_true",
+                       help="train on the public data only, ignoring trainers' corrections in the database")
     train.set_defaults(handler=_train)
     multilingual = nlu.add_parser("train-multilingual", help="train the ru/pl/zh head on USE vectors (a few minutes)")
     multilingual.add_argument("--data-dir", type=Path, default=default_data_dir())
@@ -76,13 +78,29 @@ def _train(args: argparse.Namespace, settings: Any) -> int:
 
     if (args.limit or args.dev_limit) and args.output.resolve() == default_model_dir().resolve():
         raise ValueError("--limit/--dev-limit make a quick, weaker model; pass --output DIR so the shipped one stays")
-    config = FinetuneConfig(seed=args.seed, epochs=args.epochs, limit=args.limit, dev_limit=args.dev_limit)
+    corrections = None if args.no_corrections else _export_corrections(settings, args.data_dir, args.output)
+    config = FinetuneConfig(seed=args.seed, epochs=args.epochs, limit=args.limit, dev_limit=args.dev_limit,
+                            corrections=corrections)
     result = finetune(args.data_dir, args.output, config, log=lambda line: print(line, flush=True))
     report = result.report
     print(f"kept epoch {result.epoch}: support macro-F1 {report['support_macro_f1']:.3f}, "
           f"Ekman macro-F1 {report['ekman_macro_f1']:.3f}, anxiety ROC-AUC {report['anxiety_auc']:.3f}")
     print(f"trained in {result.seconds / 60:.1f} min; artifact {result.artifact_bytes / 1e6:.1f} MB in {args.output}")
     return 0
+
+
+def _export_corrections(settings: Any, data_dir: Path, output: Path) -> Path | None:
+    """Trainers' corrections from the database, as the TSV the trainer reads; None when there are none."""
+    import tempfile
+
+    from bot.corrections import write_corrections_tsv
+    from bot.storage.database import upgrade_schema
+
+    upgrade_schema(settings.database_url)
+    path = Path(tempfile.mkdtemp(prefix="candor-corrections-")) / "corrections.tsv"
+    count = asyncio.run(write_corrections_tsv(settings.database_url, path, data_dir / "goemotions" / "labels.txt"))
+    print(f"trainers' corrections in the database: {count}", flush=True)
+    return path if count else None
 
 
 def _train_multilingual(args: argparse.Namespace, settings: Any) -> int:

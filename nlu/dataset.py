@@ -36,6 +36,11 @@ class LabelledTexts:
         return (self.rows([i for i in range(count) if i % HOLD_OUT_EVERY != HOLD_OUT_EVERY - 1]),
                 self.rows([i for i in range(count) if i % HOLD_OUT_EVERY == HOLD_OUT_EVERY - 1]))
 
+    def plus(self, other: LabelledTexts, times: int = 1) -> LabelledTexts:
+        """These examples followed by ``other`` repeated ``times`` (a weight for a few curated lines)."""
+        return LabelledTexts(self.texts + other.texts * times, self.targets + other.targets * times,
+                             self.source_labels + other.source_labels * times)
+
     def first(self, count: int | None) -> LabelledTexts:
         """The first ``count`` examples (all of them when count is None), for quick runs."""
         if count is None:

@@ -46,6 +46,8 @@ class FinetuneConfig:
     threads: int = 2
     limit: int | None = None  # train on the first N examples only (smoke tests)
     dev_limit: int | None = None  # evaluate on the first N dev examples only (smoke tests)
+    corrections: Path | None = None  # trainers' corrected messages (GoEmotions TSV), mixed into training
+    corrections_weight: int = 5  # each corrected message counts as this many public examples
 
 
 class EmotionNetwork(nn.Module):
@@ -125,6 +127,10 @@ def finetune(
     train = read_goemotions(data_dir / "goemotions" / "train.tsv", labels_file)
     dev = read_goemotions(data_dir / "goemotions" / "dev.tsv", labels_file)
     train, dev = train.first(config.limit), dev.first(config.dev_limit)
+    corrected = read_corrections(config.corrections, labels_file)
+    if corrected.texts:
+        log(f"mixing in {len(corrected.texts)} corrected message(s) from trainers, weight {config.corrections_weight}")
+        train = train.plus(corrected, config.corrections_weight)
     encoder_dir = locate_encoder(config.encoder)
     tokenizer = AutoTokenizer.from_pretrained(str(encoder_dir), local_files_only=True)
     encoder = AutoModel.from_pretrained(str(encoder_dir), local_files_only=True)
@@ -170,7 +176,12 @@ def finetune(
     seconds = time.monotonic() - started
     save_artifact(output_dir, artifact)
     size = sum(p.stat().st_size for p in output_dir.iterdir() if p.is_file())
-    write_model_card(output_dir, artifact, report, describe_training(config, len(train.texts), len(dev.texts), epoch, seconds))
+    public = len(train.texts) - len(corrected.texts) * config.corrections_weight
+    description = describe_training(config, public, len(dev.texts), epoch, seconds)
+    if corrected.texts:
+        description += (f" Also {len(corrected.texts)} messages whose labels trainers corrected in the console, "
+                        f"each weighted {config.corrections_weight}×.")
+    write_model_card(output_dir, artifact, report, description)
     return FinetuneResult(report=report, epoch=epoch, seconds=seconds, artifact_bytes=size)
 
 
@@ -194,6 +205,13 @@ def _artifact(
             "training": {k: v for k, v in asdict(config).items() if k not in ("threads", "limit", "dev_limit")},
         },
     )
+
+
+def read_corrections(path: Path | None, labels_file: Path) -> LabelledTexts:
+    """Trainers' corrections exported by ``candor trainers export-corrections``; none when there is no file."""
+    if path is None or not path.is_file() or path.stat().st_size == 0:
+        return LabelledTexts([], [], [])
+    return read_goemotions(path, labels_file)
 
 
 def describe_training(config: FinetuneConfig, n_train: int, n_dev: int, epoch: int, seconds: float) -> str:

@@ -44,17 +44,38 @@ def test_adapters_merged_at_load_reproduce_the_trained_network(tmp_path: Path) -
     np.testing.assert_allclose(loaded, expected, atol=2e-3)
 
 
-def test_quick_training_run_writes_a_model_the_bot_can_load(tmp_path: Path) -> None:
+async def corrected_in_console(database_url: str) -> None:
+    """What a trainer does in the console: one customer message relabelled as anxiety."""
+    from bot.storage.conversations import ConversationRepository
+    from bot.storage.database import Database, upgrade_schema_async
+    from bot.storage.trainers import TrainerRepository
+
+    await upgrade_schema_async(database_url)
+    database = Database(database_url)
+    try:
+        async with database.session() as session:
+            await TrainerRepository(session).add("anna", "correct horse battery")
+            conversations = ConversationRepository(session)
+            ref = await conversations.open_conversation("telegram", "9", "Olga")
+            message_id = await conversations.add_customer_message(ref, "text", "is my parcel lost??", None, 1)
+            await TrainerRepository(session).correct(message_id, "anna", ("anxiety",))
+    finally:
+        await database.dispose()
+
+
+async def test_quick_training_run_writes_a_model_the_bot_can_load(tmp_path: Path) -> None:
     output = tmp_path / "model"
+    await corrected_in_console(f"sqlite+aiosqlite:///{tmp_path / 'candor.sqlite3'}")
     trained = subprocess.run(
         [str(CANDOR), "nlu", "train", "--limit", "64", "--dev-limit", "200", "--epochs", "1", "--output", str(output)],
         check=False, capture_output=True, text=True, timeout=600, cwd=tmp_path, env=subprocess_env(tmp_path),
     )
     assert trained.returncode == 0, trained.stderr
     assert "support macro-F1" in trained.stdout
+    assert "mixing in 1 corrected message(s) from trainers" in trained.stdout, "the console's correction is trained on"
     assert {p.name for p in output.iterdir()} == {"config.json", "model.safetensors", "MODEL_CARD.md"}
     card = (output / "MODEL_CARD.md").read_text()
-    assert "Ekman grouping" in card and "seed 13" in card
+    assert "Ekman grouping" in card and "seed 13" in card and "trainers corrected in the console" in card
     predicted = subprocess.run(
         [str(CANDOR), "nlu", "predict"], input="hello\n", check=False, capture_output=True, text=True, timeout=300,
         cwd=tmp_path, env=subprocess_env(tmp_path, CANDOR_MODEL_DIR=str(output)),

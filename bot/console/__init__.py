@@ -1,0 +1,1 @@
+"""The trainers' web console."""

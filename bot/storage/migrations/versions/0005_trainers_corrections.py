@@ -1,0 +1,52 @@
+"""Trainers who sign in to the console, their one-time links, and their label corrections.
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-23
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "trainers",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("username", sa.String(64), nullable=False, unique=True),
+        sa.Column("password_hash", sa.String(256), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
+        "login_tokens",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("trainer_id", sa.Integer(), sa.ForeignKey("trainers.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+    )
+    op.create_index("ix_login_tokens_trainer_id", "login_tokens", ["trainer_id"])
+    op.create_table(
+        "corrections",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("message_id", sa.Integer(), sa.ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("trainer_id", sa.Integer(), sa.ForeignKey("trainers.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("labels", sa.String(128), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_corrections_message_id", "corrections", ["message_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_corrections_message_id", "corrections")
+    op.drop_table("corrections")
+    op.drop_index("ix_login_tokens_trainer_id", "login_tokens")
+    op.drop_table("login_tokens")
+    op.drop_table("trainers")

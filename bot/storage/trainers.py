@@ -1,0 +1,181 @@
+"""Repository for trainers, their sign-in links, the review queue and label corrections."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.passwords import hash_password, new_token, token_hash, verify_password
+from bot.storage.models import Conversation, Correction, Customer, Flag, Handoff, LoginToken, Message, Trainer, as_utc
+from nlu.types import SUPPORT_CLASSES
+
+LINK_LIFETIME = dt.timedelta(minutes=30)
+LOW_CONFIDENCE = 0.45
+"""A customer message whose strongest score is below this was a guess by the model."""
+
+
+class TrainerError(RuntimeError):
+    """A trainer cannot be added or signed in as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    conversation_id: int
+    customer_name: str
+    language: str
+    started_at: dt.datetime
+    reasons: tuple[str, ...]
+    score: int
+
+
+@dataclass(frozen=True)
+class ReviewMessage:
+    id: int
+    sender: str
+    text: str
+    move: str
+    scores: dict[str, float] | None
+    labels: tuple[str, ...]
+    corrected: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class CorrectedExample:
+    message_id: int
+    text: str
+    labels: tuple[str, ...]
+
+
+class TrainerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, username: str, password: str) -> None:
+        name = username.strip().lower()
+        if not name or len(name) > 64 or not name.replace(".", "").replace("-", "").replace("_", "").isalnum():
+            raise TrainerError("a username is 1–64 letters, digits, dots, dashes or underscores")
+        if await self._session.scalar(select(Trainer).where(Trainer.username == name)) is not None:
+            raise TrainerError(f"a trainer called {name} already exists")
+        self._session.add(Trainer(username=name, password_hash=hash_password(password) if password else ""))
+
+    async def usernames(self) -> list[str]:
+        return list(await self._session.scalars(select(Trainer.username).order_by(Trainer.username)))
+
+    async def check_password(self, username: str, password: str) -> str | None:
+        """The trainer's username when the password is right; None otherwise (no hint which part was wrong)."""
+        trainer = await self._session.scalar(select(Trainer).where(Trainer.username == username.strip().lower()))
+        if trainer is None or not trainer.password_hash:
+            verify_password(password, "scrypt$16384$8$1$AAAA$AAAA")  # same work either way
+            return None
+        return trainer.username if verify_password(password, trainer.password_hash) else None
+
+    async def login_link_token(self, username: str, now: dt.datetime) -> str:
+        trainer = await self._session.scalar(select(Trainer).where(Trainer.username == username.strip().lower()))
+        if trainer is None:
+            raise TrainerError(f"no trainer called {username.strip()[:64]}; add one with 'candor trainers add'")
+        token = new_token()
+        self._session.add(LoginToken(trainer_id=trainer.id, token_hash=token_hash(token), expires_at=now + LINK_LIFETIME))
+        return token
+
+    async def use_login_token(self, token: str, now: dt.datetime) -> str | None:
+        """Sign in once with a link's token: the username, or None if unknown, used or expired."""
+        row = (await self._session.execute(
+            select(LoginToken, Trainer.username).join(Trainer, Trainer.id == LoginToken.trainer_id)
+            .where(LoginToken.token_hash == token_hash(token))
+        )).first()
+        if row is None:
+            return None
+        link, username = row
+        if link.used_at is not None or as_utc(link.expires_at) < now:
+            return None
+        link.used_at = now
+        return str(username)
+
+    async def review_queue(self, limit: int = 50) -> list[QueueItem]:
+        """Conversations ranked by how much they need a person's eyes, most first."""
+        conversations = (await self._session.execute(
+            select(Conversation, Customer).join(Customer, Customer.id == Conversation.customer_id)
+            .order_by(Conversation.updated_at.desc()).limit(500)
+        )).all()
+        items = []
+        for conversation, customer in conversations:
+            reasons = await self._reasons(conversation)
+            score = sum(WEIGHTS[reason.split(":")[0]] for reason in reasons)
+            items.append(QueueItem(conversation.id, customer.display_name, conversation.language,
+                                   as_utc(conversation.started_at), tuple(reasons), score))
+        items.sort(key=lambda item: (-item.score, -item.started_at.timestamp()))
+        return items[:limit]
+
+    async def transcript(self, conversation_id: int) -> list[ReviewMessage]:
+        messages = (await self._session.scalars(
+            select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+        )).all()
+        corrected = await self._latest_corrections([m.id for m in messages])
+        return [
+            ReviewMessage(
+                m.id, m.sender, m.text, m.move,
+                {name: float(getattr(m, name)) for name in SUPPORT_CLASSES} if m.anger is not None else None,
+                tuple(label for label in m.labels.split(",") if label), corrected.get(m.id),
+            )
+            for m in messages
+        ]
+
+    async def correct(self, message_id: int, username: str, labels: tuple[str, ...]) -> None:
+        unknown = set(labels) - set(SUPPORT_CLASSES)
+        if not labels or unknown:
+            raise TrainerError(f"pick one or more of {', '.join(SUPPORT_CLASSES)}")
+        message = await self._session.get(Message, message_id)
+        if message is None or message.sender != "customer" or not message.text:
+            raise TrainerError("only customers' text messages carry emotion labels")
+        trainer = await self._session.scalar(select(Trainer).where(Trainer.username == username))
+        if trainer is None:
+            raise TrainerError("sign in again: your trainer account is gone")
+        self._session.add(Correction(message_id=message_id, trainer_id=trainer.id,
+                                     labels=",".join(name for name in SUPPORT_CLASSES if name in labels)))
+
+    async def corrected_examples(self) -> list[CorrectedExample]:
+        """Each corrected message once, with its latest correction: training data for the model."""
+        rows = (await self._session.execute(
+            select(Correction, Message.text).join(Message, Message.id == Correction.message_id).order_by(Correction.id)
+        )).all()
+        latest: dict[int, CorrectedExample] = {}
+        for correction, text in rows:
+            latest[correction.message_id] = CorrectedExample(correction.message_id, text,
+                                                             tuple(correction.labels.split(",")))
+        return list(latest.values())
+
+    async def _latest_corrections(self, message_ids: list[int]) -> dict[int, tuple[str, ...]]:
+        if not message_ids:
+            return {}
+        rows = await self._session.scalars(
+            select(Correction).where(Correction.message_id.in_(message_ids)).order_by(Correction.id)
+        )
+        return {row.message_id: tuple(row.labels.split(",")) for row in rows}
+
+    async def _reasons(self, conversation: Conversation) -> list[str]:
+        reasons: list[str] = []
+        handoffs = list(await self._session.scalars(select(Handoff.reason).where(Handoff.conversation_id == conversation.id)))
+        if handoffs:
+            reasons.append(f"handed off: {', '.join(sorted(set(handoffs)))}")
+        flags = await self._session.scalar(select(func.count()).select_from(Flag).where(Flag.conversation_id == conversation.id))
+        if flags:
+            reasons.append(f"flagged by an agent: {flags}")
+        scored = (await self._session.execute(
+            select(Message.anger, Message.anxiety, Message.sadness, Message.confusion, Message.positive, Message.neutral)
+            .where(Message.conversation_id == conversation.id, Message.sender == "customer", Message.anger.is_not(None))
+            .order_by(Message.id)
+        )).all()
+        if any(max(row) < LOW_CONFIDENCE for row in scored):
+            reasons.append("low model confidence")
+        if len(scored) >= 2 and max(scored[-1][0], scored[-1][1]) > max(scored[0][0], scored[0][1]) + 0.1:
+            reasons.append("emotion rose instead of fell")
+        if conversation.satisfaction is not None and conversation.satisfaction <= 2:
+            reasons.append(f"low satisfaction: {conversation.satisfaction}")
+        return reasons
+
+
+WEIGHTS = {"handed off": 3, "flagged by an agent": 4, "low model confidence": 1, "emotion rose instead of fell": 2,
+           "low satisfaction": 3}

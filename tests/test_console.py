@@ -1,0 +1,148 @@
+"""The trainers' console over real HTTP on 127.0.0.1: sign-in, CSRF, the review queue, corrections."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from bot.console.app import build_console
+from bot.corrections import write_corrections_tsv
+from bot.storage.conversations import ConversationRepository
+from bot.storage.database import Database, upgrade_schema_async
+from bot.storage.models import utc_now
+from bot.storage.trainers import TrainerRepository
+from nlu.dataset import default_data_dir
+from nlu.finetune import read_corrections
+from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
+
+PASSWORD = "correct horse battery"
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+@dataclass
+class ConsoleServer:
+    url: str
+    database: Database
+    database_url: str
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def seed(database: Database) -> None:
+    async with database.session() as session:
+        await TrainerRepository(session).add("anna", PASSWORD)
+        conversations = ConversationRepository(session)
+        ref = await conversations.open_conversation("telegram", "77", "Olga")
+        worried = Analysis("en", EmotionScores.from_mapping({"anxiety": 0.3, "neutral": 0.6}), ("neutral",),
+                           model_version="test")
+        await conversations.add_customer_message(ref, "text", "My refund still hasn't come and I'm scared", worried, 1)
+        await conversations.add_bot_message(ref.conversation_id, "Refunds take 5–10 business days.", "answer")
+        angrier = Analysis("en", EmotionScores.from_mapping({"anger": 0.8, "anxiety": 0.5}), ("anger",),
+                           model_version="test")
+        await conversations.add_customer_message(ref, "text", "This is useless", angrier, 2)
+
+
+@pytest.fixture
+async def console(tmp_path: Path) -> AsyncIterator[ConsoleServer]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'console.sqlite3'}"
+    await upgrade_schema_async(url)
+    database = Database(url)
+    await seed(database)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(build_console(database, "test-secret"), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    yield ConsoleServer(f"http://127.0.0.1:{port}", database, url)
+    server.should_exit = True
+    await task
+    await database.dispose()
+
+
+async def sign_in(client: httpx.AsyncClient) -> None:
+    page = await client.get("/")
+    token = CSRF.search(page.text)
+    assert token is not None
+    response = await client.post("/login", data={"csrf": token.group(1), "username": "anna", "password": PASSWORD})
+    assert response.status_code == 303
+
+
+async def test_signed_out_the_console_shows_only_the_sign_in_page(console: ConsoleServer) -> None:
+    async with httpx.AsyncClient(base_url=console.url) as client:
+        home = await client.get("/")
+        assert home.status_code == 200 and "Sign in" in home.text and "Review queue" not in home.text
+        assert home.headers["x-frame-options"] == "DENY" and "default-src 'self'" in home.headers["content-security-policy"]
+        conversation = await client.get("/conversations/1")
+        assert conversation.status_code == 303 and conversation.headers["location"] == "/"
+
+
+async def test_wrong_password_and_missing_csrf_are_refused(console: ConsoleServer) -> None:
+    async with httpx.AsyncClient(base_url=console.url) as client:
+        token = CSRF.search((await client.get("/")).text)
+        assert token is not None
+        wrong = await client.post("/login", data={"csrf": token.group(1), "username": "anna", "password": "guess"})
+        assert wrong.status_code == 401 and "do not match" in wrong.text
+        forged = await client.post("/login", data={"username": "anna", "password": PASSWORD})
+        assert forged.status_code == 400 and "Review queue" not in (await client.get("/")).text
+
+
+async def test_review_queue_ranks_what_needs_attention_and_a_correction_is_stored(console: ConsoleServer) -> None:
+    async with httpx.AsyncClient(base_url=console.url) as client:
+        await sign_in(client)
+        queue = await client.get("/")
+        assert "Review queue" in queue.text and "emotion rose instead of fell" in queue.text
+        page = await client.get("/conversations/1")
+        assert "<svg" in page.text and 'data-series="anxiety"' in page.text
+        assert "My refund still hasn&#39;t come and I&#39;m scared" in page.text
+        token = CSRF.search(page.text)
+        assert token is not None
+        saved = await client.post("/messages/1/labels", data={"csrf": token.group(1), "conversation": "1",
+                                                              "labels": ["anxiety"]})
+        assert saved.status_code == 303
+        after = await client.get(saved.headers["location"])
+        assert "Correction saved" in after.text and re.search(r'class="corrected">anxiety<', after.text)
+        forged = await client.post("/messages/1/labels", data={"csrf": "forged", "conversation": "1",
+                                                               "labels": ["positive"]})
+        assert forged.status_code == 403
+        nonsense = await client.post("/messages/1/labels", data={"csrf": token.group(1), "labels": ["joyful"]})
+        assert nonsense.status_code == 400
+
+    exported = Path(console.database_url.split("///")[1]).with_name("corrections.tsv")
+    assert await write_corrections_tsv(console.database_url, exported) == 1
+    training = read_corrections(exported, default_data_dir() / "goemotions" / "labels.txt")
+    assert training.texts == ["My refund still hasn't come and I'm scared"]
+    assert [name for name, on in zip(SUPPORT_CLASSES, training.targets[0], strict=True) if on] == ["anxiety"]
+
+
+async def test_a_one_time_link_signs_in_once(console: ConsoleServer) -> None:
+    async with console.database.session() as session:
+        token = await TrainerRepository(session).login_link_token("anna", utc_now())
+    async with httpx.AsyncClient(base_url=console.url) as first, httpx.AsyncClient(base_url=console.url) as second:
+        used = await first.get(f"/login/link/{token}")
+        assert used.status_code == 303 and "Review queue" in (await first.get("/")).text
+        again = await second.get(f"/login/link/{token}")
+        assert again.status_code == 401 and "used already or has expired" in again.text
+
+
+async def test_signing_out_needs_the_sessions_token(console: ConsoleServer) -> None:
+    async with httpx.AsyncClient(base_url=console.url) as client:
+        await sign_in(client)
+        await client.post("/logout", data={"csrf": "forged"})
+        assert "Review queue" in (await client.get("/")).text
+        token = CSRF.search((await client.get("/")).text)
+        assert token is not None
+        await client.post("/logout", data={"csrf": token.group(1)})
+        assert "Sign in" in (await client.get("/")).text
