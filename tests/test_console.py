@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.models import utc_now
 from bot.storage.trainers import TrainerRepository
+from knowledge.pack import CONTENT_DIR, load_pack
 from nlu.dataset import default_data_dir
 from nlu.finetune import read_corrections
 from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
@@ -32,6 +34,7 @@ class ConsoleServer:
     url: str
     database: Database
     database_url: str
+    content: Path
 
 
 def free_port() -> int:
@@ -60,13 +63,15 @@ async def console(tmp_path: Path) -> AsyncIterator[ConsoleServer]:
     await upgrade_schema_async(url)
     database = Database(url)
     await seed(database)
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(build_console(database, "test-secret"), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
+    app = build_console(database, "test-secret", content_dir=content)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     task = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.02)
-    yield ConsoleServer(f"http://127.0.0.1:{port}", database, url)
+    yield ConsoleServer(f"http://127.0.0.1:{port}", database, url, content)
     server.should_exit = True
     await task
     await database.dispose()
@@ -146,3 +151,40 @@ async def test_signing_out_needs_the_sessions_token(console: ConsoleServer) -> N
         assert token is not None
         await client.post("/logout", data={"csrf": token.group(1)})
         assert "Sign in" in (await client.get("/")).text
+
+
+async def test_a_wording_edit_shows_lint_findings_before_saving_and_can_be_reverted(console: ConsoleServer) -> None:
+    button_file = console.content / "en" / "wording.yaml"
+    original = button_file.read_text(encoding="utf-8")
+    async with httpx.AsyncClient(base_url=console.url) as client:
+        await sign_in(client)
+        page = await client.get("/knowledge/en/wording.yaml/edit", params={"path": "button"})
+        token = CSRF.search(page.text)
+        assert page.status_code == 200 and token is not None
+        form = {"csrf": token.group(1), "path": "button", "text": "We apologise for any inconvenience. Try again."}
+        checked = await client.post("/knowledge/en/wording.yaml/edit", data={**form, "action": "check"})
+        assert "stock-phrase" in checked.text and "apologise once for something specific" in checked.text
+        refused = await client.post("/knowledge/en/wording.yaml/edit", data={**form, "action": "save"})
+        assert refused.status_code == 400 and "Not saved" in refused.text
+        assert button_file.read_text(encoding="utf-8") == original
+
+        better = {**form, "text": "That button has stopped working. Tell me what you need and I'll help."}
+        saved = await client.post("/knowledge/en/wording.yaml/edit", data={**better, "action": "save"})
+        assert saved.status_code == 200 and "Saved." in saved.text
+        assert load_pack(console.content).wording_for("en").button == better["text"]
+        assert "# Wording parts for English." in button_file.read_text(encoding="utf-8"), "comments are kept"
+        assert "anna" in saved.text, "the history says who changed it"
+
+        version = re.search(r'action="/knowledge/versions/(\d+)/revert"', saved.text)
+        assert version is not None
+        reverted = await client.post(f"/knowledge/versions/{version.group(1)}/revert", data={"csrf": token.group(1)})
+        assert reverted.status_code == 303
+    assert load_pack(console.content).wording_for("en").button == load_pack(CONTENT_DIR).wording_for("en").button
+
+
+async def test_dashboard_draws_its_charts(console: ConsoleServer) -> None:
+    async with httpx.AsyncClient(base_url=console.url) as client:
+        await sign_in(client)
+        page = await client.get("/dashboard")
+    assert page.status_code == 200 and "1 conversations" in page.text
+    assert page.text.count("<svg") >= 3 and 'class="bar"' in page.text

@@ -8,12 +8,10 @@ CSRF token bound to the session; sessions live in a signed, HTTP-only, SameSite=
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import logging
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -21,23 +19,19 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette.templating import Jinja2Templates
 
-from bot.console.charts import timeline_svg
+from bot.console.charts import bar_chart, timeline_svg
+from bot.console.knowledge_pages import KnowledgePages
+from bot.console.web import csrf_ok, render, trainer_of
+from bot.storage.dashboard import dashboard_figures
 from bot.storage.database import Database
 from bot.storage.models import utc_now
 from bot.storage.trainers import TrainerError, TrainerRepository
+from knowledge.pack import CONTENT_DIR
 from nlu.types import SUPPORT_CLASSES
 
 logger = logging.getLogger(__name__)
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 SESSION_HOURS = 12
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-}
 
 
 class Console:
@@ -46,59 +40,79 @@ class Console:
         self._now = now
 
     async def index(self, request: Request) -> Response:
-        trainer = _trainer(request)
+        trainer = trainer_of(request)
         if trainer is None:
-            return self._page(request, "login.html", {"error": ""})
+            return render(request, "login.html", {"error": ""})
         async with self._database.session() as session:
             queue = await TrainerRepository(session).review_queue()
-        return self._page(request, "queue.html", {"trainer": trainer, "queue": queue})
+        return render(request, "queue.html", {"trainer": trainer, "queue": queue})
 
     async def login(self, request: Request) -> Response:
         form = await request.form()
-        if not _csrf_ok(request, str(form.get("csrf", ""))):
-            return self._page(request, "login.html", {"error": "The form expired; please try again."}, status=400)
+        if not csrf_ok(request, str(form.get("csrf", ""))):
+            return render(request, "login.html", {"error": "The form expired; please try again."}, status=400)
         async with self._database.session() as session:
             username = await TrainerRepository(session).check_password(str(form.get("username", "")),
                                                                        str(form.get("password", "")))
         if username is None:
             logger.info("console sign-in refused")
-            return self._page(request, "login.html", {"error": "That username and password do not match."}, status=401)
+            return render(request, "login.html", {"error": "That username and password do not match."}, status=401)
         return _signed_in(request, username)
 
     async def login_link(self, request: Request) -> Response:
         async with self._database.session() as session:
             username = await TrainerRepository(session).use_login_token(str(request.path_params["token"]), self._now())
         if username is None:
-            return self._page(request, "login.html", {"error": "That sign-in link was used already or has expired. "
+            return render(request, "login.html", {"error": "That sign-in link was used already or has expired. "
                                                                "Ask for a new one: candor trainers login-link."}, status=401)
         return _signed_in(request, username)
 
     async def logout(self, request: Request) -> Response:
         form = await request.form()
-        if _csrf_ok(request, str(form.get("csrf", ""))):
+        if csrf_ok(request, str(form.get("csrf", ""))):
             request.session.clear()
         return RedirectResponse("/", status_code=303)
 
     async def conversation(self, request: Request) -> Response:
-        trainer = _trainer(request)
+        trainer = trainer_of(request)
         if trainer is None:
             return RedirectResponse("/", status_code=303)
         conversation_id = int(request.path_params["conversation_id"])
         async with self._database.session() as session:
             messages = await TrainerRepository(session).transcript(conversation_id)
         if not messages:
-            return self._page(request, "missing.html", {"trainer": trainer}, status=404)
+            return render(request, "missing.html", {"trainer": trainer}, status=404)
         scored = [m.scores for m in messages if m.scores is not None]
-        return self._page(request, "conversation.html", {
+        return render(request, "conversation.html", {
             "trainer": trainer, "conversation_id": conversation_id, "messages": messages,
             "classes": SUPPORT_CLASSES, "chart": timeline_svg(scored),
             "notice": request.query_params.get("saved", ""),
         })
 
+    async def dashboard(self, request: Request) -> Response:
+        trainer = trainer_of(request)
+        if trainer is None:
+            return RedirectResponse("/", status_code=303)
+        async with self._database.session() as session:
+            figures = await dashboard_figures(session)
+        feelings = {f"{language} start": start for language, (start, _) in figures.feeling_start_end.items()}
+        for language, (_, end) in figures.feeling_start_end.items():
+            feelings[f"{language} end"] = end
+        charts = [
+            ("How strongly customers felt (anger or anxiety), first vs last message", bar_chart("feelings", feelings)),
+            ("Handoffs by reason", bar_chart("handoffs", {k: float(v) for k, v in figures.handoff_reasons.items()})),
+            ("Promises", bar_chart("promises", {k: float(v) for k, v in figures.promises.items()})),
+            ("Gestures given", bar_chart("gestures", {k: float(v) for k, v in figures.gestures.items()})),
+            ("Satisfaction (1–5)", bar_chart("satisfaction", {str(k): float(v) for k, v in figures.satisfaction.items()})),
+            ("Conversations by day", bar_chart("days", {k: float(v) for k, v in figures.per_day.items()})),
+            ("Conversations by language", bar_chart("languages", {k: float(v) for k, v in figures.per_language.items()})),
+        ]
+        return render(request, "dashboard.html", {"trainer": trainer, "figures": figures, "charts": charts})
+
     async def correct(self, request: Request) -> Response:
-        trainer = _trainer(request)
+        trainer = trainer_of(request)
         form = await request.form()
-        if trainer is None or not _csrf_ok(request, str(form.get("csrf", ""))):
+        if trainer is None or not csrf_ok(request, str(form.get("csrf", ""))):
             return PlainTextResponse("Sign in again: the form expired or was not sent from the console.", status_code=403)
         message_id = int(request.path_params["message_id"])
         labels = tuple(str(value) for value in form.getlist("labels"))
@@ -112,15 +126,11 @@ class Console:
         target = f"/conversations/{int(conversation_id)}?saved={message_id}" if conversation_id.isdigit() else "/"
         return RedirectResponse(target, status_code=303)
 
-    def _page(self, request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-        response = TEMPLATES.TemplateResponse(request, template, {"csrf": _csrf_token(request), **context},
-                                              status_code=status)
-        response.headers.update(SECURITY_HEADERS)
-        return response
 
-
-def build_console(database: Database, secret: str, now: Callable[[], dt.datetime] = utc_now) -> Starlette:
+def build_console(database: Database, secret: str, now: Callable[[], dt.datetime] = utc_now,
+                  content_dir: Path = CONTENT_DIR) -> Starlette:
     console = Console(database, now)
+    knowledge = KnowledgePages(database, content_dir)
     routes = [
         Route("/", console.index, methods=["GET"]),
         Route("/login", console.login, methods=["POST"]),
@@ -128,28 +138,12 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
         Route("/logout", console.logout, methods=["POST"]),
         Route("/conversations/{conversation_id:int}", console.conversation, methods=["GET"]),
         Route("/messages/{message_id:int}/labels", console.correct, methods=["POST"]),
+        Route("/dashboard", console.dashboard, methods=["GET"]),
+        *knowledge.routes(),
     ]
     middleware = [Middleware(SessionMiddleware, secret_key=secret, session_cookie="candor_console",
                              max_age=SESSION_HOURS * 3600, same_site="strict", https_only=False)]
     return Starlette(routes=routes, middleware=middleware)
-
-
-def _trainer(request: Request) -> str | None:
-    trainer = request.session.get("trainer")
-    return str(trainer) if trainer else None
-
-
-def _csrf_token(request: Request) -> str:
-    token = request.session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(24)
-        request.session["csrf"] = token
-    return str(token)
-
-
-def _csrf_ok(request: Request, sent: str) -> bool:
-    expected = request.session.get("csrf")
-    return bool(expected) and hmac.compare_digest(str(expected), sent)
 
 
 def _signed_in(request: Request, username: str) -> Response:

@@ -32,3 +32,25 @@ def timeline_svg(scores: list[dict[str, float]]) -> str:
 
 def _y(value: float) -> float:
     return HEIGHT - PAD - max(0.0, min(1.0, value)) * (HEIGHT - 2 * PAD)
+
+
+BAR_WIDTH, BAR_HEIGHT = 480, 22
+
+
+def bar_chart(title: str, values: dict[str, float], unit: str = "") -> str:
+    """Horizontal bars, one per label, scaled to the largest value."""
+    if not values:
+        return f'<p class="muted">{escape(title)}: nothing yet.</p>'
+    top = max(values.values()) or 1.0
+    height = BAR_HEIGHT * len(values) + 8
+    parts = [f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {BAR_WIDTH + 220} {height}" '
+             f'width="{BAR_WIDTH + 220}" height="{height}">']
+    for index, (label, value) in enumerate(values.items()):
+        y = index * BAR_HEIGHT + 4
+        width = max(1.0, BAR_WIDTH * value / top)
+        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(str(label))}</text>')
+        parts.append(f'<rect class="bar" x="150" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT - 6}" fill="#4f46e5"/>')
+        shown = f"{value:.2f}" if isinstance(value, float) and not value.is_integer() else f"{value:g}"
+        parts.append(f'<text x="{150 + width + 6:.1f}" y="{y + 14}" font-size="12">{shown}{escape(unit)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

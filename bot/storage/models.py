@@ -206,3 +206,18 @@ class Correction(Base):
     trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id", ondelete="CASCADE"))
     labels: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class ContentVersion(Base):
+    """One edit of a curated text from the console: who changed what, when, from what."""
+
+    __tablename__ = "content_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    file: Mapped[str] = mapped_column(String(32))
+    path: Mapped[str] = mapped_column(String(256))
+    old_text: Mapped[str] = mapped_column(Text)
+    new_text: Mapped[str] = mapped_column(Text)
+    trainer: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

@@ -9,7 +9,18 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.passwords import hash_password, new_token, token_hash, verify_password
-from bot.storage.models import Conversation, Correction, Customer, Flag, Handoff, LoginToken, Message, Trainer, as_utc
+from bot.storage.models import (
+    ContentVersion,
+    Conversation,
+    Correction,
+    Customer,
+    Flag,
+    Handoff,
+    LoginToken,
+    Message,
+    Trainer,
+    as_utc,
+)
 from nlu.types import SUPPORT_CLASSES
 
 LINK_LIFETIME = dt.timedelta(minutes=30)
@@ -146,6 +157,19 @@ class TrainerRepository:
             latest[correction.message_id] = CorrectedExample(correction.message_id, text,
                                                              tuple(correction.labels.split(",")))
         return list(latest.values())
+
+    async def record_edit(self, language: str, file: str, path: str, old: str, new: str, trainer: str) -> None:
+        self._session.add(ContentVersion(language=language, file=file, path=path, old_text=old, new_text=new,
+                                         trainer=trainer))
+
+    async def history(self, language: str, file: str, path: str) -> list[ContentVersion]:
+        return list(await self._session.scalars(
+            select(ContentVersion).where(ContentVersion.language == language, ContentVersion.file == file,
+                                         ContentVersion.path == path).order_by(ContentVersion.id.desc())
+        ))
+
+    async def version(self, version_id: int) -> ContentVersion | None:
+        return await self._session.get(ContentVersion, version_id)
 
     async def _latest_corrections(self, message_ids: list[int]) -> dict[int, tuple[str, ...]]:
         if not message_ids:

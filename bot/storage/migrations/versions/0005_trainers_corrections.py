@@ -1,4 +1,4 @@
-"""Trainers who sign in to the console, their one-time links, and their label corrections.
+"""Trainers who sign in to the console, their one-time links, label corrections, content versions.
 
 Revision ID: 0005
 Revises: 0004
@@ -42,9 +42,23 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_corrections_message_id", "corrections", ["message_id"])
+    op.create_table(
+        "content_versions",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("language", sa.String(8), nullable=False),
+        sa.Column("file", sa.String(32), nullable=False),
+        sa.Column("path", sa.String(256), nullable=False),
+        sa.Column("old_text", sa.Text(), nullable=False),
+        sa.Column("new_text", sa.Text(), nullable=False),
+        sa.Column("trainer", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_content_versions_path", "content_versions", ["language", "file", "path"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_content_versions_path", "content_versions")
+    op.drop_table("content_versions")
     op.drop_index("ix_corrections_message_id", "corrections")
     op.drop_table("corrections")
     op.drop_index("ix_login_tokens_trainer_id", "login_tokens")

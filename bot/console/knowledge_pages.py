@@ -1,0 +1,113 @@
+"""Curating the wording in the console: browse, check against the style rules, save, revert.
+
+The linter's findings are shown before anything is saved, and a text with findings is not
+saved; every save and revert is recorded (who, when, from what to what). Edits go into the
+content files themselves, so they are reviewed and versioned like any other change; the bot
+picks them up at its next start.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from bot.console.web import csrf_ok, render, trainer_of
+from bot.storage.database import Database
+from bot.storage.trainers import TrainerRepository
+from knowledge.editing import EDITABLE_FILES, editable_texts, find_text, findings_for, replace_text
+from knowledge.pack import KnowledgeError
+
+
+class KnowledgePages:
+    def __init__(self, database: Database, content_dir: Path) -> None:
+        self._database = database
+        self._content_dir = content_dir
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/knowledge", self.overview, methods=["GET"]),
+            Route("/knowledge/{language}/{file}", self.texts, methods=["GET"]),
+            Route("/knowledge/{language}/{file}/edit", self.edit, methods=["GET", "POST"]),
+            Route("/knowledge/versions/{version_id:int}/revert", self.revert, methods=["POST"]),
+        ]
+
+    async def overview(self, request: Request) -> Response:
+        trainer = trainer_of(request)
+        if trainer is None:
+            return RedirectResponse("/", status_code=303)
+        languages = sorted(p.name for p in self._content_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+        return render(request, "knowledge.html", {"trainer": trainer, "languages": languages, "files": EDITABLE_FILES})
+
+    async def texts(self, request: Request) -> Response:
+        trainer = trainer_of(request)
+        if trainer is None:
+            return RedirectResponse("/", status_code=303)
+        language, file = request.path_params["language"], request.path_params["file"]
+        try:
+            texts = editable_texts(self._content_dir, language, file)
+        except KnowledgeError as error:
+            return PlainTextResponse(str(error), status_code=404)
+        return render(request, "knowledge_texts.html", {"trainer": trainer, "language": language, "file": file,
+                                                        "texts": texts})
+
+    async def edit(self, request: Request) -> Response:
+        trainer = trainer_of(request)
+        if trainer is None:
+            return RedirectResponse("/", status_code=303)
+        language, file = request.path_params["language"], request.path_params["file"]
+        if request.method == "GET":
+            path, draft, action = request.query_params.get("path", ""), None, "view"
+        else:
+            form = await request.form()
+            if not csrf_ok(request, str(form.get("csrf", ""))):
+                return PlainTextResponse("Sign in again: the form expired or was not sent from the console.",
+                                         status_code=403)
+            path, draft, action = str(form.get("path", "")), str(form.get("text", "")), str(form.get("action", "check"))
+        try:
+            current = find_text(self._content_dir, language, file, path)
+        except KnowledgeError as error:
+            return PlainTextResponse(str(error), status_code=404)
+        text = current.text if draft is None else draft
+        findings = findings_for(path, text, language)
+        error, saved = "", False
+        if action == "save":
+            if findings:
+                error = "Not saved: fix the findings below first."
+            else:
+                try:
+                    old = replace_text(self._content_dir, language, file, path, text)
+                except KnowledgeError as problem:
+                    error = f"Not saved: {problem}"
+                else:
+                    async with self._database.session() as session:
+                        await TrainerRepository(session).record_edit(language, file, path, old, text.strip(), trainer)
+                    saved = True
+        async with self._database.session() as session:
+            history = await TrainerRepository(session).history(language, file, path)
+        return render(request, "knowledge_edit.html", {
+            "trainer": trainer, "language": language, "file": file, "path": path, "text": text,
+            "findings": findings, "checked": action in ("check", "save"), "error": error, "saved": saved,
+            "history": history,
+        }, status=400 if error else 200)
+
+    async def revert(self, request: Request) -> Response:
+        trainer = trainer_of(request)
+        form = await request.form()
+        if trainer is None or not csrf_ok(request, str(form.get("csrf", ""))):
+            return PlainTextResponse("Sign in again: the form expired or was not sent from the console.", status_code=403)
+        async with self._database.session() as session:
+            repository = TrainerRepository(session)
+            version = await repository.version(int(request.path_params["version_id"]))
+            if version is None:
+                return PlainTextResponse("No such version.", status_code=404)
+            try:
+                replaced = replace_text(self._content_dir, version.language, version.file, version.path, version.old_text)
+            except KnowledgeError as error:
+                return PlainTextResponse(f"Not reverted: {error}", status_code=400)
+            await repository.record_edit(version.language, version.file, version.path, replaced, version.old_text,
+                                         trainer)
+            target = f"/knowledge/{version.language}/{version.file}/edit?path={version.path}"
+        return RedirectResponse(target, status_code=303)
