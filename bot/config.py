@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from nlu.model import default_model_dir
+from nlu.registry import live_model_dir
 from nlu.precision import PRECISION_CHOICES
 
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
@@ -32,7 +32,8 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = Field(default=TELEGRAM_API_DEFAULT, alias="TELEGRAM_API_BASE_URL")
     database_url: str = Field(default="sqlite+aiosqlite:///./var/candor.sqlite3", alias="DATABASE_URL")
     agents_chat_id: int | None = Field(default=None, alias="CANDOR_AGENTS_CHAT_ID")
-    model_dir: Path = Field(default_factory=default_model_dir, alias="CANDOR_MODEL_DIR")
+    models_dir: Path = Field(default=Path("./var/models"), alias="CANDOR_MODELS_DIR")
+    model_dir: Path = Field(default_factory=lambda data: live_model_dir(data["models_dir"]), alias="CANDOR_MODEL_DIR")
     model_precision: str = Field(default="auto", alias="CANDOR_MODEL_PRECISION")
     timezone: str = Field(default="UTC", alias="CANDOR_TIMEZONE")
     console_secret: SecretStr | None = Field(default=None, alias="CANDOR_CONSOLE_SECRET")

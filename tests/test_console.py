@@ -23,6 +23,8 @@ from bot.storage.trainers import TrainerRepository
 from knowledge.pack import CONTENT_DIR, load_pack
 from nlu.dataset import default_data_dir
 from nlu.finetune import read_corrections
+from nlu.model import default_model_dir
+from nlu.registry import live_model_dir
 from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
 
 PASSWORD = "correct horse battery"
@@ -35,6 +37,7 @@ class ConsoleServer:
     database: Database
     database_url: str
     content: Path
+    models: Path
 
 
 def free_port() -> int:
@@ -65,13 +68,15 @@ async def console(tmp_path: Path) -> AsyncIterator[ConsoleServer]:
     await seed(database)
     content = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, content)
+    models = tmp_path / "models"
+    shutil.copytree(default_model_dir(), models / "candidate-a")
     port = free_port()
-    app = build_console(database, "test-secret", content_dir=content)
+    app = build_console(database, "test-secret", content_dir=content, models_dir=models, dev_limit=120)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     task = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.02)
-    yield ConsoleServer(f"http://127.0.0.1:{port}", database, url, content)
+    yield ConsoleServer(f"http://127.0.0.1:{port}", database, url, content, models)
     server.should_exit = True
     await task
     await database.dispose()
@@ -188,3 +193,28 @@ async def test_dashboard_draws_its_charts(console: ConsoleServer) -> None:
         page = await client.get("/dashboard")
     assert page.status_code == 200 and "1 conversations" in page.text
     assert page.text.count("<svg") >= 3 and 'class="bar"' in page.text
+
+
+@pytest.mark.slow
+async def test_a_candidate_is_compared_with_the_live_model_and_promoted_only_when_asked(console: ConsoleServer) -> None:
+    async with httpx.AsyncClient(base_url=console.url, timeout=120) as client:
+        await sign_in(client)
+        listing = await client.get("/models")
+        assert "candidate-a" in listing.text and "shipped <strong>(live)</strong>" in listing.text
+        assert "Candor emotion model" in listing.text, "each model shows its card"
+        token = CSRF.search(listing.text)
+        assert token is not None
+        assert live_model_dir(console.models) == default_model_dir(), "nothing changes by looking"
+
+        compared = await client.post("/models/candidate-a/compare", data={"csrf": token.group(1)})
+        assert compared.status_code == 200
+        figures = re.findall(r"<td>(\d\.\d{3})</td>", compared.text)
+        assert len(figures) >= 4 and figures[0] == figures[1], "same artifact, same rows: the same figure"
+        assert live_model_dir(console.models) == default_model_dir(), "comparing does not promote"
+
+        forged = await client.post("/models/candidate-a/promote", data={"csrf": "forged"})
+        assert forged.status_code == 403 and live_model_dir(console.models) == default_model_dir()
+        promoted = await client.post("/models/candidate-a/promote", data={"csrf": token.group(1)})
+        assert promoted.status_code == 303
+        assert live_model_dir(console.models) == console.models / "candidate-a"
+        assert "candidate-a is now the live model" in (await client.get(promoted.headers["location"])).text

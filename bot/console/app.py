@@ -22,12 +22,14 @@ from starlette.routing import Route
 
 from bot.console.charts import bar_chart, timeline_svg
 from bot.console.knowledge_pages import KnowledgePages
+from bot.console.model_pages import ModelPages
 from bot.console.web import csrf_ok, render, trainer_of
 from bot.storage.dashboard import dashboard_figures
 from bot.storage.database import Database
 from bot.storage.models import utc_now
 from bot.storage.trainers import TrainerError, TrainerRepository
 from knowledge.pack import CONTENT_DIR
+from nlu.dataset import default_data_dir
 from nlu.types import SUPPORT_CLASSES
 
 logger = logging.getLogger(__name__)
@@ -128,9 +130,11 @@ class Console:
 
 
 def build_console(database: Database, secret: str, now: Callable[[], dt.datetime] = utc_now,
-                  content_dir: Path = CONTENT_DIR) -> Starlette:
+                  content_dir: Path = CONTENT_DIR, models_dir: Path = Path("var/models"),
+                  data_dir: Path | None = None, dev_limit: int | None = None) -> Starlette:
     console = Console(database, now)
     knowledge = KnowledgePages(database, content_dir)
+    models = ModelPages(database, models_dir, data_dir or default_data_dir(), dev_limit)
     routes = [
         Route("/", console.index, methods=["GET"]),
         Route("/login", console.login, methods=["POST"]),
@@ -140,6 +144,7 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
         Route("/messages/{message_id:int}/labels", console.correct, methods=["POST"]),
         Route("/dashboard", console.dashboard, methods=["GET"]),
         *knowledge.routes(),
+        *models.routes(),
     ]
     middleware = [Middleware(SessionMiddleware, secret_key=secret, session_cookie="candor_console",
                              max_age=SESSION_HOURS * 3600, same_site="strict", https_only=False)]

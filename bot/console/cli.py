@@ -49,7 +49,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     database = Database(settings.database_url)
     print(f"Candor console on http://{args.host}:{args.port}/ — sign in as a trainer (candor trainers add).",
           file=sys.stderr)
-    uvicorn.run(build_console(database, secret), host=args.host, port=args.port, log_level="warning",
+    app = build_console(database, secret, models_dir=settings.models_dir)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                 access_log=False, server_header=False)
     return 0
 
