@@ -13,7 +13,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.console.cli import add_console_commands
 from bot.logs import configure_logging
 from bot.storage.agents import AgentProfile, AgentRegistryError, AgentRepository
-from bot.storage.database import Database, DatabaseError, upgrade_schema
+from bot.storage.database import DatabaseError, run_in_session, upgrade_schema
 from bot.storage.trainers import TrainerError
 from knowledge.cli import add_knowledge_commands
 from knowledge.pack import KnowledgeError
@@ -153,17 +153,7 @@ def _agents_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _with_agents(settings: Settings, action: AgentAction) -> None:
-    upgrade_schema(settings.database_url)
-
-    async def go() -> None:
-        database = Database(settings.database_url)
-        try:
-            async with database.session() as session:
-                await action(AgentRepository(session))
-        finally:
-            await database.dispose()
-
-    asyncio.run(go())
+    run_in_session(settings.database_url, lambda session: action(AgentRepository(session)))
 
 
 if __name__ == "__main__":

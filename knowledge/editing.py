@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.lint import NOT_REPLIES, check_text
+from knowledge.lint import check_text, reply_scalars
 from knowledge.pack import KnowledgeError, load_pack
 
 EDITABLE_FILES = ("wording.yaml", "topics.yaml")
@@ -38,7 +38,7 @@ class LintFinding:
 def editable_texts(content_dir: Path, language: str, file: str) -> list[EditableText]:
     """Every customer-facing text of one file, in file order."""
     root = _compose(_file(content_dir, language, file))
-    return [EditableText(language, file, path, node.value) for path, node in _scalars(root, file)]
+    return [EditableText(language, file, path, node.value) for path, node in reply_scalars(root, file)]
 
 
 def find_text(content_dir: Path, language: str, file: str, path: str) -> EditableText:
@@ -49,8 +49,7 @@ def find_text(content_dir: Path, language: str, file: str, path: str) -> Editabl
 
 
 def findings_for(path: str, text: str, language: str) -> list[LintFinding]:
-    key = path.rsplit(".", 1)[-1] if "." in path else path
-    return [LintFinding(rule, message, hint) for rule, message, hint, _ in check_text(key, text, language)]
+    return [LintFinding(rule, message, hint) for rule, message, hint, _ in check_text(path, text, language)]
 
 
 def replace_text(content_dir: Path, language: str, file: str, path: str, new_text: str) -> str:
@@ -61,7 +60,7 @@ def replace_text(content_dir: Path, language: str, file: str, path: str, new_tex
     """
     target = _file(content_dir, language, file)
     source = target.read_text(encoding="utf-8")
-    node = dict(_scalars(_compose(target), file)).get(path)
+    node = dict(reply_scalars(_compose(target), file)).get(path)
     if node is None:
         raise KnowledgeError(f"No text '{path[:80]}' in {language}/{file}.")
     cleaned = new_text.replace("\r\n", "\n").strip()
@@ -97,23 +96,3 @@ def _compose(path: Path) -> yaml.Node:
     if node is None:
         raise KnowledgeError(f"{path} is empty.")
     return node
-
-
-def _scalars(root: yaml.Node, file: str) -> list[tuple[str, yaml.ScalarNode]]:
-    found: list[tuple[str, yaml.ScalarNode]] = []
-
-    def walk(node: yaml.Node, path: str) -> None:
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag == "tag:yaml.org,2002:str" and node.value.strip() and path:
-                found.append((path, node))
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if str(key.value) not in NOT_REPLIES:
-                    walk(value, f"{path}.{key.value}" if path else str(key.value))
-        elif isinstance(node, yaml.SequenceNode) and file == "topics.yaml":
-            for item in node.value:
-                topic_id = next((str(v.value) for k, v in getattr(item, "value", []) if k.value == "id"), "")
-                walk(item, topic_id)
-
-    walk(root, "")
-    return found

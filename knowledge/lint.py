@@ -45,13 +45,6 @@ class Finding:
         return f"{self.path}:{self.line}: {self.rule}: {self.message}\n    fix: {self.hint}"
 
 
-@dataclass(frozen=True)
-class _Text:
-    key: str
-    value: str
-    node: yaml.ScalarNode
-
-
 def lint_content(content_dir: Path = CONTENT_DIR) -> list[Finding]:
     """Findings for every language folder of a content directory, in file order."""
     if not content_dir.is_dir():
@@ -75,9 +68,9 @@ def lint_file(path: Path, language: str) -> list[Finding]:
         return [Finding(path, line, "yaml", f"not valid YAML: {error}", "fix the indentation or quoting here")]
     lines = source.splitlines()
     findings: list[Finding] = []
-    for text in _texts(root):
-        for rule, message, hint, needle in check_text(text.key, text.value, language):
-            findings.append(Finding(path, _line_of(text.node, needle, lines), rule, message, hint))
+    for where, node in reply_scalars(root, path.name):
+        for rule, message, hint, needle in check_text(where, node.value, language):
+            findings.append(Finding(path, _line_of(node, needle, lines), rule, message, hint))
     return findings
 
 
@@ -99,28 +92,32 @@ def check_text(key: str, value: str, language: str) -> list[tuple[str, str, str,
         ):
             found.append(("promise-without-time", f"{key}: \"{_clip(sentence)}\"", PROMISE_HINT, sentence[:24]))
     marker = NEXT_STEP_MARKERS.get(language)
-    if key == "next_step" and marker and not flat.startswith(marker):
-        found.append(("missing-next-step", f"next_step: \"{_clip(flat)}\"", NEXT_STEP_HINT.format(marker=marker),
+    if key.rsplit(".", 1)[-1] == "next_step" and marker and not flat.startswith(marker):
+        found.append(("missing-next-step", f"{key}: \"{_clip(flat)}\"", NEXT_STEP_HINT.format(marker=marker),
                       flat[:24]))
     return found
 
 
-def _texts(node: yaml.Node, key: str = "") -> list[_Text]:
-    """Every customer-facing string scalar under ``node``, with the key it sits under."""
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == "tag:yaml.org,2002:str" and key not in NOT_REPLIES and node.value.strip():
-            return [_Text(key, node.value, node)]
-        return []
-    if isinstance(node, yaml.SequenceNode):
-        return [text for item in node.value for text in _texts(item, key)]
-    if isinstance(node, yaml.MappingNode):
-        found: list[_Text] = []
-        for key_node, value_node in node.value:
-            child = str(key_node.value)
-            if child not in NOT_REPLIES:
-                found += _texts(value_node, f"{key}.{child}" if key else child)
-        return found
-    return []
+def reply_scalars(root: yaml.Node, file: str) -> list[tuple[str, yaml.ScalarNode]]:
+    """Every customer-facing string under ``root`` with where it sits: "acknowledgements.anxiety.mild"
+    in wording, "refund.answer" in topics (a topic's texts are named by its id)."""
+    found: list[tuple[str, yaml.ScalarNode]] = []
+
+    def walk(node: yaml.Node, path: str) -> None:
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == "tag:yaml.org,2002:str" and node.value.strip() and path:
+                found.append((path, node))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if str(key.value) not in NOT_REPLIES:
+                    walk(value, f"{path}.{key.value}" if path else str(key.value))
+        elif isinstance(node, yaml.SequenceNode) and file == "topics.yaml":
+            for item in node.value:
+                topic_id = next((str(v.value) for k, v in getattr(item, "value", []) if k.value == "id"), "")
+                walk(item, topic_id)
+
+    walk(root, "")
+    return found
 
 
 def _line_of(node: yaml.ScalarNode, needle: str, lines: list[str]) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.storage.database import Database, upgrade_schema
+from bot.storage.database import Database, run_in_session, upgrade_schema
 from bot.storage.models import utc_now
 from bot.storage.trainers import TrainerRepository
 
@@ -102,14 +102,4 @@ def _read_password() -> str:
 
 
 def _run(settings: Settings, action: Any) -> None:
-    upgrade_schema(settings.database_url)
-
-    async def go() -> None:
-        database = Database(settings.database_url)
-        try:
-            async with database.session() as session:
-                await action(TrainerRepository(session))
-        finally:
-            await database.dispose()
-
-    asyncio.run(go())
+    run_in_session(settings.database_url, lambda session: action(TrainerRepository(session)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -68,3 +68,18 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def run_in_session(url: str, action: Callable[[AsyncSession], Awaitable[object]]) -> None:
+    """For the command line: migrate, then run ``action`` in one transaction and close the engine."""
+    upgrade_schema(url)
+
+    async def go() -> None:
+        database = Database(url)
+        try:
+            async with database.session() as session:
+                await action(session)
+        finally:
+            await database.dispose()
+
+    asyncio.run(go())
