@@ -224,7 +224,9 @@ def _text_decision(
         promise = PromiseDraft(topic.id, topic.promised, due, check_time(clock.now, due), topic.extension_hours)
     return Decision(
         Reply(Move.ANSWER, composed.text), topic_id=topic.id, apologised=state.apologised or composed.apologised,
-        promise=promise, gesture=gesture, notes=(f"topic={topic.id}", f"confidence={best.confidence:.2f}", f"emotion={emotion}"),
+        promise=promise, gesture=gesture,
+        notes=(f"answered from topic {topic.id} (confidence {best.confidence:.2f})", f"met {emotion}",
+               *((f"gave {gesture.rule.id}",) if gesture else ()), *(("promised a time",) if promise else ())),
     )
 
 
@@ -239,7 +241,7 @@ def _closing(wording: Wording, current: Topic | None, state: ConversationState, 
     confirm = wording.closing.solved.format(problem=current.problem) if current else wording.closing.solved_general
     text = "\n\n".join((join_sentences(*opening, confirm), wording.closing.ask_rating))
     return Decision(Reply(Move.CLOSE, text, rating_buttons(state.conversation_id)), topic_id=state.topic_id,
-                    apologised=state.apologised, closes=True, notes=("closing",))
+                    apologised=state.apologised, closes=True, notes=("closed: the customer said it is solved",))
 
 
 def _clarify(wording: Wording, retrieval: Retrieval | None, opening: tuple[str, ...], state: ConversationState) -> Decision:
@@ -249,4 +251,6 @@ def _clarify(wording: Wording, retrieval: Retrieval | None, opening: tuple[str, 
     else:
         question = wording.clarify
     text = join_sentences(*opening, question)
-    return Decision(Reply(Move.CLARIFY, text), topic_id=state.topic_id, apologised=state.apologised, notes=("unsure",))
+    named = ", ".join(f"{c.topic.id} {c.confidence:.2f}" for c in candidates[:2]) or "no candidates"
+    return Decision(Reply(Move.CLARIFY, text), topic_id=state.topic_id, apologised=state.apologised,
+                    notes=(f"asked one question: no topic reached the confidence floor ({named})",))

@@ -138,7 +138,8 @@ class SupportService:
                         retrieval.best.topic.id if retrieval and retrieval.best else ref.topic_id,
                     )
                     decision = Decision(started.reply, topic_id=decision.topic_id or ref.topic_id,
-                                        apologised=state.apologised, notes=(f"hand_off={escalation.reason.value}",))
+                                        apologised=state.apologised,
+                                        notes=(f"handed off: {escalation.label} ({escalation.detail})",))
                 promise = await self._record(repository, promises, ref, language, decision)
         if handed_off is not None:
             label = customer.display_name or "Customer"
@@ -163,7 +164,8 @@ class SupportService:
         decision: Decision,
     ) -> tuple[int, dt.datetime] | None:
         """Store the reply and everything it committed to, in the same transaction as the message."""
-        await repository.add_bot_message(ref.conversation_id, decision.reply.text, decision.reply.move.value)
+        await repository.add_bot_message(ref.conversation_id, decision.reply.text, decision.reply.move.value,
+                                         "; ".join(decision.notes))
         await repository.remember(ref, decision.topic_id, decision.apologised)
         if decision.gesture is not None and decision.topic_id is not None:
             await repository.add_gesture(ref, decision.gesture.rule.id, decision.topic_id, decision.gesture.reason)

@@ -54,7 +54,8 @@ async def seed(database: Database) -> None:
         worried = Analysis("en", EmotionScores.from_mapping({"anxiety": 0.3, "neutral": 0.6}), ("neutral",),
                            model_version="test")
         await conversations.add_customer_message(ref, "text", "My refund still hasn't come and I'm scared", worried, 1)
-        await conversations.add_bot_message(ref.conversation_id, "Refunds take 5–10 business days.", "answer")
+        await conversations.add_bot_message(ref.conversation_id, "Refunds take 5–10 business days.", "answer",
+                                             "answered from topic refund (confidence 0.82); met anxiety")
         angrier = Analysis("en", EmotionScores.from_mapping({"anger": 0.8, "anxiety": 0.5}), ("anger",),
                            model_version="test")
         await conversations.add_customer_message(ref, "text", "This is useless", angrier, 2)
@@ -116,6 +117,7 @@ async def test_review_queue_ranks_what_needs_attention_and_a_correction_is_store
         assert "Review queue" in queue.text and "emotion rose instead of fell" in queue.text
         page = await client.get("/conversations/1")
         assert "<svg" in page.text and 'data-series="anxiety"' in page.text
+        assert "Why: answered from topic refund (confidence 0.82)" in page.text, "the policy's decision and why"
         assert "My refund still hasn&#39;t come and I&#39;m scared" in page.text
         token = CSRF.search(page.text)
         assert token is not None

@@ -17,6 +17,7 @@ from bot.storage.conversations import ConversationRepository, StoredMessage
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.models import Handoff
 from bot.storage.promises import PromiseRepository
+from bot.storage.trainers import TrainerRepository
 from knowledge import load_pack
 from knowledge.retrieval import TopicIndex
 from nlu.runtime import EmotionAnalyzer
@@ -195,3 +196,11 @@ async def test_a_promise_missed_twice_goes_to_a_person_and_the_customer_is_told(
     async with harness.database.session() as session:
         [handoff] = (await session.scalars(select(Handoff))).all()
     assert handoff.reason == "missed_promise" and "a firm date for your refund" in handoff.detail
+
+
+async def test_each_reply_is_stored_with_why_the_policy_chose_it(harness: Harness) -> None:
+    await harness.say("Where is my refund? I returned the item two weeks ago")
+    async with harness.database.session() as session:
+        [_, reply] = await TrainerRepository(session).transcript(1)
+    assert reply.move == "answer" and reply.why.startswith("answered from topic refund (confidence")
+    assert "promised a time" in reply.why

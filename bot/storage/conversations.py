@@ -129,8 +129,10 @@ class ConversationRepository:
         await self._session.flush()
         return message.id
 
-    async def add_bot_message(self, conversation_id: int, text: str, move: str) -> None:
-        self._session.add(Message(conversation_id=conversation_id, sender="bot", kind="text", text=text, move=move))
+    async def add_bot_message(self, conversation_id: int, text: str, move: str, why: str = "") -> None:
+        """Store a reply with why the policy chose it, for trainers reviewing the conversation."""
+        self._session.add(Message(conversation_id=conversation_id, sender="bot", kind="text", text=text, move=move,
+                                  why=why[:256]))
         conversation = await self._session.get(Conversation, conversation_id)
         if conversation is not None:
             conversation.updated_at = utc_now()

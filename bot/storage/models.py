@@ -76,6 +76,7 @@ class Message(Base):
     signals: Mapped[str] = mapped_column(String(128), default="", server_default="")
     scored_by: Mapped[str] = mapped_column(String(64), default="")
     move: Mapped[str] = mapped_column(String(32), default="")
+    why: Mapped[str] = mapped_column(String(256), default="", server_default="")
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 

@@ -48,6 +48,7 @@ class ReviewMessage:
     sender: str
     text: str
     move: str
+    why: str
     scores: dict[str, float] | None
     labels: tuple[str, ...]
     corrected: tuple[str, ...] | None
@@ -127,7 +128,7 @@ class TrainerRepository:
         corrected = await self._latest_corrections([m.id for m in messages])
         return [
             ReviewMessage(
-                m.id, m.sender, m.text, m.move,
+                m.id, m.sender, m.text, m.move, m.why,
                 {name: float(getattr(m, name)) for name in SUPPORT_CLASSES} if m.anger is not None else None,
                 tuple(label for label in m.labels.split(",") if label), corrected.get(m.id),
             )

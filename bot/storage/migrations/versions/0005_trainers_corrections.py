@@ -1,4 +1,5 @@
-"""Trainers who sign in to the console, their one-time links, label corrections, content versions.
+"""Trainers who sign in to the console, their one-time links, label corrections, content versions,
+and why the bot chose each reply.
 
 Revision ID: 0005
 Revises: 0004
@@ -17,6 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("messages") as batch:
+        batch.add_column(sa.Column("why", sa.String(256), nullable=False, server_default=""))
     op.create_table(
         "trainers",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -64,3 +67,5 @@ def downgrade() -> None:
     op.drop_index("ix_login_tokens_trainer_id", "login_tokens")
     op.drop_table("login_tokens")
     op.drop_table("trainers")
+    with op.batch_alter_table("messages") as batch:
+        batch.drop_column("why")
