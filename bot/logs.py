@@ -8,11 +8,18 @@ import re
 _SECRETS = (
     (re.compile(r"\d{1,20}:[A-Za-z0-9_-]{8,}"), "<bot-token>"),
     (re.compile(r"(postgres(?:ql)?(?:\+\w+)?://[^:/@\s]+:)[^@\s]+@"), r"\1<password>@"),
+    (re.compile(r"(?i)\b(bearer|token|secret|password|api[_-]?key)(\s*[=:]\s*|\s+)[^\s,;]+"), r"\1\2<secret>"),
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "<email>"),
+    (re.compile(r"\b(?:\d[ -]?){12,18}\d\b"), "<card-number>"),
+    (re.compile(r"(?<![\w-])\+\d[\d ()-]{7,}\d"), "<phone>"),
+    (re.compile(r"(?<![\w-])\(?\d{3}\)?[ -]?\d{3}[ -]?\d{3,4}\b"), "<phone>"),
 )
+"""Secrets and personal data a library or a stray message might put in a log line: the bot token,
+database passwords, bearer tokens and keys, email addresses, card numbers, phone numbers."""
 
 
 class RedactSecrets(logging.Filter):
-    """Masks bot tokens and database passwords, wherever a library puts them in a message."""
+    """Masks secrets and personal data (see _SECRETS), wherever a library puts them in a message."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

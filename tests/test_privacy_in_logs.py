@@ -48,3 +48,22 @@ async def test_handling_a_turn_logs_no_customer_words_or_names(
     assert "double charge" in reply.text
     assert "turn handled" in caplog.text
     assert "4111" not in caplog.text and "Zuzanna" not in caplog.text and "charged twice" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("line", "hidden", "kept"),
+    [
+        ("customer wrote olga.k+shop@example.com", "olga.k+shop@example.com", "customer wrote <email>"),
+        ("card 4111 1111 1111 1111 declined", "4111 1111 1111 1111", "<card-number>"),
+        ("call me on +48 601 234 567", "601 234 567", "<phone>"),
+        ("callback to (415) 555-0134", "555-0134", "<phone>"),
+        ("Authorization: Bearer abc.def.ghi", "abc.def.ghi", "Bearer <secret>"),
+    ],
+)
+def test_personal_data_and_secrets_never_reach_a_log_line(line: str, hidden: str, kept: str) -> None:
+    assert hidden not in redact(line) and kept in redact(line)
+
+
+def test_dates_times_and_ids_in_log_lines_are_left_alone() -> None:
+    line = "promise 12 running late: new due 2026-11-24T10:00:00+00:00 conversation=7 score=0.93"
+    assert redact(line) == line
