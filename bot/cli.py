@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from bot.bench_cli import add_bench_commands
 from bot.promises_cli import add_promises_commands
 from bot.config import ConfigError, Settings, load_settings
+from bot.customers_cli import add_customers_commands
 from bot.console.cli import add_console_commands
 from bot.logs import configure_logging
 from bot.storage.agents import AgentProfile, AgentRegistryError, AgentRepository
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_knowledge_commands(commands)
     add_console_commands(commands)
     add_promises_commands(commands)
+    add_customers_commands(commands)
     add_bench_commands(commands)
     return parser
 

@@ -50,6 +50,7 @@ class Move(StrEnum):
     AGENT_MESSAGE = "agent_message"
     HANDED_BACK = "handed_back"
     NOT_FOR_CUSTOMERS = "not_for_customers"
+    OWN_DATA = "own_data"
     ASK_FOR_TEXT = "ask_for_text"
     NOTE_EDIT = "note_edit"
     UNKNOWN_COMMAND = "unknown_command"

@@ -5,6 +5,7 @@ Built once at start and closed at shutdown; both channels use the same one.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -12,6 +13,8 @@ from bot.config import Settings
 from bot.escalation import load_rules
 from bot.service import SupportService
 from bot.storage.database import Database, upgrade_schema_async
+from bot.storage.models import utc_now
+from bot.storage.privacy import PrivacyRepository
 from knowledge import KnowledgePack, load_pack
 from knowledge.retrieval import TopicIndex, example_texts
 from nlu.runtime import EmotionAnalyzer
@@ -32,6 +35,11 @@ class CandorRuntime:
         """Migrate the database to the newest schema, load content and the model, index the topics."""
         await upgrade_schema_async(settings.database_url)
         database = Database(settings.database_url)
+        if settings.retention_days is not None:
+            async with database.session() as session:
+                cutoff = utc_now() - dt.timedelta(days=settings.retention_days)
+                purged = await PrivacyRepository(session).purge_before(cutoff)
+            logger.info("retention: %d messages older than %d days purged", purged, settings.retention_days)
         pack = load_pack()
         analyzer = await EmotionAnalyzer.load(settings.model_dir, settings.model_precision)
         index = await build_topic_index(pack, analyzer)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deadlines import check_time, due_time, format_deadline
 from bot.engine import (
     AGENT_COMMANDS,
+    Button,
     Clock,
     ConversationState,
     CustomerTurn,
@@ -37,6 +38,7 @@ from bot.storage.conversations import ConversationRef, ConversationRepository
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
 from bot.storage.models import utc_now
+from bot.storage.privacy import CustomerData, PrivacyRepository
 from bot.storage.promises import PromiseCheck, PromiseRepository
 from knowledge import KnowledgePack
 from knowledge.retrieval import Retrieval, TopicIndex
@@ -98,6 +100,8 @@ class SupportService:
         async with self._locks.hold(f"{customer.channel}:{customer.external_id}"):
             if turn.kind is TurnKind.BUTTON and (rating := await self._rate(customer, button_data)) is not None:
                 reply: Reply | None = rating
+            elif (own := await self._own_data(customer, turn, button_data)) is not None:
+                reply = own
             else:
                 reply = await self._turn(customer, turn, telegram_message_id)
             if deliver is not None and reply is not None:
@@ -196,6 +200,28 @@ class SupportService:
             await repository.add_bot_message(conversation_id, text, Move.THANK_FOR_RATING.value)
         logger.info("rating stored conversation=%d score=%d", conversation_id, score)
         return Reply(Move.THANK_FOR_RATING, text)
+
+    async def _own_data(self, customer: CustomerRef, turn: CustomerTurn, button_data: str) -> Reply | None:
+        """/mydata shows what is kept; /forget asks, and the confirming tap erases it. None: not about that.
+
+        The confirming button carries no id: a tap can only ever erase the data of the person who taps.
+        """
+        wanted = turn.command if turn.kind is TurnKind.COMMAND else button_data if turn.kind is TurnKind.BUTTON else ""
+        if wanted not in ("mydata", "forget", FORGET_CONFIRM):
+            return None
+        async with self._database.session() as session:
+            privacy = PrivacyRepository(session)
+            data = await privacy.data_of(customer.channel, customer.external_id)
+            wording = self._pack.wording_for(data.language if data else "en").privacy
+            if data is None:
+                return Reply(Move.OWN_DATA, wording.nothing)
+            if wanted == "mydata":
+                return Reply(Move.OWN_DATA, own_data_text(wording.mydata, data))
+            if wanted == "forget":
+                return Reply(Move.OWN_DATA, wording.forget_ask, (Button(wording.forget_button, FORGET_CONFIRM),))
+            erased = await privacy.erase(customer.channel, customer.external_id)
+        logger.info("customer data erased at their request: %d messages", erased)
+        return Reply(Move.OWN_DATA, wording.forgotten.format(messages=erased))
 
     async def schedule_open_promises(self) -> int:
         """After a (re)start, schedule a check for every open promise in the database."""
@@ -303,6 +329,18 @@ def stored_kind(turn: CustomerTurn) -> str:
     if turn.kind is TurnKind.NON_TEXT:
         return turn.content_type or "other"
     return turn.kind.value
+
+
+FORGET_CONFIRM = "forget:confirm"
+OWN_DATA_TEXT_LIMIT = 4000
+
+
+def own_data_text(header: str, data: CustomerData) -> str:
+    """The /mydata reply: the summary, then the latest messages with their dates (clipped to fit one message)."""
+    summary = header.format(name=data.name or "-", language=data.language, since=f"{data.since:%Y-%m-%d}",
+                            conversations=data.conversations, messages=data.messages)
+    lines = [f"{when:%Y-%m-%d %H:%M} {sender}: {' '.join(text.split())[:200]}" for when, sender, text in data.recent if text]
+    return "\n\n".join([summary, "\n".join(lines)])[:OWN_DATA_TEXT_LIMIT] if lines else summary
 
 
 def _is_agent_command(turn: CustomerTurn) -> bool:

@@ -75,6 +75,17 @@ class HandoffWording:
 
 
 @dataclass(frozen=True)
+class PrivacyWording:
+    """A customer seeing and deleting what the bot keeps about them (/mydata, /forget)."""
+
+    mydata: str
+    nothing: str
+    forget_ask: str
+    forget_button: str
+    forgotten: str
+
+
+@dataclass(frozen=True)
 class Wording:
     introduction: str
     greeting: str
@@ -86,6 +97,7 @@ class Wording:
     gestures: dict[str, str]
     closing: Closing
     handoff: HandoffWording
+    privacy: PrivacyWording
     deadline: str
     weekdays: tuple[str, ...]
     months: tuple[str, ...]
@@ -251,24 +263,24 @@ def _read_wording(path: Path, gesture_ids: list[str]) -> Wording:
     absent = [g for g in gesture_ids if g not in gestures]
     if absent:
         raise KnowledgeError(f"{path}: gestures lacks the announcement for {', '.join(absent)}.")
-    closing_raw = raw["closing"] if isinstance(raw["closing"], dict) else {}
-    try:
-        closing = Closing(**{str(k): _clean(v) for k, v in closing_raw.items()})
-    except TypeError as error:
-        raise KnowledgeError(f"{path}: closing: {error}") from error
-    handoff_raw = raw["handoff"] if isinstance(raw["handoff"], dict) else {}
-    try:
-        handoff = HandoffWording(**{str(k): _clean(v) for k, v in handoff_raw.items()})
-    except TypeError as error:
-        raise KnowledgeError(f"{path}: handoff: {error}") from error
     values = {name: _clean(raw[name]) for name in expected}
-    values["handoff"] = handoff
+    values["closing"] = _section(path, raw, "closing", Closing)
+    values["handoff"] = _section(path, raw, "handoff", HandoffWording)
+    values["privacy"] = _section(path, raw, "privacy", PrivacyWording)
     values["acknowledgements"] = {str(e): {str(k): _clean(v) for k, v in variants.items()} for e, variants in acknowledgements.items()}
-    values["closing"] = closing
     values["weekdays"], values["months"] = tuple(values["weekdays"]), tuple(values["months"])
     if len(values["weekdays"]) != 7 or len(values["months"]) != 12:
         raise KnowledgeError(f"{path}: weekdays needs 7 names (Monday first) and months 12.")
     return Wording(**values)
+
+
+def _section(path: Path, raw: dict[str, Any], name: str, kind: type[Any]) -> Any:
+    """A nested group of wording parts, every one required."""
+    section = raw[name] if isinstance(raw.get(name), dict) else {}
+    try:
+        return kind(**{str(k): _clean(v) for k, v in section.items()})
+    except TypeError as error:
+        raise KnowledgeError(f"{path}: {name}: {error}") from error
 
 
 def _clean(value: object) -> Any:

@@ -153,3 +153,24 @@ def test_promises_made_in_the_local_chat_can_be_listed_and_marked_kept(tmp_path:
     assert candor(tmp_path, "promises", "list").stdout.strip() == "No open promises."
     again = candor(tmp_path, "promises", "keep", promise_id)
     assert again.returncode == 2 and "no open promise" in again.stderr
+
+
+def test_an_admin_exports_then_erases_one_customer_and_purges_by_retention(tmp_path: Path) -> None:
+    chat = candor(tmp_path, "chat", stdin="Where is my refund? I sent the shoes back.\n/quit\n")
+    assert chat.returncode == 0, chat.stderr
+    [(external_id,)] = stored_rows(tmp_path, "select external_id from customers")
+
+    exported = candor(tmp_path, "customers", "export", "--channel", "local", "--id", external_id)
+    assert exported.returncode == 0, exported.stderr
+    data = json.loads(exported.stdout)
+    assert data["messages"][0] == {**data["messages"][0], "from": "customer",
+                                   "text": "Where is my refund? I sent the shoes back."}
+    assert len(data["messages"]) == 2
+
+    assert candor(tmp_path, "customers", "purge", "--older-than-days", "30").stdout.startswith("Purged 0 messages")
+    erased = candor(tmp_path, "customers", "erase", "--channel", "local", "--id", external_id)
+    assert erased.returncode == 0 and "2 messages" in erased.stdout
+    assert stored_rows(tmp_path, "select count(*) from messages") == [(0,)]
+    assert stored_rows(tmp_path, "select count(*) from customers") == [(0,)]
+    missing = candor(tmp_path, "customers", "export", "--channel", "local", "--id", external_id)
+    assert missing.returncode == 2 and "No customer" in missing.stderr

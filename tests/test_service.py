@@ -15,7 +15,8 @@ from bot.engine import CustomerTurn, Move, Reply, TurnKind
 from bot.service import CustomerRef, SupportService, choose_language
 from bot.storage.conversations import ConversationRepository, StoredMessage
 from bot.storage.database import Database, upgrade_schema_async
-from bot.storage.models import Handoff
+from bot.storage.models import Handoff, utc_now
+from bot.storage.privacy import PrivacyRepository
 from bot.storage.promises import PromiseRepository
 from bot.storage.trainers import TrainerRepository
 from knowledge import load_pack
@@ -204,3 +205,31 @@ async def test_each_reply_is_stored_with_why_the_policy_chose_it(harness: Harnes
         [_, reply] = await TrainerRepository(session).transcript(1)
     assert reply.move == "answer" and reply.why.startswith("answered from topic refund (confidence")
     assert "promised a time" in reply.why
+
+
+async def test_a_customer_sees_what_is_kept_and_can_delete_it_with_one_confirming_tap(harness: Harness) -> None:
+    other = CustomerRef("telegram", "502", "Piotr")
+    await harness.say("Where is my refund? I returned the item two weeks ago")
+    await harness.say("Gdzie jest moja paczka?", customer=other)
+
+    shown = await harness.service.handle(CUSTOMER, CustomerTurn(TurnKind.COMMAND, text="/mydata", command="mydata"))
+    assert shown is not None and "Name: Olga" in shown.text and "messages: 2" in shown.text
+    assert "customer: Where is my refund?" in shown.text
+
+    asked = await harness.service.handle(CUSTOMER, CustomerTurn(TurnKind.COMMAND, text="/forget", command="forget"))
+    assert asked is not None and "can't be undone" in asked.text and asked.buttons[0].data == "forget:confirm"
+    done = await harness.tap("forget:confirm")
+    assert "deleted everything" in done.text and "(2 messages)" in done.text
+    assert await harness.stored() == []
+    assert len(await harness.stored(other)) == 2, "a tap only ever erases the data of whoever taps"
+    again = await harness.service.handle(CUSTOMER, CustomerTurn(TurnKind.COMMAND, text="/mydata", command="mydata"))
+    assert again is not None and again.text == "I don't keep anything about you yet."
+
+
+async def test_old_conversations_are_purged_by_the_retention_setting(harness: Harness) -> None:
+    await harness.say("Where is my refund?")
+    stored_at = utc_now()  # replies are stamped with the wall clock, not the harness's
+    async with harness.database.session() as session:
+        assert await PrivacyRepository(session).purge_before(stored_at - dt.timedelta(days=30)) == 0
+        assert await PrivacyRepository(session).purge_before(stored_at + dt.timedelta(minutes=5)) == 2
+    assert await harness.stored() == []

@@ -115,3 +115,19 @@ async def test_a_late_promise_is_followed_up_honestly_even_after_a_restart(bot: 
     assert (updates, status) == (1, "open")
     await asyncio.sleep(0.5)
     assert len(bot.api.messages_to(3007)) == 2, "the update is sent once"
+
+
+async def test_mydata_and_forget_over_telegram(bot: Bot) -> None:
+    bot.api.customer_sends_text(3090, "Gdzie jest moja paczka? Zamówiłam tydzień temu.")
+    await bot.api.wait_for_messages(3090, 1)
+    bot.api.customer_sends_text(3090, "/mydata")
+    [_, shown] = await bot.api.wait_for_messages(3090, 2)
+    assert "Oto, co o tobie przechowuję" in shown.text and "Gdzie jest moja paczka?" in shown.text
+    bot.api.customer_sends_text(3090, "/forget")
+    [*_, asked] = await bot.api.wait_for_messages(3090, 3)
+    keyboard = asked.params["reply_markup"]["inline_keyboard"][0]
+    assert [button["callback_data"] for button in keyboard] == ["forget:confirm"]
+    bot.api.customer_presses_button(3090, "forget:confirm")
+    [*_, done] = await bot.api.wait_for_messages(3090, 4)
+    assert "usunąłem wszystko" in done.text
+    assert await bot.stored(3090) == []

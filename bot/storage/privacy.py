@@ -1,0 +1,93 @@
+"""A customer's own data: everything kept about them, erasing it, and purging old transcripts.
+
+Rows are deleted child first, so this works the same on SQLite (where foreign-key cascades
+are off unless asked for) and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import (
+    Conversation,
+    Correction,
+    Customer,
+    Flag,
+    Gesture,
+    Handoff,
+    Message,
+    Promise,
+    as_utc,
+)
+
+RECENT_MESSAGES = 10
+
+
+@dataclass(frozen=True)
+class CustomerData:
+    name: str
+    language: str
+    since: dt.datetime
+    conversations: int
+    messages: int
+    recent: tuple[tuple[dt.datetime, str, str], ...]
+    """(when, sender, text) of the latest messages, oldest first."""
+    ratings: tuple[int, ...]
+    handoffs: tuple[str, ...]
+
+
+class PrivacyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def data_of(self, channel: str, external_id: str, recent: int = RECENT_MESSAGES) -> CustomerData | None:
+        customer = await self._customer(channel, external_id)
+        if customer is None:
+            return None
+        conversations = list(await self._session.scalars(select(Conversation).where(Conversation.customer_id == customer.id)))
+        ids = [c.id for c in conversations]
+        count = await self._session.scalar(select(func.count()).select_from(Message).where(Message.conversation_id.in_(ids)))
+        latest = list(await self._session.scalars(
+            select(Message).where(Message.conversation_id.in_(ids)).order_by(Message.id.desc()).limit(recent)
+        ))[::-1]
+        handoffs = tuple(await self._session.scalars(select(Handoff.reason).where(Handoff.conversation_id.in_(ids))))
+        return CustomerData(
+            customer.display_name, customer.language, as_utc(customer.created_at), len(conversations), int(count or 0),
+            tuple((as_utc(m.created_at), m.sender, m.text) for m in latest),
+            tuple(c.satisfaction for c in conversations if c.satisfaction is not None), handoffs,
+        )
+
+    async def erase(self, channel: str, external_id: str) -> int:
+        """Delete the customer and everything about them; returns how many messages went."""
+        customer = await self._customer(channel, external_id)
+        if customer is None:
+            return 0
+        ids = list(await self._session.scalars(select(Conversation.id).where(Conversation.customer_id == customer.id)))
+        erased = await self._delete_conversations(ids)
+        await self._session.execute(delete(Customer).where(Customer.id == customer.id))
+        return erased
+
+    async def purge_before(self, cutoff: dt.datetime) -> int:
+        """Delete conversations last touched before ``cutoff`` (the retention setting); returns messages deleted."""
+        ids = list(await self._session.scalars(select(Conversation.id).where(Conversation.updated_at < cutoff)))
+        return await self._delete_conversations(ids)
+
+    async def _delete_conversations(self, ids: list[int]) -> int:
+        if not ids:
+            return 0
+        message_ids = select(Message.id).where(Message.conversation_id.in_(ids))
+        count = await self._session.scalar(select(func.count()).select_from(Message).where(Message.conversation_id.in_(ids)))
+        await self._session.execute(delete(Correction).where(Correction.message_id.in_(message_ids)))
+        for table in (Flag, Handoff, Gesture, Promise, Message):
+            await self._session.execute(delete(table).where(table.conversation_id.in_(ids)))
+        await self._session.execute(delete(Conversation).where(Conversation.id.in_(ids)))
+        return int(count or 0)
+
+    async def _customer(self, channel: str, external_id: str) -> Customer | None:
+        return await self._session.scalar(
+            select(Customer).where(Customer.channel == channel, Customer.external_id == external_id)
+        )
