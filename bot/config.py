@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     timezone: str = Field(default="UTC", alias="CANDOR_TIMEZONE")
     console_secret: SecretStr | None = Field(default=None, alias="CANDOR_CONSOLE_SECRET")
     retention_days: int | None = Field(default=None, ge=1, alias="CANDOR_RETENTION_DAYS")
+    webhook_secret: SecretStr | None = Field(default=None, alias="CANDOR_WEBHOOK_SECRET")
     log_level: str = Field(default="INFO", alias="CANDOR_LOG_LEVEL")
 
     @field_validator("telegram_bot_token", mode="before")

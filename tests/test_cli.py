@@ -101,7 +101,7 @@ def test_db_upgrade_migrates_a_new_database(tmp_path: Path) -> None:
     result = candor(tmp_path, "db", "upgrade")
     assert result.returncode == 0, result.stderr
     [(version,)] = stored_rows(tmp_path, "select version_num from alembic_version")
-    assert version == "0005"
+    assert version == "0006"
 
 
 def test_nlu_predict_writes_one_json_object_per_input_line_in_order(tmp_path: Path) -> None:

@@ -166,12 +166,15 @@ async def _show_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None
         logger.debug("typing indicator failed", exc_info=True)
 
 
-def build_application(settings: Settings, runtime: CandorRuntime) -> Application:  # type: ignore[type-arg]
+def build_application(settings: Settings, runtime: CandorRuntime, polling: bool = True) -> Application:  # type: ignore[type-arg]
     """The PTB application wired to the runtime's service; long polling or webhook reuse it."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set; the local chat runs without it")
+    builder = Application.builder()
+    if not polling:
+        builder = builder.updater(None)
     application = (
-        Application.builder()
+        builder
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_api_file_url)
@@ -191,7 +194,7 @@ def build_application(settings: Settings, runtime: CandorRuntime) -> Application
 
 async def serve_telegram(settings: Settings, stop: asyncio.Event | None = None, poll_timeout: int = 10) -> None:
     """Run long polling until ``stop`` is set (or SIGINT/SIGTERM), then shut down cleanly."""
-    stop = stop or _stop_on_signals()
+    stop = stop or stop_on_signals()
     runtime = await CandorRuntime.start(settings)
     try:
         application = build_application(settings, runtime)
@@ -228,7 +231,7 @@ async def _initialise(application: Application, settings: Settings) -> None:  # 
         ) from None
 
 
-def _stop_on_signals() -> asyncio.Event:
+def stop_on_signals() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

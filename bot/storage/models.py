@@ -222,3 +222,12 @@ class ContentVersion(Base):
     new_text: Mapped[str] = mapped_column(Text)
     trainer: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class ProcessedUpdate(Base):
+    """A Telegram update_id already handled (webhook mode): Telegram delivers at least once."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
