@@ -57,6 +57,10 @@ class FakeBotApi:
         """(chat id, message_thread_id, name) of every forum topic the bot opened."""
         self.copies: list[dict[str, Any]] = []
         self._thread_ids = itertools.count(500)
+        self._flood_left = 0
+        self._flood_retry_after = 1
+        self.flood_refusals = 0
+        """How many sendMessage calls were answered 429 Too Many Requests."""
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -123,6 +127,11 @@ class FakeBotApi:
         }
         query = {"id": f"cb{chat_id}", "from": user, "chat_instance": "ci", "data": data, "message": bot_message}
         return self.push({"callback_query": query})
+
+    def refuse_sends_with_flood_control(self, count: int, retry_after: int = 1) -> None:
+        """Answer the next ``count`` sendMessage calls with 429 and retry_after, as Telegram does under load."""
+        with self._lock:
+            self._flood_left, self._flood_retry_after = count, retry_after
 
     # -- the agents' side: a forum supergroup ------------------------------------------------
     def agent_sends_text(self, thread_id: int | None, user_id: int, text: str, first_name: str = "Marta") -> int:
@@ -201,6 +210,12 @@ class FakeBotApi:
                 self.callback_answers.append(str(params.get("callback_query_id")))
             return _ok(True)
         if name == "sendmessage":
+            with self._lock:
+                if self._flood_left > 0:
+                    self._flood_left -= 1
+                    self.flood_refusals += 1
+                    return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry later",
+                                 "parameters": {"retry_after": self._flood_retry_after}}
             return _ok(self._send_message(params))
         if name == "createforumtopic":
             topic_name = str(params.get("name", ""))

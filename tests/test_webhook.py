@@ -88,3 +88,16 @@ async def test_a_body_that_is_not_an_update_gets_400(webhook: Webhook) -> None:
         for body in (b"not json", b"[]", b'{"message": {}}'):
             response = await client.post(webhook.url, content=body, headers={SECRET_HEADER: SECRET})
             assert response.status_code == 400
+
+
+async def test_flood_control_is_waited_out_and_the_reply_still_arrives(webhook: Webhook) -> None:
+    webhook.api.refuse_sends_with_flood_control(2, retry_after=1)
+    started = time.monotonic()
+    async with httpx.AsyncClient(timeout=60) as client:
+        response = await client.post(webhook.url, json=text_update(20, 6003, "I was charged twice"),
+                                     headers={SECRET_HEADER: SECRET})
+    assert response.status_code == 200
+    [reply] = await webhook.api.wait_for_messages(6003, 1)
+    assert "charge" in reply.text
+    assert webhook.api.flood_refusals == 2, "Telegram said 429 twice; PTB's rate limiter retried after retry_after"
+    assert time.monotonic() - started >= 2.0, "the bot waited retry_after before each retry"
