@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 POLL_SECONDS = 0.05
@@ -42,9 +41,13 @@ def bot_process_peak_rss_mb(model_dir: Path, precision: str, messages: int = 200
         process.stdin.write("\n".join(lines).encode() + b"\n")
         process.stdin.close()
         peak_kb = 0
-        while process.poll() is None:
+        while True:
             peak_kb = max(peak_kb, _high_water_kb(process.pid))
-            time.sleep(POLL_SECONDS)
+            try:
+                process.wait(timeout=POLL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                continue
     if process.returncode != 0:
         raise RuntimeError(f"the local chat exited with {process.returncode} during the memory benchmark")
     return peak_kb / 1024

@@ -7,11 +7,12 @@ the bot, so the customer does not get a "running late" message for something alr
 from __future__ import annotations
 
 import argparse
-import asyncio
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.config import Settings
-from bot.storage.database import Database, upgrade_schema
+from bot.storage.database import run_in_session
 from bot.storage.models import Promise, as_utc
 from bot.storage.promises import PromiseRepository
 
@@ -28,8 +29,12 @@ def add_promises_commands(commands: Any) -> None:
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
-    upgrade_schema(settings.database_url)
-    rows = asyncio.run(_promises(settings, args.all))
+    rows: list[Promise] = []
+
+    async def collect(session: AsyncSession) -> None:
+        rows.extend(await PromiseRepository(session).listing(args.all))
+
+    run_in_session(settings.database_url, collect)
     if not rows:
         print("No open promises." if not args.all else "No promises yet.")
     zone = settings.zone
@@ -42,26 +47,13 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _keep(args: argparse.Namespace, settings: Settings) -> int:
-    upgrade_schema(settings.database_url)
-    if not asyncio.run(_mark_kept(settings, args.promise_id)):
+    kept: list[bool] = []
+
+    async def keep(session: AsyncSession) -> None:
+        kept.append(await PromiseRepository(session).keep(args.promise_id))
+
+    run_in_session(settings.database_url, keep)
+    if not kept[0]:
         raise ValueError(f"There is no open promise #{args.promise_id}; see 'candor promises list'.")
     print(f"Promise #{args.promise_id} is marked kept; the bot will not follow it up.")
     return 0
-
-
-async def _promises(settings: Settings, include_closed: bool) -> list[Promise]:
-    database = Database(settings.database_url)
-    try:
-        async with database.session() as session:
-            return await PromiseRepository(session).listing(include_closed)
-    finally:
-        await database.dispose()
-
-
-async def _mark_kept(settings: Settings, promise_id: int) -> bool:
-    database = Database(settings.database_url)
-    try:
-        async with database.session() as session:
-            return await PromiseRepository(session).keep(promise_id)
-    finally:
-        await database.dispose()
