@@ -114,9 +114,7 @@ class HandoffDesk:
                 if choice.agent is None:
                     continue
                 expected = await _give(session, handoff.id, choice.agent.user_id, now)
-            wording = self._pack.wording_for(handoff.language)
-            text = wording.handoff.assigned.format(agent=choice.agent.name, role=choice.agent.role,
-                                                   deadline=format_deadline(wording, expected, self._zone))
+            text = self._agent_text(handoff.language, "assigned", choice.agent.name, choice.agent.role, expected)
             await send(handoff.channel, handoff.external_id, Reply(Move.HAND_OFF, text))
             if handoff.thread_id is not None:
                 await self._workspace.post(handoff.thread_id, f"Assigned to {choice.agent.name}; the customer was told.")
@@ -223,9 +221,7 @@ class HandoffDesk:
             return f"{agent.name}, you already have {mine.open_chats} conversations (your cap is {mine.max_chats})."
         expected = await _give(session, handoff.id, agent.telegram_user_id, now)
         await session.commit()
-        wording = self._pack.wording_for(handoff.language)
-        text = wording.handoff.assigned.format(agent=agent.name, role=agent.role,
-                                               deadline=format_deadline(wording, expected, self._zone))
+        text = self._agent_text(handoff.language, "assigned", agent.name, agent.role, expected)
         await send(handoff.channel, handoff.external_id, Reply(Move.HAND_OFF, text))
         return f"{agent.name} took this conversation; the customer was told your name and when to expect you."
 
@@ -274,10 +270,15 @@ class HandoffDesk:
         if agent is None or assignment.expected_at is None:
             parts.append(wording.handoff.unavailable)
         else:
-            template = wording.handoff.assigned if assignment.agent else wording.handoff.queued
-            parts.append(template.format(agent=agent.name, role=agent.role,
-                                         deadline=format_deadline(wording, assignment.expected_at, self._zone)))
+            which = "assigned" if assignment.agent else "queued"
+            parts.append(self._agent_text(language, which, agent.name, agent.role, assignment.expected_at))
         return "\n\n".join(parts)
+
+    def _agent_text(self, language: str, which: str, name: str, role: str, when: dt.datetime) -> str:
+        """"Marta, Customer care specialist, … will reply {deadline}": the assigned or queued line."""
+        wording = self._pack.wording_for(language)
+        template = wording.handoff.assigned if which == "assigned" else wording.handoff.queued
+        return template.format(agent=name, role=role, deadline=format_deadline(wording, when, self._zone))
 
 
 async def _give(session: AsyncSession, handoff_id: int, agent_user_id: int, now: dt.datetime) -> dt.datetime:
