@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.storage.conversations import ConversationRepository, StoredMessage
 from bot.storage.database import Database
 from nlu.model import default_model_dir
-from tests.fake_bot_api import FakeBotApi
+from bot.testing.fake_bot_api import FakeBotApi
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

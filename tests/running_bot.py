@@ -9,7 +9,7 @@ from bot.config import Settings
 from bot.storage.conversations import StoredMessage
 from bot.storage.database import Database
 from tests.conftest import stored_telegram_messages
-from tests.fake_bot_api import FakeBotApi
+from bot.testing.fake_bot_api import FakeBotApi
 
 
 class Bot:

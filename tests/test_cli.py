@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CANDOR, subprocess_env
-from tests.fake_bot_api import FakeBotApi
+from bot.testing.fake_bot_api import FakeBotApi
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,7 @@ from bot.storage.agents import AgentProfile, AgentRepository
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.models import Conversation, Customer, Flag, Handoff
 from tests.conftest import TEST_TOKEN, make_settings
-from tests.fake_bot_api import AGENTS_GROUP, FakeBotApi
+from bot.testing.fake_bot_api import AGENTS_GROUP, FakeBotApi
 from tests.running_bot import Bot
 
 pytestmark = pytest.mark.slow

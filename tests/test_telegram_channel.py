@@ -18,7 +18,7 @@ from bot.channels.telegram import serve_telegram
 from bot.config import Settings
 from bot.storage.conversations import StoredMessage
 from tests.conftest import TEST_TOKEN, make_settings, stored_telegram_messages
-from tests.fake_bot_api import FakeBotApi
+from bot.testing.fake_bot_api import FakeBotApi
 
 pytestmark = pytest.mark.slow
 

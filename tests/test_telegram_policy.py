@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from bot.storage.models import Conversation, Customer, Gesture, Promise
 from knowledge import load_pack
 from tests.conftest import TEST_TOKEN, make_settings
-from tests.fake_bot_api import FakeBotApi
+from bot.testing.fake_bot_api import FakeBotApi
 from tests.running_bot import Bot
 
 pytestmark = pytest.mark.slow

@@ -14,7 +14,7 @@ import pytest
 
 from bot.channels.webhook import SECRET_HEADER, serve_webhook
 from tests.conftest import TEST_TOKEN, make_settings
-from tests.fake_bot_api import FakeBotApi
+from bot.testing.fake_bot_api import FakeBotApi
 
 pytestmark = pytest.mark.slow
 SECRET = "s3cret-webhook-token_42"
