@@ -14,4 +14,25 @@ if [ "${CANDOR_SKIP_BROWSER:-}" != "1" ] && ! command -v chromium >/dev/null 2>&
   fi
 fi
 export HF_HUB_OFFLINE=1
-exec .venv/bin/python -m pytest "$@"
+# The suite runs twice: on SQLite (the embedded default), then on a real PostgreSQL server
+# from Debian's packages, started here on 127.0.0.1 and removed afterwards. CANDOR_TEST_DATABASES
+# picks the passes ("sqlite", "postgresql", or both, the default).
+databases="${CANDOR_TEST_DATABASES:-sqlite postgresql}"
+status=0
+if [[ " $databases " == *" sqlite "* ]]; then
+  echo "== tests on SQLite ==" >&2
+  .venv/bin/python -m pytest "$@" || status=$?
+fi
+if [[ " $databases " == *" postgresql "* ]]; then
+  pg_home="$(mktemp -d "${TMPDIR:-/tmp}/candor-pg.XXXXXX")"
+  pg_port="${CANDOR_TEST_POSTGRES_PORT:-55433}"
+  trap 'scripts/postgres.sh stop "$pg_home/data"; rm -rf "$pg_home"' EXIT
+  if url="$(scripts/postgres.sh start "$pg_home/data" "$pg_port")"; then
+    echo "== tests on PostgreSQL ($url) ==" >&2
+    CANDOR_TEST_POSTGRES_URL="$url" .venv/bin/python -m pytest "$@" || status=$?
+  else
+    echo "PostgreSQL could not be started; see above. The PostgreSQL pass did not run." >&2
+    status=1
+  fi
+fi
+exit "$status"

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import os
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
+import asyncpg
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from bot.config import Settings
 from bot.storage.conversations import ConversationRepository, StoredMessage
@@ -19,12 +26,90 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 TEST_TOKEN = "123456:TEST"
 CANDOR = Path(sys.executable).with_name("candor")
+POSTGRES_SERVER_URL = os.environ.get("CANDOR_TEST_POSTGRES_URL", "")
+"""Set by scripts/test.sh for the suite's second pass: every test then gets its own PostgreSQL database."""
+_created_postgres_databases: set[str] = set()
+T = TypeVar("T")
+
+
+def on_postgres() -> bool:
+    return bool(POSTGRES_SERVER_URL)
+
+
+def run_blocking(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to the end from sync code, even while the test's event loop is running."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # handed back to the caller below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
+
+
+def database_url(tmp_path: Path, name: str = "candor") -> str:
+    """A test's own database: an SQLite file in ``tmp_path``, or a fresh PostgreSQL database.
+
+    The same ``tmp_path`` and ``name`` always give the same database, so a test can restart
+    the bot on the data it stored before.
+    """
+    if not on_postgres():
+        return f"sqlite+aiosqlite:///{tmp_path / f'{name}.sqlite3'}"
+    database = "t_" + hashlib.sha1(f"{tmp_path}/{name}".encode()).hexdigest()[:24]
+    if database not in _created_postgres_databases:
+        run_blocking(_create_postgres_database(database))
+        _created_postgres_databases.add(database)
+    return make_url(POSTGRES_SERVER_URL).set(database=database).render_as_string(hide_password=False)
+
+
+def _plain_dsn(database: str) -> str:
+    return make_url(POSTGRES_SERVER_URL).set(drivername="postgresql", database=database).render_as_string(
+        hide_password=False)
+
+
+async def _create_postgres_database(database: str) -> None:
+    connection = await asyncpg.connect(_plain_dsn("postgres"))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        await connection.close()
+
+
+async def _drop_postgres_databases(databases: set[str]) -> None:
+    connection = await asyncpg.connect(_plain_dsn("postgres"))
+    try:
+        for database in sorted(databases):
+            await connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+def query_rows(url: str, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a plain SQL query, for checking what a ``candor`` subprocess stored."""
+
+    async def fetch() -> list[tuple[Any, ...]]:
+        database = Database(url)
+        try:
+            async with database.engine.connect() as connection:
+                return [tuple(row) for row in (await connection.execute(text(sql))).all()]
+        finally:
+            await database.dispose()
+
+    return run_blocking(fetch())
 
 
 def make_settings(tmp_path: Path, api: FakeBotApi | None = None, **overrides: object) -> Settings:
     """Settings as the bot reads them from the environment, never from a developer's .env."""
     values: dict[str, object] = {
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'candor.sqlite3'}",
+        "DATABASE_URL": database_url(tmp_path),
         "CANDOR_MODEL_DIR": str(default_model_dir()),
     }
     if api is not None:
@@ -36,7 +121,7 @@ def make_settings(tmp_path: Path, api: FakeBotApi | None = None, **overrides: ob
 def subprocess_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """A clean environment for running ``candor`` as a user would, with its own database."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "CANDOR_", "DATABASE_"))}
-    env.update({"HF_HUB_OFFLINE": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'candor.sqlite3'}", **extra})
+    env.update({"HF_HUB_OFFLINE": "1", "DATABASE_URL": database_url(tmp_path), **extra})
     return env
 
 
@@ -55,3 +140,10 @@ def fake_api() -> Iterator[FakeBotApi]:
     api = FakeBotApi(TEST_TOKEN).start()
     yield api
     api.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_databases_dropped_at_the_end() -> Iterator[None]:
+    yield
+    if on_postgres() and _created_postgres_databases:
+        run_blocking(_drop_postgres_databases(set(_created_postgres_databases)))

@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CANDOR, subprocess_env
+from tests.conftest import CANDOR, database_url, query_rows, subprocess_env
 from bot.testing.fake_bot_api import FakeBotApi
 
 pytestmark = pytest.mark.slow
@@ -25,8 +24,7 @@ def candor(tmp_path: Path, *args: str, stdin: str = "", **env: str) -> subproces
 
 
 def stored_rows(tmp_path: Path, query: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(tmp_path / "candor.sqlite3") as connection:
-        return connection.execute(query).fetchall()
+    return query_rows(database_url(tmp_path), query)
 
 
 def test_run_without_a_token_opens_the_local_chat_and_stores_the_message_with_scores(tmp_path: Path) -> None:

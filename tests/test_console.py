@@ -26,6 +26,7 @@ from nlu.finetune import read_corrections
 from nlu.model import default_model_dir
 from nlu.registry import live_model_dir
 from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
+from tests.conftest import database_url
 
 PASSWORD = "correct horse battery"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -63,7 +64,7 @@ async def seed(database: Database) -> None:
 
 @pytest.fixture
 async def console(tmp_path: Path) -> AsyncIterator[ConsoleServer]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'console.sqlite3'}"
+    url = database_url(tmp_path, 'console')
     await upgrade_schema_async(url)
     database = Database(url)
     await seed(database)
@@ -132,7 +133,7 @@ async def test_review_queue_ranks_what_needs_attention_and_a_correction_is_store
         nonsense = await client.post("/messages/1/labels", data={"csrf": token.group(1), "labels": ["joyful"]})
         assert nonsense.status_code == 400
 
-    exported = Path(console.database_url.split("///")[1]).with_name("corrections.tsv")
+    exported = console.models.parent / "corrections.tsv"
     assert await write_corrections_tsv(console.database_url, exported) == 1
     training = read_corrections(exported, default_data_dir() / "goemotions" / "labels.txt")
     assert training.texts == ["My refund still hasn't come and I'm scared"]

@@ -17,6 +17,7 @@ from bot.storage.handoffs import HandoffRepository
 from knowledge import load_pack
 from knowledge.retrieval import TopicIndex
 from nlu.runtime import EmotionAnalyzer
+from tests.conftest import database_url
 
 MONDAY_10 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 CUSTOMER = CustomerRef("telegram", "700", "Olga")
@@ -52,7 +53,7 @@ class Desk:
 
 @pytest.fixture
 async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'd.sqlite3'}"
+    url = database_url(tmp_path, 'd')
     await upgrade_schema_async(url)
     database, analyzer, pack = Database(url), EmotionAnalyzer(None), load_pack()
     async with database.session() as session:

@@ -15,7 +15,7 @@ from nlu.encoder import locate_encoder
 from nlu.finetune import MAX_TOKENS, EmotionNetwork, FinetuneConfig, _artifact
 from nlu.lora import add_adapters
 from nlu.model import EmotionModel
-from tests.conftest import CANDOR, subprocess_env
+from tests.conftest import CANDOR, database_url, subprocess_env
 
 pytestmark = pytest.mark.slow
 TEXTS = ["I'm scared my money is gone", "thanks, that worked!", "where is my parcel?", "this is unacceptable"]
@@ -65,7 +65,7 @@ async def corrected_in_console(database_url: str) -> None:
 
 async def test_quick_training_run_writes_a_model_the_bot_can_load(tmp_path: Path) -> None:
     output = tmp_path / "model"
-    await corrected_in_console(f"sqlite+aiosqlite:///{tmp_path / 'candor.sqlite3'}")
+    await corrected_in_console(database_url(tmp_path))
     trained = subprocess.run(
         [str(CANDOR), "nlu", "train", "--limit", "64", "--dev-limit", "200", "--epochs", "1", "--output", str(output)],
         check=False, capture_output=True, text=True, timeout=600, cwd=tmp_path, env=subprocess_env(tmp_path),

@@ -12,6 +12,7 @@ from bot.storage.database import Database, upgrade_schema_async
 from knowledge import load_pack
 from knowledge.retrieval import TopicIndex
 from nlu.runtime import EmotionAnalyzer
+from tests.conftest import database_url
 
 
 def test_bot_tokens_and_database_passwords_are_masked() -> None:
@@ -30,7 +31,7 @@ def test_filter_rewrites_records_from_any_library() -> None:
 async def test_handling_a_turn_logs_no_customer_words_or_names(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'c.sqlite3'}"
+    url = database_url(tmp_path, 'c')
     await upgrade_schema_async(url)
     database, analyzer = Database(url), EmotionAnalyzer(None)
     pack = load_pack()

@@ -23,6 +23,7 @@ from knowledge import load_pack
 from knowledge.retrieval import TopicIndex
 from nlu.runtime import EmotionAnalyzer
 from nlu.types import Analysis, EmotionScores
+from tests.conftest import database_url
 
 CUSTOMER = CustomerRef("telegram", "501", "Olga")
 START = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
@@ -52,7 +53,7 @@ class Harness:
 
 @pytest.fixture
 async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'c.sqlite3'}"
+    url = database_url(tmp_path, 'c')
     await upgrade_schema_async(url)
     database, analyzer, pack = Database(url), EmotionAnalyzer(None), load_pack()
     clock: list[dt.datetime] = [START]

@@ -1,19 +1,22 @@
 """Storage on a real SQLite file, migrated by Alembic exactly as at start."""
 
+import asyncio
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from bot.storage.agents import AgentProfile, AgentRegistryError, AgentRepository
 from bot.storage.conversations import ConversationRepository
-from bot.storage.database import Database, downgrade_schema, upgrade_schema_async
+from bot.storage.database import Database, alembic_config, downgrade_schema, upgrade_schema_async
 from nlu.types import Analysis, EmotionScores
+from tests.conftest import database_url
 
 
 @pytest.fixture
 async def database(tmp_path: Path):  # type: ignore[no-untyped-def]
-    url = f"sqlite+aiosqlite:///{tmp_path / 'var' / 'candor.sqlite3'}"
+    url = database_url(tmp_path / "var")
     await upgrade_schema_async(url)
     db = Database(url)
     yield db
@@ -26,18 +29,26 @@ async def test_migrations_create_the_tables_in_a_new_folder(database: Database) 
     assert {"customers", "conversations", "messages", "agents", "alembic_version"} <= tables
 
 
-async def test_migrations_go_down_and_up_again(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'c.sqlite3'}"
+async def test_migrations_go_down_and_up_again_one_step_at_a_time(tmp_path: Path) -> None:
+    """Every migration's downgrade runs on this database engine, and the schema comes back whole."""
+    url = database_url(tmp_path, "c")
     await upgrade_schema_async(url)
-    import asyncio
-
-    await asyncio.to_thread(downgrade_schema, url, "base")
-    await upgrade_schema_async(url)
+    revisions = [script.revision for script in ScriptDirectory.from_config(alembic_config(url)).walk_revisions()]
+    assert len(revisions) >= 6
+    for older in [*revisions[1:], "base"]:
+        await asyncio.to_thread(downgrade_schema, url, older)
     db = Database(url)
+    async with db.engine.connect() as connection:
+        left = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    assert left <= {"alembic_version"}
+    await upgrade_schema_async(url)
+    async with db.session() as session:
+        ref = await ConversationRepository(session).open_conversation("telegram", "7", "Ana")
+        await ConversationRepository(session).add_bot_message(ref.conversation_id, "Hello again.", "greet")
     async with db.engine.connect() as connection:
         tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     await db.dispose()
-    assert "messages" in tables
+    assert {"messages", "processed_updates", "handoffs", "trainers"} <= tables
 
 
 async def test_customer_message_is_stored_with_its_scores(database: Database) -> None:
