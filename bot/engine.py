@@ -51,6 +51,7 @@ class Move(StrEnum):
     HANDED_BACK = "handed_back"
     NOT_FOR_CUSTOMERS = "not_for_customers"
     OWN_DATA = "own_data"
+    PLEASE_WAIT = "please_wait"
     ASK_FOR_TEXT = "ask_for_text"
     NOTE_EDIT = "note_edit"
     UNKNOWN_COMMAND = "unknown_command"
@@ -80,6 +81,8 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     copy_from: tuple[int, int] | None = None
     """(chat id, message id) of a message to pass on as it is after the text: an agent's photo or file."""
+    stored_as: int | None = None
+    """The stored bot message this reply is, marked delivered once the channel has sent it."""
 
 
 @dataclass(frozen=True)

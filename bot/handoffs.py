@@ -27,6 +27,7 @@ from bot.engine import Move, Reply
 from bot.escalation import REASON_LABELS, Escalation, EscalationReason
 from bot.handoff_card import HandoffCard, render_card, topic_name
 from bot.storage.agents import AgentProfile, AgentRepository
+from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
 from knowledge import KnowledgePack
@@ -54,11 +55,16 @@ class HandoffStart:
     handoff_id: int
     reply: Reply
 
+QUEUE_LOCK = "handoff-queue"
+"""Every worker checks the queue each minute; the lock keeps two from assigning the same handoff."""
+
 
 class HandoffDesk:
     def __init__(self, database: Database, pack: KnowledgePack, zone: ZoneInfo,
-                 now: Callable[[], dt.datetime], workspace: AgentWorkspace | None = None) -> None:
+                 now: Callable[[], dt.datetime], workspace: AgentWorkspace | None = None,
+                 locks: ChatLocks | None = None) -> None:
         self._database = database
+        self._locks = locks or ChatLocks()
         self._pack = pack
         self._zone = zone
         self._now = now
@@ -103,51 +109,53 @@ class HandoffDesk:
 
     async def assign_queued(self, send: SendToCustomer) -> int:
         """Give waiting handoffs to agents whose shift has started or who have room again; returns how many."""
-        if self._workspace is None:
-            return 0
-        now, assigned = self._now(), 0
-        async with self._database.session() as session:
-            waiting = await HandoffRepository(session).queued()
-        for handoff in waiting:
+        async with self._locks.hold(QUEUE_LOCK):  # one worker at a time works the queue
+            if self._workspace is None:
+                return 0
+            now, assigned = self._now(), 0
             async with self._database.session() as session:
-                choice = assign(await AgentRepository(session).loads(now), handoff.language, None, now)
-                if choice.agent is None:
-                    continue
-                expected = await _give(session, handoff.id, choice.agent.user_id, now)
-            text = self._agent_text(handoff.language, "assigned", choice.agent.name, choice.agent.role, expected)
-            await send(handoff.channel, handoff.external_id, Reply(Move.HAND_OFF, text))
-            if handoff.thread_id is not None:
-                await self._workspace.post(handoff.thread_id, f"Assigned to {choice.agent.name}; the customer was told.")
-            assigned += 1
-        return assigned
+                waiting = await HandoffRepository(session).queued()
+            for handoff in waiting:
+                async with self._database.session() as session:
+                    choice = assign(await AgentRepository(session).loads(now), handoff.language, None, now)
+                    if choice.agent is None:
+                        continue
+                    expected = await _give(session, handoff.id, choice.agent.user_id, now)
+                text = self._agent_text(handoff.language, "assigned", choice.agent.name, choice.agent.role, expected)
+                await send(handoff.channel, handoff.external_id, Reply(Move.HAND_OFF, text))
+                if handoff.thread_id is not None:
+                    await self._workspace.post(handoff.thread_id, f"Assigned to {choice.agent.name}; the customer was told.")
+                assigned += 1
+            return assigned
 
     async def remind_late_first_replies(self, send: SendToCustomer) -> int:
         """Before a promised first reply is missed, tell the customer honestly, give a new time, nudge the topic."""
-        now = self._now()
-        async with self._database.session() as session:
-            handoffs = HandoffRepository(session)
-            late = await handoffs.awaiting_first_reply(now + FIRST_REPLY_LEAD)
-            updates = []
-            for handoff in late:
-                assert handoff.expected_at is not None and handoff.agent_user_id is not None
-                agent = await AgentRepository(session).get(handoff.agent_user_id)
-                new_time = max(now, handoff.expected_at) + dt.timedelta(minutes=FIRST_REPLY_MINUTES)
-                await handoffs.set_expected(handoff.id, new_time)
-                updates.append((handoff, agent.name if agent else "", new_time))
-        for handoff, name, new_time in updates:
-            assert handoff.expected_at is not None
-            wording = self._pack.wording_for(handoff.language)
-            text = wording.handoff.first_reply_late.format(
-                agent=name, deadline=format_deadline(wording, handoff.expected_at, self._zone),
-                new_deadline=format_deadline(wording, new_time, self._zone))
-            await send(handoff.channel, handoff.external_id, Reply(Move.PROMISE_UPDATE, text))
-            if self._workspace is not None and handoff.thread_id is not None:
-                english = self._pack.wording_for("en")
-                await self._workspace.post(handoff.thread_id, (
-                    f"Reminder for {name}: {handoff.customer_name or 'the customer'} is still waiting for a first "
-                    f"reply. They were told {format_deadline(english, handoff.expected_at, self._zone)}; the new time "
-                    f"is {format_deadline(english, new_time, self._zone)}."))
-        return len(updates)
+        async with self._locks.hold(QUEUE_LOCK):  # one worker at a time works the queue
+            now = self._now()
+            async with self._database.session() as session:
+                handoffs = HandoffRepository(session)
+                late = await handoffs.awaiting_first_reply(now + FIRST_REPLY_LEAD)
+                updates = []
+                for handoff in late:
+                    assert handoff.expected_at is not None and handoff.agent_user_id is not None
+                    agent = await AgentRepository(session).get(handoff.agent_user_id)
+                    new_time = max(now, handoff.expected_at) + dt.timedelta(minutes=FIRST_REPLY_MINUTES)
+                    await handoffs.set_expected(handoff.id, new_time)
+                    updates.append((handoff, agent.name if agent else "", new_time))
+            for handoff, name, new_time in updates:
+                assert handoff.expected_at is not None
+                wording = self._pack.wording_for(handoff.language)
+                text = wording.handoff.first_reply_late.format(
+                    agent=name, deadline=format_deadline(wording, handoff.expected_at, self._zone),
+                    new_deadline=format_deadline(wording, new_time, self._zone))
+                await send(handoff.channel, handoff.external_id, Reply(Move.PROMISE_UPDATE, text))
+                if self._workspace is not None and handoff.thread_id is not None:
+                    english = self._pack.wording_for("en")
+                    await self._workspace.post(handoff.thread_id, (
+                        f"Reminder for {name}: {handoff.customer_name or 'the customer'} is still waiting for a first "
+                        f"reply. They were told {format_deadline(english, handoff.expected_at, self._zone)}; the new time "
+                        f"is {format_deadline(english, new_time, self._zone)}."))
+            return len(updates)
 
     async def relay_from_customer(self, handoff: OpenHandoff, label: str, text: str, message_id: int | None) -> None:
         if self._workspace is None or handoff.thread_id is None:

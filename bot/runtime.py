@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.escalation import load_rules
 from bot.service import SupportService
+from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.models import utc_now
 from bot.storage.privacy import PrivacyRepository
@@ -29,6 +30,7 @@ class CandorRuntime:
     pack: KnowledgePack
     index: TopicIndex
     service: SupportService
+    chat_locks: ChatLocks
 
     @classmethod
     async def start(cls, settings: Settings) -> CandorRuntime:
@@ -43,11 +45,13 @@ class CandorRuntime:
         pack = load_pack()
         analyzer = await EmotionAnalyzer.load(settings.model_dir, settings.model_precision)
         index = await build_topic_index(pack, analyzer)
-        service = SupportService(database, analyzer, pack, index, settings.zone, rules=load_rules())
-        return cls(database, analyzer, pack, index, service)
+        chat_locks = ChatLocks.for_database(settings.database_url)
+        service = SupportService(database, analyzer, pack, index, settings.zone, rules=load_rules(), chat_locks=chat_locks)
+        return cls(database, analyzer, pack, index, service, chat_locks)
 
     async def close(self) -> None:
         await self.analyzer.close()
+        await self.chat_locks.dispose()
         await self.database.dispose()
 
 

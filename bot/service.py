@@ -7,13 +7,16 @@ promise's check: the channel's scheduler calls ``follow_up`` and sends what it r
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines import check_time, due_time, format_deadline
@@ -30,11 +33,12 @@ from bot.engine import (
     decide,
     is_meaningful,
     parse_rating,
+    rating_buttons,
 )
 from bot.escalation import Escalation, EscalationReason, EscalationRules, TurnFacts, should_escalate
 from bot.handoffs import HandoffDesk, HandoffStart
-from bot.locks import KeyedLocks
-from bot.storage.conversations import ConversationRef, ConversationRepository
+from bot.storage.chat_locks import ChatLocks
+from bot.storage.conversations import ConversationRef, ConversationRepository, EarlierTurn
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
 from bot.storage.models import utc_now
@@ -42,7 +46,7 @@ from bot.storage.privacy import CustomerData, PrivacyRepository
 from bot.storage.promises import PromiseCheck, PromiseRepository
 from knowledge import KnowledgePack
 from knowledge.retrieval import Retrieval, TopicIndex
-from nlu.language import SUPPORTED_LANGUAGES
+from nlu.language import SUPPORTED_LANGUAGES, detect_language
 from nlu.runtime import EmotionAnalyzer
 from nlu.signals import Signals, detect_signals
 from nlu.types import Analysis
@@ -52,6 +56,20 @@ logger = logging.getLogger(__name__)
 Deliver = Callable[[Reply], Awaitable[None]]
 Schedule = Callable[[int, dt.datetime], None]
 MIN_EXTENSION_HOURS = 1.0
+STORAGE_RETRY_PAUSES = (0.5, 1.0, 2.0)
+"""Seconds between tries when the database is unreachable: a restart or failover takes about this long."""
+
+
+class StorageUnavailable(RuntimeError):
+    """The database stayed unreachable through every retry; the customer was told, the update is not done."""
+
+
+def is_storage_outage(error: BaseException) -> bool:
+    """A fault of the connection to the database (down, restarting, pool exhausted), not of the data."""
+    if isinstance(error, DBAPIError):
+        return error.connection_invalidated or isinstance(error.orig, OSError) or type(error).__name__ in (
+            "OperationalError", "InterfaceError")
+    return isinstance(error, (OSError, PoolTimeout, ConnectionError))
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,7 @@ class SupportService:
     def __init__(
         self, database: Database, analyzer: EmotionAnalyzer, pack: KnowledgePack, index: TopicIndex,
         zone: ZoneInfo | None = None, now: Callable[[], dt.datetime] = utc_now, rules: EscalationRules | None = None,
+        chat_locks: ChatLocks | None = None,
     ) -> None:
         self._database = database
         self._analyzer = analyzer
@@ -74,10 +93,11 @@ class SupportService:
         self._index = index
         self._zone = zone or ZoneInfo("UTC")
         self._now = now
-        self._locks = KeyedLocks()
+        self._locks = chat_locks or ChatLocks()
+        self._told_to_wait: set[str] = set()
         self._schedule: Schedule | None = None
         self._rules = rules or EscalationRules()
-        self._handoffs = HandoffDesk(database, pack, self._zone, now)
+        self._handoffs = HandoffDesk(database, pack, self._zone, now, locks=self._locks)
 
     def attach_scheduler(self, schedule: Schedule) -> None:
         """The channel's way to run a promise check at a given time (PTB's JobQueue on Telegram)."""
@@ -97,16 +117,83 @@ class SupportService:
         the customer in the order their messages arrived. None means the bot keeps quiet: the
         conversation is with a person, and the message went to their topic.
         """
-        async with self._locks.hold(f"{customer.channel}:{customer.external_id}"):
-            if turn.kind is TurnKind.BUTTON and (rating := await self._rate(customer, button_data)) is not None:
-                reply: Reply | None = rating
-            elif (own := await self._own_data(customer, turn, button_data)) is not None:
-                reply = own
-            else:
-                reply = await self._turn(customer, turn, telegram_message_id)
+        key = f"{customer.channel}:{customer.external_id}"
+        async with self._locks.hold(key):
+            for pause in (*STORAGE_RETRY_PAUSES, None):
+                try:
+                    reply = await self._step(customer, turn, telegram_message_id, button_data)
+                    break
+                except Exception as error:
+                    if not is_storage_outage(error):
+                        raise
+                    if pause is None:
+                        await self.ask_to_wait(customer, turn.text, deliver)
+                        raise StorageUnavailable(
+                            f"the database is unreachable ({type(error).__name__}); this turn must be handled again"
+                        ) from error
+                    logger.warning("database unreachable (%s); trying again in %.1f s", type(error).__name__, pause)
+                    await asyncio.sleep(pause)
+            self._told_to_wait.discard(key)
             if deliver is not None and reply is not None:
                 await deliver(reply)
+                await self._mark_delivered(reply)
             return reply
+
+    async def _mark_delivered(self, reply: Reply) -> None:
+        """Right after the send: a redelivered update then knows this reply already reached the customer."""
+        if reply.stored_as is None:
+            return
+        try:
+            async with self._database.session() as session:
+                await ConversationRepository(session).mark_delivered(reply.stored_as)
+        except Exception as error:  # the reply is out; at worst a redelivery sends it a second time
+            if not is_storage_outage(error):
+                raise
+            logger.warning("reply %d sent but not marked delivered: %s", reply.stored_as, type(error).__name__)
+
+    async def _step(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None,
+                    button_data: str) -> Reply | None:
+        if turn.kind is TurnKind.BUTTON and (rating := await self._rate(customer, button_data)) is not None:
+            return rating
+        if (own := await self._own_data(customer, turn, button_data)) is not None:
+            return own
+        if telegram_message_id is not None and turn.kind is not TurnKind.BUTTON:
+            async with self._database.session() as session:
+                earlier = await ConversationRepository(session).earlier_answer(
+                    customer.channel, customer.external_id, telegram_message_id, stored_kind(turn), turn.text)
+            if earlier is not None:
+                return await self._replay(customer, turn, telegram_message_id, earlier)
+        return await self._turn(customer, turn, telegram_message_id)
+
+    async def ask_to_wait(self, customer: CustomerRef, text: str, deliver: Deliver | None) -> None:
+        """The database is down: tell the customer once per outage, in their language if the text shows it."""
+        key = f"{customer.channel}:{customer.external_id}"
+        if deliver is None or key in self._told_to_wait:
+            return
+        language = detect_language(text) if is_meaningful(text) else "en"
+        wording = self._pack.wording_for(language if language in SUPPORTED_LANGUAGES else "en")
+        self._told_to_wait.add(key)
+        await deliver(Reply(Move.PLEASE_WAIT, wording.storage_down))
+
+    async def _replay(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int,
+                      earlier: EarlierTurn) -> Reply | None:
+        """A message Telegram sent again after a crash: send the stored answer, decide nothing twice."""
+        logger.info("message seen before conversation=%d; %s", earlier.conversation_id,
+                    "it was answered" if earlier.reply_delivered
+                    else "its stored reply is sent now" if earlier.reply_text else "no reply was stored")
+        if earlier.reply_delivered:
+            return None
+        if earlier.reply_text is not None and earlier.reply_move is not None:
+            move = Move(earlier.reply_move)
+            buttons = rating_buttons(earlier.conversation_id) if move is Move.CLOSE else ()
+            return Reply(move, earlier.reply_text, buttons, stored_as=earlier.reply_id)
+        async with self._database.session() as session:
+            handed_off = await HandoffRepository(session).open_for(earlier.conversation_id)
+        if handed_off is not None:
+            words = turn.text if turn.kind in (TurnKind.TEXT, TurnKind.EDITED, TurnKind.COMMAND) else ""
+            await self._handoffs.relay_from_customer(handed_off, customer.display_name or "Customer", words,
+                                                     telegram_message_id)
+        return None
 
     async def _turn(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None) -> Reply | None:
         analysis = await self._analyse(turn)
@@ -144,7 +231,7 @@ class SupportService:
                     decision = Decision(started.reply, topic_id=decision.topic_id or ref.topic_id,
                                         apologised=state.apologised,
                                         notes=(f"handed off: {escalation.label} ({escalation.detail})",))
-                promise = await self._record(repository, promises, ref, language, decision)
+                promise, stored_as = await self._record(repository, promises, ref, language, decision)
         if handed_off is not None:
             label = customer.display_name or "Customer"
             words = turn.text if turn.kind in (TurnKind.TEXT, TurnKind.EDITED, TurnKind.COMMAND) else ""
@@ -161,15 +248,15 @@ class SupportService:
         )
         if promise is not None and self._schedule is not None:
             self._schedule(*promise)
-        return decision.reply
+        return replace(decision.reply, stored_as=stored_as)
 
     async def _record(
         self, repository: ConversationRepository, promises: PromiseRepository, ref: ConversationRef, language: str,
         decision: Decision,
-    ) -> tuple[int, dt.datetime] | None:
+    ) -> tuple[tuple[int, dt.datetime] | None, int]:
         """Store the reply and everything it committed to, in the same transaction as the message."""
-        await repository.add_bot_message(ref.conversation_id, decision.reply.text, decision.reply.move.value,
-                                         "; ".join(decision.notes))
+        stored_as = await repository.add_bot_message(ref.conversation_id, decision.reply.text,
+                                                     decision.reply.move.value, "; ".join(decision.notes))
         await repository.remember(ref, decision.topic_id, decision.apologised)
         if decision.gesture is not None and decision.topic_id is not None:
             await repository.add_gesture(ref, decision.gesture.rule.id, decision.topic_id, decision.gesture.reason)
@@ -177,11 +264,11 @@ class SupportService:
             await promises.resolve_conversation(ref.conversation_id)
             await repository.close(ref)
         if decision.promise is None:
-            return None
+            return None, stored_as
         draft = decision.promise
         promise_id = await promises.add(ref.conversation_id, draft.topic_id, draft.promised, language, draft.due_at,
                                         draft.check_at, draft.extension_hours)
-        return promise_id, draft.check_at
+        return (promise_id, draft.check_at), stored_as
 
     async def _rate(self, customer: CustomerRef, data: str) -> Reply | None:
         """A tap on a 1–5 rating button; None when the data is not a rating this customer may give."""

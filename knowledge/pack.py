@@ -110,6 +110,7 @@ class Wording:
     unknown_command: str
     button: str
     failure: str
+    storage_down: str
 
     def acknowledgement(self, emotion: str, intensity: str) -> str:
         """The acknowledgement for this emotion and intensity, falling back to the mild one."""

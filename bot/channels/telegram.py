@@ -25,7 +25,7 @@ from bot.channels.agents import AgentsChannel
 from bot.config import Settings
 from bot.engine import CustomerTurn, Reply, TurnKind
 from bot.runtime import CandorRuntime
-from bot.service import CustomerRef, SupportService
+from bot.service import CustomerRef, StorageUnavailable, SupportService, is_storage_outage
 from knowledge import KnowledgePack
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,35 @@ NON_TEXT_CONTENT = (
 )
 RATE_LIMIT_RETRIES = 3
 QUEUE_CHECK_SECONDS = 60.0
+RETRY_LATER_SECONDS = 30.0
+RETRY_LATER_TIMES = 20
+"""Long polling has already taken the update from Telegram: it is retried here, for ten minutes."""
+
+
+class UpdateFailures:
+    """Updates that hit a transient fault (database or network down), so they are not done yet.
+
+    In webhook mode the handler records them here and the webhook answers 503 instead of 200,
+    so Telegram sends the update again later.
+    """
+
+    def __init__(self) -> None:
+        self._ids: set[int] = set()
+
+    def record(self, update_id: int) -> None:
+        self._ids.add(update_id)
+
+    def take(self, update_id: int) -> bool:
+        """Whether the update failed; forgets it, so the next delivery starts clean."""
+        if update_id in self._ids:
+            self._ids.discard(update_id)
+            return True
+        return False
+
+
+def is_transient(error: BaseException | None) -> bool:
+    """Faults that pass on their own: handling the same update again later will work."""
+    return error is not None and (isinstance(error, (StorageUnavailable, NetworkError)) or is_storage_outage(error))
 
 
 class TelegramStartError(RuntimeError):
@@ -46,9 +75,10 @@ class TelegramStartError(RuntimeError):
 class TelegramChannel:
     """Handlers for customers' private chats; every update gets a polite answer."""
 
-    def __init__(self, service: SupportService, pack: KnowledgePack) -> None:
+    def __init__(self, service: SupportService, pack: KnowledgePack, failures: UpdateFailures | None = None) -> None:
         self._service = service
         self._pack = pack
+        self._failures = failures
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         private = filters.ChatType.PRIVATE
@@ -120,13 +150,63 @@ class TelegramChannel:
         return schedule
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the fault and still give the customer a polite answer."""
+        """Log the fault and still give the customer a polite answer, or try again when the fault passes.
+
+        A transient fault (the database down) is not the customer's problem to solve: the service
+        has told them to give us a minute, and the update is handled again later: by Telegram's
+        redelivery in webhook mode, by a retry job in long polling.
+        """
+        if is_transient(context.error) and isinstance(update, Update):
+            logger.warning("update %d hit a transient fault (%s); it will be handled again",
+                           update.update_id, type(context.error).__name__)
+            if self._failures is not None:
+                self._failures.record(update.update_id)
+            else:
+                self._retry_later(context, update, 1)
+            return
         logger.error("update handling failed: %s", type(context.error).__name__, exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
             try:
                 await context.bot.send_message(update.effective_chat.id, self._pack.wording_for("en").failure)
             except TelegramError:
                 logger.warning("could not send the failure notice either", exc_info=True)
+
+    def _retry_later(self, context: ContextTypes.DEFAULT_TYPE, update: Update, attempt: int) -> None:
+        queue = context.application.job_queue
+        if queue is None or attempt > RETRY_LATER_TIMES:
+            logger.error("update %d given up after %d tries", update.update_id, attempt - 1)
+            return
+        queue.run_once(self._on_retry, RETRY_LATER_SECONDS, data=(update, attempt), name=f"retry-{update.update_id}")
+
+    async def _on_retry(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle an update again; the service recognises whatever part of it was already stored."""
+        job = context.job
+        if job is None or not isinstance(job.data, tuple):
+            return
+        update, attempt = job.data
+        logger.info("update %d: try %d", update.update_id, attempt + 1)
+        chat = update.effective_chat
+        try:
+            if update.callback_query is not None:
+                await self.on_button(update, context)
+            elif update.edited_message is not None:
+                await self.on_edited(update, context)
+            elif chat is not None and chat.type == "private" and update.message is not None:
+                await self._route_private_message(update, context)
+        except Exception as error:  # the same split as on_error: wait again, or give up politely
+            if is_transient(error):
+                self._retry_later(context, update, attempt + 1)
+            else:
+                logger.error("update %d failed on retry: %s", update.update_id, type(error).__name__, exc_info=error)
+
+    async def _route_private_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = _message(update)
+        if message.text is not None and message.text.startswith("/"):
+            await self.on_command(update, context)
+        elif message.text is not None:
+            await self.on_text(update, context)
+        else:
+            await self.on_non_text(update, context)
 
     async def _turn(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, turn: CustomerTurn, typing: bool = False,
@@ -166,7 +246,8 @@ async def _show_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None
         logger.debug("typing indicator failed", exc_info=True)
 
 
-def build_application(settings: Settings, runtime: CandorRuntime, polling: bool = True) -> Application:  # type: ignore[type-arg]
+def build_application(settings: Settings, runtime: CandorRuntime, polling: bool = True,  # type: ignore[type-arg]
+                      failures: UpdateFailures | None = None) -> Application:
     """The PTB application wired to the runtime's service; long polling or webhook reuse it."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set; the local chat runs without it")
@@ -182,7 +263,7 @@ def build_application(settings: Settings, runtime: CandorRuntime, polling: bool 
         .concurrent_updates(True)
         .build()
     )
-    channel = TelegramChannel(runtime.service, runtime.pack)
+    channel = TelegramChannel(runtime.service, runtime.pack, failures)
     channel.register(application)
     if settings.agents_chat_id is not None:
         agents = AgentsChannel(runtime.service.handoffs, settings.agents_chat_id)

@@ -1,9 +1,13 @@
-"""Webhook mode: Telegram posts each update to ``/``; it is processed before the reply is sent.
+"""Webhook mode: Telegram posts each update to ``/``; the 200 goes back only once it is handled.
 
 The ``X-Telegram-Bot-Api-Secret-Token`` header must match CANDOR_WEBHOOK_SECRET, or the request
-is refused (401) and nothing is processed. Each update_id is claimed once in the database, so a
-retry from Telegram is answered 200 without handling the update a second time. The update is
-handled before the 200 goes back: if the process dies first, Telegram sends it again.
+is refused (401) and nothing is processed. Any number of workers may share one PostgreSQL
+database: each update is handled under its chat's lock (an advisory lock, held across
+processes), and the ledger of handled update_ids is checked and written under that lock. A
+retry of a handled update gets 200 without being handled again; an update whose handling hit a
+transient fault (the database down) gets 503, and Telegram sends it again. If a worker dies
+mid-update, nothing was acknowledged: Telegram sends it again, and the service recognises a
+message it already stored and answered (see ``SupportService._replay``).
 """
 
 from __future__ import annotations
@@ -19,10 +23,15 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.channels.telegram import CHANNEL, UpdateFailures
 from bot.config import Settings
+from bot.engine import Reply
 from bot.runtime import CandorRuntime
+from bot.service import CustomerRef, SupportService, is_storage_outage
+from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database
 from bot.storage.updates import UpdateLedger
 
@@ -31,7 +40,46 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1_000_000
 
 
-def build_webhook_app(application: Application, secret: str, database: Database) -> Starlette:  # type: ignore[type-arg]
+def chat_key(data: dict[str, object]) -> str | None:
+    """The lock key of the chat an update belongs to; the same key the service locks a customer by.
+
+    A private chat's id is the customer's user id, so a customer's updates and their promise
+    checks queue behind one lock. Updates without a chat (unknown kinds) need no ordering.
+    """
+    for field in ("message", "edited_message", "callback_query", "channel_post", "edited_channel_post"):
+        part = data.get(field)
+        if not isinstance(part, dict):
+            continue
+        message = part.get("message") if field == "callback_query" else part
+        chat = message.get("chat") if isinstance(message, dict) else None
+        sender = part.get("from")
+        if isinstance(chat, dict) and chat.get("type") == "private" and isinstance(sender, dict):
+            return f"{CHANNEL}:{sender.get('id')}"
+        if isinstance(chat, dict):
+            return f"chat:{chat.get('id')}"
+        if isinstance(sender, dict):
+            return f"{CHANNEL}:{sender.get('id')}"
+    return None
+
+
+async def tell_to_wait(application: Application, service: SupportService, update: Update) -> None:  # type: ignore[type-arg]
+    """A customer whose message cannot even be looked at yet still hears from us (once per outage)."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or user is None or chat.type != "private":
+        return
+
+    async def send(reply: Reply) -> None:
+        await application.bot.send_message(chat.id, reply.text)
+
+    text = (message.text or message.caption or "") if message is not None else ""
+    try:
+        await service.ask_to_wait(CustomerRef(CHANNEL, str(user.id), user.first_name or ""), text, send)
+    except TelegramError:
+        logger.warning("could not tell the customer to wait either", exc_info=True)
+
+
+def build_webhook_app(application: Application, secret: str, database: Database,  # type: ignore[type-arg]
+                      locks: ChatLocks, failures: UpdateFailures, service: SupportService) -> Starlette:
     async def receive(request: Request) -> Response:
         sent = request.headers.get(SECRET_HEADER, "")
         if not secret or not hmac.compare_digest(sent.encode(), secret.encode()):
@@ -43,23 +91,37 @@ def build_webhook_app(application: Application, secret: str, database: Database)
         try:
             data = json.loads(body)
             update_id = int(data["update_id"])
-        except (ValueError, TypeError, KeyError):
+            update = Update.de_json(data, application.bot)
+        except (ValueError, TypeError, KeyError, AttributeError):
             return PlainTextResponse("not a Telegram update", status_code=400)
-        async with database.session() as session:
-            first_time = await UpdateLedger(session).claim(update_id)
-        if not first_time:
-            logger.info("update %d seen before; not handled again", update_id)
-            return PlainTextResponse("ok")
+        key = chat_key(data) or f"update:{update_id}"
         try:
-            await application.process_update(Update.de_json(data, application.bot))
-        except Exception:  # let Telegram retry this update: release the claim, answer 500
-            logger.exception("update %d could not be handled; Telegram will send it again", update_id)
-            async with database.session() as session:
-                await UpdateLedger(session).release(update_id)
-            return PlainTextResponse("retry", status_code=500)
+            async with locks.hold(key):
+                async with database.session() as session:
+                    if await UpdateLedger(session).handled(update_id):
+                        logger.info("update %d seen before; not handled again", update_id)
+                        return PlainTextResponse("ok")
+                await application.process_update(update)
+                if failures.take(update_id):
+                    logger.warning("update %d not done (a transient fault); Telegram will send it again", update_id)
+                    return PlainTextResponse("retry", status_code=503)
+                async with database.session() as session:
+                    await UpdateLedger(session).mark_handled(update_id)
+        except Exception as error:
+            if not is_storage_outage(error):
+                raise
+            logger.warning("update %d: the database is unreachable (%s); Telegram will send it again",
+                           update_id, type(error).__name__)
+            await tell_to_wait(application, service, update)
+            return PlainTextResponse("retry", status_code=503)
         return PlainTextResponse("ok")
 
-    return Starlette(routes=[Route("/", receive, methods=["POST"])])
+    async def refuse_failures(request: Request, error: Exception) -> Response:
+        """Anything that escaped (the ledger unreachable, say): not acknowledged, so Telegram retries."""
+        logger.error("webhook request failed: %s", type(error).__name__, exc_info=error)
+        return PlainTextResponse("retry", status_code=503)
+
+    return Starlette(routes=[Route("/", receive, methods=["POST"])], exception_handlers={Exception: refuse_failures})
 
 
 async def serve_webhook(settings: Settings, listen: str, port: int, stop: asyncio.Event,
@@ -72,14 +134,16 @@ async def serve_webhook(settings: Settings, listen: str, port: int, stop: asynci
     secret = settings.webhook_secret.get_secret_value()
     runtime = await CandorRuntime.start(settings)
     try:
-        application = build_application(settings, runtime, polling=False)
+        failures = UpdateFailures()
+        application = build_application(settings, runtime, polling=False, failures=failures)
         await _initialise(application, settings)
         async with application:
             await application.start()
             await runtime.service.schedule_open_promises()
             if webhook_url:
                 await application.bot.set_webhook(webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
-            server = uvicorn.Server(uvicorn.Config(build_webhook_app(application, secret, runtime.database),
+            server = uvicorn.Server(uvicorn.Config(build_webhook_app(application, secret, runtime.database,
+                                                                     runtime.chat_locks, failures, runtime.service),
                                                    host=listen, port=port, log_level="warning", access_log=False,
                                                    lifespan="off", server_header=False))
             task = asyncio.create_task(server.serve())

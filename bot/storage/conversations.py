@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Conversation, Customer, Gesture, Message, utc_now
@@ -38,6 +38,17 @@ class StoredMessage:
     scored_by: str
     move: str
     signals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EarlierTurn:
+    """A customer message already stored; ``reply_text`` is None when no bot reply followed it."""
+
+    conversation_id: int
+    reply_id: int | None
+    reply_text: str | None
+    reply_move: str | None
+    reply_delivered: bool = False
 
 
 class ConversationRepository:
@@ -129,13 +140,18 @@ class ConversationRepository:
         await self._session.flush()
         return message.id
 
-    async def add_bot_message(self, conversation_id: int, text: str, move: str, why: str = "") -> None:
+    async def add_bot_message(self, conversation_id: int, text: str, move: str, why: str = "") -> int:
         """Store a reply with why the policy chose it, for trainers reviewing the conversation."""
-        self._session.add(Message(conversation_id=conversation_id, sender="bot", kind="text", text=text, move=move,
-                                  why=why[:256]))
+        message = Message(conversation_id=conversation_id, sender="bot", kind="text", text=text, move=move, why=why[:256])
+        self._session.add(message)
         conversation = await self._session.get(Conversation, conversation_id)
         if conversation is not None:
             conversation.updated_at = utc_now()
+        await self._session.flush()
+        return message.id
+
+    async def mark_delivered(self, message_id: int) -> None:
+        await self._session.execute(update(Message).where(Message.id == message_id).values(delivered_at=utc_now()))
 
     async def remember(self, ref: ConversationRef, topic_id: str | None, apologised: bool) -> None:
         """Keep what the next turn needs: the topic being discussed, and whether we apologised."""
@@ -197,6 +213,30 @@ class ConversationRepository:
             .order_by(Message.id)
         )
         return [_stored(row) for row in rows]
+
+
+    async def earlier_answer(self, channel: str, external_id: str, telegram_message_id: int, kind: str,
+                             text: str) -> EarlierTurn | None:
+        """The same message stored before, and the reply that followed it, if there was one.
+
+        Telegram sends an update again when a worker died before acknowledging it; the message
+        may already be stored, and answered, by then.
+        """
+        message = await self._session.scalar(
+            select(Message).join(Conversation).join(Customer)
+            .where(Customer.channel == channel, Customer.external_id == external_id, Message.sender == "customer",
+                   Message.telegram_message_id == telegram_message_id, Message.kind == kind, Message.text == text)
+            .order_by(Message.id.desc()).limit(1)
+        )
+        if message is None:
+            return None
+        reply = await self._session.scalar(
+            select(Message).where(Message.conversation_id == message.conversation_id, Message.id > message.id)
+            .order_by(Message.id).limit(1)
+        )
+        if reply is None or reply.sender != "bot":
+            return EarlierTurn(message.conversation_id, None, None, None)
+        return EarlierTurn(message.conversation_id, reply.id, reply.text, reply.move, reply.delivered_at is not None)
 
 
 def _stored(row: Message) -> StoredMessage:

@@ -79,6 +79,8 @@ class Message(Base):
     why: Mapped[str] = mapped_column(String(256), default="", server_default="")
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    """When a bot reply reached the channel; None until then (or for replies stored before 0007)."""
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,17 +9,18 @@ from bot.storage.models import ProcessedUpdate
 
 
 class UpdateLedger:
+    """Read and written under the update's chat lock, so a check and the mark after it cannot interleave."""
+
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def claim(self, update_id: int) -> bool:
-        """True the first time an update_id is seen; False for a duplicate (a retry)."""
+    async def handled(self, update_id: int) -> bool:
+        return await self._session.get(ProcessedUpdate, update_id) is not None
+
+    async def mark_handled(self, update_id: int) -> None:
+        """Record the update as done; a second mark (two workers raced on a chat-less update) is harmless."""
         try:
             async with self._session.begin_nested():
                 self._session.add(ProcessedUpdate(update_id=update_id))
         except IntegrityError:
-            return False
-        return True
-
-    async def release(self, update_id: int) -> None:
-        await self._session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id))
+            pass

@@ -37,6 +37,8 @@ class SentMessage:
     text: str
     message_id: int
     params: dict[str, Any] = field(default_factory=dict)
+    received_at: float = 0.0
+    """``time.monotonic()`` when the sendMessage call arrived: a benchmark's end of a reply's latency."""
 
 
 class FakeBotApi:
@@ -49,6 +51,7 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self.sent: list[SentMessage] = []
+        self._sent_by_chat: dict[int, list[SentMessage]] = {}
         self.calls: list[str] = []
         self.chat_actions: list[tuple[int, str]] = []
         self.callback_answers: list[str] = []
@@ -61,6 +64,10 @@ class FakeBotApi:
         self._flood_retry_after = 1
         self.flood_refusals = 0
         """How many sendMessage calls were answered 429 Too Many Requests."""
+        self._holding_sends = False
+        self._hold_round = 0
+        self.held_sends = 0
+        """sendMessage calls waiting at the door while sends are held (see ``hold_sends``)."""
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -183,7 +190,7 @@ class FakeBotApi:
     # -- what the bot did ----------------------------------------------------------------
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         with self._lock:
-            return [m for m in self.sent if m.chat_id == chat_id]
+            return list(self._sent_by_chat.get(chat_id, ()))
 
     async def wait_for_messages(self, chat_id: int, count: int, timeout: float = 30.0) -> list[SentMessage]:
         return await _wait_for(lambda: self.messages_to(chat_id), count, timeout, f"chat {chat_id}")
@@ -210,6 +217,7 @@ class FakeBotApi:
                 self.callback_answers.append(str(params.get("callback_query_id")))
             return _ok(True)
         if name == "sendmessage":
+            self._wait_while_sends_are_held()
             with self._lock:
                 if self._flood_left > 0:
                     self._flood_left -= 1
@@ -232,6 +240,31 @@ class FakeBotApi:
             return _ok({"message_id": next(self._message_ids)})
         return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
 
+    def hold_sends(self) -> None:
+        """Make sendMessage calls wait before they count as sent: replies in flight, for a crash test."""
+        with self._lock:
+            self._holding_sends = True
+
+    def drop_held_sends(self) -> None:
+        """Close the waiting calls' connections unanswered, as if they never reached Telegram."""
+        with self._lock:
+            self._holding_sends = False
+            self._hold_round += 1
+            self._lock.notify_all()
+
+    def _wait_while_sends_are_held(self) -> None:
+        with self._lock:
+            if not self._holding_sends:
+                return
+            round_ = self._hold_round
+            self.held_sends += 1
+            self._lock.notify_all()
+            while self._holding_sends and self._hold_round == round_:
+                self._lock.wait()
+            self.held_sends -= 1
+            if self._hold_round != round_:
+                raise _DroppedConnection
+
     def _get_updates(self, offset: int, timeout: float) -> list[dict[str, Any]]:
         deadline = time.monotonic() + min(timeout, 5.0)
         with self._lock:
@@ -247,7 +280,9 @@ class FakeBotApi:
             raise _BadRequest("Bad Request: message text is empty or too long")
         with self._lock:
             message_id = next(self._message_ids)
-            self.sent.append(SentMessage(chat_id, text, message_id, dict(params)))
+            message = SentMessage(chat_id, text, message_id, dict(params), time.monotonic())
+            self.sent.append(message)
+            self._sent_by_chat.setdefault(chat_id, []).append(message)
             self._lock.notify_all()
         return {
             "message_id": message_id, "date": int(time.time()), "text": text, "from": BOT_USER,
@@ -270,6 +305,10 @@ async def _wait_for(
                          f"{[m.text[:80] for m in found]}")
 
 
+class _DroppedConnection(Exception):
+    """The call is dropped without an answer (see ``FakeBotApi.drop_held_sends``)."""
+
+
 class _BadRequest(Exception):
     pass
 
@@ -280,6 +319,9 @@ def _ok(result: Any) -> tuple[int, dict[str, Any]]:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    """Headers and body go out in two writes; with Nagle on, the client's delayed ACK holds the
+    body back about 40 ms, a stall real Telegram does not have (and ``candor bench e2e`` would measure)."""
     fake: FakeBotApi
 
     def do_POST(self) -> None:
@@ -297,6 +339,9 @@ class _Handler(BaseHTTPRequestHandler):
         params = _parse_params(self.headers.get("Content-Type", ""), body, query)
         try:
             status, payload = self.fake.call(parts[0][3:], parts[1], params)
+        except _DroppedConnection:
+            self.close_connection = True
+            return
         except (_BadRequest, KeyError, ValueError) as error:
             status, payload = 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {error}"}
         self._reply(status, payload)
