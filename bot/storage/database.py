@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from alembic import command
@@ -52,19 +53,36 @@ async def upgrade_schema_async(url: str) -> None:
 
 
 class Database:
-    """Owns the engine; hands out one ``AsyncSession`` per unit of work (never shared)."""
+    """Owns the engine; hands out one ``AsyncSession`` per unit of work (never shared).
+
+    SQLite lets one writer at a time into the file, and a writer that waits past its busy
+    timeout fails with "database is locked". Under a burst of chats that happens, so on SQLite
+    this process runs its transactions one at a time instead (a task that already holds one
+    may open another, as before). PostgreSQL runs them side by side.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
         prepare_sqlite_directory(url)
         self.engine: AsyncEngine = create_async_engine(url, pool_pre_ping=True)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._one_at_a_time = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
+        self._holding: ContextVar[bool] = ContextVar(f"database-{id(self)}", default=False)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A transaction that commits on success and rolls back on any error."""
-        async with self._sessions() as session, session.begin():
-            yield session
+        if self._one_at_a_time is None or self._holding.get():
+            async with self._sessions() as session, session.begin():
+                yield session
+            return
+        async with self._one_at_a_time:
+            token = self._holding.set(True)
+            try:
+                async with self._sessions() as session, session.begin():
+                    yield session
+            finally:
+                self._holding.reset(token)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
