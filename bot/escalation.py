@@ -7,7 +7,7 @@ person at once and cannot be switched off.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -49,6 +49,10 @@ class EscalationRules:
     tries: int = 2
     """Bot replies on the same unresolved problem before a person takes over."""
 
+    def without_the_model(self) -> EscalationRules:
+        """Keyword scores miss much of what the model reads, so a person is offered a turn sooner."""
+        return replace(self, high_turns=1, tries=max(1, self.tries - 1))
+
 
 @dataclass(frozen=True)
 class TurnFacts:
@@ -61,6 +65,8 @@ class TurnFacts:
     """The bot's replies since the customer's problem was last settled (answers and questions)."""
     same_problem: bool = False
     """This message is about the problem the bot already tried (same topic, a repeat, or still unclear)."""
+    degraded: bool = False
+    """The emotion model could not be used: feelings were scored by keyword rules."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,13 @@ class Escalation:
 
 def should_escalate(facts: TurnFacts, rules: EscalationRules) -> Escalation | None:
     """The first reason that applies, most urgent first; None keeps the bot answering."""
+    found = _first_reason(facts, rules.without_the_model() if facts.degraded else rules)
+    if found is not None and facts.degraded and found.reason is not EscalationReason.SELF_HARM:
+        return Escalation(found.reason, f"{found.detail} (emotion model unavailable: keyword scores, so sooner)")
+    return found
+
+
+def _first_reason(facts: TurnFacts, rules: EscalationRules) -> Escalation | None:
     signals = facts.signals
     if signals.self_harm:
         return Escalation(EscalationReason.SELF_HARM, "self-harm words in the customer's message")

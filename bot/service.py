@@ -221,7 +221,8 @@ class SupportService:
                 state = ConversationState(ref.conversation_id, language, ref.topic_id, ref.apologised,
                                           ref.gestures_given, first_contact, await promises.open_dues(ref.conversation_id))
                 decision = decide(turn, analysis, signals, retrieval, state, self._pack, Clock(self._now(), self._zone))
-                escalation = await self._escalation(repository, ref, turn, signals, retrieval, decision)
+                escalation = await self._escalation(repository, ref, turn, signals, retrieval, decision,
+                                                    analysis is not None and analysis.degraded)
                 if escalation is not None:
                     started = await self._handoffs.start(
                         session, ref.conversation_id, language, escalation,
@@ -371,7 +372,7 @@ class SupportService:
 
     async def _escalation(
         self, repository: ConversationRepository, ref: ConversationRef, turn: CustomerTurn, signals: Signals | None,
-        retrieval: Retrieval | None, decision: Decision,
+        retrieval: Retrieval | None, decision: Decision, degraded: bool = False,
     ) -> Escalation | None:
         """Whether a person should take over now (only for text the model or the rules could read)."""
         if signals is None or turn.kind is not TurnKind.TEXT or decision.closes:
@@ -381,6 +382,7 @@ class SupportService:
             signals=signals, feelings=await repository.recent_feelings(ref),
             tries=await repository.tries_since_settled(ref),
             same_problem=signals.repeated_question or best is None or best.topic.id == ref.topic_id,
+            degraded=degraded,
         )
         return should_escalate(facts, self._rules)
 

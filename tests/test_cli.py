@@ -9,8 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 
 from tests.conftest import CANDOR, database_url, query_rows, subprocess_env
+from bot.storage.database import alembic_config
 from bot.testing.fake_bot_api import FakeBotApi
 
 pytestmark = pytest.mark.slow
@@ -38,6 +40,22 @@ def test_run_without_a_token_opens_the_local_chat_and_stores_the_message_with_sc
     )
     assert text == "my card was charged twice and I'm really worried"
     assert isinstance(anxiety, float) and labels
+
+
+def test_when_the_model_cannot_load_the_bot_answers_says_so_in_the_log_and_offers_a_person_sooner(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "config.json").write_text("{ not json")
+    result = candor(tmp_path, "chat", stdin="where is my order?\nI still don't have my order, where is it?\n/quit\n",
+                    CANDOR_MODEL_DIR=str(broken))
+    assert result.returncode == 0, result.stderr
+    assert "degraded mode" in result.stderr, "the operator can see the model is not in use"
+    assert "Here's what I know about your order" in result.stdout
+    assert "I'd like a person to take this" in result.stdout, "one unsolved try is enough without the model"
+    [(reason, detail)] = stored_rows(tmp_path, "select reason, detail from handoffs")
+    assert reason == "repeated_failure" and "emotion model unavailable" in detail
 
 
 def test_local_chat_keeps_going_after_odd_input(tmp_path: Path) -> None:
@@ -99,7 +117,8 @@ def test_db_upgrade_migrates_a_new_database(tmp_path: Path) -> None:
     result = candor(tmp_path, "db", "upgrade")
     assert result.returncode == 0, result.stderr
     [(version,)] = stored_rows(tmp_path, "select version_num from alembic_version")
-    assert version == "0006"
+    url = database_url(tmp_path)
+    assert version == ScriptDirectory.from_config(alembic_config(url)).get_current_head(), "the newest schema"
 
 
 def test_nlu_predict_writes_one_json_object_per_input_line_in_order(tmp_path: Path) -> None:

@@ -77,6 +77,19 @@ def test_two_failed_tries_on_the_same_problem_hand_off(tries: int, same: bool, e
     assert reason(TurnFacts(Signals(), tries=tries, same_problem=same)) is expected
 
 
+def test_without_the_model_a_person_is_offered_after_one_try_instead_of_two() -> None:
+    assert reason(TurnFacts(Signals(), tries=1, same_problem=True)) is None
+    found = should_escalate(TurnFacts(Signals(), tries=1, same_problem=True, degraded=True), RULES)
+    assert found is not None and found.reason is EscalationReason.REPEATED_FAILURE
+    assert "emotion model unavailable" in found.detail, "the agent's card says why it came sooner"
+
+
+def test_without_the_model_one_strong_message_is_enough() -> None:
+    worried = ((0.1, 0.2), (0.1, 0.9))
+    assert reason(TurnFacts(Signals(), worried[-1:])) is None
+    assert reason(TurnFacts(Signals(), worried[-1:], degraded=True)) is EscalationReason.HIGH_EMOTION
+
+
 def test_trainers_settings_are_read_and_bad_ones_explained(tmp_path: Path) -> None:
     folder = tmp_path
     good = folder / "escalation.yaml"

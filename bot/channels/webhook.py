@@ -30,7 +30,7 @@ from bot.channels.telegram import CHANNEL, UpdateFailures
 from bot.config import Settings
 from bot.engine import Reply
 from bot.runtime import CandorRuntime
-from bot.service import CustomerRef, SupportService, is_storage_outage
+from bot.service import STORAGE_RETRY_PAUSES, CustomerRef, SupportService, is_storage_outage
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database
 from bot.storage.updates import UpdateLedger
@@ -95,25 +95,33 @@ def build_webhook_app(application: Application, secret: str, database: Database,
         except (ValueError, TypeError, KeyError, AttributeError):
             return PlainTextResponse("not a Telegram update", status_code=400)
         key = chat_key(data) or f"update:{update_id}"
-        try:
-            async with locks.hold(key):
-                async with database.session() as session:
-                    if await UpdateLedger(session).handled(update_id):
-                        logger.info("update %d seen before; not handled again", update_id)
-                        return PlainTextResponse("ok")
-                await application.process_update(update)
-                if failures.take(update_id):
-                    logger.warning("update %d not done (a transient fault); Telegram will send it again", update_id)
-                    return PlainTextResponse("retry", status_code=503)
-                async with database.session() as session:
-                    await UpdateLedger(session).mark_handled(update_id)
-        except Exception as error:
-            if not is_storage_outage(error):
-                raise
-            logger.warning("update %d: the database is unreachable (%s); Telegram will send it again",
-                           update_id, type(error).__name__)
-            await tell_to_wait(application, service, update)
-            return PlainTextResponse("retry", status_code=503)
+        for pause in (*STORAGE_RETRY_PAUSES, None):
+            try:
+                return await handle_once(update_id, update, key)
+            except Exception as error:
+                if not is_storage_outage(error):
+                    raise
+                if pause is not None:
+                    logger.warning("update %d: the database is unreachable (%s); trying again in %.1f s",
+                                   update_id, type(error).__name__, pause)
+                    await asyncio.sleep(pause)
+        logger.warning("update %d: the database stays unreachable; Telegram will send it again", update_id)
+        await tell_to_wait(application, service, update)
+        return PlainTextResponse("retry", status_code=503)
+
+    async def handle_once(update_id: int, update: Update, key: str) -> Response:
+        """Check the ledger, handle, mark handled: all under the chat's lock. Safe to run again."""
+        async with locks.hold(key):
+            async with database.session() as session:
+                if await UpdateLedger(session).handled(update_id):
+                    logger.info("update %d seen before; not handled again", update_id)
+                    return PlainTextResponse("ok")
+            await application.process_update(update)
+            if failures.take(update_id):
+                logger.warning("update %d not done (a transient fault); Telegram will send it again", update_id)
+                return PlainTextResponse("retry", status_code=503)
+            async with database.session() as session:
+                await UpdateLedger(session).mark_handled(update_id)
         return PlainTextResponse("ok")
 
     async def refuse_failures(request: Request, error: Exception) -> Response:
