@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.storage.models import Base
 
 target_metadata = Base.metadata
+MIGRATION_LOCK = 7_206_318_733
 
 
 def _run(connection: Connection) -> None:
@@ -20,6 +22,10 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Workers that start together must not migrate together: the first migrates, the
+            # rest wait here and then find the schema already new.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:n)"), {"n": MIGRATION_LOCK})
         context.run_migrations()
 
 
