@@ -31,7 +31,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.channels.webhook import SECRET_HEADER
-from bot.storage.models import Conversation, Customer, Message, Promise
+from bot.storage.models import Conversation, Customer, Handoff, Message, Promise
 from bot.testing.fake_bot_api import FakeBotApi
 from tests.conftest import CANDOR, TEST_TOKEN, database_url, on_postgres, run_blocking, subprocess_env
 from tests.test_webhook import free_port, text_update
@@ -199,8 +199,11 @@ async def test_kill_9_mid_burst_then_restart_answers_every_message_once_in_order
         assert sent == [text for text, _ in bot_rows], f"chat {chat_id}: the replies reached the chat in order"
         assert all(delivered for _, delivered in bot_rows)
     promised = {chat_id for chat_id in chats if any("I'll check on it" in m.text for m in api.messages_to(chat_id))}
-    assert promised and promised <= set(run_blocking(chats_with_promises(database_url(tmp_path)))), (
+    assert promised and promised <= set(run_blocking(chats_with(Promise, database_url(tmp_path)))), (
         "every promise a customer was given is stored, so its check runs after the restart")
+    handed = {chat_id for chat_id in chats if any("a person" in m.text for m in api.messages_to(chat_id))}
+    assert handed and handed <= set(run_blocking(chats_with(Handoff, database_url(tmp_path)))), (
+        "every customer told a person will help has a stored handoff")
 
 
 async def stored_by_chat(url: str, chat_ids: list[int]) -> dict[int, list[tuple[str, str, str, int | None, bool]]]:
@@ -224,7 +227,8 @@ async def stored_by_chat(url: str, chat_ids: list[int]) -> dict[int, list[tuple[
     return by_chat
 
 
-async def chats_with_promises(url: str) -> list[int]:
+async def chats_with(record: type[Promise] | type[Handoff], url: str) -> list[int]:
+    """Chats with at least one stored promise (or handoff)."""
     from bot.storage.database import Database
 
     database = Database(url)
@@ -232,7 +236,7 @@ async def chats_with_promises(url: str) -> list[int]:
         async with database.session() as session:
             rows = await session.scalars(
                 select(Customer.external_id).join(Conversation, Conversation.customer_id == Customer.id)
-                .join(Promise, Promise.conversation_id == Conversation.id).distinct())
+                .join(record, record.conversation_id == Conversation.id).distinct())
             return [int(external_id) for external_id in rows]
     finally:
         await database.dispose()
