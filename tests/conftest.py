@@ -32,8 +32,25 @@ _created_postgres_databases: set[str] = set()
 T = TypeVar("T")
 
 
+DATABASE_FREE_MODULES = frozenset({
+    "test_config", "test_engine", "test_escalation", "test_knowledge_lint", "test_language", "test_lexicon",
+    "test_nlu_runtime", "test_precision", "test_retrieval", "test_signals",
+})
+"""Test modules that never open a database: the PostgreSQL pass skips them (the SQLite pass ran them)."""
+
+
 def on_postgres() -> bool:
     return bool(POSTGRES_SERVER_URL)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not on_postgres():
+        return
+    skip = pytest.mark.skip(reason="touches no database; the SQLite pass runs it")
+    for item in items:
+        if item.module is not None and (item.module.__name__.rsplit(".", 1)[-1] in DATABASE_FREE_MODULES
+                                        or item.get_closest_marker("no_database") is not None):
+            item.add_marker(skip)
 
 
 def run_blocking(coroutine: Coroutine[Any, Any, T]) -> T:
