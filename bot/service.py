@@ -118,21 +118,28 @@ class SupportService:
         conversation is with a person, and the message went to their topic.
         """
         key = f"{customer.channel}:{customer.external_id}"
+        for pause in (*STORAGE_RETRY_PAUSES, None):
+            try:
+                return await self._handle_in_turn(key, customer, turn, telegram_message_id, deliver, button_data)
+            except Exception as error:
+                if not is_storage_outage(error):
+                    raise
+                if pause is None:
+                    await self.ask_to_wait(customer, turn.text, deliver)
+                    raise StorageUnavailable(
+                        f"the database is unreachable ({type(error).__name__}); this turn must be handled again"
+                    ) from error
+                logger.warning("database unreachable (%s); trying again in %.1f s", type(error).__name__, pause)
+                await asyncio.sleep(pause)
+        raise AssertionError("unreachable: the last pass either returns or raises")
+
+    async def _handle_in_turn(
+        self, key: str, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None,
+        deliver: Deliver | None, button_data: str,
+    ) -> Reply | None:
+        """One try under the customer's lock (itself in the database on PostgreSQL, so it can fail too)."""
         async with self._locks.hold(key):
-            for pause in (*STORAGE_RETRY_PAUSES, None):
-                try:
-                    reply = await self._step(customer, turn, telegram_message_id, button_data)
-                    break
-                except Exception as error:
-                    if not is_storage_outage(error):
-                        raise
-                    if pause is None:
-                        await self.ask_to_wait(customer, turn.text, deliver)
-                        raise StorageUnavailable(
-                            f"the database is unreachable ({type(error).__name__}); this turn must be handled again"
-                        ) from error
-                    logger.warning("database unreachable (%s); trying again in %.1f s", type(error).__name__, pause)
-                    await asyncio.sleep(pause)
+            reply = await self._step(customer, turn, telegram_message_id, button_data)
             self._told_to_wait.discard(key)
             if deliver is not None and reply is not None:
                 await deliver(reply)

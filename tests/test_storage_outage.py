@@ -195,3 +195,38 @@ async def test_webhook_with_postgresql_down_says_give_me_a_minute_then_answers_t
         await asyncio.wait_for(task, timeout=30)
         await proxy.stop()
         api.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not on_postgres(), reason="the proxy stands between the bot and a PostgreSQL server")
+async def test_long_polling_with_postgresql_down_tries_again_later_and_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Long polling has already taken the update from Telegram, so the bot keeps it and tries again."""
+    from bot.channels import telegram as telegram_channel
+    from tests.running_bot import Bot
+
+    monkeypatch.setattr(telegram_channel, "RETRY_LATER_SECONDS", 1.0)
+    real = make_url(database_url(tmp_path))
+    proxy = CuttableProxy(real.host or "127.0.0.1", real.port or 5432)
+    await proxy.start()
+    api = FakeBotApi(TEST_TOKEN).start()
+    bot = Bot(api, make_settings(tmp_path, api, DATABASE_URL=real.set(port=proxy.port).render_as_string(
+        hide_password=False)))
+    try:
+        await bot.start()
+        proxy.cut()
+        api.customer_sends_text(7303, "Где мой возврат денег за кроссовки?")
+        [wait] = await api.wait_for_messages(7303, 1, timeout=30)
+        assert wait.text.startswith("Дайте мне минуту"), "told in Russian, once, while the database is down"
+        await asyncio.sleep(2.5)
+        assert len(api.messages_to(7303)) == 1, "not told again at every retry"
+        proxy.restore()
+        replies = await api.wait_for_messages(7303, 2, timeout=30)
+        assert "возврат" in replies[1].text
+        stored = await bot.stored(7303)
+        assert [m.sender for m in stored] == ["customer", "bot"], "kept once, answered once"
+    finally:
+        await bot.stop()
+        await proxy.stop()
+        api.stop()
