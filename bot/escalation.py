@@ -50,8 +50,11 @@ class EscalationRules:
     """Bot replies on the same unresolved problem before a person takes over."""
 
     def without_the_model(self) -> EscalationRules:
-        """Keyword scores miss much of what the model reads, so a person is offered a turn sooner."""
-        return replace(self, high_turns=1, tries=max(1, self.tries - 1))
+        """Keyword scores miss much of what the model reads, so a person is offered one try sooner.
+
+        The feeling rule stays as it is: crude scores are no reason to hand off on one message.
+        """
+        return replace(self, tries=max(1, self.tries - 1))
 
 
 @dataclass(frozen=True)
