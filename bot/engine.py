@@ -9,6 +9,7 @@ record (a promise, a gesture, the closing).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -179,12 +180,20 @@ def rating_buttons(conversation_id: int) -> tuple[Button, ...]:
     return tuple(Button(str(score), f"{RATING_PREFIX}:{conversation_id}:{score}") for score in range(1, 6))
 
 
+_RATING = re.compile(r"rate:([0-9]{1,10}):([1-5])")
+MAX_CONVERSATION_ID = 2**31 - 1
+
+
 def parse_rating(data: str) -> tuple[int, int] | None:
-    """(conversation id, score) from a rating button's data, or None for anything else."""
-    parts = data.split(":")
-    if len(parts) != 3 or parts[0] != RATING_PREFIX or not parts[1].isdigit() or parts[2] not in {"1", "2", "3", "4", "5"}:
+    """(conversation id, score) from a rating button's data, or None for anything else.
+
+    Button data comes back from the client and can be forged: only ASCII digits, and only ids
+    the database can hold (``str.isdigit`` would let "²" through to ``int``).
+    """
+    found = _RATING.fullmatch(data)
+    if found is None or int(found.group(1)) > MAX_CONVERSATION_ID:
         return None
-    return int(parts[1]), int(parts[2])
+    return int(found.group(1)), int(found.group(2))
 
 
 def _command_reply(command: str, wording: Wording) -> Reply:

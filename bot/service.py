@@ -117,6 +117,10 @@ class SupportService:
         the customer in the order their messages arrived. None means the bot keeps quiet: the
         conversation is with a person, and the message went to their topic.
         """
+        turn = replace(turn, text=storable(turn.text), command=storable(turn.command),
+                       content_type=storable(turn.content_type))
+        customer = replace(customer, display_name=storable(customer.display_name))
+        button_data = storable(button_data)
         key = f"{customer.channel}:{customer.external_id}"
         for pause in (*STORAGE_RETRY_PAUSES, None):
             try:
@@ -419,6 +423,17 @@ def choose_language(current: str, analysis: Analysis | None, text: str = "") -> 
     if analysis.language in ("en", "pl") and len(_LATIN_WORD.findall(text)) < 3 and not _POLISH_LETTERS.search(text):
         return current
     return analysis.language
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: object) -> str:
+    """Text a database column can hold: NUL dropped (PostgreSQL refuses it), lone surrogates
+    (which JSON can carry but UTF-8 cannot) replaced by U+FFFD; anything not text becomes empty."""
+    if not isinstance(text, str):
+        return ""
+    return _UNSTORABLE.sub(lambda found: "" if found.group() == "\x00" else "\ufffd", text)
 
 
 def stored_kind(turn: CustomerTurn) -> str:

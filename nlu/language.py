@@ -19,11 +19,12 @@ _POLISH_WORDS = frozenset(
     ["nie", "jest", "się", "czy", "mój", "moje", "moja", "mam", "gdzie", "dlaczego", "kiedy", "proszę", "dziękuję", "dzień", "dobry", "zamówienie", "pieniądze", "karta", "konto", "jak", "tak", "już"]
 )
 _MIN_CONFIDENCE = 0.5
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the message's language; DEFAULT_LANGUAGE when nothing can be told."""
-    sample = text[:2000]
+    sample = _LONE_SURROGATE.sub("\ufffd", text[:2000])  # JSON can carry "\ud800"; the detector cannot
     han, cyrillic, latin = (len(pattern.findall(sample)) for pattern in (_HAN, _CYRILLIC, _LATIN))
     if han and han >= latin / 4:
         return "zh"

