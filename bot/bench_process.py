@@ -42,7 +42,7 @@ def bot_process_peak_rss_mb(model_dir: Path, precision: str, messages: int = 200
         process.stdin.close()
         peak_kb = 0
         while True:
-            peak_kb = max(peak_kb, _high_water_kb(process.pid))
+            peak_kb = max(peak_kb, high_water_kb(process.pid))
             try:
                 process.wait(timeout=POLL_SECONDS)
                 break
@@ -53,7 +53,7 @@ def bot_process_peak_rss_mb(model_dir: Path, precision: str, messages: int = 200
     return peak_kb / 1024
 
 
-def _high_water_kb(pid: int) -> int:
+def high_water_kb(pid: int) -> int:
     """VmHWM of a running process. Read from /proc, not wait4's ru_maxrss: that one also counts
     the parent's pages the child held between fork and exec."""
     try:

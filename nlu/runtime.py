@@ -4,16 +4,19 @@ One model per process runs on a single worker thread. Concurrent requests wait i
 ``asyncio.Queue``; the batcher takes whatever has queued up (to ``max_batch``) and scores it
 in one forward pass, so a burst of messages costs little more than one. Each Analysis carries
 the message's retrieval embedding; ``embed`` gives the same vectors for other texts (the
-topics' examples, once at start) on the same thread.
+topics' examples, once at start) on the same thread. The thread's busy time is counted and
+logged once at shutdown, so a benchmark can tell the model's share of a turn from the rest.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +32,36 @@ MAX_ANALYSED_CHARS = 4000
 
 BatchScorer = Callable[[list[str]], list[Analysis]]
 Embedder = Callable[[list[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class ModelUsage:
+    """Seconds the model thread spent and texts it handled: scoring customers' messages, and
+    embedding other texts (the topics' examples, at start) apart, so start-up does not count."""
+
+    scoring_seconds: float = 0.0
+    scored_texts: int = 0
+    batches: int = 0
+    embedding_seconds: float = 0.0
+    embedded_texts: int = 0
+
+    def describe(self) -> str:
+        """The shutdown log line; ``parse`` reads it back (``candor bench e2e`` does, from a worker's log)."""
+        return (f"model busy {self.scoring_seconds:.3f} s for {self.scored_texts} texts in {self.batches} batches; "
+                f"embedding {self.embedding_seconds:.3f} s for {self.embedded_texts} texts")
+
+    @classmethod
+    def parse(cls, log: str) -> ModelUsage | None:
+        """The last ``describe`` line in ``log``; None when there is none (the process did not stop cleanly)."""
+        found = _USAGE_LINE.findall(log)
+        if not found:
+            return None
+        seconds, texts, batches, embedding, embedded = found[-1]
+        return cls(float(seconds), int(texts), int(batches), float(embedding), int(embedded))
+
+
+_USAGE_LINE = re.compile(
+    r"model busy ([\d.]+) s for (\d+) texts in (\d+) batches; embedding ([\d.]+) s for (\d+) texts")
 
 
 @dataclass
@@ -47,10 +80,16 @@ class EmotionAnalyzer:
         self._queue: asyncio.Queue[_Request] = asyncio.Queue()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="candor-nlu")
         self._batcher: asyncio.Task[None] | None = None
+        self._usage = ModelUsage()
 
     @property
     def degraded(self) -> bool:
         return self._scorer is None
+
+    @property
+    def usage(self) -> ModelUsage:
+        """What the model thread has done so far (cumulative since the analyser was made)."""
+        return self._usage
 
     @classmethod
     async def load(cls, model_dir: Path, precision: str = "auto") -> EmotionAnalyzer:
@@ -91,7 +130,8 @@ class EmotionAnalyzer:
             return None
         clipped = [text[:MAX_ANALYSED_CHARS] for text in texts]
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._executor, embedder, clipped)
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._executor, self._timed_embed, embedder, clipped)
         except Exception:  # a model fault must not stop the bot: topics are then found by keywords
             logger.exception("embedding failed for %d texts; topic retrieval uses keywords", len(texts))
             return None
@@ -105,7 +145,7 @@ class EmotionAnalyzer:
             scorer = self._scorer
             assert scorer is not None
             try:
-                results = await loop.run_in_executor(self._executor, scorer, [r.text for r in batch])
+                results = await loop.run_in_executor(self._executor, self._timed_score, scorer, [r.text for r in batch])
             except Exception:  # a model fault must not lose the customers' messages: score them by rules
                 logger.exception("emotion scoring failed for a batch of %d; using keyword scores", len(batch))
                 results = [rule_based_analysis(r.text) for r in batch]
@@ -113,7 +153,27 @@ class EmotionAnalyzer:
                 if not request.future.done():
                     request.future.set_result(result)
 
+    def _timed_score(self, scorer: BatchScorer, texts: list[str]) -> list[Analysis]:
+        """Runs on the model thread; only that thread writes ``_usage``, so no lock is needed."""
+        started = time.perf_counter()
+        try:
+            return scorer(texts)
+        finally:
+            u = self._usage
+            self._usage = replace(u, scoring_seconds=u.scoring_seconds + time.perf_counter() - started,
+                                  scored_texts=u.scored_texts + len(texts), batches=u.batches + 1)
+
+    def _timed_embed(self, embedder: Embedder, texts: list[str]) -> np.ndarray:
+        started = time.perf_counter()
+        try:
+            return embedder(texts)
+        finally:
+            u = self._usage
+            self._usage = replace(u, embedding_seconds=u.embedding_seconds + time.perf_counter() - started,
+                                  embedded_texts=u.embedded_texts + len(texts))
+
     async def close(self) -> None:
+        logger.info("%s", self._usage.describe())
         if self._batcher is not None:
             self._batcher.cancel()
             try:

@@ -41,6 +41,16 @@ class SentMessage:
     """``time.monotonic()`` when the sendMessage call arrived: a benchmark's end of a reply's latency."""
 
 
+@dataclass(frozen=True)
+class ApiCall:
+    """One authorised Bot API call as it arrived: a benchmark counts calls per second from these."""
+
+    method: str
+    chat_id: object
+    received_at: float
+    """``time.monotonic()`` on arrival."""
+
+
 class FakeBotApi:
     """Thread-safe state of the fake server plus the helpers tests use to drive it."""
 
@@ -53,6 +63,10 @@ class FakeBotApi:
         self.sent: list[SentMessage] = []
         self._sent_by_chat: dict[int, list[SentMessage]] = {}
         self.calls: list[str] = []
+        self.timeline: list[ApiCall] = []
+        self.on_send: Callable[[SentMessage], None] | None = None
+        """Called on the server's thread with each message once it counts as sent: a benchmark's customers
+        wake on it instead of polling."""
         self.chat_actions: list[tuple[int, str]] = []
         self.callback_answers: list[str] = []
         self.rejected_tokens: list[str] = []
@@ -201,6 +215,7 @@ class FakeBotApi:
             self.rejected_tokens.append(token)
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         self.calls.append(method)
+        self.timeline.append(ApiCall(method, params.get("chat_id"), time.monotonic()))
         name = method.lower()
         if name == "getme":
             return _ok(BOT_USER)
@@ -284,6 +299,8 @@ class FakeBotApi:
             self.sent.append(message)
             self._sent_by_chat.setdefault(chat_id, []).append(message)
             self._lock.notify_all()
+        if self.on_send is not None:
+            self.on_send(message)
         return {
             "message_id": message_id, "date": int(time.time()), "text": text, "from": BOT_USER,
             "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
