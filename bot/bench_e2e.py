@@ -16,6 +16,7 @@ import resource
 import secrets
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +31,9 @@ from nlu.runtime import ModelUsage
 
 BENCH_TOKEN = "123456:BENCH-e2e"
 LIMITER_CALLS_PER_SECOND = FloodLimit.MESSAGES_PER_SECOND
-"""PTB's AIORateLimiter lets this many Bot API calls with a chat_id through per second (all chats together)."""
-COUNTED_CALLS = frozenset({"sendMessage", "sendChatAction"})
-"""The calls each customer message costs; both pass through the rate limiter."""
+"""PTB's AIORateLimiter lets this many messages through per second (all chats together)."""
+COUNTED_CALLS = frozenset({"sendMessage"})
+"""The calls the rate limiter counts: replies. Typing actions go around it (MessageRateLimiter)."""
 SATURATED = 0.9
 """A resource used at this fraction of its capacity or more is called the ceiling."""
 DISTURBING_CORES = 0.2
@@ -61,7 +62,7 @@ class LevelRun:
     wall_seconds: float
     warmup_seconds: float
     api_call_times: tuple[float, ...]
-    """When the fake Bot API received each sendMessage and sendChatAction call of the measured part."""
+    """When the fake Bot API received each sendMessage call of the measured part (the calls the limiter counts)."""
     worker_cpu_seconds: float
     bench_cpu_seconds: float
     machine_cpu_seconds: float
@@ -95,6 +96,8 @@ class LevelFigures:
     other_cores: float
     peak_rss_mb: float
     worker_errors: int
+    failures: str = ""
+    """The httpx errors behind the posts that got no answer, with counts."""
 
 
 def percentile(values: Sequence[float], percent: float) -> float:
@@ -147,6 +150,7 @@ def summarise(run: LevelRun) -> LevelFigures:
         run.worker_cpu_seconds / wall, run.bench_cpu_seconds / wall,
         max(0.0, run.machine_cpu_seconds - run.worker_cpu_seconds - run.bench_cpu_seconds) / wall,
         run.peak_rss_mb, run.worker_errors,
+        ", ".join(f"{name} {count}" for name, count in Counter(o.failure for o in run.outcomes if o.failure).items()),
     )
 
 
@@ -168,8 +172,8 @@ def ceiling(f: LevelFigures) -> str:
     if limiter_use >= SATURATED:
         per_message = max(f.calls_per_message, 1.0)
         return (f"PTB's AIORateLimiter: {f.api_per_second:.1f} Bot API calls/s against its "
-                f"{LIMITER_CALLS_PER_SECOND}/s; each message costs {f.calls_per_message:.1f} calls (a reply "
-                f"and a typing action), so about {LIMITER_CALLS_PER_SECOND / per_message:.0f} messages/s at most")
+                f"{LIMITER_CALLS_PER_SECOND}/s; each message costs {f.calls_per_message:.1f} sends (typing actions "
+                f"go around the limiter), so about {LIMITER_CALLS_PER_SECOND / per_message:.0f} messages/s at most")
     if f.model_share is not None and f.model_share >= SATURATED:
         return f"the model: its thread was busy {f.model_share * 100:.0f} % of the time"
     busy = f.worker_cores + f.bench_cores + f.other_cores
@@ -204,7 +208,7 @@ def header_lines(options: E2eOptions) -> list[str]:
          "goes on answering"),
         ("latency: from just before the update is posted to the moment the fake Bot API receives the reply; "
          "msg/s: customer messages the one worker handled per second in the steady part of the level (from its "
-         "middle to the last message sent); API calls/s: sendMessage + sendChatAction received meanwhile; "
+         "middle to the last message sent); API calls/s: sendMessage calls received meanwhile (the ones PTB's rate limiter counts; typing actions go around it); "
          "quiet: handled without a bot reply (that customer stops and a new one takes the chat's place); "
          "peak RSS: the worker's VmHWM"),
     ]
@@ -225,8 +229,8 @@ def format_notes(f: LevelFigures) -> list[str]:
     if f.other_cores >= DISTURBING_CORES:
         lines.append(f"{'':>10} disturbed: other processes on this machine used {f.other_cores:.2f} cores meanwhile")
     if f.worker_errors or f.errors or f.timeouts:
-        lines.append(f"{'':>10} problems: {f.errors} error answers, {f.timeouts} timeouts, "
-                     f"{f.worker_errors} ERROR lines in the worker's log")
+        lines.append(f"{'':>10} problems: {f.errors} error answers, {f.timeouts} posts without an answer "
+                     f"({f.failures or '-'}), {f.worker_errors} ERROR lines in the worker's log")
     return lines
 
 

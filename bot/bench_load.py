@@ -58,6 +58,8 @@ class TurnOutcome:
     """The worker's HTTP status; None when the post timed out or the connection failed."""
     handled_latency: float
     """Seconds until the worker answered the post: webhook mode answers once the whole turn is done."""
+    failure: str = ""
+    """Why the post got no answer (the httpx error's name), when it got none."""
 
     @property
     def answered_at(self) -> float:
@@ -150,20 +152,21 @@ async def _send(client: httpx.AsyncClient, customers: Customers, watch: ReplyWat
     reply.cancel()
 
     async def outcome() -> TurnOutcome:
-        status, handled = await post
-        return TurnOutcome(started, latency, status, handled)
+        status, handled, failure = await post
+        return TurnOutcome(started, latency, status, handled, failure)
 
     return asyncio.create_task(outcome()), latency is not None
 
 
 async def _post(client: httpx.AsyncClient, customers: Customers, update: dict[str, object],
-                started: float) -> tuple[int | None, float]:
+                started: float) -> tuple[int | None, float, str]:
+    failure = ""
     try:
         response = await client.post(customers.url, json=update, headers={SECRET_HEADER: customers.secret})
         status: int | None = response.status_code
-    except httpx.HTTPError:
-        status = None
-    return status, time.monotonic() - started
+    except httpx.HTTPError as error:
+        status, failure = None, type(error).__name__
+    return status, time.monotonic() - started, failure
 
 
 def text_update(update_id: int, chat_id: int, text: str) -> dict[str, object]:
