@@ -61,7 +61,7 @@ from bot.engine import (
     is_meaningful,
     parse_rating,
 )
-from bot.service import FORGET_CONFIRM, CustomerRef, SupportService, choose_language
+from bot.service import FORGET_CONFIRM, CustomerRef, SupportService, choose_language, storable
 from bot.storage.agents import AgentProfile, AgentRepository
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, upgrade_schema_async
@@ -456,9 +456,9 @@ def test_every_customer_turn_gets_a_polite_reply_or_reaches_a_person(
                 cases.outcomes[reply.move.value if reply else "quiet: a person has it"] += 1
                 if reply is None:
                     assert loop.run(under_test.handed_to_a_person(customer)), f"no reply and no person for {turn}"
-                    assert under_test.workspace.relayed[relayed_before:] == [name or "Customer"]
+                    assert under_test.workspace.relayed[relayed_before:] == [storable(name) or "Customer"]
                     continue
-                echoed = f"/{turn.command}"[:64] if reply.move is Move.UNKNOWN_COMMAND else ""
+                echoed = f"/{storable(turn.command)}"[:64] if reply.move is Move.UNKNOWN_COMMAND else ""
                 assert_polite(reply, echoed=None if reply.move is Move.OWN_DATA else echoed)
                 offered = reply.buttons
             cases.examples += 1
