@@ -98,6 +98,8 @@ class TelegramChannel:
         self._service = service
         self._pack = pack
         self._failures = failures
+        self._retries: dict[int, int] = {}
+        """Long polling: update_id → tries so far, for updates waiting to be handled again."""
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         private = filters.ChatType.PRIVATE
@@ -181,7 +183,7 @@ class TelegramChannel:
             if self._failures is not None:
                 self._failures.record(update.update_id)
             else:
-                self._retry_later(context, update, 1)
+                self._retry_later(context, update)
             return
         logger.error("update handling failed: %s", type(context.error).__name__, exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
@@ -190,42 +192,30 @@ class TelegramChannel:
             except TelegramError:
                 logger.warning("could not send the failure notice either", exc_info=True)
 
-    def _retry_later(self, context: ContextTypes.DEFAULT_TYPE, update: Update, attempt: int) -> None:
+    def _retry_later(self, context: ContextTypes.DEFAULT_TYPE, update: Update) -> None:
+        attempt = self._retries.get(update.update_id, 0) + 1
         queue = context.application.job_queue
         if queue is None or attempt > RETRY_LATER_TIMES:
+            self._retries.pop(update.update_id, None)
             logger.error("update %d given up after %d tries", update.update_id, attempt - 1)
             return
-        queue.run_once(self._on_retry, RETRY_LATER_SECONDS, data=(update, attempt), name=f"retry-{update.update_id}")
+        self._retries[update.update_id] = attempt
+        queue.run_once(self._on_retry, RETRY_LATER_SECONDS, data=update, name=f"retry-{update.update_id}")
 
     async def _on_retry(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Handle an update again; the service recognises whatever part of it was already stored."""
-        job = context.job
-        if job is None or not isinstance(job.data, tuple):
-            return
-        update, attempt = job.data
-        logger.info("update %d: try %d", update.update_id, attempt + 1)
-        chat = update.effective_chat
-        try:
-            if update.callback_query is not None:
-                await self.on_button(update, context)
-            elif update.edited_message is not None:
-                await self.on_edited(update, context)
-            elif chat is not None and chat.type == "private" and update.message is not None:
-                await self._route_private_message(update, context)
-        except Exception as error:  # the same split as on_error: wait again, or give up politely
-            if is_transient(error):
-                self._retry_later(context, update, attempt + 1)
-            else:
-                logger.error("update %d failed on retry: %s", update.update_id, type(error).__name__, exc_info=error)
+        """Handle the update again through the same handlers; the service recognises what was already stored.
 
-    async def _route_private_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = _message(update)
-        if message.text is not None and message.text.startswith("/"):
-            await self.on_command(update, context)
-        elif message.text is not None:
-            await self.on_text(update, context)
-        else:
-            await self.on_non_text(update, context)
+        A transient fault on this try comes back through ``on_error``, which schedules the next one.
+        """
+        job = context.job
+        if job is None or not isinstance(job.data, Update):
+            return
+        update = job.data
+        tries = self._retries.get(update.update_id)
+        logger.info("update %d: try %d", update.update_id, (tries or 0) + 1)
+        await context.application.process_update(update)
+        if self._retries.get(update.update_id) == tries:  # no new fault: done
+            self._retries.pop(update.update_id, None)
 
     async def _turn(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, turn: CustomerTurn, typing: bool = False,
