@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -50,6 +50,15 @@ class UnreachableDatabase(Database):
             yield session
 
 
+def recorder(sent: list[Reply]) -> Callable[[Reply], Awaitable[None]]:
+    """A channel that keeps what the service sends, in order."""
+
+    async def deliver(reply: Reply) -> None:
+        sent.append(reply)
+
+    return deliver
+
+
 @pytest.fixture
 async def service(tmp_path: Path) -> AsyncIterator[tuple[SupportService, UnreachableDatabase]]:
     url = database_url(tmp_path, "outage")
@@ -65,12 +74,8 @@ async def test_a_short_blip_is_retried_and_the_customer_just_gets_the_answer(
 ) -> None:
     support, database = service
     sent: list[Reply] = []
-
-    async def deliver(reply: Reply) -> None:
-        sent.append(reply)
-
     database.refusals = 2
-    await support.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="Where is my order?"), 11, deliver)
+    await support.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="Where is my order?"), 11, recorder(sent))
     assert [reply.move for reply in sent] == [Move.ANSWER]
     assert "your order" in sent[0].text
 
@@ -80,10 +85,7 @@ async def test_a_longer_outage_gets_one_honest_wait_message_and_the_message_is_a
 ) -> None:
     support, database = service
     sent: list[Reply] = []
-
-    async def deliver(reply: Reply) -> None:
-        sent.append(reply)
-
+    deliver = recorder(sent)
     turn = CustomerTurn(TurnKind.TEXT, text="Gdzie jest mój zwrot pieniędzy za buty?")
     database.refusals = 1000
     for _ in range(2):  # Telegram (or the polling retry job) brings the same message again
