@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     retention_days: int | None = Field(default=None, ge=1, alias="CANDOR_RETENTION_DAYS")
     webhook_secret: SecretStr | None = Field(default=None, alias="CANDOR_WEBHOOK_SECRET")
     log_level: str = Field(default="INFO", alias="CANDOR_LOG_LEVEL")
+    group_messages_per_minute: int = Field(default=20, ge=1, le=1000, alias="CANDOR_GROUP_MESSAGES_PER_MINUTE")
+    """Telegram's limit for messages into one group (the agents' group); raised only where Telegram allows more."""
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

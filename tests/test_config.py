@@ -20,9 +20,11 @@ def test_every_bad_setting_is_named_with_a_fix(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "not-a-token")
     monkeypatch.setenv("DATABASE_URL", "mysql://localhost/candor")
     monkeypatch.setenv("CANDOR_AGENTS_CHAT_ID", "agents")
+    monkeypatch.setenv("CANDOR_GROUP_MESSAGES_PER_MINUTE", "0")
     with pytest.raises(ConfigError) as caught:
         load_settings()
     message = str(caught.value)
+    assert "CANDOR_GROUP_MESSAGES_PER_MINUTE" in message
     assert "TELEGRAM_BOT_TOKEN" in message and "@BotFather" in message
     assert "DATABASE_URL" in message and "postgresql://" in message
     assert "CANDOR_AGENTS_CHAT_ID" in message

@@ -268,7 +268,8 @@ def build_application(settings: Settings, runtime: CandorRuntime, polling: bool 
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_api_file_url)
-        .rate_limiter(MessageRateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(MessageRateLimiter(group_max_rate=settings.group_messages_per_minute, group_time_period=60,
+                                         max_retries=RATE_LIMIT_RETRIES))
         .concurrent_updates(True)
         .build()
     )
