@@ -13,9 +13,10 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,6 +54,7 @@ from nlu.types import Analysis
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
 Deliver = Callable[[Reply], Awaitable[None]]
 Schedule = Callable[[int, dt.datetime], None]
 MIN_EXTENSION_HOURS = 1.0
@@ -66,10 +68,31 @@ class StorageUnavailable(RuntimeError):
 
 def is_storage_outage(error: BaseException) -> bool:
     """A fault of the connection to the database (down, restarting, pool exhausted), not of the data."""
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return True
     if isinstance(error, DBAPIError):
-        return error.connection_invalidated or isinstance(error.orig, OSError) or type(error).__name__ in (
-            "OperationalError", "InterfaceError")
+        return error.connection_invalidated or isinstance(error.orig, OSError)
     return isinstance(error, (OSError, PoolTimeout, ConnectionError))
+
+
+async def with_storage_retries(attempt: Callable[[], Awaitable[T]]) -> T:
+    """Run ``attempt``, and again after each pause while the database is unreachable.
+
+    Faults of the data itself are raised at once; an outage that outlasts the pauses becomes
+    ``StorageUnavailable``, for the caller to tell the customer and leave the update undone.
+    """
+    for pause in (*STORAGE_RETRY_PAUSES, None):
+        try:
+            return await attempt()
+        except Exception as error:
+            if not is_storage_outage(error):
+                raise
+            if pause is None:
+                raise StorageUnavailable(f"the database is unreachable ({type(error).__name__}); "
+                                         "this must be handled again") from error
+            logger.warning("database unreachable (%s); trying again in %.1f s", type(error).__name__, pause)
+            await asyncio.sleep(pause)
+    raise AssertionError("unreachable: the last try returns or raises")
 
 
 @dataclass(frozen=True)
@@ -79,6 +102,11 @@ class CustomerRef:
     channel: str
     external_id: str
     display_name: str = ""
+
+    @property
+    def key(self) -> str:
+        """The customer's lock key: turns, promise checks and webhook updates of one person queue on it."""
+        return f"{self.channel}:{self.external_id}"
 
 
 class SupportService:
@@ -121,30 +149,21 @@ class SupportService:
                        content_type=storable(turn.content_type))
         customer = replace(customer, display_name=storable(customer.display_name))
         button_data = storable(button_data)
-        key = f"{customer.channel}:{customer.external_id}"
-        for pause in (*STORAGE_RETRY_PAUSES, None):
-            try:
-                return await self._handle_in_turn(key, customer, turn, telegram_message_id, deliver, button_data)
-            except Exception as error:
-                if not is_storage_outage(error):
-                    raise
-                if pause is None:
-                    await self.ask_to_wait(customer, turn.text, deliver)
-                    raise StorageUnavailable(
-                        f"the database is unreachable ({type(error).__name__}); this turn must be handled again"
-                    ) from error
-                logger.warning("database unreachable (%s); trying again in %.1f s", type(error).__name__, pause)
-                await asyncio.sleep(pause)
-        raise AssertionError("unreachable: the last pass either returns or raises")
+        try:
+            return await with_storage_retries(
+                lambda: self._handle_in_turn(customer, turn, telegram_message_id, deliver, button_data))
+        except StorageUnavailable:
+            await self.ask_to_wait(customer, turn.text, deliver)
+            raise
 
     async def _handle_in_turn(
-        self, key: str, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None,
+        self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None,
         deliver: Deliver | None, button_data: str,
     ) -> Reply | None:
         """One try under the customer's lock (itself in the database on PostgreSQL, so it can fail too)."""
-        async with self._locks.hold(key):
+        async with self._locks.hold(customer.key):
             reply = await self._step(customer, turn, telegram_message_id, button_data)
-            self._told_to_wait.discard(key)
+            self._told_to_wait.discard(customer.key)
             if deliver is not None and reply is not None:
                 await deliver(reply)
                 await self._mark_delivered(reply)
@@ -178,7 +197,7 @@ class SupportService:
 
     async def ask_to_wait(self, customer: CustomerRef, text: str, deliver: Deliver | None) -> None:
         """The database is down: tell the customer once per outage, in their language if the text shows it."""
-        key = f"{customer.channel}:{customer.external_id}"
+        key = customer.key
         if deliver is None or key in self._told_to_wait:
             return
         language = detect_language(text) if is_meaningful(text) else "en"
@@ -201,10 +220,15 @@ class SupportService:
         async with self._database.session() as session:
             handed_off = await HandoffRepository(session).open_for(earlier.conversation_id)
         if handed_off is not None:
-            words = turn.text if turn.kind in (TurnKind.TEXT, TurnKind.EDITED, TurnKind.COMMAND) else ""
-            await self._handoffs.relay_from_customer(handed_off, customer.display_name or "Customer", words,
-                                                     telegram_message_id)
+            await self._relay(handed_off, customer, turn, telegram_message_id)
         return None
+
+    async def _relay(self, handoff: OpenHandoff, customer: CustomerRef, turn: CustomerTurn,
+                     telegram_message_id: int | None) -> None:
+        """Pass the customer's message to the person who has the conversation, under the customer's name."""
+        words = turn.text if turn.kind in (TurnKind.TEXT, TurnKind.EDITED, TurnKind.COMMAND) else ""
+        await self._handoffs.relay_from_customer(handoff, customer.display_name or "Customer", words,
+                                                 telegram_message_id)
 
     async def _turn(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None) -> Reply | None:
         analysis = await self._analyse(turn)
@@ -245,9 +269,7 @@ class SupportService:
                                         notes=(f"handed off: {escalation.label} ({escalation.detail})",))
                 promise, stored_as = await self._record(repository, promises, ref, language, decision)
         if handed_off is not None:
-            label = customer.display_name or "Customer"
-            words = turn.text if turn.kind in (TurnKind.TEXT, TurnKind.EDITED, TurnKind.COMMAND) else ""
-            await self._handoffs.relay_from_customer(handed_off, label, words, telegram_message_id)
+            await self._relay(handed_off, customer, turn, telegram_message_id)
             logger.info("turn relayed to handoff %d kind=%s", handed_off.id, turn.kind.value)
             return None
         if started is not None:
@@ -337,7 +359,7 @@ class SupportService:
         if check is None:
             return
         customer = CustomerRef(check.channel, check.external_id)
-        async with self._locks.hold(f"{customer.channel}:{customer.external_id}"):
+        async with self._locks.hold(customer.key):
             now = self._now()
             async with self._database.session() as session:
                 promises = PromiseRepository(session)

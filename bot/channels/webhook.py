@@ -31,7 +31,7 @@ from bot.channels.telegram import CHANNEL, UpdateFailures
 from bot.config import Settings
 from bot.engine import Reply
 from bot.runtime import CandorRuntime
-from bot.service import STORAGE_RETRY_PAUSES, CustomerRef, SupportService, is_storage_outage
+from bot.service import CustomerRef, StorageUnavailable, SupportService, with_storage_retries
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database
 from bot.storage.updates import UpdateLedger
@@ -54,12 +54,10 @@ def chat_key(data: dict[str, object]) -> str | None:
         message = part.get("message") if field == "callback_query" else part
         chat = message.get("chat") if isinstance(message, dict) else None
         sender = part.get("from")
-        if isinstance(chat, dict) and chat.get("type") == "private" and isinstance(sender, dict):
-            return f"{CHANNEL}:{sender.get('id')}"
+        if isinstance(sender, dict) and (not isinstance(chat, dict) or chat.get("type") == "private"):
+            return CustomerRef(CHANNEL, str(sender.get("id"))).key
         if isinstance(chat, dict):
             return f"chat:{chat.get('id')}"
-        if isinstance(sender, dict):
-            return f"{CHANNEL}:{sender.get('id')}"
     return None
 
 
@@ -117,19 +115,12 @@ def build_webhook_app(application: Application, secret: str, database: Database,
             logger.info("webhook body refused (%s): not a Telegram update", type(error).__name__)
             return PlainTextResponse("not a Telegram update", status_code=400)
         key = chat_key(data) or f"update:{update_id}"
-        for pause in (*STORAGE_RETRY_PAUSES, None):
-            try:
-                return await handle_once(update_id, update, key)
-            except Exception as error:
-                if not is_storage_outage(error):
-                    raise
-                if pause is not None:
-                    logger.warning("update %d: the database is unreachable (%s); trying again in %.1f s",
-                                   update_id, type(error).__name__, pause)
-                    await asyncio.sleep(pause)
-        logger.warning("update %d: the database stays unreachable; Telegram will send it again", update_id)
-        await tell_to_wait(application, service, update)
-        return PlainTextResponse("retry", status_code=503)
+        try:
+            return await with_storage_retries(lambda: handle_once(update_id, update, key))
+        except StorageUnavailable:
+            logger.warning("update %d: the database stays unreachable; Telegram will send it again", update_id)
+            await tell_to_wait(application, service, update)
+            return PlainTextResponse("retry", status_code=503)
 
     async def handle_once(update_id: int, update: Update, key: str) -> Response:
         """Check the ledger, handle, mark handled: all under the chat's lock. Safe to run again."""
