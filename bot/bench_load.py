@@ -19,6 +19,7 @@ import httpx
 
 from bot.channels.webhook import SECRET_HEADER
 from bot.testing.fake_bot_api import FakeBotApi, SentMessage
+from bot.testing.webhook_client import text_update
 
 REPLY_GRACE_SECONDS = 0.5
 """How long after the worker's answer a reply may still arrive; webhook mode sends it before the 200."""
@@ -167,12 +168,3 @@ async def _post(client: httpx.AsyncClient, customers: Customers, update: dict[st
     except httpx.HTTPError as error:
         status, failure = None, type(error).__name__
     return status, time.monotonic() - started, failure
-
-
-def text_update(update_id: int, chat_id: int, text: str) -> dict[str, object]:
-    """A private-chat text message, shaped as Telegram posts it to a webhook."""
-    user = {"id": chat_id, "is_bot": False, "first_name": "Alex"}
-    return {"update_id": update_id, "message": {
-        "message_id": update_id, "date": int(time.time()), "text": text, "from": user,
-        "chat": {"id": chat_id, "type": "private", "first_name": "Alex"},
-    }}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import httpx
 
 from bot.bench_process import high_water_kb
 from bot.channels.webhook import SECRET_HEADER
+from bot.testing.webhook_client import free_port
 
 READY_TIMEOUT_SECONDS = 180.0
 STOP_TIMEOUT_SECONDS = 60.0
@@ -56,7 +56,7 @@ class BenchWorker:
     @classmethod
     def start(cls, setup: WorkerSetup, database_url: str, folder: Path) -> BenchWorker:
         """Start ``candor run --webhook`` on a free local port; its settings come only from here, not from .env."""
-        port = _free_port()
+        port = free_port()
         env = {key: value for key, value in os.environ.items()
                if not key.startswith(("TELEGRAM_", "DATABASE_", "CANDOR_"))}
         env.update({
@@ -115,9 +115,3 @@ class BenchWorker:
 
     def _log_tail(self, lines: int = 30) -> str:
         return "\n".join(self._log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.models import utc_now
 from bot.storage.trainers import TrainerRepository
+from bot.testing.webhook_client import free_port
 from knowledge.pack import CONTENT_DIR, load_pack
 from nlu.dataset import default_data_dir
 from nlu.finetune import read_corrections
@@ -39,12 +39,6 @@ class ConsoleServer:
     database_url: str
     content: Path
     models: Path
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def seed(database: Database) -> None:

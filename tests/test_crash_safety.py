@@ -33,8 +33,8 @@ from sqlalchemy import func, select
 from bot.channels.webhook import SECRET_HEADER
 from bot.storage.models import Conversation, Customer, Handoff, Message, Promise
 from bot.testing.fake_bot_api import FakeBotApi
+from bot.testing.webhook_client import free_port, text_update
 from tests.conftest import CANDOR, TEST_TOKEN, database_url, on_postgres, run_blocking, subprocess_env
-from tests.test_webhook import free_port, text_update
 
 pytestmark = pytest.mark.slow
 SECRET = "crash-test-secret_7"

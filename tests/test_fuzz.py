@@ -25,7 +25,6 @@ import itertools
 import json
 import logging
 import re
-import socket
 import string
 import threading
 import time
@@ -67,6 +66,7 @@ from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.handoffs import HandoffRepository
 from bot.testing.fake_bot_api import BOT_USER, FakeBotApi
+from bot.testing.webhook_client import free_port
 from knowledge import load_pack
 from knowledge.retrieval import MIN_CONFIDENCE, Retrieval, TopicIndex, TopicMatch
 from nlu.language import SUPPORTED_LANGUAGES, detect_language
@@ -772,12 +772,6 @@ class Webhook:
             time.sleep(0.05)
             if len(self.errors.records) != seen:
                 seen, since = len(self.errors.records), time.monotonic()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

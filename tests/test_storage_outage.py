@@ -24,11 +24,11 @@ from bot.engine import CustomerTurn, Move, Reply, TurnKind
 from bot.service import CustomerRef, StorageUnavailable, SupportService
 from bot.storage.database import Database, upgrade_schema_async
 from bot.testing.fake_bot_api import FakeBotApi
+from bot.testing.webhook_client import free_port, text_update
 from knowledge import load_pack
 from knowledge.retrieval import TopicIndex
 from nlu.runtime import EmotionAnalyzer
 from tests.conftest import TEST_TOKEN, database_url, make_settings, on_postgres, stored_telegram_messages
-from tests.test_webhook import free_port, text_update
 
 CUSTOMER = CustomerRef("telegram", "7301", "Iga")
 SECRET = "outage-secret_1"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -13,8 +12,9 @@ import httpx
 import pytest
 
 from bot.channels.webhook import SECRET_HEADER, serve_webhook
-from tests.conftest import TEST_TOKEN, make_settings
 from bot.testing.fake_bot_api import FakeBotApi
+from bot.testing.webhook_client import free_port, text_update
+from tests.conftest import TEST_TOKEN, make_settings
 
 pytestmark = pytest.mark.slow
 SECRET = "s3cret-webhook-token_42"
@@ -24,19 +24,6 @@ SECRET = "s3cret-webhook-token_42"
 class Webhook:
     url: str
     api: FakeBotApi
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def text_update(update_id: int, chat_id: int, text: str) -> dict[str, object]:
-    user = {"id": chat_id, "is_bot": False, "first_name": "Alex"}
-    return {"update_id": update_id, "message": {"message_id": update_id + 1000, "date": int(time.time()),
-                                                "chat": {"id": chat_id, "type": "private", "first_name": "Alex"},
-                                                "from": user, "text": text}}
 
 
 @pytest.fixture(scope="module")
