@@ -5,10 +5,16 @@ forum topic with a card holding the whole context; while the handoff is open, ev
 customer sends goes to that topic and what the agent writes there reaches the customer under
 the agent's name. Telegram calls stay behind ``AgentWorkspace``, so the local chat (which has
 no agents' group) uses the same rules without a workspace.
+
+The customer's reply never waits on the agents' group: Telegram takes about 20 messages a
+minute there, so the topic and its card are posted in the background after the handoff is
+stored, a crisis first, and a sweep posts any card a stopped worker left behind. Work in one
+topic runs under that topic's own lock, and the wait for the group's rate comes before it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
@@ -19,44 +25,71 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.assignment import FIRST_REPLY_MINUTES, Assignment, assign
-
-FIRST_REPLY_LEAD = dt.timedelta(minutes=2)
-"""How long before a promised first reply the customer hears that it is running late."""
 from bot.deadlines import format_deadline
+from bot.delivery import ChannelClosing, CustomerUnreachable, DeliveryRefused, TopicGone, split_text
 from bot.engine import Move, Reply
 from bot.escalation import REASON_LABELS, Escalation, EscalationReason
 from bot.handoff_card import HandoffCard, render_card, topic_name
 from bot.storage.agents import AgentProfile, AgentRepository
 from bot.storage.chat_locks import ChatLocks
+from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
 from knowledge import KnowledgePack
 
 logger = logging.getLogger(__name__)
 
+FIRST_REPLY_LEAD = dt.timedelta(minutes=2)
+"""How long before a promised first reply the customer hears that it is running late."""
+CARD_SWEEP_AGE = dt.timedelta(seconds=60)
+"""A handoff this old without a topic lost its card to a stopped worker (or no topic could be opened)."""
+STRANGER_NOTE_EVERY = dt.timedelta(days=1)
+"""Someone in the agents' group who is not an agent is told so at most this often."""
+SHUTDOWN_GRACE_SECONDS = 5.0
+
+
 class AgentWorkspace(Protocol):
-    """Where agents work: one forum topic per handed-off customer."""
+    """Where agents work: one forum topic per handed-off customer.
+
+    Posting methods raise ``TopicGone`` when the topic was deleted; ``ready`` waits for the
+    group's message rate and is called before any lock is taken.
+    """
+
+    async def ready(self, urgent: bool = False, messages: int = 1) -> None: ...
+
+    def stop_waiting(self) -> None:
+        """The bot is stopping: posts still waiting for the group's rate end with ``ChannelClosing``."""
+        ...
 
     async def open_topic(self, name: str) -> int | None: ...
 
     async def post(self, thread_id: int, text: str) -> None: ...
 
     async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
-        """Show a customer's message in the topic: text as "label: text", anything else copied as it is."""
+        """Show a customer's message in the topic, unmistakably as theirs; anything but text is copied as it is."""
         ...
 
 
 SendToCustomer = Callable[[str, str, Reply], Awaitable[None]]
-"""(channel, external id, reply): how the channel reaches a customer outside their own turn."""
+"""(channel, external id, reply): how the channel reaches a customer outside their own turn.
+Raises ``CustomerUnreachable`` or ``DeliveryRefused`` when the platform refuses for good."""
 
 
 @dataclass(frozen=True)
 class HandoffStart:
     handoff_id: int
     reply: Reply
+    urgent: bool = False
+    """A crisis: its card goes before every other waiting post in the agents' group."""
+
 
 QUEUE_LOCK = "handoff-queue"
 """Every worker checks the queue each minute; the lock keeps two from assigning the same handoff."""
+
+
+def topic_lock(handoff_id: int) -> str:
+    """One handoff's topic: its card, relays and notes go out one at a time, in order, across workers."""
+    return f"handoff-topic:{handoff_id}"
 
 
 class HandoffDesk:
@@ -69,6 +102,9 @@ class HandoffDesk:
         self._zone = zone
         self._now = now
         self._workspace = workspace
+        self._background: set[asyncio.Task[None]] = set()
+        self._cards_in_flight: set[int] = set()
+        self._strangers_told: dict[int, dt.datetime] = {}
 
     def attach_workspace(self, workspace: AgentWorkspace) -> None:
         self._workspace = workspace
@@ -87,32 +123,140 @@ class HandoffDesk:
         if agent is not None:
             await agents.mark_assigned(agent.user_id, now)
         logger.info("handoff %d opened reason=%s assigned=%s", handoff_id, escalation.reason.value, bool(agent))
-        return HandoffStart(handoff_id, Reply(Move.HAND_OFF, self._customer_text(language, escalation, assignment)))
+        return HandoffStart(handoff_id, Reply(Move.HAND_OFF, self._customer_text(language, escalation, assignment)),
+                            urgent=escalation.reason is EscalationReason.SELF_HARM)
 
-    async def post_card(self, handoff_id: int) -> None:
-        """Open the customer's forum topic and post the card (after the handoff is stored)."""
+    # -- the card, in the background --------------------------------------------------------
+    def post_card_soon(self, started: HandoffStart) -> None:
+        """After the handoff is committed: open its topic and post its card without holding anyone up."""
         if self._workspace is None:
             return
-        async with self._database.session() as session:
-            handoffs = HandoffRepository(session)
-            handoff = await handoffs.open_by_id(handoff_id)
-            if handoff is None:
-                return
-            card = await self._card(session, handoff)
-        thread_id = await self._workspace.open_topic(topic_name(handoff.customer_name, handoff.reason, handoff.id))
-        if thread_id is None:
-            logger.warning("handoff %d: no forum topic could be opened; agents see it in the general thread", handoff_id)
-            return
-        async with self._database.session() as session:
-            await HandoffRepository(session).set_thread(handoff_id, thread_id)
-        await self._workspace.post(thread_id, render_card(card))
+        self._cards_in_flight.add(started.handoff_id)
+        self._spawn(self._post_card_in_background(started.handoff_id, started.urgent))
 
+    async def _post_card_in_background(self, handoff_id: int, urgent: bool) -> None:
+        try:
+            await self.post_card(handoff_id, urgent)
+        except ChannelClosing:
+            logger.info("handoff %d: the bot is stopping; the next start's sweep posts the card", handoff_id)
+        except (TopicGone, DeliveryRefused, OSError) as error:
+            logger.warning("handoff %d: the card could not be posted (%s); the sweep tries again",
+                           handoff_id, type(error).__name__)
+        finally:
+            self._cards_in_flight.discard(handoff_id)
+
+    async def post_card(self, handoff_id: int, urgent: bool = False) -> None:
+        """Open the customer's forum topic and post the card, unless another worker already did."""
+        workspace = self._workspace
+        if workspace is None:
+            return
+        await workspace.ready(urgent, messages=2)
+        async with self._locks.hold(topic_lock(handoff_id)):
+            async with self._database.session() as session:
+                handoff = await HandoffRepository(session).open_by_id(handoff_id)
+            if handoff is None or handoff.thread_id is not None:
+                return
+            await self._open_topic_with_card(workspace, handoff)
+
+    async def post_missing_cards(self) -> int:
+        """Post the cards a stopped worker left behind (handoffs stored, customer told, no topic yet)."""
+        if self._workspace is None:
+            return 0
+        async with self._database.session() as session:
+            missing = await HandoffRepository(session).without_topic(self._now() - CARD_SWEEP_AGE)
+        posted = 0
+        for handoff in missing:
+            if handoff.id in self._cards_in_flight:
+                continue
+            await self.post_card(handoff.id, urgent=handoff.reason == EscalationReason.SELF_HARM.value)
+            posted += 1
+        return posted
+
+    async def _open_topic_with_card(self, workspace: AgentWorkspace, handoff: OpenHandoff) -> int | None:
+        """Under the topic's lock: a new topic, its card, then the thread recorded (a crash before that
+        leaves the handoff to the sweep, which opens a fresh topic)."""
+        thread_id = await workspace.open_topic(topic_name(handoff.customer_name, handoff.reason, handoff.id))
+        if thread_id is None:
+            logger.warning("handoff %d: no forum topic could be opened; the sweep tries again", handoff.id)
+            return None
+        async with self._database.session() as session:
+            current = await HandoffRepository(session).by_id(handoff.id)
+            card = await self._card(session, current or handoff)
+        await workspace.post(thread_id, render_card(card))
+        async with self._database.session() as session:
+            await HandoffRepository(session).set_thread(handoff.id, thread_id)
+        logger.info("handoff %d: topic opened and card posted", handoff.id)
+        return thread_id
+
+    async def _in_topic(self, handoff_id: int, act: Callable[[int], Awaitable[None]], messages: int = 1) -> bool:
+        """Do ``act(thread_id)`` in the handoff's topic, under its lock; a deleted topic is opened anew, card first.
+
+        False when the handoff has no topic yet: its card, still to come, will show what happened.
+        """
+        workspace = self._workspace
+        if workspace is None:
+            return False
+        await workspace.ready(messages=messages)
+        async with self._locks.hold(topic_lock(handoff_id)):
+            async with self._database.session() as session:
+                handoff = await HandoffRepository(session).by_id(handoff_id)
+            if handoff is None or handoff.thread_id is None:
+                return False
+            try:
+                await act(handoff.thread_id)
+                return True
+            except TopicGone:
+                logger.warning("handoff %d: its topic is gone; opening a new one with the card", handoff_id)
+            await workspace.ready(messages=2)
+            thread_id = await self._open_topic_with_card(workspace, handoff)
+            if thread_id is None:
+                return False
+            await act(thread_id)
+            return True
+
+    async def note_in_topic(self, handoff_id: int, text: str) -> bool:
+        """A line for the agents in the handoff's topic (never in the group's General topic)."""
+        workspace = self._workspace
+        if workspace is None:
+            return False
+
+        async def post(thread_id: int) -> None:
+            await workspace.post(thread_id, text)
+
+        return await self._in_topic(handoff_id, post)
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def wait_for_background(self) -> None:
+        """Until every card and note started so far is out (tests, and a clean stop)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
+    async def close(self, grace: float = SHUTDOWN_GRACE_SECONDS) -> None:
+        """Posts still waiting for their turn give up, posts under way get a moment to finish; what is
+        left is the next start's sweep's."""
+        if self._workspace is not None:
+            self._workspace.stop_waiting()
+        if not self._background:
+            return
+        _, pending = await asyncio.wait(list(self._background), timeout=grace)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+            logger.info("%d agents' posts left for the next start's sweep", len(pending))
+
+    # -- the queue ------------------------------------------------------------------------
     async def assign_queued(self, send: SendToCustomer) -> int:
         """Give waiting handoffs to agents whose shift has started or who have room again; returns how many."""
+        if self._workspace is None:
+            return 0
+        given: list[tuple[OpenHandoff, str, str]] = []
         async with self._locks.hold(QUEUE_LOCK):  # one worker at a time works the queue
-            if self._workspace is None:
-                return 0
-            now, assigned = self._now(), 0
+            now = self._now()
             async with self._database.session() as session:
                 waiting = await HandoffRepository(session).queued()
             for handoff in waiting:
@@ -122,11 +266,11 @@ class HandoffDesk:
                         continue
                     expected = await _give(session, handoff.id, choice.agent.user_id, now)
                 text = self._agent_text(handoff.language, "assigned", choice.agent.name, choice.agent.role, expected)
-                await send(handoff.channel, handoff.external_id, Reply(Move.HAND_OFF, text))
-                if handoff.thread_id is not None:
-                    await self._workspace.post(handoff.thread_id, f"Assigned to {choice.agent.name}; the customer was told.")
-                assigned += 1
-            return assigned
+                given.append((handoff, choice.agent.name, text))
+        for handoff, name, text in given:  # the sends wait for Telegram's limits, so no lock is held for them
+            if await self._tell_customer(handoff, Reply(Move.HAND_OFF, text), send):
+                await self.note_in_topic(handoff.id, f"Assigned to {name}; the customer was told.")
+        return len(given)
 
     async def remind_late_first_replies(self, send: SendToCustomer) -> int:
         """Before a promised first reply is missed, tell the customer honestly, give a new time, nudge the topic."""
@@ -142,32 +286,70 @@ class HandoffDesk:
                     new_time = max(now, handoff.expected_at) + dt.timedelta(minutes=FIRST_REPLY_MINUTES)
                     await handoffs.set_expected(handoff.id, new_time)
                     updates.append((handoff, agent.name if agent else "", new_time))
-            for handoff, name, new_time in updates:
-                assert handoff.expected_at is not None
-                wording = self._pack.wording_for(handoff.language)
-                text = wording.handoff.first_reply_late.format(
-                    agent=name, deadline=format_deadline(wording, handoff.expected_at, self._zone),
-                    new_deadline=format_deadline(wording, new_time, self._zone))
-                await send(handoff.channel, handoff.external_id, Reply(Move.PROMISE_UPDATE, text))
-                if self._workspace is not None and handoff.thread_id is not None:
-                    english = self._pack.wording_for("en")
-                    await self._workspace.post(handoff.thread_id, (
-                        f"Reminder for {name}: {handoff.customer_name or 'the customer'} is still waiting for a first "
-                        f"reply. They were told {format_deadline(english, handoff.expected_at, self._zone)}; the new time "
-                        f"is {format_deadline(english, new_time, self._zone)}."))
-            return len(updates)
+        for handoff, name, new_time in updates:
+            assert handoff.expected_at is not None
+            wording = self._pack.wording_for(handoff.language)
+            text = wording.handoff.first_reply_late.format(
+                agent=name, deadline=format_deadline(wording, handoff.expected_at, self._zone),
+                new_deadline=format_deadline(wording, new_time, self._zone))
+            if not await self._tell_customer(handoff, Reply(Move.PROMISE_UPDATE, text), send):
+                continue
+            english = self._pack.wording_for("en")
+            await self.note_in_topic(handoff.id, (
+                f"Reminder for {name}: {handoff.customer_name or 'the customer'} is still waiting for a first "
+                f"reply. They were told {format_deadline(english, handoff.expected_at, self._zone)}; the new time "
+                f"is {format_deadline(english, new_time, self._zone)}."))
+        return len(updates)
 
+    # -- the customer's side ------------------------------------------------------------------
     async def relay_from_customer(self, handoff: OpenHandoff, label: str, text: str, message_id: int | None) -> None:
-        if self._workspace is None or handoff.thread_id is None:
+        workspace = self._workspace
+        if workspace is None:
             return
         chat_id = int(handoff.external_id) if handoff.external_id.lstrip("-").isdigit() else None
-        await self._workspace.relay(handoff.thread_id, label, text, chat_id, message_id)
 
+        async def relay(thread_id: int) -> None:
+            await workspace.relay(thread_id, label, text, chat_id, message_id)
+
+        if not await self._in_topic(handoff.id, relay, messages=1 if text.strip() else 2):
+            logger.info("handoff %d: message kept for the card still to be posted", handoff.id)
+
+    async def customer_unreachable(self, channel: str, external_id: str) -> None:
+        """The customer blocked the bot: close their conversation, and tell the agent who had it."""
+        async with self._database.session() as session:
+            conversation_id = await ConversationRepository(session).close_open_of(channel, external_id)
+            handoff = await HandoffRepository(session).open_for(conversation_id) if conversation_id else None
+        logger.info("customer unreachable: conversation %s closed", conversation_id)
+        if handoff is not None:
+            await self.note_in_topic(handoff.id, await self._close_for_good(handoff))
+
+    async def _tell_customer(self, handoff: OpenHandoff, reply: Reply, send: SendToCustomer) -> bool:
+        """Send outside the customer's own turn; a customer who blocked the bot closes the case and the topic hears why."""
+        try:
+            await send(handoff.channel, handoff.external_id, reply)
+            return True
+        except CustomerUnreachable:
+            await self.note_in_topic(handoff.id, await self._close_for_good(handoff))
+        except DeliveryRefused as refused:
+            logger.warning("handoff %d: a message to the customer was refused: %s", handoff.id, refused.reason)
+            await self.note_in_topic(handoff.id, f"Telegram refused a message to the customer ({refused.reason}).")
+        return False
+
+    async def _close_for_good(self, handoff: OpenHandoff) -> str:
+        async with self._database.session() as session:
+            await HandoffRepository(session).customer_gone(handoff.id, self._now())
+        logger.info("handoff %d closed: the customer can no longer be reached", handoff.id)
+        return (f"{handoff.customer_name or 'The customer'} has blocked the bot (or deleted their account), so "
+                "nothing more can reach them. This conversation is closed.")
+
+    # -- the agents' side -------------------------------------------------------------------
     async def from_agent(self, agent_user_id: int, thread_id: int, text: str, send: SendToCustomer,
-                         media: tuple[int, int] | None = None) -> str | None:
+                         media: tuple[int, int] | None = None, edited: bool = False) -> str | None:
         """An agent wrote in a topic: pass it to the customer under the agent's name. Returns a note for the topic.
 
         ``media`` is (chat id, message id) of a photo or file the agent posted; it is passed on as it is.
+        ``edited``: the agent corrected a message they sent before; the customer gets the correction, marked so.
+        A text over Telegram's limit goes in parts; a refusal is told to the agent, never retried.
         """
         async with self._database.session() as session:
             agent = await AgentRepository(session).get(agent_user_id)
@@ -180,79 +362,116 @@ class HandoffDesk:
             now = self._now()
             if handoff.agent_user_id is None:
                 await _give(session, handoff.id, agent.telegram_user_id, now)
-            wording = self._pack.wording_for(handoff.language).handoff
-            said = wording.agent_says.format(agent=agent.name, text=text) if text.strip() else f"{agent.name}:"
-            reply = Reply(Move.AGENT_MESSAGE, said, copy_from=media)
-            await handoffs.add_agent_message(handoff.conversation_id, text or "(a photo or file)", agent.name)
+            stored = ("(corrected) " if edited else "") + (text or "(a photo or file)")
+            message_id = await handoffs.add_agent_message(handoff.conversation_id, stored, agent.name)
             await handoffs.mark_first_reply(handoff.id, now)
-        await send(handoff.channel, handoff.external_id, reply)
+        wording = self._pack.wording_for(handoff.language).handoff
+        template = wording.agent_corrects if edited else wording.agent_says
+        said = template.format(agent=agent.name, text=text) if text.strip() else f"{agent.name}:"
+        parts = split_text(said)
+        delivered = 0
+        try:
+            for index, part in enumerate(parts):
+                last = index == len(parts) - 1
+                await send(handoff.channel, handoff.external_id,
+                           Reply(Move.AGENT_MESSAGE, part, copy_from=media if last else None))
+                delivered += 1
+        except CustomerUnreachable:
+            await self._amend(message_id, None)
+            return await self._close_for_good(handoff)
+        except DeliveryRefused as refused:
+            logger.warning("handoff %d: the agent's message was refused: %s", handoff.id, refused.reason)
+            name = handoff.customer_name or "the customer"
+            if delivered == 0:
+                await self._amend(message_id, None)
+                return (f"Telegram refused this message ({refused.reason}), so {name} did not get it. "
+                        "Nothing was stored; please send it again in another form.")
+            await self._amend(message_id, f"{stored} [only {delivered} of {len(parts)} parts were delivered]")
+            return (f"Only {delivered} of {len(parts)} parts reached {name}: Telegram refused the rest "
+                    f"({refused.reason}). Please send the rest again.")
+        if len(parts) > 1:
+            return f"Your message was longer than Telegram allows, so it went in {len(parts)} parts."
         return None
+
+    async def _amend(self, message_id: int, text: str | None) -> None:
+        async with self._database.session() as session:
+            await HandoffRepository(session).amend_agent_message(message_id, text)
 
     async def command(self, agent_user_id: int, thread_id: int | None, command: str, argument: str,
                       send: SendToCustomer) -> str:
-        """take, transfer NAME, resolve, flag NOTE — from a registered agent inside a handoff topic."""
+        """take, transfer NAME, resolve, flag NOTE — from a registered agent inside a handoff topic.
+
+        Returns the note for the topic; "" means say nothing (a stranger already told today).
+        """
         async with self._database.session() as session:
-            agents = AgentRepository(session)
-            agent = await agents.get(agent_user_id)
+            agent = await AgentRepository(session).get(agent_user_id)
             if agent is None:
-                return f"Only registered agents can use /{command} here; nothing was changed."
-            handoffs = HandoffRepository(session)
-            handoff = await handoffs.open_in_thread(thread_id) if thread_id is not None else None
+                return self._stranger_note(agent_user_id, command)
+            handoff = await HandoffRepository(session).open_in_thread(thread_id) if thread_id is not None else None
             if handoff is None:
                 return f"/{command} works inside a customer's handoff topic; this one has no open handoff."
             now = self._now()
             if command == "take":
-                return await self._take(session, handoff, agent, now, send)
-            if command == "transfer":
-                return await self._transfer(session, handoff, agent, argument, now, send)
-            if command == "resolve":
-                await handoffs.resolve(handoff.id, now)
+                note, reply = await self._take(session, handoff, agent, now)
+            elif command == "transfer":
+                note, reply = await self._transfer(session, handoff, agent, argument, now)
+            elif command == "resolve":
+                await HandoffRepository(session).resolve(handoff.id, now)
                 wording = self._pack.wording_for(handoff.language).handoff
-                note = wording.resolved.format(agent=agent.name)
-                reply = Reply(Move.HANDED_BACK, note)
+                reply = Reply(Move.HANDED_BACK, wording.resolved.format(agent=agent.name))
+                note = f"Resolved by {agent.name}; the customer is back with the bot and was told so."
+                logger.info("handoff %d resolved by agent", handoff.id)
             else:
-                flagged = await handoffs.flag_last_bot_answer(handoff.conversation_id, agent.telegram_user_id, argument)
+                flagged = await HandoffRepository(session).flag_last_bot_answer(
+                    handoff.conversation_id, agent.telegram_user_id, argument)
                 if flagged is None:
                     return "The bot has not answered in this conversation yet, so there is nothing to flag."
                 return f"Flagged for trainers: \"{flagged[:120]}\"" + (f" — {argument}" if argument else "")
-        await send(handoff.channel, handoff.external_id, reply)
-        logger.info("handoff %d resolved by agent", handoff.id)
-        return f"Resolved by {agent.name}; the customer is back with the bot and was told so."
+        if reply is not None and not await self._tell_customer(handoff, reply, send):
+            return f"{note.split(';')[0]}, but the customer could not be told: see above."
+        return note
 
-    async def _take(self, session: AsyncSession, handoff: OpenHandoff, agent: AgentProfile, now: dt.datetime,
-                    send: SendToCustomer) -> str:
+    def _stranger_note(self, user_id: int, command: str) -> str:
+        """Once a day at most: thirty commands from someone who is not an agent must not flood the group."""
+        now = self._now()
+        told = self._strangers_told.get(user_id)
+        if told is not None and now - told < STRANGER_NOTE_EVERY:
+            return ""
+        self._strangers_told[user_id] = now
+        return f"Only registered agents can use /{command} here; nothing was changed."
+
+    async def _take(self, session: AsyncSession, handoff: OpenHandoff, agent: AgentProfile,
+                    now: dt.datetime) -> tuple[str, Reply | None]:
         if handoff.agent_user_id == agent.telegram_user_id:
-            return f"{agent.name}, this conversation is already yours."
+            return f"{agent.name}, this conversation is already yours.", None
         loads = {load.user_id: load for load in await AgentRepository(session).loads(now)}
         mine = loads.get(agent.telegram_user_id)
         if mine is not None and mine.open_chats >= mine.max_chats:
-            return f"{agent.name}, you already have {mine.open_chats} conversations (your cap is {mine.max_chats})."
+            return f"{agent.name}, you already have {mine.open_chats} conversations (your cap is {mine.max_chats}).", None
         expected = await _give(session, handoff.id, agent.telegram_user_id, now)
-        await session.commit()
         text = self._agent_text(handoff.language, "assigned", agent.name, agent.role, expected)
-        await send(handoff.channel, handoff.external_id, Reply(Move.HAND_OFF, text))
-        return f"{agent.name} took this conversation; the customer was told your name and when to expect you."
+        return (f"{agent.name} took this conversation; the customer was told your name and when to expect you.",
+                Reply(Move.HAND_OFF, text))
 
     async def _transfer(self, session: AsyncSession, handoff: OpenHandoff, agent: AgentProfile, argument: str,
-                        now: dt.datetime, send: SendToCustomer) -> str:
+                        now: dt.datetime) -> tuple[str, Reply | None]:
         wanted = argument.strip().lower()
         if not wanted:
-            return "Say who should take it: /transfer NAME (or their Telegram user id)."
+            return "Say who should take it: /transfer NAME (or their Telegram user id).", None
         loads = await AgentRepository(session).loads(now)
         target = next((a for a in loads if a.name.lower() == wanted or str(a.user_id) == wanted), None)
         if target is None:
-            return f"No active agent called '{argument.strip()[:40]}'. Registered: {', '.join(a.name for a in loads)}."
+            return (f"No active agent called '{argument.strip()[:40]}'. "
+                    f"Registered: {', '.join(a.name for a in loads)}."), None
         if target.user_id == handoff.agent_user_id:
-            return f"{target.name} already has this conversation."
+            return f"{target.name} already has this conversation.", None
         if target.open_chats >= target.max_chats:
-            return f"{target.name} is at their cap ({target.max_chats} conversations); pick someone else."
+            return f"{target.name} is at their cap ({target.max_chats} conversations); pick someone else.", None
         expected = await _give(session, handoff.id, target.user_id, now)
-        await session.commit()
         wording = self._pack.wording_for(handoff.language)
         text = wording.handoff.transferred.format(agent=agent.name, new_agent=target.name, role=target.role,
                                                   deadline=format_deadline(wording, expected, self._zone))
-        await send(handoff.channel, handoff.external_id, Reply(Move.HAND_OFF, text))
-        return f"Transferred to {target.name}; the customer was told."
+        return f"Transferred to {target.name}; the customer was told.", Reply(Move.HAND_OFF, text)
 
     async def _card(self, session: AsyncSession, handoff: OpenHandoff) -> HandoffCard:
         context = await HandoffRepository(session).card_context(handoff.conversation_id)

@@ -12,7 +12,9 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -21,6 +23,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines import check_time, due_time, format_deadline
+from bot.delivery import CustomerUnreachable, DeliveryRefused
 from bot.engine import (
     AGENT_COMMANDS,
     Button,
@@ -40,7 +43,7 @@ from bot.escalation import Escalation, EscalationReason, EscalationRules, TurnFa
 from bot.handoffs import HandoffDesk, HandoffStart
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRef, ConversationRepository, EarlierTurn
-from bot.storage.database import Database
+from bot.storage.database import URGENT_WORK, Database, urgent_work
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
 from bot.storage.models import utc_now
 from bot.storage.privacy import CustomerData, PrivacyRepository
@@ -93,6 +96,14 @@ async def with_storage_retries(attempt: Callable[[], Awaitable[T]]) -> T:
             logger.warning("database unreachable (%s); trying again in %.1f s", type(error).__name__, pause)
             await asyncio.sleep(pause)
     raise AssertionError("unreachable: the last try returns or raises")
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """What a turn decided: the reply, and what runs once the reply is sent (cards, scheduled checks)."""
+
+    reply: Reply | None
+    after_reply: tuple[Callable[[], None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,12 +160,13 @@ class SupportService:
                        content_type=storable(turn.content_type))
         customer = replace(customer, display_name=storable(customer.display_name))
         button_data = storable(button_data)
-        try:
-            return await with_storage_retries(
-                lambda: self._handle_in_turn(customer, turn, telegram_message_id, deliver, button_data))
-        except StorageUnavailable:
-            await self.ask_to_wait(customer, turn.text, deliver)
-            raise
+        with urgent_work() if is_crisis(turn.text) else nullcontext():
+            try:
+                return await with_storage_retries(
+                    lambda: self._handle_in_turn(customer, turn, telegram_message_id, deliver, button_data))
+            except StorageUnavailable:
+                await self.ask_to_wait(customer, turn.text, deliver)
+                raise
 
     async def _handle_in_turn(
         self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None,
@@ -162,12 +174,26 @@ class SupportService:
     ) -> Reply | None:
         """One try under the customer's lock (itself in the database on PostgreSQL, so it can fail too)."""
         async with self._locks.hold(customer.key):
-            reply = await self._step(customer, turn, telegram_message_id, button_data)
+            outcome = await self._step(customer, turn, telegram_message_id, button_data)
             self._told_to_wait.discard(customer.key)
-            if deliver is not None and reply is not None:
-                await deliver(reply)
+            reply = outcome.reply
+            if deliver is not None and reply is not None and await self._deliver(customer, reply, deliver):
                 await self._mark_delivered(reply)
+            for effect in outcome.after_reply:
+                effect()
             return reply
+
+    async def _deliver(self, customer: CustomerRef, reply: Reply, deliver: Deliver) -> bool:
+        """Send the reply; a refusal that will never succeed is final (no redelivery loop), and when the
+        customer blocked the bot their case is closed and the agent who had it is told."""
+        try:
+            await deliver(reply)
+            return True
+        except CustomerUnreachable:
+            await self._handoffs.customer_unreachable(customer.channel, customer.external_id)
+        except DeliveryRefused as refused:
+            logger.error("reply %s refused by the platform for good: %s", reply.stored_as, refused.reason)
+        return False
 
     async def _mark_delivered(self, reply: Reply) -> None:
         """Right after the send: a redelivered update then knows this reply already reached the customer."""
@@ -182,17 +208,17 @@ class SupportService:
             logger.warning("reply %d sent but not marked delivered: %s", reply.stored_as, type(error).__name__)
 
     async def _step(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None,
-                    button_data: str) -> Reply | None:
+                    button_data: str) -> TurnOutcome:
         if turn.kind is TurnKind.BUTTON and (rating := await self._rate(customer, button_data)) is not None:
-            return rating
+            return TurnOutcome(rating)
         if (own := await self._own_data(customer, turn, button_data)) is not None:
-            return own
+            return TurnOutcome(own)
         if telegram_message_id is not None and turn.kind is not TurnKind.BUTTON:
             async with self._database.session() as session:
                 earlier = await ConversationRepository(session).earlier_answer(
                     customer.channel, customer.external_id, telegram_message_id, stored_kind(turn), turn.text)
             if earlier is not None:
-                return await self._replay(customer, turn, telegram_message_id, earlier)
+                return TurnOutcome(await self._replay(customer, turn, telegram_message_id, earlier))
         return await self._turn(customer, turn, telegram_message_id)
 
     async def ask_to_wait(self, customer: CustomerRef, text: str, deliver: Deliver | None) -> None:
@@ -230,7 +256,7 @@ class SupportService:
         await self._handoffs.relay_from_customer(handoff, customer.display_name or "Customer", words,
                                                  telegram_message_id)
 
-    async def _turn(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None) -> Reply | None:
+    async def _turn(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None) -> TurnOutcome:
         analysis = await self._analyse(turn)
         promise: tuple[int, dt.datetime] | None = None
         handed_off: OpenHandoff | None = None
@@ -271,9 +297,10 @@ class SupportService:
         if handed_off is not None:
             await self._relay(handed_off, customer, turn, telegram_message_id)
             logger.info("turn relayed to handoff %d kind=%s", handed_off.id, turn.kind.value)
-            return None
+            return TurnOutcome(None)
+        after: list[Callable[[], None]] = []
         if started is not None:
-            await self._handoffs.post_card(started.handoff_id)
+            after.append(partial(self._handoffs.post_card_soon, started))
         logger.info(
             "turn handled conversation=%d kind=%s move=%s emotion_labels=%s signals=%s degraded=%s notes=%s",
             ref.conversation_id, turn.kind.value, decision.reply.move.value,
@@ -281,8 +308,8 @@ class SupportService:
             analysis.degraded if analysis else "-", ";".join(decision.notes) or "-",
         )
         if promise is not None and self._schedule is not None:
-            self._schedule(*promise)
-        return replace(decision.reply, stored_as=stored_as)
+            after.append(partial(self._schedule, *promise))
+        return TurnOutcome(replace(decision.reply, stored_as=stored_as), tuple(after))
 
     async def _record(
         self, repository: ConversationRepository, promises: PromiseRepository, ref: ConversationRef, language: str,
@@ -384,9 +411,10 @@ class SupportService:
                     text = f"{text}\n\n{started.reply.text}"
                 await ConversationRepository(session).add_bot_message(check.conversation_id, text, Move.PROMISE_UPDATE.value)
             logger.info("promise %d running late: customer told, new due %s", promise_id, new_due.isoformat())
-            await deliver(customer, Reply(Move.PROMISE_UPDATE, text))
+            if not await self._deliver(customer, Reply(Move.PROMISE_UPDATE, text), partial(deliver, customer)):
+                return
             if started is not None:
-                await self._handoffs.post_card(started.handoff_id)
+                self._handoffs.post_card_soon(started)
         self._schedule_later(promise_id, next_check)
 
     async def _missed_promise_handoff(self, session: AsyncSession, check: PromiseCheck) -> HandoffStart | None:
@@ -426,8 +454,13 @@ class SupportService:
 
     async def _analyse(self, turn: CustomerTurn) -> Analysis | None:
         if turn.kind in (TurnKind.TEXT, TurnKind.EDITED) and is_meaningful(turn.text):
-            return await self._analyzer.analyse(turn.text)
+            return await self._analyzer.analyse(turn.text, urgent=URGENT_WORK.get())
         return None
+
+
+def is_crisis(text: str) -> bool:
+    """Self-harm words: this customer's turn, and the card for the agents, go before all other work."""
+    return bool(text) and detect_signals(text[:4000]).self_harm
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")

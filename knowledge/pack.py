@@ -68,6 +68,7 @@ class HandoffWording:
     unavailable: str
     crisis: str
     agent_says: str
+    agent_corrects: str
     resolved: str
     transferred: str
     not_for_customers: str

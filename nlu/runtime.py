@@ -11,12 +11,13 @@ logged once at shutdown, so a benchmark can tell the model's share of a turn fro
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -64,10 +65,14 @@ _USAGE_LINE = re.compile(
     r"model busy ([\d.]+) s for (\d+) texts in (\d+) batches; embedding ([\d.]+) s for (\d+) texts")
 
 
-@dataclass
+@dataclass(order=True)
 class _Request:
-    text: str
-    future: asyncio.Future[Analysis]
+    """Queued for the model: urgent requests (priority 0) first, then in arrival order."""
+
+    priority: int
+    arrival: int
+    text: str = field(compare=False)
+    future: asyncio.Future[Analysis] = field(compare=False)
 
 
 class EmotionAnalyzer:
@@ -77,7 +82,8 @@ class EmotionAnalyzer:
         self._scorer = scorer
         self._embedder = embedder
         self._max_batch = max_batch
-        self._queue: asyncio.Queue[_Request] = asyncio.Queue()
+        self._queue: asyncio.PriorityQueue[_Request] = asyncio.PriorityQueue()
+        self._arrivals = itertools.count()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="candor-nlu")
         self._batcher: asyncio.Task[None] | None = None
         self._usage = ModelUsage()
@@ -107,14 +113,16 @@ class EmotionAnalyzer:
         analyzer._embedder = model.embed if model.can_embed else None
         return analyzer
 
-    async def analyse(self, text: str) -> Analysis:
+    async def analyse(self, text: str, urgent: bool = False) -> Analysis:
+        """Scores for one text; an ``urgent`` one (a crisis) is scored before all waiting texts, in a batch
+        of its own kind, so it never waits behind a long batch."""
         clipped = text[:MAX_ANALYSED_CHARS]
         if self._scorer is None:
             return rule_based_analysis(clipped)
         if self._batcher is None or self._batcher.done():
             self._batcher = asyncio.create_task(self._run_batches(), name="candor-nlu-batcher")
         future: asyncio.Future[Analysis] = asyncio.get_running_loop().create_future()
-        await self._queue.put(_Request(clipped, future))
+        await self._queue.put(_Request(0 if urgent else 1, next(self._arrivals), clipped, future))
         return await future
 
     async def analyse_many(self, texts: list[str]) -> list[Analysis]:
@@ -141,7 +149,11 @@ class EmotionAnalyzer:
         while True:
             batch = [await self._queue.get()]
             while len(batch) < self._max_batch and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
+                following = self._queue.get_nowait()
+                if following.priority != batch[0].priority:
+                    self._queue.put_nowait(following)  # urgent texts are scored on their own
+                    break
+                batch.append(following)
             scorer = self._scorer
             assert scorer is not None
             try:

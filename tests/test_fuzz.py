@@ -41,6 +41,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from telegram import Update
 
+from bot.testing.recording_workspace import RecordingWorkspace
 from bot.channels.telegram import NON_TEXT_CONTENT
 from bot.channels.webhook import MAX_UPDATE_BYTES, SECRET_HEADER, serve_webhook
 from bot.config import Settings
@@ -371,25 +372,6 @@ MONDAY_10 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 
 @dataclass
-class RecordingWorkspace:
-    """The agents' forum, recorded; it refuses what Telegram would, so a bad topic name fails the test."""
-
-    topics: list[str] = field(default_factory=list)
-    relayed: list[str] = field(default_factory=list)
-
-    async def open_topic(self, name: str) -> int | None:
-        assert 1 <= len(name) <= 128 and name.strip(), f"Telegram refuses the topic name {name!r}"
-        self.topics.append(name)
-        return len(self.topics)
-
-    async def post(self, thread_id: int, text: str) -> None:
-        assert text.strip(), "an empty post to the agents"
-
-    async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
-        self.relayed.append(label)
-
-
-@dataclass
 class ServiceUnderTest:
     service: SupportService
     database: Database
@@ -452,6 +434,7 @@ def test_every_customer_turn_gets_a_polite_reply_or_reaches_a_person(
                 relayed_before = len(under_test.workspace.relayed)
 
                 reply = loop.run(under_test.service.handle(customer, turn, next(message_ids), button_data=button_data))
+                loop.run(under_test.service.handoffs.wait_for_background())
 
                 cases.inputs += 1
                 cases.outcomes[reply.move.value if reply else "quiet: a person has it"] += 1

@@ -67,9 +67,12 @@ async def handoff_of(bot: Bot, chat_id: int) -> Handoff:
     return handoff
 
 
-async def topic_of(bot: Bot, chat_id: int) -> int:
-    handoff = await handoff_of(bot, chat_id)
-    assert handoff.thread_id is not None
+async def topic_of(bot: Bot, chat_id: int, timeout: float = 60.0) -> int:
+    """The customer's forum topic, once the card (posted after the customer's reply) is out."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (handoff := await handoff_of(bot, chat_id)).thread_id is None:
+        assert asyncio.get_running_loop().time() < deadline, f"no topic for chat {chat_id} after {timeout} s"
+        await asyncio.sleep(0.05)
     return int(handoff.thread_id)
 
 
@@ -147,7 +150,9 @@ async def test_messages_relay_both_ways_and_resolve_returns_the_customer_to_the_
 
     bot.api.customer_sends_text(4050, "The refund was for order #5512, 49.90 EUR", first_name="Ola")
     await bot.api.wait_in_topic(thread, 2)
-    assert bot.api.messages_in_topic(thread)[-1].text == "Ola: The refund was for order #5512, 49.90 EUR"
+    relayed = bot.api.messages_in_topic(thread)[-1]
+    assert relayed.text == "Ola (customer) wrote:\nThe refund was for order #5512, 49.90 EUR"
+    assert [(e["type"], e["offset"]) for e in relayed.params["entities"]] == [("blockquote", 22)], "quoted, as theirs"
     bot.api.customer_sends_photo(4050, caption=None)
     for _ in range(100):
         if any(c.get("message_thread_id") == thread for c in bot.api.copies):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.testing.recording_workspace import RecordingWorkspace
 from bot.engine import CustomerTurn, Move, Reply, TurnKind
 from bot.service import CustomerRef, SupportService
 from bot.storage.agents import AgentProfile, AgentRepository
@@ -24,22 +25,6 @@ CUSTOMER = CustomerRef("telegram", "700", "Olga")
 
 
 @dataclass
-class RecordingWorkspace:
-    topics: list[str] = field(default_factory=list)
-    posts: list[tuple[int, str]] = field(default_factory=list)
-
-    async def open_topic(self, name: str) -> int | None:
-        self.topics.append(name)
-        return 100 + len(self.topics)
-
-    async def post(self, thread_id: int, text: str) -> None:
-        self.posts.append((thread_id, text))
-
-    async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
-        self.posts.append((thread_id, f"{label}: {text}"))
-
-
-@dataclass
 class Desk:
     service: SupportService
     database: Database
@@ -49,6 +34,12 @@ class Desk:
 
     async def send(self, channel: str, external_id: str, reply: Reply) -> None:
         self.sent.append((external_id, reply))
+
+    async def handle(self, turn: CustomerTurn) -> Reply | None:
+        """The customer's turn, and then the agents' posts it started in the background."""
+        reply = await self.service.handle(CUSTOMER, turn)
+        await self.service.handoffs.wait_for_background()
+        return reply
 
 
 @pytest.fixture
@@ -69,7 +60,7 @@ async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
 
 
 async def test_a_queued_handoff_goes_to_the_agent_when_their_shift_starts(desk: Desk) -> None:
-    reply = await desk.service.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="I want to talk to a real person"))
+    reply = await desk.handle(CustomerTurn(TurnKind.TEXT, text="I want to talk to a real person"))
     assert reply is not None and reply.move is Move.HAND_OFF
     assert "Marta" in reply.text and "13:15" in reply.text, "honest: the real time her shift lets her look"
     assert desk.workspace.topics == ["Olga · asked_for_person · #1"]
@@ -90,15 +81,15 @@ async def test_a_queued_handoff_goes_to_the_agent_when_their_shift_starts(desk: 
 
 async def test_while_handed_off_the_bot_keeps_quiet_and_relays(desk: Desk) -> None:
     desk.clock[0] = MONDAY_10.replace(hour=14)
-    await desk.service.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="Let me speak to a human"))
-    quiet = await desk.service.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="My order is #5512"))
+    await desk.handle(CustomerTurn(TurnKind.TEXT, text="Let me speak to a human"))
+    quiet = await desk.handle(CustomerTurn(TurnKind.TEXT, text="My order is #5512"))
     assert quiet is None
     assert desk.workspace.posts[-1] == (101, "Olga: My order is #5512")
 
 
 async def test_a_first_reply_about_to_be_late_is_announced_honestly_once_with_a_new_time(desk: Desk) -> None:
     desk.clock[0] = MONDAY_10.replace(hour=14)
-    reply = await desk.service.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="Can I talk to a human please"))
+    reply = await desk.handle(CustomerTurn(TurnKind.TEXT, text="Can I talk to a human please"))
     assert reply is not None and "by 14:15 UTC" in reply.text
 
     desk.clock[0] = MONDAY_10.replace(hour=14, minute=5)

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, Message, Update
+import re
+
+from telegram import Bot, Message, MessageEntity, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.channels.group_pacer import NORMAL, URGENT, GroupPacer
+from bot.channels.refusals import refusals_translated
+from bot.delivery import TEXT_LIMIT, split_text, utf16_length
 from bot.engine import AGENT_COMMANDS, Reply
-from bot.handoffs import HandoffDesk
+from bot.handoffs import HandoffDesk, SendToCustomer
 
 logger = logging.getLogger(__name__)
 
@@ -22,9 +27,16 @@ logger = logging.getLogger(__name__)
 class TelegramWorkspace:
     """Forum topics in the agents' supergroup (the bot must be an admin with can_manage_topics)."""
 
-    def __init__(self, bot: Bot, chat_id: int) -> None:
+    def __init__(self, bot: Bot, chat_id: int, pacer: GroupPacer) -> None:
         self._bot = bot
         self._chat_id = chat_id
+        self._pacer = pacer
+
+    async def ready(self, urgent: bool = False, messages: int = 1) -> None:
+        await self._pacer.wait(URGENT if urgent else NORMAL, messages)
+
+    def stop_waiting(self) -> None:
+        self._pacer.close()
 
     async def open_topic(self, name: str) -> int | None:
         try:
@@ -36,29 +48,64 @@ class TelegramWorkspace:
         return topic.message_thread_id
 
     async def post(self, thread_id: int, text: str) -> None:
-        await self._bot.send_message(self._chat_id, text, message_thread_id=thread_id)
+        async with refusals_translated(to_customer=False):
+            for part in split_text(text):
+                await self._bot.send_message(self._chat_id, part, message_thread_id=thread_id)
 
     async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
-        if text.strip():
-            await self.post(thread_id, f"{label}: {text}"[:4096])
-            return
-        await self.post(thread_id, f"{label} sent this:")
-        if chat_id is not None and message_id is not None:
-            await self._bot.copy_message(self._chat_id, chat_id, message_id, message_thread_id=thread_id)
+        async with refusals_translated(to_customer=False):
+            if text.strip():
+                for body, entities in quoted(label, text):
+                    await self._bot.send_message(self._chat_id, body, message_thread_id=thread_id, entities=entities)
+                return
+            await self._bot.send_message(self._chat_id, f"{plain_label(label)} (customer) sent this:",
+                                         message_thread_id=thread_id)
+            if chat_id is not None and message_id is not None:
+                await self._bot.copy_message(self._chat_id, chat_id, message_id, message_thread_id=thread_id)
+
+
+LABEL_LIMIT = 64
+_COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]+(?:@\w+)?")
+
+
+def plain_label(name: str) -> str:
+    """The customer's name on one line, clipped: a name cannot add lines that look like the bot's."""
+    return " ".join(name.split())[:LABEL_LIMIT] or "Customer"
+
+
+def quoted(label: str, text: str) -> list[tuple[str, list[MessageEntity]]]:
+    """"NAME (customer) wrote:" and the customer's words inside a quote, so they cannot pass for the card or
+    the bot; commands in their words are shown as code, which Telegram does not make tappable."""
+    header = f"{plain_label(label)} (customer) wrote:\n"
+    room = TEXT_LIMIT - utf16_length(header) - 16
+    parts = split_text(text, room)
+    messages = []
+    for index, part in enumerate(parts):
+        head = header if index == 0 else f"{plain_label(label)} (customer, continued):\n"
+        start = utf16_length(head)
+        entities = [MessageEntity(MessageEntity.BLOCKQUOTE, start, utf16_length(part))]
+        entities += [MessageEntity(MessageEntity.CODE, start + utf16_length(part[:found.start()]),
+                                   utf16_length(found.group())) for found in _COMMAND.finditer(part)]
+        messages.append((head + part, entities))
+    return messages
 
 
 class AgentsChannel:
     """Handlers for the agents' supergroup."""
 
-    def __init__(self, desk: HandoffDesk, chat_id: int) -> None:
+    def __init__(self, desk: HandoffDesk, chat_id: int, messages_per_minute: float) -> None:
         self._desk = desk
         self._chat_id = chat_id
+        self._pacer = GroupPacer(messages_per_minute)
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
-        group = filters.Chat(chat_id=self._chat_id) & filters.UpdateType.MESSAGE
-        application.add_handler(CommandHandler(sorted(AGENT_COMMANDS), self.on_command, filters=group))
-        application.add_handler(MessageHandler(group & ~filters.COMMAND, self.on_message))
-        self._desk.attach_workspace(TelegramWorkspace(application.bot, self._chat_id))
+        group = filters.Chat(chat_id=self._chat_id)
+        new = group & filters.UpdateType.MESSAGE
+        application.add_handler(CommandHandler(sorted(AGENT_COMMANDS), self.on_command, filters=new))
+        application.add_handler(MessageHandler(new & ~filters.COMMAND, self.on_message))
+        application.add_handler(MessageHandler(group & filters.UpdateType.EDITED_MESSAGE & ~filters.COMMAND,
+                                               self.on_edited))
+        self._desk.attach_workspace(TelegramWorkspace(application.bot, self._chat_id, self._pacer))
 
     def check_queue_every(self, application: Application, seconds: float) -> None:  # type: ignore[type-arg]
         """Waiting handoffs go to the first agent who comes on shift or frees up (PTB's JobQueue)."""
@@ -67,22 +114,33 @@ class AgentsChannel:
         application.job_queue.run_repeating(self.on_queue_check, interval=seconds, first=seconds, name="handoff-queue")
 
     async def on_queue_check(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Hand waiting customers to agents now on shift, and keep promised first-reply times honest."""
+        """Post cards a stopped worker left behind, hand waiting customers to agents now on shift, and keep
+        promised first-reply times honest."""
+        posted = await self._desk.post_missing_cards()
         assigned = await self._desk.assign_queued(_sender(context))
         reminded = await self._desk.remind_late_first_replies(_sender(context))
-        if assigned or reminded:
-            logger.info("handoff queue: %d assigned, %d late first replies announced", assigned, reminded)
+        if posted or assigned or reminded:
+            logger.info("handoff queue: %d cards posted late, %d assigned, %d late first replies announced",
+                        posted, assigned, reminded)
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Pass what an agent writes in a customer's topic to that customer."""
+        await self._from_agent(update, context, edited=False)
+
+    async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An agent corrected a message in a customer's topic: the customer gets the correction, marked so."""
+        await self._from_agent(update, context, edited=True)
+
+    async def _from_agent(self, update: Update, context: ContextTypes.DEFAULT_TYPE, edited: bool) -> None:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or message.message_thread_id is None or not message.is_topic_message:
             return
         text = message.text or message.caption or ""
-        media = None if message.text else (message.chat_id, message.message_id)
-        note = await self._desk.from_agent(user.id, message.message_thread_id, text, _sender(context), media)
+        media = None if message.text or edited else (message.chat_id, message.message_id)
+        note = await self._desk.from_agent(user.id, message.message_thread_id, text, _sender(context), media,
+                                           edited=edited)
         if note:
-            await _answer_in_topic(message, note)
+            await self.answer(message, note)
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """take, transfer NAME, resolve, flag NOTE."""
@@ -94,21 +152,26 @@ class AgentsChannel:
         thread_id = message.message_thread_id if message.is_topic_message else None
         note = await self._desk.command(user.id, thread_id, command, words[1] if len(words) > 1 else "",
                                         _sender(context))
-        await _answer_in_topic(message, note)
+        if note:
+            await self.answer(message, note)
+
+    async def answer(self, message: Message, text: str) -> None:
+        """A note for the agent, in the topic they wrote in (Telegram's reply keeps the thread), at the group's pace."""
+        await self._pacer.wait(NORMAL)
+        try:
+            await message.reply_text(text[:TEXT_LIMIT], do_quote=False)
+        except TelegramError:
+            logger.warning("could not answer in the agents' topic", exc_info=True)
 
 
-def _sender(context: ContextTypes.DEFAULT_TYPE):  # type: ignore[no-untyped-def]
+def _sender(context: ContextTypes.DEFAULT_TYPE) -> SendToCustomer:
+    """How the desk reaches a customer: refusals come back as the service's delivery errors."""
+
     async def send(channel: str, external_id: str, reply: Reply) -> None:
         chat_id = int(external_id)
-        await context.bot.send_message(chat_id, reply.text)
-        if reply.copy_from is not None:
-            await context.bot.copy_message(chat_id, reply.copy_from[0], reply.copy_from[1])
+        async with refusals_translated(to_customer=True):
+            await context.bot.send_message(chat_id, reply.text)
+            if reply.copy_from is not None:
+                await context.bot.copy_message(chat_id, reply.copy_from[0], reply.copy_from[1])
 
     return send
-
-
-async def _answer_in_topic(message: Message, text: str) -> None:
-    try:
-        await message.reply_text(text, do_quote=False)
-    except TelegramError:
-        logger.warning("could not answer in the agents' topic", exc_info=True)

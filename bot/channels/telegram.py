@@ -11,7 +11,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -23,7 +23,9 @@ from telegram.ext import (
 )
 
 from bot.channels.agents import AgentsChannel
+from bot.channels.refusals import refusals_translated
 from bot.config import Settings
+from bot.delivery import ChannelClosing, DeliveryRefused
 from bot.engine import CustomerTurn, Reply, TurnKind
 from bot.runtime import CandorRuntime
 from bot.service import CustomerRef, StorageUnavailable, SupportService, is_storage_outage
@@ -83,8 +85,14 @@ class UpdateFailures:
 
 
 def is_transient(error: BaseException | None) -> bool:
-    """Faults that pass on their own: handling the same update again later will work."""
-    return error is not None and (isinstance(error, (StorageUnavailable, NetworkError)) or is_storage_outage(error))
+    """Faults that pass on their own: handling the same update again later will work.
+
+    ``BadRequest`` subclasses PTB's ``NetworkError`` but is Telegram's final word on a request:
+    handling the update again would be refused the same way, forever.
+    """
+    if error is None or isinstance(error, (BadRequest, DeliveryRefused)):
+        return False
+    return isinstance(error, (StorageUnavailable, NetworkError, ChannelClosing)) or is_storage_outage(error)
 
 
 class TelegramStartError(RuntimeError):
@@ -151,7 +159,8 @@ class TelegramChannel:
             return
 
         async def send(customer: CustomerRef, reply: Reply) -> None:
-            await context.bot.send_message(int(customer.external_id), reply.text)
+            async with refusals_translated(to_customer=True):
+                await context.bot.send_message(int(customer.external_id), reply.text)
 
         await self._service.follow_up(job.data, send)
 
@@ -186,11 +195,28 @@ class TelegramChannel:
                 self._retry_later(context, update)
             return
         logger.error("update handling failed: %s", type(context.error).__name__, exc_info=context.error)
-        if isinstance(update, Update) and update.effective_chat is not None:
-            try:
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        if update.effective_chat.type != "private":
+            await self._tell_agents_it_failed(update, context)
+            return
+        try:
+            async with refusals_translated(to_customer=True):
                 await context.bot.send_message(update.effective_chat.id, self._pack.wording_for("en").failure)
-            except TelegramError:
-                logger.warning("could not send the failure notice either", exc_info=True)
+        except (TelegramError, DeliveryRefused):
+            logger.warning("could not send the failure notice either", exc_info=True)
+
+    async def _tell_agents_it_failed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An agent's action failed: say so in the topic they wrote in; never in the group's General topic."""
+        message = update.effective_message
+        if message is None or message.message_thread_id is None or not message.is_topic_message:
+            return
+        try:
+            await message.reply_text(f"That did not work ({type(context.error).__name__}); it was logged. "
+                                     "Check above whether the customer got anything before trying again.",
+                                     do_quote=False)
+        except TelegramError:
+            logger.warning("could not tell the agent their action failed", exc_info=True)
 
     def _retry_later(self, context: ContextTypes.DEFAULT_TYPE, update: Update) -> None:
         attempt = self._retries.get(update.update_id, 0) + 1
@@ -243,7 +269,8 @@ def _sender(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> Callable[[Reply
         markup = None
         if reply.buttons:
             markup = InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in reply.buttons]])
-        await context.bot.send_message(chat_id, reply.text, reply_markup=markup)
+        async with refusals_translated(to_customer=True):
+            await context.bot.send_message(chat_id, reply.text, reply_markup=markup)
 
     return send
 
@@ -268,15 +295,15 @@ def build_application(settings: Settings, runtime: CandorRuntime, polling: bool 
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_api_file_url)
-        .rate_limiter(MessageRateLimiter(group_max_rate=settings.group_messages_per_minute, group_time_period=60,
-                                         max_retries=RATE_LIMIT_RETRIES))
+        # The agents' group is paced by the bot itself (GroupPacer: urgent posts first, waits outside locks).
+        .rate_limiter(MessageRateLimiter(group_max_rate=0, max_retries=RATE_LIMIT_RETRIES))
         .concurrent_updates(True)
         .build()
     )
     channel = TelegramChannel(runtime.service, runtime.pack, failures)
     channel.register(application)
     if settings.agents_chat_id is not None:
-        agents = AgentsChannel(runtime.service.handoffs, settings.agents_chat_id)
+        agents = AgentsChannel(runtime.service.handoffs, settings.agents_chat_id, settings.group_messages_per_minute)
         agents.register(application)
         agents.check_queue_every(application, QUEUE_CHECK_SECONDS)
     runtime.service.attach_scheduler(channel.schedule_checks(application))
@@ -300,6 +327,7 @@ async def serve_telegram(settings: Settings, stop: asyncio.Event | None = None, 
             await application.updater.start_polling(timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
             await stop.wait()
             await application.updater.stop()
+            await runtime.service.handoffs.close()
             await application.stop()
     finally:
         await runtime.close()

@@ -16,6 +16,7 @@ import asyncio
 import hmac
 import json
 import logging
+from contextlib import nullcontext
 from typing import Any
 
 import uvicorn
@@ -31,9 +32,9 @@ from bot.channels.telegram import CHANNEL, UpdateFailures
 from bot.config import Settings
 from bot.engine import Reply
 from bot.runtime import CandorRuntime
-from bot.service import CustomerRef, StorageUnavailable, SupportService, with_storage_retries
+from bot.service import CustomerRef, StorageUnavailable, SupportService, is_crisis, with_storage_retries
 from bot.storage.chat_locks import ChatLocks
-from bot.storage.database import Database
+from bot.storage.database import Database, urgent_work
 from bot.storage.updates import UpdateLedger
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,10 @@ def chat_key(data: dict[str, object]) -> str | None:
         if isinstance(sender, dict) and (not isinstance(chat, dict) or chat.get("type") == "private"):
             return CustomerRef(CHANNEL, str(sender.get("id"))).key
         if isinstance(chat, dict):
+            topic = isinstance(message, dict) and message.get("is_topic_message") is True
+            thread = message.get("message_thread_id") if topic and isinstance(message, dict) else None
+            if isinstance(thread, int):
+                return f"chat:{chat.get('id')}:topic:{thread}"  # the agents' topics do not wait on each other
             return f"chat:{chat.get('id')}"
     return None
 
@@ -115,8 +120,11 @@ def build_webhook_app(application: Application, secret: str, database: Database,
             logger.info("webhook body refused (%s): not a Telegram update", type(error).__name__)
             return PlainTextResponse("not a Telegram update", status_code=400)
         key = chat_key(data) or f"update:{update_id}"
+        message = update.effective_message
+        crisis = message is not None and is_crisis(message.text or message.caption or "")
         try:
-            return await with_storage_retries(lambda: handle_once(update_id, update, key))
+            with urgent_work() if crisis else nullcontext():
+                return await with_storage_retries(lambda: handle_once(update_id, update, key))
         except StorageUnavailable:
             logger.warning("update %d: the database stays unreachable; Telegram will send it again", update_id)
             await tell_to_wait(application, service, update)
@@ -172,6 +180,7 @@ async def serve_webhook(settings: Settings, listen: str, port: int, stop: asynci
             await stop.wait()
             server.should_exit = True
             await task
+            await runtime.service.handoffs.close()
             await application.stop()
     finally:
         await runtime.close()

@@ -168,6 +168,18 @@ class ConversationRepository:
         if conversation is not None:
             conversation.status, conversation.closed_at = "closed", utc_now()
 
+    async def close_open_of(self, channel: str, external_id: str) -> int | None:
+        """The customer can no longer be reached: close their open conversation; returns its id, if any."""
+        conversation = await self._session.scalar(
+            select(Conversation).join(Customer, Customer.id == Conversation.customer_id)
+            .where(Customer.channel == channel, Customer.external_id == external_id, Conversation.status == "open")
+            .order_by(Conversation.id.desc()).limit(1)
+        )
+        if conversation is None:
+            return None
+        conversation.status, conversation.closed_at = "closed", utc_now()
+        return conversation.id
+
     async def record_rating(self, channel: str, external_id: str, conversation_id: int, score: int) -> str | None:
         """Store a 1–5 rating if the conversation is this customer's, closed and not rated yet.
 

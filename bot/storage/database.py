@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -12,6 +12,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from bot.locks import PriorityLock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -52,13 +54,26 @@ async def upgrade_schema_async(url: str) -> None:
     await asyncio.to_thread(upgrade_schema, url)
 
 
+URGENT_WORK: ContextVar[bool] = ContextVar("urgent-work", default=False)
+"""Set while handling a crisis: on SQLite its transactions go before every other waiting one."""
+
+
+@contextmanager
+def urgent_work() -> Iterator[None]:
+    token = URGENT_WORK.set(True)
+    try:
+        yield
+    finally:
+        URGENT_WORK.reset(token)
+
+
 class Database:
     """Owns the engine; hands out one ``AsyncSession`` per unit of work (never shared).
 
     SQLite lets one writer at a time into the file, and a writer that waits past its busy
     timeout fails with "database is locked". Under a burst of chats that happens, so on SQLite
     this process runs its transactions one at a time instead (a task that already holds one
-    may open another, as before). PostgreSQL runs them side by side.
+    may open another, as before), a crisis's first (``urgent_work``). PostgreSQL runs them side by side.
     """
 
     def __init__(self, url: str) -> None:
@@ -66,7 +81,7 @@ class Database:
         prepare_sqlite_directory(url)
         self.engine: AsyncEngine = create_async_engine(url, pool_pre_ping=True)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        self._one_at_a_time = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
+        self._one_at_a_time = PriorityLock() if self.engine.dialect.name == "sqlite" else None
         self._holding: ContextVar[bool] = ContextVar(f"database-{id(self)}", default=False)
 
     @asynccontextmanager
@@ -76,7 +91,7 @@ class Database:
             async with self._sessions() as session, session.begin():
                 yield session
             return
-        async with self._one_at_a_time:
+        async with self._one_at_a_time.hold(URGENT_WORK.get()):
             token = self._holding.set(True)
             try:
                 async with self._sessions() as session, session.begin():

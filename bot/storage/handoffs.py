@@ -60,6 +60,11 @@ class HandoffRepository:
     async def open_by_id(self, handoff_id: int) -> OpenHandoff | None:
         return await self._one(Handoff.id == handoff_id)
 
+    async def by_id(self, handoff_id: int) -> OpenHandoff | None:
+        """The handoff whatever its status: a closed one's topic can still hear why it closed."""
+        row = (await self._session.execute(self._select().where(Handoff.id == handoff_id))).first()
+        return _open(*row) if row is not None else None
+
     async def queued(self) -> list[OpenHandoff]:
         rows = await self._session.execute(self._select().where(Handoff.status == "queued").order_by(Handoff.id))
         return [_open(*row) for row in rows]
@@ -93,6 +98,26 @@ class HandoffRepository:
         await self._session.flush()
         return handoff.id
 
+    async def without_topic(self, created_before: dt.datetime) -> list[OpenHandoff]:
+        """Open handoffs whose topic and card were never posted (a worker stopped before it could)."""
+        rows = await self._session.execute(self._select().where(
+            Handoff.status.in_(OPEN_STATUSES), Handoff.thread_id.is_(None), Handoff.created_at <= created_before,
+        ).order_by(Handoff.id))
+        return [_open(*row) for row in rows.all()]
+
+    async def customer_gone(self, handoff_id: int, now: dt.datetime) -> None:
+        """The customer blocked the bot: the handoff ends, and so do the conversation and its promises."""
+        handoff = await self._session.get(Handoff, handoff_id)
+        if handoff is None:
+            return
+        handoff.status, handoff.resolved_at = "customer_gone", now
+        conversation = await self._session.get(Conversation, handoff.conversation_id)
+        if conversation is not None and conversation.status != "closed":
+            conversation.status, conversation.closed_at = "closed", now
+        for promise in await self._session.scalars(select(Promise).where(
+                Promise.conversation_id == handoff.conversation_id, Promise.status == "open")):
+            promise.status, promise.closed_at = "resolved", now
+
     async def set_thread(self, handoff_id: int, thread_id: int) -> None:
         handoff = await self._session.get(Handoff, handoff_id)
         if handoff is not None:
@@ -122,9 +147,22 @@ class HandoffRepository:
         if last is not None:
             handoff.anger_at_resolution, handoff.anxiety_at_resolution = last.anger, last.anxiety
 
-    async def add_agent_message(self, conversation_id: int, text: str, agent_name: str) -> None:
-        self._session.add(Message(conversation_id=conversation_id, sender="agent", kind="text", text=text,
-                                  move=f"agent:{agent_name}"[:32]))
+    async def add_agent_message(self, conversation_id: int, text: str, agent_name: str) -> int:
+        message = Message(conversation_id=conversation_id, sender="agent", kind="text", text=text,
+                          move=f"agent:{agent_name}"[:32])
+        self._session.add(message)
+        await self._session.flush()
+        return message.id
+
+    async def amend_agent_message(self, message_id: int, text: str | None) -> None:
+        """The platform refused (part of) an agent's message: keep what really reached the customer, or nothing."""
+        message = await self._session.get(Message, message_id)
+        if message is None:
+            return
+        if text is None:
+            await self._session.delete(message)
+        else:
+            message.text = text
 
     async def flag_last_bot_answer(self, conversation_id: int, agent_user_id: int, note: str) -> str | None:
         """Flag the bot's last message for trainers; returns its text, or None when the bot said nothing yet."""
@@ -142,7 +180,7 @@ class HandoffRepository:
         )).all())[::-1]
         feelings = tuple((m.anger or 0.0, m.anxiety or 0.0) for m in messages
                          if m.sender == "customer" and m.anger is not None)[-TRAJECTORY_TURNS:]
-        last = tuple((m.sender, m.text) for m in messages if m.text)[-CARD_MESSAGES:]
+        last = tuple((m.sender, m.text or f"[{m.kind}]") for m in messages if m.text or m.sender == "customer")[-CARD_MESSAGES:]
         promises = tuple((p.topic_id, as_utc(p.due_at)) for p in (await self._session.scalars(
             select(Promise).where(Promise.conversation_id == conversation_id, Promise.status == "open")
         )).all())

@@ -148,7 +148,7 @@ class Handoff(Base):
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
     reason: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(String(256), default="")
-    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued|active|resolved|unreachable
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued|active|resolved|unreachable|customer_gone
     language: Mapped[str] = mapped_column(String(8), default="en")
     agent_user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
     thread_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)

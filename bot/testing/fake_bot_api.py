@@ -74,6 +74,10 @@ class FakeBotApi:
         """(chat id, message_thread_id, name) of every forum topic the bot opened."""
         self.copies: list[dict[str, Any]] = []
         self._thread_ids = itertools.count(500)
+        self.deleted_threads: set[int] = set()
+        """Topics an admin deleted: posting there is refused with 400 "message thread not found"."""
+        self.blocked_by: set[int] = set()
+        """Customers who blocked the bot: sending to them is refused with 403."""
         self._flood_left = 0
         self._flood_retry_after = 1
         self.flood_refusals = 0
@@ -179,6 +183,21 @@ class FakeBotApi:
             message.update({"message_thread_id": thread_id, "is_topic_message": True})
         return message
 
+    def agent_edits_text(self, thread_id: int, user_id: int, message_id: int, text: str,
+                         first_name: str = "Marta") -> int:
+        message = self._group_message(thread_id, user_id, first_name)
+        message.update({"message_id": message_id, "text": text, "edit_date": int(time.time())})
+        return self.push({"edited_message": message})
+
+    def delete_topic(self, thread_id: int) -> None:
+        """An admin deletes a customer's topic in the agents' group."""
+        with self._lock:
+            self.deleted_threads.add(thread_id)
+
+    def customer_blocks_bot(self, chat_id: int) -> None:
+        with self._lock:
+            self.blocked_by.add(chat_id)
+
     def messages_in_topic(self, thread_id: int) -> list[SentMessage]:
         with self._lock:
             return [m for m in self.sent if m.chat_id == AGENTS_GROUP["id"] and m.params.get("message_thread_id") == thread_id]
@@ -249,6 +268,7 @@ class FakeBotApi:
                 self.topics.append((int(params["chat_id"]), thread_id, topic_name))
             return _ok({"message_thread_id": thread_id, "name": topic_name, "icon_color": 7322096})
         if name == "copymessage":
+            self._refuse_if_unreachable(params)
             with self._lock:
                 self.copies.append(dict(params))
                 self._lock.notify_all()
@@ -289,10 +309,20 @@ class FakeBotApi:
                 self._lock.wait(timeout=max(0.0, deadline - time.monotonic()))
             return list(self._updates[:100])
 
+    def _refuse_if_unreachable(self, params: dict[str, Any]) -> None:
+        with self._lock:
+            if int(params["chat_id"]) in self.blocked_by:
+                raise _Forbidden("Forbidden: bot was blocked by the user")
+            if params.get("message_thread_id") in self.deleted_threads:
+                raise _BadRequest("message thread not found")
+
     def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._refuse_if_unreachable(params)
         chat_id, text = int(params["chat_id"]), str(params["text"])
-        if not 1 <= len(text) <= 4096:
-            raise _BadRequest("Bad Request: message text is empty or too long")
+        if not text.strip():
+            raise _BadRequest("message text is empty")
+        if len(text.encode("utf-16-le")) // 2 > 4096:
+            raise _BadRequest("message is too long")
         with self._lock:
             message_id = next(self._message_ids)
             message = SentMessage(chat_id, text, message_id, dict(params), time.monotonic())
@@ -330,6 +360,10 @@ class _BadRequest(Exception):
     pass
 
 
+class _Forbidden(Exception):
+    pass
+
+
 def _ok(result: Any) -> tuple[int, dict[str, Any]]:
     return 200, {"ok": True, "result": result}
 
@@ -359,6 +393,8 @@ class _Handler(BaseHTTPRequestHandler):
         except _DroppedConnection:
             self.close_connection = True
             return
+        except _Forbidden as error:
+            status, payload = 403, {"ok": False, "error_code": 403, "description": str(error)}
         except (_BadRequest, KeyError, ValueError) as error:
             status, payload = 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {error}"}
         self._reply(status, payload)

@@ -1,0 +1,42 @@
+"""The agents' forum, recorded in memory: a test double for ``AgentWorkspace`` that refuses what Telegram would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.delivery import TopicGone
+
+
+@dataclass
+class RecordingWorkspace:
+    topics: list[str] = field(default_factory=list)
+    posts: list[tuple[int, str]] = field(default_factory=list)
+    relayed: list[str] = field(default_factory=list)
+    deleted: set[int] = field(default_factory=set)
+    """Threads an agent deleted: posting there fails as it does in Telegram."""
+    urgent_waits: int = 0
+
+    async def ready(self, urgent: bool = False, messages: int = 1) -> None:
+        self.urgent_waits += urgent
+
+    def stop_waiting(self) -> None:
+        pass
+
+    async def open_topic(self, name: str) -> int | None:
+        assert 1 <= len(name) <= 128 and name.strip(), f"Telegram refuses the topic name {name!r}"
+        self.topics.append(name)
+        return 100 + len(self.topics)
+
+    async def post(self, thread_id: int, text: str) -> None:
+        assert text.strip(), "an empty post to the agents"
+        self._check(thread_id)
+        self.posts.append((thread_id, text))
+
+    async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
+        self._check(thread_id)
+        self.relayed.append(label)
+        self.posts.append((thread_id, f"{label}: {text}"))
+
+    def _check(self, thread_id: int) -> None:
+        if thread_id in self.deleted:
+            raise TopicGone("Bad Request: message thread not found")
