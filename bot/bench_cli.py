@@ -16,7 +16,7 @@ DEFAULT_LEVELS = ((1, 200), (50, 500), (200, 1000))
 
 def add_bench_commands(commands: Any) -> None:
     parser = commands.add_parser("bench", help="measure speed and memory (no subcommand: the end-to-end benchmark)")
-    bench = parser.add_subparsers(dest="bench_command", metavar="{e2e,nlu}")
+    bench = parser.add_subparsers(dest="bench_command", metavar="{e2e,nlu,handoffs}")
     e2e = bench.add_parser("e2e", help="a real webhook worker and the fake Bot API: latency p50/p95 at 1, 50 and 200 "
                                        "concurrent chats, messages/s, peak RSS, the model's share of the time")
     e2e.add_argument("--chats", type=_counts, default=None,
@@ -31,6 +31,10 @@ def add_bench_commands(commands: Any) -> None:
     e2e.add_argument("--timeout", type=float, default=120.0, help="seconds a customer waits for one answer")
     e2e.set_defaults(handler=_bench_e2e)
     parser.set_defaults(handler=lambda args, settings: _bench_e2e(e2e.parse_args([]), settings))
+    handoffs = bench.add_parser("handoffs", help="many customers ask for a person at once, one in crisis: reply "
+                                                 "latency of the crisis and of the others, when the crisis card is posted")
+    handoffs.add_argument("--handoffs", type=int, default=50, help="customers asking at the same moment (default 50)")
+    handoffs.set_defaults(handler=_bench_handoffs)
     nlu = bench.add_parser("nlu", help="emotion model: latency p50/p95, throughput, load time, peak RSS, size")
     nlu.add_argument("--messages", type=int, default=300, help="single messages timed per thread setting")
     nlu.add_argument("--precision", choices=PRECISION_CHOICES, default=None,
@@ -49,6 +53,14 @@ def _bench_e2e(args: argparse.Namespace, settings: Any) -> int:
     asyncio.run(run_e2e_benchmark(options, settings.model_dir, settings.model_precision, print))
     for line in footer_lines():
         print(line)
+    return 0
+
+
+def _bench_handoffs(args: argparse.Namespace, settings: Any) -> int:
+    from bot.bench_handoffs import run_handoff_benchmark
+
+    print(f"candor bench handoffs — a real webhook worker, the fake Bot API, {args.handoffs} customers at once")
+    asyncio.run(run_handoff_benchmark(max(args.handoffs, 2), settings.model_dir, settings.model_precision, print))
     return 0
 
 

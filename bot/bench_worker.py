@@ -54,7 +54,8 @@ class BenchWorker:
         self.url = f"http://127.0.0.1:{port}/"
 
     @classmethod
-    def start(cls, setup: WorkerSetup, database_url: str, folder: Path) -> BenchWorker:
+    def start(cls, setup: WorkerSetup, database_url: str, folder: Path,
+              extra_env: dict[str, str] | None = None) -> BenchWorker:
         """Start ``candor run --webhook`` on a free local port; its settings come only from here, not from .env."""
         port = free_port()
         env = {key: value for key, value in os.environ.items()
@@ -63,7 +64,7 @@ class BenchWorker:
             "TELEGRAM_BOT_TOKEN": setup.token, "TELEGRAM_API_BASE_URL": setup.api_base_url,
             "CANDOR_WEBHOOK_SECRET": setup.secret, "DATABASE_URL": database_url,
             "CANDOR_MODEL_DIR": str(setup.model_dir.resolve()), "CANDOR_MODEL_PRECISION": setup.precision,
-            "CANDOR_LOG_LEVEL": "INFO", "HF_HUB_OFFLINE": "1",
+            "CANDOR_LOG_LEVEL": "INFO", "HF_HUB_OFFLINE": "1", **(extra_env or {}),
         })
         log_path = folder / f"worker-{port}.log"
         command = ["run", "--webhook", "--listen", "127.0.0.1", "--port", str(port)]

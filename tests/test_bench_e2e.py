@@ -55,3 +55,18 @@ def test_the_benchmark_prints_latency_rate_memory_and_model_share_for_each_level
         assert 0 < float(share) <= 100 and int(peak) > 100
     assert re.search(rf"1 chat: model thread busy {NUMBER} %", out), out
     assert out.count("ceiling:") == 2
+
+
+@pytest.mark.slow
+def test_the_handoff_benchmark_prints_the_crisis_reply_apart_from_the_others_and_its_card_first(
+    tmp_path: Path,
+) -> None:
+    result = subprocess.run(
+        [str(CANDOR), "bench", "handoffs", "--handoffs", "6"],
+        check=False, capture_output=True, text=True, timeout=300, cwd=tmp_path, env=subprocess_env(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert re.search(rf"crisis customer's reply\s+{NUMBER} s", out), out
+    assert re.search(rf"the others' replies\s+p50 {NUMBER} s\s+p95 {NUMBER} s\s+max {NUMBER} s\s+\(5 replies\)", out), out
+    assert re.search(rf"crisis card in the group\s+after {NUMBER} s, topic \d+ of \d+", out), out
