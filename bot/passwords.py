@@ -13,6 +13,8 @@ import secrets
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 10
+DECOY_HASH = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}$AAAA$AAAA"
+"""Checked against when there is no real hash, so an unknown name costs the same work as a known one."""
 
 
 class WeakPasswordError(ValueError):

@@ -6,8 +6,10 @@ import asyncio
 import re
 import shutil
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -56,8 +58,9 @@ async def seed(database: Database) -> None:
         await conversations.add_customer_message(ref, "text", "This is useless", angrier, 2)
 
 
-@pytest.fixture
-async def console(tmp_path: Path) -> AsyncIterator[ConsoleServer]:
+@asynccontextmanager
+async def serve_console(tmp_path: Path, **options: Any) -> AsyncIterator[ConsoleServer]:
+    """The console on a free port of 127.0.0.1, seeded with one trainer and one conversation."""
     url = database_url(tmp_path, 'console')
     await upgrade_schema_async(url)
     database = Database(url)
@@ -67,22 +70,45 @@ async def console(tmp_path: Path) -> AsyncIterator[ConsoleServer]:
     models = tmp_path / "models"
     shutil.copytree(default_model_dir(), models / "candidate-a")
     port = free_port()
-    app = build_console(database, "test-secret", content_dir=content, models_dir=models, dev_limit=120)
+    app = build_console(database, "test-secret", content_dir=content, models_dir=models, dev_limit=120,
+                        **{"secure_cookie": False, **options})
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     task = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.02)
-    yield ConsoleServer(f"http://127.0.0.1:{port}", database, url, content, models)
-    server.should_exit = True
-    await task
-    await database.dispose()
+    try:
+        yield ConsoleServer(f"http://127.0.0.1:{port}", database, url, content, models)
+    finally:
+        server.should_exit = True
+        await task
+        await database.dispose()
+
+
+@pytest.fixture
+async def console(tmp_path: Path) -> AsyncIterator[ConsoleServer]:
+    """Over plain http, as in local use: the cookie is not Secure (``candor console --insecure-cookie``)."""
+    async with serve_console(tmp_path) as server:
+        yield server
+
+
+def visitor(console: ConsoleServer, address: str = "127.0.0.1") -> httpx.AsyncClient:
+    """A browser of its own (cookies), connecting from ``address`` (any 127.x address is this machine)."""
+    return httpx.AsyncClient(base_url=console.url, timeout=60,
+                             transport=httpx.AsyncHTTPTransport(local_address=address))
+
+
+async def csrf_of(client: httpx.AsyncClient, path: str = "/") -> str:
+    token = CSRF.search((await client.get(path)).text)
+    assert token is not None
+    return token.group(1)
+
+
+async def try_password(client: httpx.AsyncClient, csrf: str, username: str, password: str) -> httpx.Response:
+    return await client.post("/login", data={"csrf": csrf, "username": username, "password": password})
 
 
 async def sign_in(client: httpx.AsyncClient) -> None:
-    page = await client.get("/")
-    token = CSRF.search(page.text)
-    assert token is not None
-    response = await client.post("/login", data={"csrf": token.group(1), "username": "anna", "password": PASSWORD})
+    response = await try_password(client, await csrf_of(client), "anna", PASSWORD)
     assert response.status_code == 303
 
 
@@ -132,16 +158,6 @@ async def test_review_queue_ranks_what_needs_attention_and_a_correction_is_store
     training = read_corrections(exported, default_data_dir() / "goemotions" / "labels.txt")
     assert training.texts == ["My refund still hasn't come and I'm scared"]
     assert [name for name, on in zip(SUPPORT_CLASSES, training.targets[0], strict=True) if on] == ["anxiety"]
-
-
-async def test_a_one_time_link_signs_in_once(console: ConsoleServer) -> None:
-    async with console.database.session() as session:
-        token = await TrainerRepository(session).login_link_token("anna", utc_now())
-    async with httpx.AsyncClient(base_url=console.url) as first, httpx.AsyncClient(base_url=console.url) as second:
-        used = await first.get(f"/login/link/{token}")
-        assert used.status_code == 303 and "Review queue" in (await first.get("/")).text
-        again = await second.get(f"/login/link/{token}")
-        assert again.status_code == 401 and "used already or has expired" in again.text
 
 
 async def test_signing_out_needs_the_sessions_token(console: ConsoleServer) -> None:

@@ -2,14 +2,15 @@
 
 Signed out, every page is the sign-in page. Signed in, trainers see the review queue, open a
 conversation with its emotion timeline, and correct a message's labels. Every form carries a
-CSRF token bound to the session; sessions live in a signed, HTTP-only, SameSite=Strict cookie.
+CSRF token bound to the session; sessions live in a signed, HTTP-only, SameSite=Strict cookie,
+Secure unless started for plain-http local use, and checked against the database on every
+request (``sessions.py``); signing in and out is ``signin.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +24,10 @@ from starlette.routing import Route
 from bot.console.charts import bar_chart, timeline_svg
 from bot.console.knowledge_pages import KnowledgePages
 from bot.console.model_pages import ModelPages
+from bot.console.sessions import TrainerSessions
+from bot.console.signin import PasswordCheck, SignInPages
 from bot.console.web import csrf_ok, render, trainer_of
+from bot.passwords import verify_password
 from bot.storage.dashboard import dashboard_figures
 from bot.storage.database import Database
 from bot.storage.models import utc_now
@@ -37,9 +41,8 @@ SESSION_HOURS = 12
 
 
 class Console:
-    def __init__(self, database: Database, now: Callable[[], dt.datetime] = utc_now) -> None:
+    def __init__(self, database: Database) -> None:
         self._database = database
-        self._now = now
 
     async def index(self, request: Request) -> Response:
         trainer = trainer_of(request)
@@ -48,32 +51,6 @@ class Console:
         async with self._database.session() as session:
             queue = await TrainerRepository(session).review_queue()
         return render(request, "queue.html", {"trainer": trainer, "queue": queue})
-
-    async def login(self, request: Request) -> Response:
-        form = await request.form()
-        if not csrf_ok(request, str(form.get("csrf", ""))):
-            return render(request, "login.html", {"error": "The form expired; please try again."}, status=400)
-        async with self._database.session() as session:
-            username = await TrainerRepository(session).check_password(str(form.get("username", "")),
-                                                                       str(form.get("password", "")))
-        if username is None:
-            logger.info("console sign-in refused")
-            return render(request, "login.html", {"error": "That username and password do not match."}, status=401)
-        return _signed_in(request, username)
-
-    async def login_link(self, request: Request) -> Response:
-        async with self._database.session() as session:
-            username = await TrainerRepository(session).use_login_token(str(request.path_params["token"]), self._now())
-        if username is None:
-            return render(request, "login.html", {"error": "That sign-in link was used already or has expired. "
-                                                               "Ask for a new one: candor trainers login-link."}, status=401)
-        return _signed_in(request, username)
-
-    async def logout(self, request: Request) -> Response:
-        form = await request.form()
-        if csrf_ok(request, str(form.get("csrf", ""))):
-            request.session.clear()
-        return RedirectResponse("/", status_code=303)
 
     async def conversation(self, request: Request) -> Response:
         trainer = trainer_of(request)
@@ -131,15 +108,16 @@ class Console:
 
 def build_console(database: Database, secret: str, now: Callable[[], dt.datetime] = utc_now,
                   content_dir: Path = CONTENT_DIR, models_dir: Path = Path("var/models"),
-                  data_dir: Path | None = None, dev_limit: int | None = None) -> Starlette:
-    console = Console(database, now)
+                  data_dir: Path | None = None, dev_limit: int | None = None, secure_cookie: bool = True,
+                  verify: PasswordCheck = verify_password) -> Starlette:
+    """The console app. ``secure_cookie=False`` only for plain-http local use (``--insecure-cookie``)."""
+    console = Console(database)
+    sign_in = SignInPages(database, now, verify)
     knowledge = KnowledgePages(database, content_dir)
     models = ModelPages(database, models_dir, data_dir or default_data_dir(), dev_limit)
     routes = [
         Route("/", console.index, methods=["GET"]),
-        Route("/login", console.login, methods=["POST"]),
-        Route("/login/link/{token}", console.login_link, methods=["GET"]),
-        Route("/logout", console.logout, methods=["POST"]),
+        *sign_in.routes(),
         Route("/conversations/{conversation_id:int}", console.conversation, methods=["GET"]),
         Route("/messages/{message_id:int}/labels", console.correct, methods=["POST"]),
         Route("/dashboard", console.dashboard, methods=["GET"]),
@@ -147,14 +125,6 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
         *models.routes(),
     ]
     middleware = [Middleware(SessionMiddleware, secret_key=secret, session_cookie="candor_console",
-                             max_age=SESSION_HOURS * 3600, same_site="strict", https_only=False)]
+                             max_age=SESSION_HOURS * 3600, same_site="strict", https_only=secure_cookie),
+                  Middleware(TrainerSessions, database=database)]
     return Starlette(routes=routes, middleware=middleware)
-
-
-def _signed_in(request: Request, username: str) -> Response:
-    """A fresh session (and CSRF token) at sign-in, so a token seen before it is worthless after."""
-    request.session.clear()
-    request.session["trainer"] = username
-    request.session["csrf"] = secrets.token_urlsafe(24)
-    logger.info("console sign-in")
-    return RedirectResponse("/", status_code=303)

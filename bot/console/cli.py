@@ -16,12 +16,15 @@ from bot.storage.models import utc_now
 from bot.storage.trainers import TrainerRepository
 
 DEFAULT_PORT = 8710
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def add_console_commands(commands: Any) -> None:
     console = commands.add_parser("console", help="serve the trainers' web console")
     console.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     console.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    console.add_argument("--insecure-cookie", action="store_true",
+                         help="send the session cookie over plain http too (local use only; not behind https)")
     console.set_defaults(handler=_serve)
     trainers = commands.add_parser("trainers", help="who may sign in to the console").add_subparsers(
         dest="trainers_command", required=True)
@@ -30,6 +33,9 @@ def add_console_commands(commands: Any) -> None:
     add.add_argument("--no-password", action="store_true", help="sign in with one-time links only")
     add.set_defaults(handler=_add)
     trainers.add_parser("list", help="list trainers").set_defaults(handler=_list)
+    remove = trainers.add_parser("remove", help="remove a trainer and end their console sessions")
+    remove.add_argument("--username", required=True)
+    remove.set_defaults(handler=_remove)
     link = trainers.add_parser("login-link", help="print a one-time sign-in link (valid 30 minutes)")
     link.add_argument("--username", required=True)
     link.add_argument("--base-url", default=f"http://127.0.0.1:{DEFAULT_PORT}", help="where the console is served")
@@ -49,7 +55,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     database = Database(settings.database_url)
     print(f"Candor console on http://{args.host}:{args.port}/ — sign in as a trainer (candor trainers add).",
           file=sys.stderr)
-    app = build_console(database, secret, models_dir=settings.models_dir)
+    if not args.insecure_cookie and args.host in LOOPBACK_HOSTS:
+        print("The session cookie is Secure: a browser sends it back only over https. Opening the console over "
+              "plain http here? Start it with --insecure-cookie.", file=sys.stderr)
+    app = build_console(database, secret, models_dir=settings.models_dir, secure_cookie=not args.insecure_cookie)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                 access_log=False, server_header=False)
     return 0
@@ -70,6 +79,12 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 
     _run(settings, collect)
     print("\n".join(names) if names else "No trainers yet. Add one with: candor trainers add --username NAME")
+    return 0
+
+
+def _remove(args: argparse.Namespace, settings: Settings) -> int:
+    _run(settings, lambda repo: repo.remove(args.username))
+    print(f"Removed trainer {args.username.strip().lower()}; their console sessions have ended.")
     return 0
 
 

@@ -11,6 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from bot.console.sessions import SIGNED_IN
+
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
@@ -21,7 +23,8 @@ SECURITY_HEADERS = {
 
 
 def trainer_of(request: Request) -> str | None:
-    trainer = request.session.get("trainer")
+    """The signed-in trainer, as checked against the database for this request (``TrainerSessions``)."""
+    trainer = request.scope.get(SIGNED_IN)
     return str(trainer) if trainer else None
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.passwords import hash_password, new_token, token_hash, verify_password
+from bot.passwords import hash_password, new_token, token_hash
 from bot.storage.models import (
     ContentVersion,
     Conversation,
@@ -30,6 +31,15 @@ LOW_CONFIDENCE = 0.45
 
 class TrainerError(RuntimeError):
     """A trainer cannot be added or signed in as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class TrainerAccount:
+    """What signing in needs: the stored hash ("" for link-only trainers) and the current session version."""
+
+    username: str
+    password_hash: str
+    session_version: int
 
 
 @dataclass(frozen=True)
@@ -69,42 +79,59 @@ class TrainerRepository:
         name = username.strip().lower()
         if not name or len(name) > 64 or not name.replace(".", "").replace("-", "").replace("_", "").isalnum():
             raise TrainerError("a username is 1–64 letters, digits, dots, dashes or underscores")
-        if await self._session.scalar(select(Trainer).where(Trainer.username == name)) is not None:
+        if await self._trainer(name) is not None:
             raise TrainerError(f"a trainer called {name} already exists")
         self._session.add(Trainer(username=name, password_hash=hash_password(password) if password else ""))
 
     async def usernames(self) -> list[str]:
         return list(await self._session.scalars(select(Trainer.username).order_by(Trainer.username)))
 
-    async def check_password(self, username: str, password: str) -> str | None:
-        """The trainer's username when the password is right; None otherwise (no hint which part was wrong)."""
-        trainer = await self._session.scalar(select(Trainer).where(Trainer.username == username.strip().lower()))
-        if trainer is None or not trainer.password_hash:
-            verify_password(password, "scrypt$16384$8$1$AAAA$AAAA")  # same work either way
-            return None
-        return trainer.username if verify_password(password, trainer.password_hash) else None
+    async def account(self, username: str) -> TrainerAccount | None:
+        trainer = await self._trainer(username)
+        return None if trainer is None else _account_of(trainer)
+
+    async def end_sessions(self, username: str) -> None:
+        """Every console session of this trainer stops working at its next request."""
+        await self._session.execute(
+            update(Trainer).where(Trainer.username == username.strip().lower())
+            .values(session_version=Trainer.session_version + 1).execution_options(synchronize_session=False)
+        )
+
+    async def remove(self, username: str) -> None:
+        """The trainer can no longer sign in, and their open sessions end; their corrections stay, unattributed."""
+        trainer = await self._trainer(username)
+        if trainer is None:
+            raise TrainerError(f"No trainer called {username.strip()[:64]}; see 'candor trainers list'")
+        await self._session.execute(update(Correction).where(Correction.trainer_id == trainer.id)
+                                    .values(trainer_id=None).execution_options(synchronize_session=False))
+        await self._session.execute(delete(LoginToken).where(LoginToken.trainer_id == trainer.id))
+        await self._session.delete(trainer)
 
     async def login_link_token(self, username: str, now: dt.datetime) -> str:
-        trainer = await self._session.scalar(select(Trainer).where(Trainer.username == username.strip().lower()))
+        trainer = await self._trainer(username)
         if trainer is None:
             raise TrainerError(f"no trainer called {username.strip()[:64]}; add one with 'candor trainers add'")
         token = new_token()
         self._session.add(LoginToken(trainer_id=trainer.id, token_hash=token_hash(token), expires_at=now + LINK_LIFETIME))
         return token
 
-    async def use_login_token(self, token: str, now: dt.datetime) -> str | None:
-        """Sign in once with a link's token: the username, or None if unknown, used or expired."""
-        row = (await self._session.execute(
-            select(LoginToken, Trainer.username).join(Trainer, Trainer.id == LoginToken.trainer_id)
-            .where(LoginToken.token_hash == token_hash(token))
-        )).first()
-        if row is None:
+    async def use_login_token(self, token: str, now: dt.datetime) -> TrainerAccount | None:
+        """Sign in once with a link's token: the trainer, or None if unknown, used or expired.
+
+        One conditional UPDATE marks the link used, so of many simultaneous uses exactly one wins.
+        """
+        hashed = token_hash(token)
+        used = cast("CursorResult[Any]", await self._session.execute(
+            update(LoginToken)
+            .where(LoginToken.token_hash == hashed, LoginToken.used_at.is_(None), LoginToken.expires_at > now)
+            .values(used_at=now).execution_options(synchronize_session=False)
+        ))
+        if used.rowcount != 1:
             return None
-        link, username = row
-        if link.used_at is not None or as_utc(link.expires_at) < now:
-            return None
-        link.used_at = now
-        return str(username)
+        trainer = await self._session.scalar(
+            select(Trainer).join(LoginToken, LoginToken.trainer_id == Trainer.id).where(LoginToken.token_hash == hashed)
+        )
+        return None if trainer is None else _account_of(trainer)
 
     async def review_queue(self, limit: int = 50) -> list[QueueItem]:
         """Conversations ranked by how much they need a person's eyes, most first."""
@@ -142,7 +169,7 @@ class TrainerRepository:
         message = await self._session.get(Message, message_id)
         if message is None or message.sender != "customer" or not message.text:
             raise TrainerError("only customers' text messages carry emotion labels")
-        trainer = await self._session.scalar(select(Trainer).where(Trainer.username == username))
+        trainer = await self._trainer(username)
         if trainer is None:
             raise TrainerError("sign in again: your trainer account is gone")
         self._session.add(Correction(message_id=message_id, trainer_id=trainer.id,
@@ -172,6 +199,9 @@ class TrainerRepository:
     async def version(self, version_id: int) -> ContentVersion | None:
         return await self._session.get(ContentVersion, version_id)
 
+    async def _trainer(self, username: str) -> Trainer | None:
+        return await self._session.scalar(select(Trainer).where(Trainer.username == username.strip().lower()))
+
     async def _latest_corrections(self, message_ids: list[int]) -> dict[int, tuple[str, ...]]:
         if not message_ids:
             return {}
@@ -200,6 +230,10 @@ class TrainerRepository:
         if conversation.satisfaction is not None and conversation.satisfaction <= 2:
             reasons.append(f"low satisfaction: {conversation.satisfaction}")
         return reasons
+
+
+def _account_of(trainer: Trainer) -> TrainerAccount:
+    return TrainerAccount(trainer.username, trainer.password_hash, trainer.session_version)
 
 
 WEIGHTS = {"handed off": 3, "flagged by an agent": 4, "low model confidence": 1, "emotion rose instead of fell": 2,
