@@ -38,14 +38,19 @@ async def test_the_same_chat_waits_other_chats_do_not_and_holding_again_does_not
         async with locks.hold("telegram:2"):
             order.append("other chat")
 
+    async def until(wanted: str) -> None:
+        while wanted not in order:
+            await asyncio.sleep(0.01)
+
     try:
         tasks = [asyncio.create_task(first())]
-        await asyncio.sleep(0.2)
+        await asyncio.wait_for(until("first again"), timeout=60)
         tasks += [asyncio.create_task(second()), asyncio.create_task(other_chat())]
-        await asyncio.sleep(0.5)
+        await asyncio.wait_for(until("other chat"), timeout=60)
+        await asyncio.sleep(0.5)  # room for the second to get in, were it not waiting
         assert order == ["first in", "first again", "other chat"], "the same chat waits; another chat does not"
         released.set()
-        await asyncio.wait_for(asyncio.gather(*tasks), timeout=10)
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=60)
         assert order[-2:] == ["first out", "second in"]
     finally:
         await locks.dispose()
@@ -66,7 +71,7 @@ async def test_two_workers_never_hold_the_same_chat_at_once(tmp_path: Path) -> N
             assert not entered.is_set(), "worker B waits while worker A has the chat"
             async with worker_b.hold("telegram:43"):
                 pass  # a different chat goes straight through
-        await asyncio.wait_for(waiting, timeout=10)
+        await asyncio.wait_for(waiting, timeout=60)
         assert entered.is_set()
     finally:
         await worker_a.dispose()
@@ -93,7 +98,7 @@ async def test_a_worker_killed_with_sigkill_does_not_leave_its_chat_locked(tmp_p
         await asyncio.sleep(0.5)
         assert not entered.is_set()
         os.kill(holder.pid, signal.SIGKILL)
-        await asyncio.wait_for(waiting, timeout=10)
+        await asyncio.wait_for(waiting, timeout=60)
         assert entered.is_set(), "the server freed the lock when the killed worker's connection dropped"
     finally:
         holder.kill()

@@ -247,9 +247,14 @@ async def test_forged_button_data_changes_nothing(bot: Bot) -> None:
     bot.api.customer_sends_text(4090, "I want to speak to a real person")
     await bot.api.wait_for_messages(4090, 1)
     before = await handoff_of(bot, 4090)
+    answered = len(bot.api.callback_answers)
     for data in ("take:1", f"resolve:{before.id}", "rate:1:5", "x" * 64):
         bot.api.customer_presses_button(4090, data)
-    await asyncio.sleep(1.0)
+    deadline = asyncio.get_running_loop().time() + 60
+    while len(bot.api.callback_answers) < answered + 4 or len(bot.api.messages_to(4090)) < 1:
+        assert asyncio.get_running_loop().time() < deadline, "the taps were not answered"
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1.0)  # room for a wrong change to land, were there one
     after = await handoff_of(bot, 4090)
     assert (after.status, after.agent_user_id) == (before.status, before.agent_user_id)
 
