@@ -458,9 +458,12 @@ class SupportService:
         return None
 
 
-def is_crisis(text: str) -> bool:
-    """Self-harm words: this customer's turn, and the card for the agents, go before all other work."""
-    return bool(text) and detect_signals(text[:4000]).self_harm
+def is_crisis(text: object) -> bool:
+    """Self-harm words: this customer's turn, and the card for the agents, go before all other work.
+
+    Takes anything: a webhook body may carry a number where the text should be.
+    """
+    return isinstance(text, str) and bool(text) and detect_signals(text[:4000]).self_harm
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")

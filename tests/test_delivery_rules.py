@@ -80,3 +80,11 @@ def test_each_agents_topic_is_its_own_queue_not_the_whole_group() -> None:
     assert chat_key(topic_message(501)) != chat_key(topic_message(502))
     general = {"message": {"chat": {"id": -100777, "type": "supergroup"}, "from": {"id": 9001}}}
     assert chat_key(general) == "chat:-100777"
+
+
+def test_a_crisis_is_recognised_in_words_and_nothing_else_breaks_the_check() -> None:
+    from bot.service import is_crisis
+
+    assert is_crisis("I can't take this anymore, I want to kill myself")
+    assert not is_crisis("where is my order?")
+    assert not is_crisis(True) and not is_crisis(5) and not is_crisis(None), "the fuzz's '\"text\": true' body"
