@@ -30,7 +30,7 @@ from bot.storage.agents import AgentProfile, AgentRepository
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
-from knowledge import KnowledgePack
+from knowledge import KnowledgePack, fill
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +145,8 @@ class HandoffDesk:
             for handoff, name, new_time in updates:
                 assert handoff.expected_at is not None
                 wording = self._pack.wording_for(handoff.language)
-                text = wording.handoff.first_reply_late.format(
+                text = fill(
+                    wording.handoff.first_reply_late, "handoff.first_reply_late", wording.language,
                     agent=name, deadline=format_deadline(wording, handoff.expected_at, self._zone),
                     new_deadline=format_deadline(wording, new_time, self._zone))
                 await send(handoff.channel, handoff.external_id, Reply(Move.PROMISE_UPDATE, text))
@@ -181,7 +182,8 @@ class HandoffDesk:
             if handoff.agent_user_id is None:
                 await _give(session, handoff.id, agent.telegram_user_id, now)
             wording = self._pack.wording_for(handoff.language).handoff
-            said = wording.agent_says.format(agent=agent.name, text=text) if text.strip() else f"{agent.name}:"
+            said = (fill(wording.agent_says, "handoff.agent_says", handoff.language, agent=agent.name, text=text)
+                    if text.strip() else f"{agent.name}:")
             reply = Reply(Move.AGENT_MESSAGE, said, copy_from=media)
             await handoffs.add_agent_message(handoff.conversation_id, text or "(a photo or file)", agent.name)
             await handoffs.mark_first_reply(handoff.id, now)
@@ -208,7 +210,7 @@ class HandoffDesk:
             if command == "resolve":
                 await handoffs.resolve(handoff.id, now)
                 wording = self._pack.wording_for(handoff.language).handoff
-                note = wording.resolved.format(agent=agent.name)
+                note = fill(wording.resolved, "handoff.resolved", handoff.language, agent=agent.name)
                 reply = Reply(Move.HANDED_BACK, note)
             else:
                 flagged = await handoffs.flag_last_bot_answer(handoff.conversation_id, agent.telegram_user_id, argument)
@@ -249,8 +251,8 @@ class HandoffDesk:
         expected = await _give(session, handoff.id, target.user_id, now)
         await session.commit()
         wording = self._pack.wording_for(handoff.language)
-        text = wording.handoff.transferred.format(agent=agent.name, new_agent=target.name, role=target.role,
-                                                  deadline=format_deadline(wording, expected, self._zone))
+        text = fill(wording.handoff.transferred, "handoff.transferred", wording.language, agent=agent.name,
+                    new_agent=target.name, role=target.role, deadline=format_deadline(wording, expected, self._zone))
         await send(handoff.channel, handoff.external_id, Reply(Move.HAND_OFF, text))
         return f"Transferred to {target.name}; the customer was told."
 
@@ -286,7 +288,8 @@ class HandoffDesk:
         """"Marta, Customer care specialist, … will reply {deadline}": the assigned or queued line."""
         wording = self._pack.wording_for(language)
         template = wording.handoff.assigned if which == "assigned" else wording.handoff.queued
-        return template.format(agent=name, role=role, deadline=format_deadline(wording, when, self._zone))
+        return fill(template, f"handoff.{which}", language, agent=name, role=role,
+                    deadline=format_deadline(wording, when, self._zone))
 
 
 async def _give(session: AsyncSession, handoff_id: int, agent_user_id: int, now: dt.datetime) -> dt.datetime:
