@@ -104,7 +104,7 @@ def fill_problems(text: str, fields: TextFields) -> list[str]:
     """Why ``text`` cannot be filled safely, each said so a trainer can fix it; empty when it can."""
     try:
         parsed = list(Formatter().parse(text))
-    except ValueError:
+    except ValueError:  # a lone brace, or a field cut short ("{score!", "{score:{")
         return [f"has a '{{' or '}}' without its pair; {_braces_are_for(fields)}"]
     problems: list[str] = []
     used: set[str] = set()
@@ -116,17 +116,16 @@ def fill_problems(text: str, fields: TextFields) -> list[str]:
         problem = _field_problem(name, spec or "", conversion, fields)
         if problem:
             problems.append(problem)
-        else:
-            used.add(name)
+        used.add(_base(name))
     missing = [name for name in fields.required if name not in used]
     if missing:
         problems.append(f"lacks {_listed(missing)}; this text must contain {_listed(fields.required)}")
-    return problems
+    return list(dict.fromkeys(problems))
 
 
 def _field_problem(name: str, spec: str, conversion: str | None, fields: TextFields) -> str:
     shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-    base = name.split(".", 1)[0].split("[", 1)[0]
+    base = _base(name)
     if base not in fields.allowed:
         return f"{shown} is not a field this text can use; {_can_use(fields)}"
     if base != name:
@@ -134,8 +133,14 @@ def _field_problem(name: str, spec: str, conversion: str | None, fields: TextFie
     if conversion:
         return f"{shown} converts the field, which curated text may not do; write {{{base}}} alone"
     if spec:
-        return f"{shown} formats the field (width, alignment, precision), which curated text may not do; write {{{base}}} alone"
+        return (f"{shown} formats the field (width, alignment, precision), which curated text may not do; "
+                f"write {{{base}}} alone")
     return ""
+
+
+def _base(name: str) -> str:
+    """The field a name starts with: "score" for "score.__class__" and "score[0]"."""
+    return name.split(".", 1)[0].split("[", 1)[0]
 
 
 def _can_use(fields: TextFields) -> str:
