@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from knowledge import Topic, Wording
+from knowledge import Topic, Wording, fill
 
 STRONG_SCORE = 0.75
 APOLOGISING = frozenset({("anger", "mild"), ("anger", "strong")})
@@ -46,12 +46,13 @@ def compose_answer(
     variant = intensity(score)
     if emotion == "anger" and apologised_before:
         variant = "again"
-    acknowledgement = wording.acknowledgement(emotion, variant).format(problem=topic.problem, owner=topic.owner)
+    acknowledgement = fill(wording.acknowledgement(emotion, variant), f"acknowledgements.{emotion}.{variant}",
+                           wording.language, problem=topic.problem, owner=topic.owner)
     first = join_sentences(*opening, acknowledgement)
-    next_step = topic.next_step.format(deadline=deadline)
+    next_step = fill(topic.next_step, f"topics.{topic.id}.next_step", wording.language, deadline=deadline)
     follow_up = (wording.follow_up,) if topic.promises else ()
     if emotion == "confusion":
-        body: tuple[str, ...] = (wording.single_step.format(step=topic.first_step),)
+        body: tuple[str, ...] = (fill(wording.single_step, "single_step", wording.language, step=topic.first_step),)
     elif emotion == "anxiety":
         body = (topic.reassurance, topic.answer, join_sentences(next_step, *follow_up), *extras)
     elif emotion == "anger":

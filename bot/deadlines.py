@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from knowledge import Wording
+from knowledge import Wording, fill
 
 MAX_CHECK_LEAD = dt.timedelta(hours=1)
 CHECK_LEAD_SHARE = 0.25
@@ -35,7 +35,8 @@ def check_time(now: dt.datetime, due: dt.datetime) -> dt.datetime:
 def format_deadline(wording: Wording, when: dt.datetime, zone: ZoneInfo) -> str:
     """"by 15:00 UTC on Tue 24 Nov" in the wording's language and the shop's time zone."""
     local = when.astimezone(zone)
-    return wording.deadline.format(
+    return fill(
+        wording.deadline, "deadline", wording.language,
         time=local.strftime("%H:%M"),
         zone=local.tzname() or str(zone),
         weekday=wording.weekdays[local.weekday()],

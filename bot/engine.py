@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.compose import compose_answer, join_sentences
 from bot.deadlines import check_time, due_time, format_deadline
 from bot.gestures import GestureChoice, choose_gesture
-from knowledge import KnowledgePack, Topic, Wording
+from knowledge import KnowledgePack, Topic, Wording, fill
 from knowledge.retrieval import Retrieval, TopicMatch
 from nlu.signals import Signals
 from nlu.types import Analysis
@@ -203,7 +203,7 @@ def _command_reply(command: str, wording: Wording) -> Reply:
         return Reply(Move.GREET, wording.greeting)
     if command == "help":
         return Reply(Move.HELP, wording.help)
-    return Reply(Move.UNKNOWN_COMMAND, wording.unknown_command.format(command=f"/{command}"[:64]))
+    return Reply(Move.UNKNOWN_COMMAND, fill(wording.unknown_command, "unknown_command", wording.language, command=f"/{command}"[:64]))
 
 
 def _text_decision(
@@ -230,7 +230,8 @@ def _text_decision(
     if topic.promises and emotion != "confusion":
         due = existing or due_time(clock.now, hours)
     deadline = format_deadline(wording, due, clock.zone) if due else ""
-    extras = (wording.gestures[gesture.rule.id].format(problem=topic.problem, owner=topic.owner),) if gesture else ()
+    extras = (fill(wording.gestures[gesture.rule.id], f"gestures.{gesture.rule.id}", wording.language,
+                   problem=topic.problem, owner=topic.owner),) if gesture else ()
     composed = compose_answer(topic, wording, emotion, scores.get(emotion, 0.0), state.apologised, deadline, extras, opening)
     promise = None
     if due is not None and existing is None:
@@ -251,7 +252,8 @@ def _is_closing(signals: Signals | None, emotion: str, best: TopicMatch | None, 
 
 
 def _closing(wording: Wording, current: Topic | None, state: ConversationState, opening: tuple[str, ...]) -> Decision:
-    confirm = wording.closing.solved.format(problem=current.problem) if current else wording.closing.solved_general
+    confirm = (fill(wording.closing.solved, "closing.solved", wording.language, problem=current.problem) if current
+               else wording.closing.solved_general)
     text = "\n\n".join((join_sentences(*opening, confirm), wording.closing.ask_rating))
     return Decision(Reply(Move.CLOSE, text, rating_buttons(state.conversation_id)), topic_id=state.topic_id,
                     apologised=state.apologised, closes=True, notes=("closed: the customer said it is solved",))
@@ -260,7 +262,8 @@ def _closing(wording: Wording, current: Topic | None, state: ConversationState, 
 def _clarify(wording: Wording, retrieval: Retrieval | None, opening: tuple[str, ...], state: ConversationState) -> Decision:
     candidates = retrieval.candidates if retrieval else ()
     if len(candidates) >= 2 and candidates[1].confidence >= CLARIFY_BETWEEN_FLOOR:
-        question = wording.clarify_between.format(first=candidates[0].topic.problem, second=candidates[1].topic.problem)
+        question = fill(wording.clarify_between, "clarify_between", wording.language,
+                        first=candidates[0].topic.problem, second=candidates[1].topic.problem)
     else:
         question = wording.clarify
     text = join_sentences(*opening, question)

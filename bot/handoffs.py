@@ -35,7 +35,7 @@ from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
-from knowledge import KnowledgePack
+from knowledge import KnowledgePack, fill
 
 logger = logging.getLogger(__name__)
 
@@ -289,8 +289,8 @@ class HandoffDesk:
         for handoff, name, new_time in updates:
             assert handoff.expected_at is not None
             wording = self._pack.wording_for(handoff.language)
-            text = wording.handoff.first_reply_late.format(
-                agent=name, deadline=format_deadline(wording, handoff.expected_at, self._zone),
+            text = fill(
+                wording.handoff.first_reply_late, "handoff.first_reply_late", wording.language, agent=name, deadline=format_deadline(wording, handoff.expected_at, self._zone),
                 new_deadline=format_deadline(wording, new_time, self._zone))
             if not await self._tell_customer(handoff, Reply(Move.PROMISE_UPDATE, text), send):
                 continue
@@ -366,8 +366,9 @@ class HandoffDesk:
             message_id = await handoffs.add_agent_message(handoff.conversation_id, stored, agent.name)
             await handoffs.mark_first_reply(handoff.id, now)
         wording = self._pack.wording_for(handoff.language).handoff
+        path = "handoff.agent_corrects" if edited else "handoff.agent_says"
         template = wording.agent_corrects if edited else wording.agent_says
-        said = template.format(agent=agent.name, text=text) if text.strip() else f"{agent.name}:"
+        said = fill(template, path, handoff.language, agent=agent.name, text=text) if text.strip() else f"{agent.name}:"
         parts = split_text(said)
         delivered = 0
         try:
@@ -418,7 +419,7 @@ class HandoffDesk:
             elif command == "resolve":
                 await HandoffRepository(session).resolve(handoff.id, now)
                 wording = self._pack.wording_for(handoff.language).handoff
-                reply = Reply(Move.HANDED_BACK, wording.resolved.format(agent=agent.name))
+                reply = Reply(Move.HANDED_BACK, fill(wording.resolved, "handoff.resolved", handoff.language, agent=agent.name))
                 note = f"Resolved by {agent.name}; the customer is back with the bot and was told so."
                 logger.info("handoff %d resolved by agent", handoff.id)
             else:
@@ -469,8 +470,8 @@ class HandoffDesk:
             return f"{target.name} is at their cap ({target.max_chats} conversations); pick someone else.", None
         expected = await _give(session, handoff.id, target.user_id, now)
         wording = self._pack.wording_for(handoff.language)
-        text = wording.handoff.transferred.format(agent=agent.name, new_agent=target.name, role=target.role,
-                                                  deadline=format_deadline(wording, expected, self._zone))
+        text = fill(wording.handoff.transferred, "handoff.transferred", wording.language, agent=agent.name,
+                    new_agent=target.name, role=target.role, deadline=format_deadline(wording, expected, self._zone))
         return f"Transferred to {target.name}; the customer was told.", Reply(Move.HAND_OFF, text)
 
     async def _card(self, session: AsyncSession, handoff: OpenHandoff) -> HandoffCard:
@@ -505,7 +506,8 @@ class HandoffDesk:
         """"Marta, Customer care specialist, … will reply {deadline}": the assigned or queued line."""
         wording = self._pack.wording_for(language)
         template = wording.handoff.assigned if which == "assigned" else wording.handoff.queued
-        return template.format(agent=name, role=role, deadline=format_deadline(wording, when, self._zone))
+        return fill(template, f"handoff.{which}", language, agent=name, role=role,
+                    deadline=format_deadline(wording, when, self._zone))
 
 
 async def _give(session: AsyncSession, handoff_id: int, agent_user_id: int, now: dt.datetime) -> dt.datetime:

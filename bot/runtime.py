@@ -34,7 +34,12 @@ class CandorRuntime:
 
     @classmethod
     async def start(cls, settings: Settings) -> CandorRuntime:
-        """Migrate the database to the newest schema, load content and the model, index the topics."""
+        """Load content, migrate the database to the newest schema, load the model, index the topics.
+
+        The content comes first: a pack with a text the bot cannot fill stops the start before
+        anything else is touched (KnowledgeError, which ``candor`` reports and exits on).
+        """
+        pack = load_pack()
         await upgrade_schema_async(settings.database_url)
         database = Database(settings.database_url)
         if settings.retention_days is not None:
@@ -42,7 +47,6 @@ class CandorRuntime:
                 cutoff = utc_now() - dt.timedelta(days=settings.retention_days)
                 purged = await PrivacyRepository(session).purge_before(cutoff)
             logger.info("retention: %d messages older than %d days purged", purged, settings.retention_days)
-        pack = load_pack()
         analyzer = await EmotionAnalyzer.load(settings.model_dir, settings.model_precision)
         index = await build_topic_index(pack, analyzer)
         chat_locks = ChatLocks.for_database(settings.database_url)

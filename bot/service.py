@@ -48,7 +48,7 @@ from bot.storage.handoffs import HandoffRepository, OpenHandoff
 from bot.storage.models import utc_now
 from bot.storage.privacy import CustomerData, PrivacyRepository
 from bot.storage.promises import PromiseCheck, PromiseRepository
-from knowledge import KnowledgePack
+from knowledge import KnowledgePack, fill
 from knowledge.retrieval import Retrieval, TopicIndex
 from nlu.language import SUPPORTED_LANGUAGES, detect_language
 from nlu.runtime import EmotionAnalyzer
@@ -344,7 +344,8 @@ class SupportService:
                 return None
             language = outcome if outcome != "rated" else "en"
             closing = self._pack.wording_for(language).closing
-            text = closing.rating_already if outcome == "rated" else closing.thanks_rating.format(score=score)
+            text = (closing.rating_already if outcome == "rated"
+                    else fill(closing.thanks_rating, "closing.thanks_rating", language, score=score))
             await repository.add_bot_message(conversation_id, text, Move.THANK_FOR_RATING.value)
         logger.info("rating stored conversation=%d score=%d", conversation_id, score)
         return Reply(Move.THANK_FOR_RATING, text)
@@ -369,7 +370,7 @@ class SupportService:
                 return Reply(Move.OWN_DATA, wording.forget_ask, (Button(wording.forget_button, FORGET_CONFIRM),))
             erased = await privacy.erase(customer.channel, customer.external_id)
         logger.info("customer data erased at their request: %d messages", erased)
-        return Reply(Move.OWN_DATA, wording.forgotten.format(messages=erased))
+        return Reply(Move.OWN_DATA, fill(wording.forgotten, "privacy.forgotten", data.language, messages=erased))
 
     async def schedule_open_promises(self) -> int:
         """After a (re)start, schedule a check for every open promise in the database."""
@@ -399,7 +400,8 @@ class SupportService:
                 wording = self._pack.wording_for(check.language)
                 topic = self._pack.topic(check.topic_id, check.language)
                 new_due = due_time(max(now, check.due_at), max(check.extension_hours, MIN_EXTENSION_HOURS))
-                text = wording.promise_update.format(
+                text = fill(
+                    wording.promise_update, "promise_update", wording.language,
                     problem=topic.problem if topic else "", promised=check.promised,
                     deadline=format_deadline(wording, check.due_at, self._zone),
                     new_deadline=format_deadline(wording, new_due, self._zone),
@@ -506,8 +508,8 @@ OWN_DATA_TEXT_LIMIT = 4000
 
 def own_data_text(header: str, data: CustomerData) -> str:
     """The /mydata reply: the summary, then the latest messages with their dates (clipped to fit one message)."""
-    summary = header.format(name=data.name or "-", language=data.language, since=f"{data.since:%Y-%m-%d}",
-                            conversations=data.conversations, messages=data.messages)
+    summary = fill(header, "privacy.mydata", data.language, name=data.name or "-", language=data.language,
+                   since=f"{data.since:%Y-%m-%d}", conversations=data.conversations, messages=data.messages)
     lines = [f"{when:%Y-%m-%d %H:%M} {sender}: {' '.join(text.split())[:200]}" for when, sender, text in data.recent if text]
     return "\n\n".join([summary, "\n".join(lines)])[:OWN_DATA_TEXT_LIMIT] if lines else summary
 

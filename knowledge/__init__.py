@@ -1,9 +1,10 @@
 """Curated answers and wording, and finding the right one for a message."""
 
+from knowledge.filling import fill
 from knowledge.pack import Closing, GestureRule, KnowledgeError, KnowledgePack, Topic, Wording, load_pack
 from knowledge.retrieval import TopicMatch, find_topic
 
 __all__ = [
-    "Closing", "GestureRule", "KnowledgeError", "KnowledgePack", "Topic", "TopicMatch", "Wording", "find_topic",
+    "Closing", "GestureRule", "KnowledgeError", "KnowledgePack", "Topic", "TopicMatch", "Wording", "fill", "find_topic",
     "load_pack",
 ]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.lint import lint_content, report
-from knowledge.pack import CONTENT_DIR, load_pack
+from knowledge.pack import CONTENT_DIR, read_pack
 from knowledge.retrieval_eval import add_eval_retrieval_command
 
 
@@ -22,8 +22,9 @@ def add_knowledge_commands(commands: Any) -> None:
 
 
 def _lint(args: argparse.Namespace, settings: Any) -> int:
-    """Exit 1 on any finding, so CI fails on a bad edit; 2 when the pack cannot even load."""
-    load_pack(args.content)  # a missing part or broken file is a KnowledgeError with its own message
+    """Exit 1 on any finding (style, or a field the bot cannot fill), so CI fails on a bad edit; 2 when
+    the pack cannot even be read."""
+    read_pack(args.content)  # a missing part or broken file is a KnowledgeError with its own message
     findings = lint_content(args.content)
     print(report(findings, args.content), file=sys.stdout if not findings else sys.stderr)
     return 1 if findings else 0

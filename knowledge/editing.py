@@ -13,7 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.lint import check_text, reply_scalars
+from knowledge.fields import text_path, text_problems
+from knowledge.lint import FIELDS_HINT, check_text, reply_scalars
 from knowledge.pack import KnowledgeError, load_pack
 
 EDITABLE_FILES = ("wording.yaml", "topics.yaml")
@@ -48,15 +49,18 @@ def find_text(content_dir: Path, language: str, file: str, path: str) -> Editabl
     raise KnowledgeError(f"No text '{path[:80]}' in {language}/{file}.")
 
 
-def findings_for(path: str, text: str, language: str) -> list[LintFinding]:
-    return [LintFinding(rule, message, hint) for rule, message, hint, _ in check_text(path, text, language)]
+def findings_for(file: str, path: str, text: str, language: str) -> list[LintFinding]:
+    """The style findings and the fields the bot could not fill, for the text at ``path`` of ``file``."""
+    problems = text_problems(text_path(file, path), language, text)
+    return [LintFinding("fields", problem, FIELDS_HINT) for problem in problems] + [LintFinding(rule, message, hint) for rule, message, hint, _ in check_text(path, text, language)]
 
 
 def replace_text(content_dir: Path, language: str, file: str, path: str, new_text: str) -> str:
     """Write ``new_text`` in place of the text at ``path``; returns the old text.
 
-    The whole pack is loaded again afterwards; if the edit broke it (a placeholder the code
-    needs, say), the file is put back and the loader's message is raised.
+    A text with fields the bot could not fill is refused before anything is written. The whole
+    pack is loaded again afterwards; if the edit broke it anyway (a promise's topic without its
+    {deadline}, say), the file is put back and the loader's message is raised.
     """
     target = _file(content_dir, language, file)
     source = target.read_text(encoding="utf-8")
@@ -66,6 +70,9 @@ def replace_text(content_dir: Path, language: str, file: str, path: str, new_tex
     cleaned = new_text.replace("\r\n", "\n").strip()
     if not cleaned:
         raise KnowledgeError("The text is empty; a reply needs words.")
+    problems = text_problems(text_path(file, path), language, cleaned)
+    if problems:
+        raise KnowledgeError("; ".join(problems))
     start, end = node.start_mark.index, node.end_mark.index
     replaced = source[start:end]
     line_breaks = replaced[len(replaced.rstrip()):]  # a block scalar's span ends after its last line break

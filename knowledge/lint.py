@@ -2,7 +2,8 @@
 
 A trainer's edit is checked the way a careful colleague would read it: no stock phrases, no
 jargon, no passive evasions, short sentences, no commitment without a time, and every topic's
-next step saying what happens now. Each finding names the file, the line and a fix, so a bad
+next step saying what happens now; and every field in a text must be one the bot fills there
+(knowledge/fields.py). Each finding names the file, the line and a fix, so a bad
 edit fails CI with a message that says what to change. Only customer-facing text is read:
 examples, keywords and the date format are data, not replies.
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.fields import text_path, text_problems
 from knowledge.pack import CONTENT_DIR, KnowledgeError
 from knowledge.style_rules import (
     COMMITMENTS,
@@ -30,6 +32,10 @@ from knowledge.style_rules import (
 
 NOT_REPLIES = frozenset({"id", "examples", "keywords", "deadline", "weekdays", "months"})
 """Keys whose values are data, not words a customer reads."""
+NOT_FILLED = NOT_REPLIES - {"deadline"}
+"""Keys whose values are never filled with fields; the date format is data for style, but it is filled."""
+FIELDS_HINT = ("write each field bare, like {agent}, and only the fields this text names; the bot cannot fill "
+               "anything else, and braces are only for fields")
 TEXT_FILES = ("topics.yaml", "wording.yaml")
 
 
@@ -71,6 +77,9 @@ def lint_file(path: Path, language: str) -> list[Finding]:
     for where, node in reply_scalars(root, path.name):
         for rule, message, hint, needle in check_text(where, node.value, language):
             findings.append(Finding(path, _line_of(node, needle, lines), rule, message, hint))
+    for where, node in reply_scalars(root, path.name, skip=NOT_FILLED):
+        for problem in text_problems(text_path(path.name, where), language, node.value):
+            findings.append(Finding(path, node.start_mark.line + 1, "fields", problem, FIELDS_HINT))
     return findings
 
 
@@ -98,9 +107,9 @@ def check_text(key: str, value: str, language: str) -> list[tuple[str, str, str,
     return found
 
 
-def reply_scalars(root: yaml.Node, file: str) -> list[tuple[str, yaml.ScalarNode]]:
+def reply_scalars(root: yaml.Node, file: str, skip: frozenset[str] = NOT_REPLIES) -> list[tuple[str, yaml.ScalarNode]]:
     """Every customer-facing string under ``root`` with where it sits: "acknowledgements.anxiety.mild"
-    in wording, "refund.answer" in topics (a topic's texts are named by its id)."""
+    in wording, "refund.answer" in topics (a topic's texts are named by its id); keys in ``skip`` are left out."""
     found: list[tuple[str, yaml.ScalarNode]] = []
 
     def walk(node: yaml.Node, path: str) -> None:
@@ -109,7 +118,7 @@ def reply_scalars(root: yaml.Node, file: str) -> list[tuple[str, yaml.ScalarNode
                 found.append((path, node))
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                if str(key.value) not in NOT_REPLIES:
+                if str(key.value) not in skip:
                     walk(value, f"{path}.{key.value}" if path else str(key.value))
         elif isinstance(node, yaml.SequenceNode) and file == "topics.yaml":
             for item in node.value:

@@ -8,11 +8,14 @@ trainer's edit cannot silently drop a reply.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from knowledge.fields import TOPICS, names_in, text_problems, where_text_sits
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 FALLBACK_LANGUAGE = "en"
@@ -112,6 +115,8 @@ class Wording:
     button: str
     failure: str
     storage_down: str
+    language: str = FALLBACK_LANGUAGE
+    """The language these words are in: a text that cannot be filled falls back to the shipped one in it."""
 
     def acknowledgement(self, emotion: str, intensity: str) -> str:
         """The acknowledgement for this emotion and intensity, falling back to the mild one."""
@@ -140,15 +145,58 @@ class KnowledgePack:
     def topic(self, topic_id: str, language: str) -> Topic | None:
         return next((t for t in self.topics_for(language) if t.id == topic_id), None)
 
+    def texts(self) -> Iterator[tuple[str, str, str]]:
+        """(language, path, text) for every curated text: "handoff.assigned", "topics.refund.next_step"."""
+        for language, wording in self.wording.items():
+            for path, text in _strings(wording, ""):
+                yield language, path, text
+            for topic in self.topics.get(language, ()):
+                for name in (*_TOPIC_TEXT_FIELDS, "promised"):
+                    yield language, f"{TOPICS}.{topic.id}.{name}", str(getattr(topic, name))
+
+    def text_at(self, path: str, language: str) -> str | None:
+        """The text at ``path`` in exactly this language, or None when there is none."""
+        return next((text for lang, where, text in self.texts() if (lang, where) == (language, path)), None)
+
+
+def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
+    """Every string under a wording part, with its path; lists (weekdays, months) are data, not texts."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}" if path else str(key))
+    elif is_dataclass(value):
+        for field in fields(value):
+            if field.name != "language":
+                yield from _strings(getattr(value, field.name), f"{path}.{field.name}" if path else field.name)
+
 
 def load_pack(content_dir: Path = CONTENT_DIR) -> KnowledgePack:
+    """All curated content, refused whole when any text is one the bot could not fill.
+
+    The message names every such text, so a trainer fixes them all in one go; a bot never
+    starts with a text that would fail when a customer needs it.
+    """
+    pack = read_pack(content_dir)
+    problems = [f"{language}/{where_text_sits(path)[0]}: {problem}"
+                for language, path, text in pack.texts() for problem in text_problems(path, language, text)]
+    if problems:
+        raise KnowledgeError(f"The knowledge pack in {content_dir} has texts the bot cannot fill:\n  "
+                             + "\n  ".join(problems))
+    return pack
+
+
+def read_pack(content_dir: Path = CONTENT_DIR) -> KnowledgePack:
+    """The content as it is, checked for structure (every part present) but not for fields."""
     shared = _read_shared_topics(content_dir / "topics.yaml")
     gestures = _read_gestures(content_dir / "gestures.yaml", set(shared))
     topics: dict[str, tuple[Topic, ...]] = {}
     wording: dict[str, Wording] = {}
     for language_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         topics[language_dir.name] = _read_topics(language_dir / "topics.yaml", shared)
-        wording[language_dir.name] = _read_wording(language_dir / "wording.yaml", [g.id for g in gestures])
+        wording[language_dir.name] = _read_wording(language_dir / "wording.yaml", [g.id for g in gestures],
+                                                   language_dir.name)
     if FALLBACK_LANGUAGE not in wording:
         raise KnowledgeError(f"The knowledge pack in {content_dir} has no '{FALLBACK_LANGUAGE}' folder.")
     return KnowledgePack(topics=topics, wording=wording, gestures=gestures)
@@ -228,7 +276,7 @@ def _read_topics(path: Path, shared: dict[str, dict[str, Any]]) -> tuple[Topic, 
         facts = shared[topic_id]
         text = {name: " ".join(str(item[name]).split()) for name in _TOPIC_TEXT_FIELDS}
         promised = str(item.get("promised") or "").strip()
-        if facts["promises"] and ("{deadline}" not in str(item["next_step"]) or not promised):
+        if facts["promises"] and ("deadline" not in names_in(str(item["next_step"])) or not promised):
             raise KnowledgeError(
                 f"{path}: topic '{topic_id}' makes a promise, so next_step must contain {{deadline}} and 'promised' must say what is promised."
             )
@@ -248,11 +296,11 @@ def _read_topics(path: Path, shared: dict[str, dict[str, Any]]) -> tuple[Topic, 
     return tuple(topics)
 
 
-def _read_wording(path: Path, gesture_ids: list[str]) -> Wording:
+def _read_wording(path: Path, gesture_ids: list[str], language: str) -> Wording:
     raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise KnowledgeError(f"{path} must be a mapping of wording parts.")
-    expected = {f.name for f in fields(Wording)}
+    expected = {f.name for f in fields(Wording)} - {"language"}
     missing = sorted(expected - set(raw))
     if missing:
         raise KnowledgeError(f"{path} lacks the wording parts: {', '.join(missing)}.")
@@ -273,7 +321,7 @@ def _read_wording(path: Path, gesture_ids: list[str]) -> Wording:
     values["weekdays"], values["months"] = tuple(values["weekdays"]), tuple(values["months"])
     if len(values["weekdays"]) != 7 or len(values["months"]) != 12:
         raise KnowledgeError(f"{path}: weekdays needs 7 names (Monday first) and months 12.")
-    return Wording(**values)
+    return Wording(**values, language=language)
 
 
 def _section(path: Path, raw: dict[str, Any], name: str, kind: type[Any]) -> Any:

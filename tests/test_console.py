@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 import shutil
 from collections.abc import AsyncIterator
@@ -14,12 +15,13 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from sqlalchemy import func, select
 
 from bot.console.app import build_console
 from bot.corrections import write_corrections_tsv
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, upgrade_schema_async
-from bot.storage.models import utc_now
+from bot.storage.models import ContentVersion, utc_now
 from bot.storage.trainers import TrainerRepository
 from bot.testing.webhook_client import free_port
 from knowledge.pack import CONTENT_DIR, load_pack
@@ -29,6 +31,7 @@ from nlu.model import default_model_dir
 from nlu.registry import live_model_dir
 from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
 from tests.conftest import database_url
+from tests.test_knowledge_fields import BROKEN_TEXTS
 
 PASSWORD = "correct horse battery"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -198,6 +201,34 @@ async def test_a_wording_edit_shows_lint_findings_before_saving_and_can_be_rever
         reverted = await client.post(f"/knowledge/versions/{version.group(1)}/revert", data={"csrf": token.group(1)})
         assert reverted.status_code == 303
     assert load_pack(console.content).wording_for("en").button == load_pack(CONTENT_DIR).wording_for("en").button
+
+
+async def test_wording_the_bot_cannot_fill_is_refused_at_save_with_the_reason_and_nothing_is_stored(
+    console: ConsoleServer,
+) -> None:
+    files = {name: console.content / "ru" / name for name in ("wording.yaml", "topics.yaml")}
+    originals = {name: path.read_text(encoding="utf-8") for name, path in files.items()}
+    cases = [(p.values[0], p.values[1], p.values[2]) for p in BROKEN_TEXTS]
+    cases.append(("refund.next_step", "Сейчас: ничего. Дальше: проверка. Когда: {deadline:>9999}.",
+                  "refund.next_step (ru): {deadline:>9999} formats the field"))
+    async with httpx.AsyncClient(base_url=console.url) as client:
+        await sign_in(client)
+        page = await client.get("/knowledge/ru/wording.yaml/edit", params={"path": "handoff.assigned"})
+        token = CSRF.search(page.text)
+        assert token is not None
+        assert "Fields this text can use: {agent}, {role}, {deadline}; it must contain {agent}, {deadline}." in page.text
+        for path, text, message in cases:
+            file = "topics.yaml" if path.startswith("refund.") else "wording.yaml"
+            form = {"csrf": token.group(1), "path": path, "text": text}
+            checked = await client.post(f"/knowledge/ru/{file}/edit", data={**form, "action": "check"})
+            assert message in html.unescape(checked.text), (path, text)
+            refused = await client.post(f"/knowledge/ru/{file}/edit", data={**form, "action": "save"})
+            assert refused.status_code == 400 and "Not saved" in refused.text, (path, text)
+            assert message in html.unescape(refused.text), (path, text)
+    assert {name: path.read_text(encoding="utf-8") for name, path in files.items()} == originals
+    async with console.database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(ContentVersion)) == 0, "no version recorded"
+    load_pack(console.content)
 
 
 async def test_dashboard_draws_its_charts(console: ConsoleServer) -> None:

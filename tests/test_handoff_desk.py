@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -13,9 +14,10 @@ from bot.testing.recording_workspace import RecordingWorkspace
 from bot.engine import CustomerTurn, Move, Reply, TurnKind
 from bot.service import CustomerRef, SupportService
 from bot.storage.agents import AgentProfile, AgentRepository
+from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.handoffs import HandoffRepository
-from knowledge import load_pack
+from knowledge import KnowledgePack, load_pack
 from knowledge.retrieval import TopicIndex
 from nlu.runtime import EmotionAnalyzer
 from tests.conftest import database_url
@@ -77,6 +79,33 @@ async def test_a_queued_handoff_goes_to_the_agent_when_their_shift_starts(desk: 
     async with desk.database.session() as session:
         handoff = await HandoffRepository(session).open_for(1)
     assert handoff is not None and (handoff.status, handoff.agent_user_id) == ("active", 31)
+
+
+def with_handoff_texts(pack: KnowledgePack, language: str, **texts: str) -> KnowledgePack:
+    """The pack with handoff texts replaced in memory, past every check the loader makes."""
+    wording = pack.wording[language]
+    changed = dataclasses.replace(wording, handoff=dataclasses.replace(wording.handoff, **texts))
+    return dataclasses.replace(pack, wording={**pack.wording, language: changed})
+
+
+async def test_a_crisis_handoff_with_texts_the_bot_cannot_fill_is_still_answered_and_stored(desk: Desk) -> None:
+    shipped = load_pack()
+    broken = with_handoff_texts(shipped, "en", assigned="{customer_name}",
+                                queued="{customer_name}, {agent:>5000} looks at it {deadline.__class__.__mro__}.")
+    service = SupportService(desk.database, EmotionAnalyzer(None), broken, TopicIndex.build(broken, None),
+                             now=lambda: desk.clock[0])
+    service.handoffs.attach_workspace(desk.workspace)
+
+    turn = CustomerTurn(TurnKind.TEXT, text="I can't take this anymore, I want to kill myself")
+    reply = await service.handle(CUSTOMER, turn)
+
+    assert reply is not None and reply.move is Move.HAND_OFF
+    assert shipped.wording_for("en").handoff.crisis in reply.text
+    assert "Marta will look at it first thing, by 13:15 UTC on Mon 23 Nov" in reply.text, reply.text
+    assert "customer_name" not in reply.text and "class" not in reply.text and len(reply.text) < 1000
+    async with desk.database.session() as session:
+        stored = await ConversationRepository(session).messages_of("telegram", "700")
+    assert [(m.sender, m.move, m.text) for m in stored][-1] == ("bot", "hand_off", reply.text)
 
 
 async def test_while_handed_off_the_bot_keeps_quiet_and_relays(desk: Desk) -> None:

@@ -113,3 +113,20 @@ def test_lint_command_reports_a_broken_pack_without_a_traceback(tmp_path: Path) 
                             text=True, timeout=120, env=subprocess_env(tmp_path), check=False)
     assert result.returncode == 2
     assert "wording.yaml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_lint_command_reports_fields_the_bot_cannot_fill_with_file_and_line(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content)
+    wording = content / "ru" / "wording.yaml"
+    lines = wording.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.strip().startswith("thanks_rating:"))
+    lines[number] = '  thanks_rating: "Спасибо за оценку {score:>5000}."'
+    wording.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = subprocess.run([str(CANDOR), "knowledge", "lint", "--content", str(content)], capture_output=True,
+                            text=True, timeout=120, env=subprocess_env(tmp_path), check=False)
+
+    assert result.returncode == 1, result.stderr
+    assert f"{wording}:{number + 1}: fields: closing.thanks_rating (ru): {{score:>5000}} formats the field" in result.stderr
+    assert "write each field bare" in result.stderr

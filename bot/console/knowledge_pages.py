@@ -18,6 +18,7 @@ from bot.console.web import csrf_ok, render, trainer_of
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerRepository
 from knowledge.editing import EDITABLE_FILES, editable_texts, find_text, findings_for, replace_text
+from knowledge.fields import fields_for, text_path
 from knowledge.pack import KnowledgeError
 
 
@@ -71,7 +72,7 @@ class KnowledgePages:
         except KnowledgeError as error:
             return PlainTextResponse(str(error), status_code=404)
         text = current.text if draft is None else draft
-        findings = findings_for(path, text, language)
+        findings = findings_for(file, path, text, language)
         error, saved = "", False
         if action == "save":
             if findings:
@@ -90,7 +91,7 @@ class KnowledgePages:
         return render(request, "knowledge_edit.html", {
             "trainer": trainer, "language": language, "file": file, "path": path, "text": text,
             "findings": findings, "checked": action in ("check", "save"), "error": error, "saved": saved,
-            "history": history,
+            "history": history, "fields": fields_for(text_path(file, path)),
         }, status=400 if error else 200)
 
     async def revert(self, request: Request) -> Response:

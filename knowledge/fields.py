@@ -1,0 +1,158 @@
+"""Which fields each curated text may use and must use, and what stops a text from being filled.
+
+Trainers write the texts; the bot fills them with ``str.format``. Left unchecked, a field the
+code does not pass (``{customer_name}``) fails every reply that uses the text, ``{score.__class__}``
+shows Python's insides to a customer, ``{score:>5000}`` pads a reply past Telegram's limit (a
+huge width allocates gigabytes), and a text without its ``{deadline}`` breaks a promise of a
+time. So every text has an allow-list here, in one table keyed by where the text sits, and a
+text may use its fields only bare: no attributes, indexing, format specs or conversions, and no
+braces except around a field. The pack is checked against this table when it loads and when a
+trainer saves in the console.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from string import Formatter
+
+TOPICS = "topics"
+"""A topic's text sits at ``topics.<topic id>.<part>``; every other path is a part of wording.yaml."""
+
+
+@dataclass(frozen=True)
+class TextFields:
+    """The fields a text may use, in the order a trainer is told them, and those it must use."""
+
+    allowed: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+
+
+PLAIN = TextFields()
+"""A text that is sent as written: it takes no fields, so it has no braces."""
+
+_HANDOFF_TIME = TextFields(("agent", "role", "deadline"), ("agent", "deadline"))
+
+TEXT_FIELDS: dict[str, TextFields] = {
+    "acknowledgements.*.*": TextFields(("problem", "owner")),
+    "single_step": TextFields(("step",), ("step",)),
+    "promise_update": TextFields(("problem", "promised", "deadline", "new_deadline"), ("new_deadline",)),
+    "gestures.*": TextFields(("problem", "owner")),
+    "closing.solved": TextFields(("problem",)),
+    "closing.thanks_rating": TextFields(("score",)),
+    "handoff.assigned": _HANDOFF_TIME,
+    "handoff.queued": _HANDOFF_TIME,
+    "handoff.agent_says": TextFields(("agent", "text"), ("agent", "text")),
+    "handoff.agent_corrects": TextFields(("agent", "text"), ("agent", "text")),
+    "handoff.resolved": TextFields(("agent",)),
+    "handoff.transferred": TextFields(("agent", "new_agent", "role", "deadline"), ("new_agent", "deadline")),
+    "handoff.first_reply_late": TextFields(("agent", "deadline", "new_deadline"), ("new_deadline",)),
+    "privacy.mydata": TextFields(("name", "language", "since", "conversations", "messages")),
+    "privacy.forgotten": TextFields(("messages",)),
+    "deadline": TextFields(("time", "zone", "weekday", "day", "month"), ("time", "day", "month")),
+    "clarify_between": TextFields(("first", "second"), ("first", "second")),
+    "unknown_command": TextFields(("command",)),
+    f"{TOPICS}.*.next_step": TextFields(("deadline",)),
+}
+"""Every text the bot fills, by where it sits ("*" stands for any one key); any other text is PLAIN.
+A topic that promises a time must also have {deadline} in its next_step (checked by the loader,
+which knows which topics promise)."""
+
+
+def fields_for(path: str) -> TextFields:
+    """The allow-list for the text at ``path`` ("handoff.assigned", "topics.refund.next_step")."""
+    if path in TEXT_FIELDS:
+        return TEXT_FIELDS[path]
+    parts = path.split(".")
+    for pattern, fields in TEXT_FIELDS.items():
+        wanted = pattern.split(".")
+        if len(wanted) == len(parts) and all(w in ("*", p) for w, p in zip(wanted, parts, strict=True)):
+            return fields
+    return PLAIN
+
+
+_NAMED = re.compile(r"\{([A-Za-z_][A-Za-z_0-9]*)")
+
+
+def names_in(text: str) -> set[str]:
+    """The field names a text mentions, however it writes them ("{deadline:>9}" mentions deadline).
+
+    For checks of what a text is about (a promise names its time); whether the bot can fill
+    the text is ``fill_problems``'s question.
+    """
+    return set(_NAMED.findall(text))
+
+
+def text_path(file: str, path: str) -> str:
+    """The table's path for a text the editor names by file and path ("topics.yaml", "refund.next_step")."""
+    return f"{TOPICS}.{path}" if file == "topics.yaml" else path
+
+
+def where_text_sits(path: str) -> tuple[str, str]:
+    """(file, path in that file) for a table path: ("topics.yaml", "refund.next_step"), ("wording.yaml", "deadline")."""
+    if path.startswith(f"{TOPICS}."):
+        return "topics.yaml", path.removeprefix(f"{TOPICS}.")
+    return "wording.yaml", path
+
+
+def text_problems(path: str, language: str, text: str) -> list[str]:
+    """``fill_problems`` for the text at ``path``, each naming it: "handoff.assigned (ru): {x} is not a field ..."."""
+    _, label = where_text_sits(path)
+    return [f"{label} ({language}): {problem}" for problem in fill_problems(text, fields_for(path))]
+
+
+def fill_problems(text: str, fields: TextFields) -> list[str]:
+    """Why ``text`` cannot be filled safely, each said so a trainer can fix it; empty when it can."""
+    try:
+        parsed = list(Formatter().parse(text))
+    except ValueError:  # a lone brace, or a field cut short ("{score!", "{score:{")
+        return [f"has a '{{' or '}}' without its pair; {_braces_are_for(fields)}"]
+    problems: list[str] = []
+    used: set[str] = set()
+    for literal, name, spec, conversion in parsed:
+        if "{" in literal or "}" in literal:
+            problems.append(f"has '{{{{' or '}}}}', which puts a brace in the reply; {_braces_are_for(fields)}")
+        if name is None:
+            continue
+        problem = _field_problem(name, spec or "", conversion, fields)
+        if problem:
+            problems.append(problem)
+        used.add(_base(name))
+    missing = [name for name in fields.required if name not in used]
+    if missing:
+        problems.append(f"lacks {_listed(missing)}; this text must contain {_listed(fields.required)}")
+    return list(dict.fromkeys(problems))
+
+
+def _field_problem(name: str, spec: str, conversion: str | None, fields: TextFields) -> str:
+    shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+    base = _base(name)
+    if base not in fields.allowed:
+        return f"{shown} is not a field this text can use; {_can_use(fields)}"
+    if base != name:
+        return f"{shown} reaches inside a field, which curated text may not do; write {{{base}}} alone"
+    if conversion:
+        return f"{shown} converts the field, which curated text may not do; write {{{base}}} alone"
+    if spec:
+        return (f"{shown} formats the field (width, alignment, precision), which curated text may not do; "
+                f"write {{{base}}} alone")
+    return ""
+
+
+def _base(name: str) -> str:
+    """The field a name starts with: "score" for "score.__class__" and "score[0]"."""
+    return name.split(".", 1)[0].split("[", 1)[0]
+
+
+def _can_use(fields: TextFields) -> str:
+    return f"it can use {_listed(fields.allowed)}" if fields.allowed else "this text takes no fields"
+
+
+def _braces_are_for(fields: TextFields) -> str:
+    if not fields.allowed:
+        return "this text takes no fields, so it cannot contain braces"
+    return f"braces are only for fields, and {_can_use(fields)}"
+
+
+def _listed(names: tuple[str, ...] | list[str]) -> str:
+    return ", ".join("{" + name + "}" for name in names)
