@@ -60,6 +60,7 @@ from bot.engine import (
     is_meaningful,
     parse_rating,
 )
+from bot.handoffs import TopicFate
 from bot.service import FORGET_CONFIRM, CustomerRef, SupportService, choose_language, storable
 from bot.storage.agents import AgentProfile, AgentRepository
 from bot.storage.conversations import ConversationRepository
@@ -387,6 +388,10 @@ class RecordingWorkspace:
 
     async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
         self.relayed.append(label)
+
+    async def remove_topic(self, thread_id: int) -> TopicFate:
+        assert 1 <= thread_id <= len(self.topics), f"no topic {thread_id} was opened"
+        return TopicFate.DELETED
 
 
 @dataclass

@@ -14,9 +14,12 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.engine import AGENT_COMMANDS, Reply
-from bot.handoffs import HandoffDesk
+from bot.handoffs import HandoffDesk, TopicFate
 
 logger = logging.getLogger(__name__)
+ERASED_TOPIC_NAME = "Erased customer"
+ERASED_TOPIC_NOTE = ("This customer erased their data with /forget. The bot could not delete this topic (usually it "
+                     "lacks the right to delete messages): please delete it by hand, card and messages included.")
 
 
 class TelegramWorkspace:
@@ -37,6 +40,26 @@ class TelegramWorkspace:
 
     async def post(self, thread_id: int, text: str) -> None:
         await self._bot.send_message(self._chat_id, text, message_thread_id=thread_id)
+
+    async def remove_topic(self, thread_id: int) -> TopicFate:
+        """Delete the topic with the card and messages; failing that, a neutral name and a note to delete it."""
+        try:
+            await self._bot.delete_forum_topic(self._chat_id, thread_id)
+        except TelegramError as error:
+            logger.warning("erased customer's topic %d could not be deleted (%s: %s); scrubbing it instead",
+                           thread_id, type(error).__name__, error.message)
+        else:
+            logger.info("erased customer's topic %d deleted", thread_id)
+            return TopicFate.DELETED
+        try:
+            await self._bot.edit_forum_topic(self._chat_id, thread_id, name=ERASED_TOPIC_NAME)
+            await self.post(thread_id, ERASED_TOPIC_NOTE)
+        except TelegramError as error:
+            logger.error("erased customer's topic %d could neither be deleted nor renamed (%s: %s): an admin must "
+                         "delete it", thread_id, type(error).__name__, error.message)
+            return TopicFate.LEFT
+        logger.warning("erased customer's topic %d renamed and noted; an admin must delete it", thread_id)
+        return TopicFate.SCRUBBED
 
     async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
         if text.strip():
