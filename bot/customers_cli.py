@@ -1,20 +1,28 @@
-"""``candor customers ...``: an admin exports or erases one customer's data, or purges old transcripts."""
+"""``candor customers ...``: an admin exports or erases one customer's data, or purges old transcripts.
+
+Erasing also removes the customer's topics in the agents' group when this command has the bot's
+token and the group's id (TELEGRAM_BOT_TOKEN, CANDOR_AGENTS_CHAT_ID); otherwise it lists them.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.handoffs import TopicFate
+from bot.service import CustomerRef
 from bot.storage.database import run_in_session
 from bot.storage.models import utc_now
-from bot.storage.privacy import PrivacyRepository
+from bot.storage.privacy import Erasure, PrivacyRepository, Purged, forget_the_old
 
 
 def add_customers_commands(commands: Any) -> None:
@@ -59,29 +67,72 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _erase(args: argparse.Namespace, settings: Settings) -> int:
-    erased: list[int] = []
+    erased: list[Erasure] = []
 
     async def go(session: AsyncSession) -> None:
-        erased.append(await PrivacyRepository(session).erase(args.channel, args.id))
+        customer = CustomerRef(args.channel, args.id)
+        erased.append(await PrivacyRepository(session).erase(customer.channel, customer.external_id, customer.key))
 
     run_in_session(settings.database_url, go)
-    print(f"Erased customer {args.id[:32]} on {args.channel[:16]} and {erased[0]} messages.")
+    print(f"Erased customer {args.id[:32]} on {args.channel[:16]} and {erased[0].messages} messages.")
+    if erased[0].topics:
+        print(_topics_report(settings, erased[0].topics))
     return 0
+
+
+def _topics_report(settings: Settings, thread_ids: tuple[int, ...]) -> str:
+    """Remove the erased customer's agents' topics if this command can reach the group; say what remains."""
+    if settings.telegram_bot_token is None or settings.agents_chat_id is None:
+        return (f"The agents' topics could not be removed from here (set TELEGRAM_BOT_TOKEN and CANDOR_AGENTS_CHAT_ID "
+                f"to let this command do it): delete topics {_ids(thread_ids)} in the agents' group by hand.")
+    fates = asyncio.run(_remove_topics(settings.telegram_bot_token.get_secret_value(), settings.bot_api_base_url,
+                                       settings.agents_chat_id, thread_ids))
+    deleted = [thread for thread, fate in fates.items() if fate is TopicFate.DELETED]
+    kept = {thread: fate for thread, fate in fates.items() if fate is not TopicFate.DELETED}
+    lines = [f"Also deleted {len(deleted)} agents' topic(s) in the agents' group: {_ids(deleted)}."] if deleted else []
+    if kept:
+        lines.append(f"Could not delete agents' topic(s) {_ids(kept)} ("
+                     + ", ".join(f"{thread}: {'renamed and noted' if fate is TopicFate.SCRUBBED else 'untouched'}"
+                                 for thread, fate in kept.items())
+                     + "): delete them by hand in the agents' group.")
+    return "\n".join(lines)
+
+
+async def _remove_topics(token: str, base_url: str, chat_id: int, thread_ids: tuple[int, ...]) -> dict[int, TopicFate]:
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    from bot.channels.agents import TelegramWorkspace
+    from bot.channels.group_pacer import GroupPacer
+
+    try:
+        async with Bot(token, base_url=base_url) as bot:
+            workspace = TelegramWorkspace(bot, chat_id, GroupPacer(per_minute=20))
+            return {thread: await workspace.remove_topic(thread) for thread in thread_ids}
+    except TelegramError as error:
+        print(f"The Bot API could not be reached ({type(error).__name__}).", file=sys.stderr)
+        return dict.fromkeys(thread_ids, TopicFate.LEFT)
+
+
+def _ids(thread_ids: Iterable[int]) -> str:
+    return ", ".join(str(thread) for thread in thread_ids)
 
 
 def _purge(args: argparse.Namespace, settings: Settings) -> int:
     days = args.older_than_days if args.older_than_days is not None else settings.retention_days
     if days is None or days < 1:
         raise ValueError("say how old: --older-than-days N, or set CANDOR_RETENTION_DAYS")
-    print(f"Purged {purge_older_than(settings.database_url, days, utc_now())} messages older than {days} days.")
+    purged = purge_older_than(settings.database_url, days, utc_now())
+    print(f"Purged {purged.messages} messages older than {days} days, {purged.customers} customers left without "
+          f"conversations, and {purged.updates} handled-update ids past Telegram's redelivery window.")
     return 0
 
 
-def purge_older_than(database_url: str, days: int, now: dt.datetime) -> int:
-    purged: list[int] = []
+def purge_older_than(database_url: str, days: int, now: dt.datetime) -> Purged:
+    purged: list[Purged] = []
 
     async def go(session: AsyncSession) -> None:
-        purged.append(await PrivacyRepository(session).purge_before(now - dt.timedelta(days=days)))
+        purged.append(await forget_the_old(session, now, days))
 
     run_in_session(database_url, go)
     return purged[0]

@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import Enum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -68,6 +69,20 @@ class AgentWorkspace(Protocol):
     async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
         """Show a customer's message in the topic, unmistakably as theirs; anything but text is copied as it is."""
         ...
+
+    async def remove_topic(self, thread_id: int) -> TopicFate:
+        """After an erasure: delete the topic; failing that, strip the customer's name from it and say why."""
+        ...
+
+
+class TopicFate(Enum):
+    """What became of an erased customer's agents' topic."""
+
+    DELETED = "deleted"
+    SCRUBBED = "scrubbed"
+    """Could not be deleted: renamed to a neutral name, with a note asking a person to delete it."""
+    LEFT = "left"
+    """Not deleted and no note posted (or no agents' group to reach): a person must delete it."""
 
 
 SendToCustomer = Callable[[str, str, Reply], Awaitable[None]]
@@ -248,6 +263,13 @@ class HandoffDesk:
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
             logger.info("%d agents' posts left for the next start's sweep", len(pending))
+
+    async def remove_topics(self, thread_ids: tuple[int, ...]) -> dict[int, TopicFate]:
+        """An erased customer's topics, removed from the agents' group (after the erasure is committed)."""
+        if self._workspace is None:
+            return dict.fromkeys(thread_ids, TopicFate.LEFT)
+        return {thread_id: await self._workspace.remove_topic(thread_id) for thread_id in thread_ids}
+
 
     # -- the queue ------------------------------------------------------------------------
     async def assign_queued(self, send: SendToCustomer) -> int:

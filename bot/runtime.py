@@ -5,7 +5,6 @@ Built once at start and closed at shutdown; both channels use the same one.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ from bot.service import SupportService
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.models import utc_now
-from bot.storage.privacy import PrivacyRepository
+from bot.storage.privacy import Purged, forget_the_old
 from knowledge import KnowledgePack, load_pack
 from knowledge.retrieval import TopicIndex, example_texts
 from nlu.runtime import EmotionAnalyzer
@@ -42,11 +41,7 @@ class CandorRuntime:
         pack = load_pack()
         await upgrade_schema_async(settings.database_url)
         database = Database(settings.database_url)
-        if settings.retention_days is not None:
-            async with database.session() as session:
-                cutoff = utc_now() - dt.timedelta(days=settings.retention_days)
-                purged = await PrivacyRepository(session).purge_before(cutoff)
-            logger.info("retention: %d messages older than %d days purged", purged, settings.retention_days)
+        await keep_house(database, settings.retention_days)
         analyzer = await EmotionAnalyzer.load(settings.model_dir, settings.model_precision)
         index = await build_topic_index(pack, analyzer)
         chat_locks = ChatLocks.for_database(settings.database_url)
@@ -57,6 +52,16 @@ class CandorRuntime:
         await self.analyzer.close()
         await self.chat_locks.dispose()
         await self.database.dispose()
+
+
+async def keep_house(database: Database, retention_days: int | None) -> Purged:
+    """Forget what is kept only for a while (see ``forget_the_old``): at start, and every few hours while running."""
+    async with database.session() as session:
+        purged = await forget_the_old(session, utc_now(), retention_days)
+    logger.info("housekeeping: %d handled-update ids past Telegram's redelivery window removed; retention%s: "
+                "%d messages and %d customers left without conversations removed", purged.updates,
+                f" {retention_days} days" if retention_days else " not set", purged.messages, purged.customers)
+    return purged
 
 
 async def build_topic_index(pack: KnowledgePack, analyzer: EmotionAnalyzer) -> TopicIndex:

@@ -11,7 +11,7 @@ import asyncio
 import datetime as dt
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import partial
@@ -40,7 +40,7 @@ from bot.engine import (
     rating_buttons,
 )
 from bot.escalation import Escalation, EscalationReason, EscalationRules, TurnFacts, should_escalate
-from bot.handoffs import HandoffDesk, HandoffStart
+from bot.handoffs import HandoffDesk, HandoffStart, TopicFate
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRef, ConversationRepository, EarlierTurn
 from bot.storage.database import URGENT_WORK, Database, urgent_work
@@ -49,6 +49,7 @@ from bot.storage.models import utc_now
 from bot.storage.privacy import CustomerData, PrivacyRepository
 from bot.storage.promises import PromiseCheck, PromiseRepository
 from knowledge import KnowledgePack, fill
+from knowledge.pack import PrivacyWording
 from knowledge.retrieval import Retrieval, TopicIndex
 from nlu.language import SUPPORTED_LANGUAGES, detect_language
 from nlu.runtime import EmotionAnalyzer
@@ -368,9 +369,11 @@ class SupportService:
                 return Reply(Move.OWN_DATA, own_data_text(wording.mydata, data))
             if wanted == "forget":
                 return Reply(Move.OWN_DATA, wording.forget_ask, (Button(wording.forget_button, FORGET_CONFIRM),))
-            erased = await privacy.erase(customer.channel, customer.external_id)
-        logger.info("customer data erased at their request: %d messages", erased)
-        return Reply(Move.OWN_DATA, fill(wording.forgotten, "privacy.forgotten", data.language, messages=erased))
+            erased = await privacy.erase(customer.channel, customer.external_id, customer.key)
+        fates = await self._handoffs.remove_topics(erased.topics)  # after commit: a failure here undoes nothing
+        logger.info("customer data erased at their request: %d messages, agents' topics %s", erased.messages,
+                    ",".join(f"{thread}:{fate.value}" for thread, fate in fates.items()) or "-")
+        return Reply(Move.OWN_DATA, forgotten_text(wording, data.language, erased.messages, fates.values()))
 
     async def schedule_open_promises(self) -> int:
         """After a (re)start, schedule a check for every open promise in the database."""
@@ -504,6 +507,14 @@ def stored_kind(turn: CustomerTurn) -> str:
 
 FORGET_CONFIRM = "forget:confirm"
 OWN_DATA_TEXT_LIMIT = 4000
+
+
+def forgotten_text(wording: PrivacyWording, language: str, messages: int, topics: Iterable[TopicFate]) -> str:
+    """What /forget removed, truthfully: the agents' topic is mentioned as deleted only if every one was."""
+    fates = set(topics)
+    path = ("forgotten" if not fates else "forgotten_with_topic" if fates == {TopicFate.DELETED}
+            else "forgotten_topic_kept")
+    return fill(getattr(wording, path), f"privacy.{path}", language, messages=messages)
 
 
 def own_data_text(header: str, data: CustomerData) -> str:

@@ -49,6 +49,8 @@ TEXT_FIELDS: dict[str, TextFields] = {
     "handoff.first_reply_late": TextFields(("agent", "deadline", "new_deadline"), ("new_deadline",)),
     "privacy.mydata": TextFields(("name", "language", "since", "conversations", "messages")),
     "privacy.forgotten": TextFields(("messages",)),
+    "privacy.forgotten_with_topic": TextFields(("messages",)),
+    "privacy.forgotten_topic_kept": TextFields(("messages",)),
     "deadline": TextFields(("time", "zone", "weekday", "day", "month"), ("time", "day", "month")),
     "clarify_between": TextFields(("first", "second"), ("first", "second")),
     "unknown_command": TextFields(("command",)),

@@ -87,6 +87,10 @@ class PrivacyWording:
     forget_ask: str
     forget_button: str
     forgotten: str
+    forgotten_with_topic: str
+    """Also the agents' topic (their chat about the customer) was deleted."""
+    forgotten_topic_kept: str
+    """The agents' topic could not be deleted by the bot: the customer is told a copy remains."""
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
-from tests.conftest import CANDOR, database_url, query_rows, subprocess_env
-from bot.storage.database import alembic_config
-from bot.testing.fake_bot_api import FakeBotApi
+from tests.conftest import CANDOR, database_url, query_rows, run_blocking, subprocess_env
+from bot.storage.conversations import ConversationRepository
+from bot.storage.database import Database, alembic_config, upgrade_schema_async
+from bot.storage.handoffs import HandoffRepository
+from bot.storage.models import utc_now
+from bot.testing.fake_bot_api import AGENTS_GROUP, FakeBotApi
 
 pytestmark = pytest.mark.slow
 
@@ -191,3 +194,42 @@ def test_an_admin_exports_then_erases_one_customer_and_purges_by_retention(tmp_p
     assert stored_rows(tmp_path, "select count(*) from customers") == [(0,)]
     missing = candor(tmp_path, "customers", "export", "--channel", "local", "--id", external_id)
     assert missing.returncode == 2 and "No customer" in missing.stderr
+
+
+async def a_customer_with_agents_topics(url: str, external_id: str, *thread_ids: int) -> None:
+    await upgrade_schema_async(url)
+    database = Database(url)
+    try:
+        async with database.session() as session:
+            ref = await ConversationRepository(session).open_conversation("telegram", external_id, "Alex")
+            handoffs = HandoffRepository(session)
+            for thread_id in thread_ids:
+                handoff_id = await handoffs.create(ref.conversation_id, "asked_for_person", "", "en", None, None, None,
+                                                   utc_now())
+                await handoffs.set_thread(handoff_id, thread_id)
+    finally:
+        await database.dispose()
+
+
+def test_an_admin_erasing_a_customer_also_deletes_their_topics_in_the_agents_group(
+    tmp_path: Path, fake_api: FakeBotApi,
+) -> None:
+    group = int(AGENTS_GROUP["id"])
+    fake_api.topics.extend([(group, 701, "Alex · asked for a person"), (group, 702, "Alex · fraud")])
+    fake_api.refuse_to_delete_topic(702)
+    run_blocking(a_customer_with_agents_topics(database_url(tmp_path), "8001", 701, 702))
+    erased = candor(tmp_path, "customers", "erase", "--id", "8001", TELEGRAM_BOT_TOKEN=fake_api.token,
+                    TELEGRAM_API_BASE_URL=fake_api.base_url, CANDOR_AGENTS_CHAT_ID=str(group))
+    assert erased.returncode == 0, erased.stderr
+    assert fake_api.deleted_topics == [701] and (702, "Erased customer") in fake_api.renamed_topics
+    assert "Erased customer 8001 on telegram and 0 messages" in erased.stdout
+    assert "deleted 1 agents' topic" in erased.stdout and "702" in erased.stdout, erased.stdout
+    assert stored_rows(tmp_path, "select count(*) from handoffs") == [(0,)]
+
+
+def test_erasing_without_the_bot_configured_lists_the_topics_an_admin_must_delete(tmp_path: Path) -> None:
+    run_blocking(a_customer_with_agents_topics(database_url(tmp_path), "8002", 703))
+    erased = candor(tmp_path, "customers", "erase", "--id", "8002")
+    assert erased.returncode == 0, erased.stderr
+    assert "could not be removed" in erased.stdout and "703" in erased.stdout, erased.stdout
+    assert stored_rows(tmp_path, "select count(*) from customers") == [(0,)]

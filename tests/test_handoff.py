@@ -282,3 +282,41 @@ async def test_after_hours_the_customer_is_told_the_real_time_a_person_will_look
     finally:
         await running.stop()
         running.api.stop()
+
+
+async def forget_after_a_handoff(bot: Bot, chat_id: int, refuse_delete: bool = False) -> tuple[int, str]:
+    """A customer with an agents' topic confirms /forget; returns the topic and the bot's last reply."""
+    bot.api.customer_sends_text(chat_id, "I want to talk to a real person, please", first_name="Zofia")
+    await bot.api.wait_for_messages(chat_id, 1)
+    thread = await topic_of(bot, chat_id)
+    await bot.api.wait_in_topic(thread, 1)
+    if refuse_delete:
+        bot.api.refuse_to_delete_topic(thread)
+    bot.api.customer_sends_text(chat_id, "/forget", first_name="Zofia")
+    await bot.api.wait_for_messages(chat_id, 2)
+    bot.api.customer_presses_button(chat_id, "forget:confirm")
+    [*_, done] = await bot.api.wait_for_messages(chat_id, 3)
+    return thread, done.text
+
+
+async def nothing_kept_about(bot: Bot, chat_id: int, thread: int) -> None:
+    assert await bot.query(select(Customer).where(Customer.external_id == str(chat_id))) == []
+    assert await bot.query(select(Handoff).where(Handoff.thread_id == thread)) == []
+    assert await bot.stored(chat_id) == []
+
+
+async def test_forget_deletes_the_customers_topic_in_the_agents_group_and_says_so(bot: Bot) -> None:
+    thread, done = await forget_after_a_handoff(bot, 4300)
+    assert thread in bot.api.deleted_topics
+    assert "deleted everything" in done and "the chat our support team had about you" in done, done
+    await nothing_kept_about(bot, 4300, thread)
+
+
+async def test_a_topic_the_bot_may_not_delete_is_scrubbed_and_the_erasure_still_stands(bot: Bot) -> None:
+    thread, done = await forget_after_a_handoff(bot, 4310, refuse_delete=True)
+    assert thread not in bot.api.deleted_topics
+    assert (thread, "Erased customer") in bot.api.renamed_topics
+    note = bot.api.messages_in_topic(thread)[-1].text
+    assert "erased" in note and "Zofia" not in note, note
+    assert "still in our support team's chat" in done and "couldn't delete it" in done, "a copy remains: said so"
+    await nothing_kept_about(bot, 4310, thread)

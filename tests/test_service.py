@@ -235,6 +235,6 @@ async def test_old_conversations_are_purged_by_the_retention_setting(harness: Ha
     await harness.say("Where is my refund?")
     stored_at = utc_now()  # replies are stamped with the wall clock, not the harness's
     async with harness.database.session() as session:
-        assert await PrivacyRepository(session).purge_before(stored_at - dt.timedelta(days=30)) == 0
-        assert await PrivacyRepository(session).purge_before(stored_at + dt.timedelta(minutes=5)) == 2
+        assert (await PrivacyRepository(session).purge_before(stored_at - dt.timedelta(days=30))).messages == 0
+        assert (await PrivacyRepository(session).purge_before(stored_at + dt.timedelta(minutes=5))).messages == 2
     assert await harness.stored() == []

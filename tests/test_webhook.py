@@ -14,7 +14,7 @@ import pytest
 from bot.channels.webhook import SECRET_HEADER, serve_webhook
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.webhook_client import free_port, text_update
-from tests.conftest import TEST_TOKEN, make_settings
+from tests.conftest import TEST_TOKEN, make_settings, query_rows
 
 pytestmark = pytest.mark.slow
 SECRET = "s3cret-webhook-token_42"
@@ -24,6 +24,7 @@ SECRET = "s3cret-webhook-token_42"
 class Webhook:
     url: str
     api: FakeBotApi
+    database_url: str
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ async def webhook(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Web
                 if task.done():
                     task.result()
                 await asyncio.sleep(0.05)
-    yield Webhook(url, api)
+    yield Webhook(url, api, settings.database_url)
     stop.set()
     await asyncio.wait_for(task, timeout=30)
     api.stop()
@@ -68,6 +69,22 @@ async def test_an_update_is_answered_and_a_retry_is_not_handled_twice(webhook: W
     assert "refund" in reply.text.lower()
     await asyncio.sleep(0.5)
     assert len(webhook.api.messages_to(6002)) == 1, "the retry was acknowledged, not answered again"
+
+
+async def test_an_erased_customer_leaves_no_trace_in_the_ledger_of_handled_updates(webhook: Webhook) -> None:
+    tap = {"update_id": 31, "callback_query": {
+        "id": "cb6030", "chat_instance": "ci", "data": "forget:confirm",
+        "from": {"id": 6030, "is_bot": False, "first_name": "Alex"},
+        "message": {"message_id": 7, "date": int(time.time()), "text": "earlier",
+                    "chat": {"id": 6030, "type": "private", "first_name": "Alex"}}}}
+    async with httpx.AsyncClient(timeout=60) as client:
+        for update in (text_update(30, 6030, "Where is my refund?"), tap):
+            response = await client.post(webhook.url, json=update, headers={SECRET_HEADER: SECRET})
+            assert response.status_code == 200
+    [_, erased] = await webhook.api.wait_for_messages(6030, 2)
+    assert "deleted everything" in erased.text
+    rows = query_rows(webhook.database_url, "select update_id from processed_updates where chat_key = 'telegram:6030'")
+    assert rows == [(31,)], "only the confirming tap, marked after the erasure, is known until the window passes"
 
 
 async def test_a_body_that_is_not_an_update_gets_400(webhook: Webhook) -> None:

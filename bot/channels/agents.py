@@ -19,9 +19,12 @@ from bot.channels.group_pacer import NORMAL, URGENT, GroupPacer
 from bot.channels.refusals import refusals_translated
 from bot.delivery import TEXT_LIMIT, split_text, utf16_length
 from bot.engine import AGENT_COMMANDS, Reply
-from bot.handoffs import HandoffDesk, SendToCustomer
+from bot.handoffs import HandoffDesk, SendToCustomer, TopicFate
 
 logger = logging.getLogger(__name__)
+ERASED_TOPIC_NAME = "Erased customer"
+ERASED_TOPIC_NOTE = ("This customer erased their data with /forget. The bot could not delete this topic (usually it "
+                     "lacks the right to delete messages): please delete it by hand, card and messages included.")
 
 
 class TelegramWorkspace:
@@ -51,6 +54,26 @@ class TelegramWorkspace:
         async with refusals_translated(to_customer=False):
             for part in split_text(text):
                 await self._bot.send_message(self._chat_id, part, message_thread_id=thread_id)
+
+    async def remove_topic(self, thread_id: int) -> TopicFate:
+        """Delete the topic with the card and messages; failing that, a neutral name and a note to delete it."""
+        try:
+            await self._bot.delete_forum_topic(self._chat_id, thread_id)
+        except TelegramError as error:
+            logger.warning("erased customer's topic %d could not be deleted (%s: %s); scrubbing it instead",
+                           thread_id, type(error).__name__, error.message)
+        else:
+            logger.info("erased customer's topic %d deleted", thread_id)
+            return TopicFate.DELETED
+        try:
+            await self._bot.edit_forum_topic(self._chat_id, thread_id, name=ERASED_TOPIC_NAME)
+            await self.post(thread_id, ERASED_TOPIC_NOTE)
+        except TelegramError as error:
+            logger.error("erased customer's topic %d could neither be deleted nor renamed (%s: %s): an admin must "
+                         "delete it", thread_id, type(error).__name__, error.message)
+            return TopicFate.LEFT
+        logger.warning("erased customer's topic %d renamed and noted; an admin must delete it", thread_id)
+        return TopicFate.SCRUBBED
 
     async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
         async with refusals_translated(to_customer=False):

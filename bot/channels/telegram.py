@@ -27,7 +27,7 @@ from bot.channels.refusals import refusals_translated
 from bot.config import Settings
 from bot.delivery import ChannelClosing, DeliveryRefused
 from bot.engine import CustomerTurn, Reply, TurnKind
-from bot.runtime import CandorRuntime
+from bot.runtime import CandorRuntime, keep_house
 from bot.service import CustomerRef, StorageUnavailable, SupportService, is_storage_outage
 from knowledge import KnowledgePack
 
@@ -43,6 +43,7 @@ QUEUE_CHECK_SECONDS = 60.0
 RETRY_LATER_SECONDS = 30.0
 RETRY_LATER_TIMES = 20
 """Long polling has already taken the update from Telegram: it is retried here, for ten minutes."""
+HOUSEKEEPING_SECONDS = 6 * 3600.0
 
 
 class MessageRateLimiter(AIORateLimiter):
@@ -307,7 +308,19 @@ def build_application(settings: Settings, runtime: CandorRuntime, polling: bool 
         agents.register(application)
         agents.check_queue_every(application, QUEUE_CHECK_SECONDS)
     runtime.service.attach_scheduler(channel.schedule_checks(application))
+    _keep_house_every(application, runtime, settings.retention_days, HOUSEKEEPING_SECONDS)
     return application
+
+
+def _keep_house_every(application: Application, runtime: CandorRuntime,  # type: ignore[type-arg]
+                      retention_days: int | None, seconds: float) -> None:
+    """A worker may run for weeks: handled-update ids and old conversations are pruned while it runs too."""
+    async def keep(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await keep_house(runtime.database, retention_days)
+
+    if application.job_queue is None:
+        raise RuntimeError("python-telegram-bot was installed without the job-queue extra; reinstall the project")
+    application.job_queue.run_repeating(keep, interval=seconds, first=seconds, name="housekeeping")
 
 
 async def serve_telegram(settings: Settings, stop: asyncio.Event | None = None, poll_timeout: int = 10) -> None:

@@ -142,7 +142,7 @@ def build_webhook_app(application: Application, secret: str, database: Database,
                 logger.warning("update %d not done (a transient fault); Telegram will send it again", update_id)
                 return PlainTextResponse("retry", status_code=503)
             async with database.session() as session:
-                await UpdateLedger(session).mark_handled(update_id)
+                await UpdateLedger(session).mark_handled(update_id, key)
         return PlainTextResponse("ok")
 
     async def refuse_failures(request: Request, error: Exception) -> Response:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.assignment import AgentLoad, ScheduleError, Shift, parse_shift
-from bot.storage.models import Agent, Handoff
+from bot.storage.models import Agent, Handoff, as_utc
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class AgentRepository:
                 continue
             loads.append(AgentLoad(profile.telegram_user_id, profile.name, profile.role, profile.languages,
                                    profile.skills, shift, profile.max_chats, int(counts.get(row.telegram_user_id, 0)),
-                                   row.last_assigned_at))
+                                   as_utc(row.last_assigned_at) if row.last_assigned_at else None))
         return loads
 
     async def mark_assigned(self, telegram_user_id: int, when: dt.datetime) -> None:

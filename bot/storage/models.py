@@ -235,4 +235,6 @@ class ProcessedUpdate(Base):
     __tablename__ = "processed_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now, index=True)
+    chat_key: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
+    """The lock key the update was handled under ("telegram:<user id>" for a customer): erasure removes theirs."""

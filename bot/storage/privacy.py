@@ -1,7 +1,9 @@
 """A customer's own data: everything kept about them, erasing it, and purging old transcripts.
 
-Rows are deleted child first, so this works the same on SQLite (where foreign-key cascades
-are off unless asked for) and on PostgreSQL.
+Erasure returns the customer's agents' topics (forum thread ids): they live in Telegram, not
+here, so the caller removes them once the erasure is committed. Rows are deleted child first,
+so this works the same on SQLite (where foreign-key cascades are off unless asked for) and on
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import (
@@ -23,6 +25,7 @@ from bot.storage.models import (
     Promise,
     as_utc,
 )
+from bot.storage.updates import UpdateLedger
 
 RECENT_MESSAGES = 10
 
@@ -38,6 +41,32 @@ class CustomerData:
     """(when, sender, text) of the latest messages, oldest first."""
     ratings: tuple[int, ...]
     handoffs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Erasure:
+    messages: int
+    topics: tuple[int, ...]
+    """Forum thread ids of the customer's handoffs in the agents' group, still to be removed there."""
+
+
+@dataclass(frozen=True)
+class Purged:
+    messages: int
+    customers: int
+    """Customers left without any conversation."""
+    updates: int = 0
+    """Handled-update ids past Telegram's redelivery window."""
+
+
+async def forget_the_old(session: AsyncSession, now: dt.datetime, retention_days: int | None) -> Purged:
+    """What is kept only for a while goes: handled-update ids Telegram can no longer redeliver, and with a
+    retention period, conversations untouched for longer and the customers left without any."""
+    updates = await UpdateLedger(session).prune(now)
+    if retention_days is None:
+        return Purged(0, 0, updates)
+    purged = await PrivacyRepository(session).purge_before(now - dt.timedelta(days=retention_days))
+    return Purged(purged.messages, purged.customers, updates)
 
 
 class PrivacyRepository:
@@ -61,20 +90,27 @@ class PrivacyRepository:
             tuple(c.satisfaction for c in conversations if c.satisfaction is not None), handoffs,
         )
 
-    async def erase(self, channel: str, external_id: str) -> int:
-        """Delete the customer and everything about them; returns how many messages went."""
+    async def erase(self, channel: str, external_id: str, chat_key: str) -> Erasure:
+        """Delete the customer, everything about them, and the ledger rows of their chat (``chat_key``)."""
+        await UpdateLedger(self._session).forget_chat(chat_key)
         customer = await self._customer(channel, external_id)
         if customer is None:
-            return 0
+            return Erasure(0, ())
         ids = list(await self._session.scalars(select(Conversation.id).where(Conversation.customer_id == customer.id)))
+        threads = await self._session.scalars(select(Handoff.thread_id).where(Handoff.conversation_id.in_(ids)))
+        topics = tuple(sorted({int(thread) for thread in threads if thread is not None}))
         erased = await self._delete_conversations(ids)
         await self._session.execute(delete(Customer).where(Customer.id == customer.id))
-        return erased
+        return Erasure(erased, topics)
 
-    async def purge_before(self, cutoff: dt.datetime) -> int:
-        """Delete conversations last touched before ``cutoff`` (the retention setting); returns messages deleted."""
+    async def purge_before(self, cutoff: dt.datetime) -> Purged:
+        """Delete conversations last touched before ``cutoff`` (the retention setting), then the customers
+        left without any conversation."""
         ids = list(await self._session.scalars(select(Conversation.id).where(Conversation.updated_at < cutoff)))
-        return await self._delete_conversations(ids)
+        messages = await self._delete_conversations(ids)
+        orphans = await self._session.execute(
+            delete(Customer).where(~exists().where(Conversation.customer_id == Customer.id)))
+        return Purged(messages, int(orphans.rowcount or 0))  # type: ignore[attr-defined]  # a DELETE's CursorResult
 
     async def _delete_conversations(self, ids: list[int]) -> int:
         if not ids:

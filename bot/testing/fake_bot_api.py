@@ -72,10 +72,13 @@ class FakeBotApi:
         self.rejected_tokens: list[str] = []
         self.topics: list[tuple[int, int, str]] = []
         """(chat id, message_thread_id, name) of every forum topic the bot opened."""
+        self.deleted_topics: list[int] = []
+        """message_thread_id of every forum topic the bot deleted."""
+        self.renamed_topics: list[tuple[int, str]] = []
+        """(message_thread_id, new name) of every forum topic the bot renamed."""
+        self._undeletable_topics: set[int] = set()
         self.copies: list[dict[str, Any]] = []
         self._thread_ids = itertools.count(500)
-        self.deleted_threads: set[int] = set()
-        """Topics an admin deleted: posting there is refused with 400 "message thread not found"."""
         self.blocked_by: set[int] = set()
         """Customers who blocked the bot: sending to them is refused with 403."""
         self._flood_left = 0
@@ -174,6 +177,11 @@ class FakeBotApi:
             message["caption"] = caption
         return self.push({"message": message})
 
+    def refuse_to_delete_topic(self, thread_id: int) -> None:
+        """Answer deleteForumTopic for this topic with 400, as Telegram does when the bot may not delete messages."""
+        with self._lock:
+            self._undeletable_topics.add(thread_id)
+
     def _group_message(self, thread_id: int | None, user_id: int, first_name: str) -> dict[str, Any]:
         message: dict[str, Any] = {
             "message_id": next(self._message_ids), "date": int(time.time()), "chat": dict(AGENTS_GROUP),
@@ -190,9 +198,9 @@ class FakeBotApi:
         return self.push({"edited_message": message})
 
     def delete_topic(self, thread_id: int) -> None:
-        """An admin deletes a customer's topic in the agents' group."""
+        """An admin deletes a customer's topic in the agents' group: posting there is refused from now on."""
         with self._lock:
-            self.deleted_threads.add(thread_id)
+            self.deleted_topics.append(thread_id)
 
     def customer_blocks_bot(self, chat_id: int) -> None:
         with self._lock:
@@ -267,6 +275,8 @@ class FakeBotApi:
                 thread_id = next(self._thread_ids)
                 self.topics.append((int(params["chat_id"]), thread_id, topic_name))
             return _ok({"message_thread_id": thread_id, "name": topic_name, "icon_color": 7322096})
+        if name in ("deleteforumtopic", "editforumtopic"):
+            return _ok(self._change_topic(name, int(params["message_thread_id"]), params.get("name")))
         if name == "copymessage":
             self._refuse_if_unreachable(params)
             with self._lock:
@@ -313,8 +323,21 @@ class FakeBotApi:
         with self._lock:
             if int(params["chat_id"]) in self.blocked_by:
                 raise _Forbidden("Forbidden: bot was blocked by the user")
-            if params.get("message_thread_id") in self.deleted_threads:
+            if params.get("message_thread_id") in self.deleted_topics:
                 raise _BadRequest("message thread not found")
+
+    def _change_topic(self, method: str, thread_id: int, new_name: object) -> bool:
+        with self._lock:
+            if thread_id not in {t for _, t, _ in self.topics} or thread_id in self.deleted_topics:
+                raise _BadRequest("message thread not found")
+            if method == "editforumtopic":
+                self.renamed_topics.append((thread_id, str(new_name)))
+            elif thread_id in self._undeletable_topics:
+                raise _BadRequest("not enough rights to delete a topic")
+            else:
+                self.deleted_topics.append(thread_id)
+            self._lock.notify_all()
+        return True
 
     def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         self._refuse_if_unreachable(params)

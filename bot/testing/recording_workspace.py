@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.delivery import TopicGone
+from bot.handoffs import TopicFate
 
 
 @dataclass
@@ -36,6 +37,11 @@ class RecordingWorkspace:
         self._check(thread_id)
         self.relayed.append(label)
         self.posts.append((thread_id, f"{label}: {text}"))
+
+    async def remove_topic(self, thread_id: int) -> TopicFate:
+        assert thread_id - 100 in range(1, len(self.topics) + 1), f"no topic {thread_id} was opened"
+        self.deleted.add(thread_id)
+        return TopicFate.DELETED
 
     def _check(self, thread_id: int) -> None:
         if thread_id in self.deleted:
