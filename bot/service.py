@@ -278,7 +278,7 @@ class SupportService:
             "turn handled conversation=%d kind=%s move=%s emotion_labels=%s signals=%s degraded=%s notes=%s",
             ref.conversation_id, turn.kind.value, decision.reply.move.value,
             ",".join(analysis.labels) if analysis else "-", _names(signals),
-            analysis.degraded if analysis else "-", ";".join(decision.notes) or "-",
+            analysis.degraded if analysis else "-", "handed off" if started else ";".join(decision.notes) or "-",
         )
         if promise is not None and self._schedule is not None:
             self._schedule(*promise)
@@ -482,4 +482,4 @@ def _is_agent_command(turn: CustomerTurn) -> bool:
 
 
 def _names(signals: Signals | None) -> str:
-    return ",".join(signals.raised()) if signals and signals.raised() else "-"
+    return signals.for_logs() if signals else "-"

@@ -68,3 +68,23 @@ def test_personal_data_and_secrets_never_reach_a_log_line(line: str, hidden: str
 def test_dates_times_and_ids_in_log_lines_are_left_alone() -> None:
     line = "promise 12 running late: new due 2026-11-24T10:00:00+00:00 conversation=7 score=0.93"
     assert redact(line) == line
+
+
+async def test_at_info_a_self_harm_turn_is_logged_without_naming_self_harm(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = database_url(tmp_path, 'c')
+    await upgrade_schema_async(url)
+    database, analyzer = Database(url), EmotionAnalyzer(None)
+    pack = load_pack()
+    service = SupportService(database, analyzer, pack, TopicIndex.build(pack, None))
+    caplog.set_level(logging.INFO)
+    try:
+        reply = await service.handle(CustomerRef("telegram", "78", "Marek"),
+                                     CustomerTurn(TurnKind.TEXT, text="I want to die, nothing works"))
+    finally:
+        await analyzer.close()
+        await database.dispose()
+    assert reply is not None and reply.move.value == "hand_off"
+    assert "turn handled conversation=1" in caplog.text
+    assert "self_harm" not in caplog.text and "self-harm" not in caplog.text.lower()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -12,9 +13,11 @@ import httpx
 import pytest
 
 from bot.channels.webhook import SECRET_HEADER, serve_webhook
+from bot.config import Settings
+from bot.logs import quiet_noisy_loggers
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.webhook_client import free_port, text_update
-from tests.conftest import TEST_TOKEN, make_settings
+from tests.conftest import TEST_TOKEN, make_settings, stored_telegram_messages
 
 pytestmark = pytest.mark.slow
 SECRET = "s3cret-webhook-token_42"
@@ -24,6 +27,7 @@ SECRET = "s3cret-webhook-token_42"
 class Webhook:
     url: str
     api: FakeBotApi
+    settings: Settings
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +46,7 @@ async def webhook(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Web
                 if task.done():
                     task.result()
                 await asyncio.sleep(0.05)
-    yield Webhook(url, api)
+    yield Webhook(url, api, settings)
     stop.set()
     await asyncio.wait_for(task, timeout=30)
     api.stop()
@@ -88,3 +92,39 @@ async def test_flood_control_is_waited_out_and_the_reply_still_arrives(webhook: 
     assert "charge" in reply.text
     assert webhook.api.flood_refusals == 2, "Telegram said 429 twice; PTB's rate limiter retried after retry_after"
     assert time.monotonic() - started >= 2.0, "the bot waited retry_after before each retry"
+
+
+async def test_a_private_update_from_someone_other_than_the_chat_is_refused(
+    webhook: Webhook, caplog: pytest.LogCaptureFixture
+) -> None:
+    forged = text_update(30, 6004, "Cancel my order and refund it to this card")
+    forged["message"]["from"]["id"] = 6005  # type: ignore[index]
+    caplog.set_level(logging.INFO)
+    async with httpx.AsyncClient(timeout=60) as client:
+        response = await client.post(webhook.url, json=forged, headers={SECRET_HEADER: SECRET})
+    assert response.status_code == 200, "acknowledged, so Telegram does not send it again"
+    await asyncio.sleep(0.5)
+    assert webhook.api.messages_to(6004) == [] and webhook.api.messages_to(6005) == []
+    assert await stored_telegram_messages(webhook.settings, 6005) == [], "not handled as the sender's turn"
+    assert await stored_telegram_messages(webhook.settings, 6004) == []
+    assert "refused" in caplog.text and "6004" not in caplog.text and "6005" not in caplog.text
+
+
+async def test_at_debug_the_telegram_library_logs_no_customer_words_or_names(
+    webhook: Webhook, caplog: pytest.LogCaptureFixture
+) -> None:
+    """/mydata sends the customer's own words and name back: they pass through the library's requests."""
+    quiet_noisy_loggers(logging.DEBUG)
+    caplog.set_level(logging.DEBUG)
+    words, data = text_update(40, 6006, "My parcel from Wrocław never came"), text_update(41, 6006, "/mydata")
+    data["message"]["entities"] = [{"type": "bot_command", "offset": 0, "length": 7}]  # type: ignore[index]
+    for update in (words, data):
+        update["message"]["from"]["first_name"] = update["message"]["chat"]["first_name"] = "Przemysława"  # type: ignore[index]
+    async with httpx.AsyncClient(timeout=60) as client:
+        for update in (words, data):
+            response = await client.post(webhook.url, json=update, headers={SECRET_HEADER: SECRET})
+            assert response.status_code == 200
+    _, mydata = await webhook.api.wait_for_messages(6006, 2)
+    assert "Wrocław" in mydata.text and "Przemysława" in mydata.text
+    assert any(record.levelno == logging.DEBUG for record in caplog.records), "the debug log was captured"
+    assert "Wrocław" not in caplog.text and "Przemysława" not in caplog.text

@@ -15,10 +15,12 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -102,6 +104,7 @@ class TelegramChannel:
         """Long polling: update_id → tries so far, for updates waiting to be handled again."""
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
+        application.add_handler(TypeHandler(Update, self.refuse_someone_elses_chat), group=-1)
         private = filters.ChatType.PRIVATE
         application.add_handler(CommandHandler(["start", "help"], self.on_command, filters=private & filters.UpdateType.MESSAGE))
         application.add_handler(MessageHandler(private & filters.UpdateType.EDITED, self.on_edited))
@@ -110,6 +113,14 @@ class TelegramChannel:
         application.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE, self.on_non_text))
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_error_handler(self.on_error)
+
+    async def refuse_someone_elses_chat(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A private chat is one person's: an update in it from anyone else is nobody's turn (forged or misrouted)."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is not None and user is not None and chat.type == "private" and chat.id != user.id:
+            logger.warning("update %d refused: a private chat's update sent by someone other than its owner",
+                           update.update_id)
+            raise ApplicationHandlerStop
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a customer's text message."""
