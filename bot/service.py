@@ -45,7 +45,7 @@ from bot.storage.handoffs import HandoffRepository, OpenHandoff
 from bot.storage.models import utc_now
 from bot.storage.privacy import CustomerData, PrivacyRepository
 from bot.storage.promises import PromiseCheck, PromiseRepository
-from knowledge import KnowledgePack
+from knowledge import KnowledgePack, Wording
 from knowledge.retrieval import Retrieval, TopicIndex
 from nlu.language import SUPPORTED_LANGUAGES, detect_language
 from nlu.runtime import EmotionAnalyzer
@@ -200,10 +200,8 @@ class SupportService:
         key = customer.key
         if deliver is None or key in self._told_to_wait:
             return
-        language = detect_language(text) if is_meaningful(text) else "en"
-        wording = self._pack.wording_for(language if language in SUPPORTED_LANGUAGES else "en")
         self._told_to_wait.add(key)
-        await deliver(Reply(Move.PLEASE_WAIT, wording.storage_down))
+        await deliver(Reply(Move.PLEASE_WAIT, wording_for_text(self._pack, text).storage_down))
 
     async def _replay(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int,
                       earlier: EarlierTurn) -> Reply | None:
@@ -428,6 +426,12 @@ class SupportService:
         if turn.kind in (TurnKind.TEXT, TurnKind.EDITED) and is_meaningful(turn.text):
             return await self._analyzer.analyse(turn.text)
         return None
+
+
+def wording_for_text(pack: KnowledgePack, text: str) -> Wording:
+    """The wording in the language a text is written in, for a customer whose conversation cannot be read."""
+    language = detect_language(text) if is_meaningful(text) else "en"
+    return pack.wording_for(language if language in SUPPORTED_LANGUAGES else "en")
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")

@@ -110,6 +110,7 @@ class Wording:
     unknown_command: str
     button: str
     failure: str
+    failure_kept: str
     storage_down: str
 
     def acknowledgement(self, emotion: str, intensity: str) -> str:

@@ -25,15 +25,14 @@ from telegram.ext import (
 )
 
 from bot.channels.agents import AgentsChannel
+from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures
 from bot.config import Settings
 from bot.engine import CustomerTurn, Reply, TurnKind
 from bot.runtime import CandorRuntime
 from bot.service import CustomerRef, StorageUnavailable, SupportService, is_storage_outage
-from knowledge import KnowledgePack
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
 NON_TEXT_CONTENT = (
     "sticker", "photo", "animation", "video", "video_note", "voice", "audio", "document",
     "location", "venue", "contact", "poll", "dice", "game", "story",
@@ -63,27 +62,6 @@ class MessageRateLimiter(AIORateLimiter):
         return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
 
 
-class UpdateFailures:
-    """Updates that hit a transient fault (database or network down), so they are not done yet.
-
-    In webhook mode the handler records them here and the webhook answers 503 instead of 200,
-    so Telegram sends the update again later.
-    """
-
-    def __init__(self) -> None:
-        self._ids: set[int] = set()
-
-    def record(self, update_id: int) -> None:
-        self._ids.add(update_id)
-
-    def take(self, update_id: int) -> bool:
-        """Whether the update failed; forgets it, so the next delivery starts clean."""
-        if update_id in self._ids:
-            self._ids.discard(update_id)
-            return True
-        return False
-
-
 def is_transient(error: BaseException | None) -> bool:
     """Faults that pass on their own: handling the same update again later will work."""
     return error is not None and (isinstance(error, (StorageUnavailable, NetworkError)) or is_storage_outage(error))
@@ -96,10 +74,10 @@ class TelegramStartError(RuntimeError):
 class TelegramChannel:
     """Handlers for customers' private chats; every update gets a polite answer."""
 
-    def __init__(self, service: SupportService, pack: KnowledgePack, failures: UpdateFailures | None = None) -> None:
+    def __init__(self, service: SupportService, desk: FailedUpdateDesk, failures: UpdateFailures | None = None) -> None:
         self._service = service
-        self._pack = pack
         self._failures = failures
+        self._desk = desk
         self._retries: dict[int, int] = {}
         """Long polling: update_id → tries so far, for updates waiting to be handled again."""
 
@@ -182,26 +160,25 @@ class TelegramChannel:
         return schedule
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the fault and still give the customer a polite answer, or try again when the fault passes.
+        """Log the fault; the update is handled again later, and the customer told the truth about it.
 
-        A transient fault (the database down) is not the customer's problem to solve: the service
-        has told them to give us a minute, and the update is handled again later: by Telegram's
-        redelivery in webhook mode, by a retry job in long polling.
+        In webhook mode the webhook answers Telegram by what failed (see ``bot.channels.webhook``).
+        In long polling a retry job handles it again: for as long as a transient fault (the
+        database down) lasts, a few times for an unexpected one before it is kept for the team.
         """
-        if is_transient(context.error) and isinstance(update, Update):
-            logger.warning("update %d hit a transient fault (%s); it will be handled again",
-                           update.update_id, type(context.error).__name__)
-            if self._failures is not None:
-                self._failures.record(update.update_id)
-            else:
-                self._retry_later(context, update)
+        error = context.error
+        if not isinstance(update, Update) or error is None:
+            logger.error("a job failed: %s", type(error).__name__, exc_info=error)
             return
-        logger.error("update handling failed: %s", type(context.error).__name__, exc_info=context.error)
-        if isinstance(update, Update) and update.effective_chat is not None:
-            try:
-                await context.bot.send_message(update.effective_chat.id, self._pack.wording_for("en").failure)
-            except TelegramError:
-                logger.warning("could not send the failure notice either", exc_info=True)
+        if is_transient(error):
+            logger.warning("update %d hit a transient fault (%s); it will be handled again",
+                           update.update_id, type(error).__name__)
+        else:
+            logger.error("update %d handling failed: %s", update.update_id, type(error).__name__, exc_info=error)
+        if self._failures is not None:
+            self._failures.record(update.update_id, error)
+        elif is_transient(error) or not await self._desk.failed(update, error, context.bot):
+            self._retry_later(context, update)
 
     def _retry_later(self, context: ContextTypes.DEFAULT_TYPE, update: Update) -> None:
         attempt = self._retries.get(update.update_id, 0) + 1
@@ -284,7 +261,7 @@ def build_application(settings: Settings, runtime: CandorRuntime, polling: bool 
         .concurrent_updates(True)
         .build()
     )
-    channel = TelegramChannel(runtime.service, runtime.pack, failures)
+    channel = TelegramChannel(runtime.service, FailedUpdateDesk(runtime.database, runtime.pack), failures)
     channel.register(application)
     if settings.agents_chat_id is not None:
         agents = AgentsChannel(runtime.service.handoffs, settings.agents_chat_id)

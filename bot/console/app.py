@@ -1,8 +1,9 @@
 """The trainers' console: a small ASGI app with server-rendered pages.
 
-Signed out, every page is the sign-in page. Signed in, trainers see the review queue, open a
-conversation with its emotion timeline, and correct a message's labels. Every form carries a
-CSRF token bound to the session; sessions live in a signed, HTTP-only, SameSite=Strict cookie.
+Signed out, every page is the sign-in page. Signed in, trainers see the review queue (messages
+the bot failed to handle first), open a conversation with its emotion timeline, and correct a
+message's labels. Every form carries a CSRF token bound to the session; sessions live in a signed,
+HTTP-only, SameSite=Strict cookie.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot.storage.dashboard import dashboard_figures
 from bot.storage.database import Database
 from bot.storage.models import utc_now
 from bot.storage.trainers import TrainerError, TrainerRepository
+from bot.storage.updates import FailedUpdates
 from knowledge.pack import CONTENT_DIR
 from nlu.dataset import default_data_dir
 from nlu.types import SUPPORT_CLASSES
@@ -47,7 +49,8 @@ class Console:
             return render(request, "login.html", {"error": ""})
         async with self._database.session() as session:
             queue = await TrainerRepository(session).review_queue()
-        return render(request, "queue.html", {"trainer": trainer, "queue": queue})
+            failed = await FailedUpdates(session).given_up()
+        return render(request, "queue.html", {"trainer": trainer, "queue": queue, "failed": failed})
 
     async def login(self, request: Request) -> Response:
         form = await request.form()
