@@ -16,6 +16,7 @@ from bot.storage.models import (
     Conversation,
     Correction,
     Customer,
+    FailedUpdate,
     Flag,
     Gesture,
     Handoff,
@@ -69,11 +70,15 @@ class PrivacyRepository:
         ids = list(await self._session.scalars(select(Conversation.id).where(Conversation.customer_id == customer.id)))
         erased = await self._delete_conversations(ids)
         await self._session.execute(delete(Customer).where(Customer.id == customer.id))
-        return erased
+        failed = FailedUpdate.chat_key == f"{channel}:{external_id}"  # kept under the customer's CustomerRef.key
+        kept = await self._session.scalar(select(func.count()).select_from(FailedUpdate).where(failed))
+        await self._session.execute(delete(FailedUpdate).where(failed))
+        return erased + int(kept or 0)
 
     async def purge_before(self, cutoff: dt.datetime) -> int:
         """Delete conversations last touched before ``cutoff`` (the retention setting); returns messages deleted."""
         ids = list(await self._session.scalars(select(Conversation.id).where(Conversation.updated_at < cutoff)))
+        await self._session.execute(delete(FailedUpdate).where(FailedUpdate.last_failed_at < cutoff))
         return await self._delete_conversations(ids)
 
     async def _delete_conversations(self, ids: list[int]) -> int:
