@@ -28,11 +28,16 @@ from tests.test_console import PASSWORD, sign_in
 
 pytestmark = pytest.mark.slow
 SECRET = "s3cret-webhook-token_42"
+LIMIT_SECONDS = 2.0
+"""The worker's header and body read timeouts here: short, so a test need not wait long for them."""
+MAX_CONNECTIONS = 8
+CEILING = 30.0
 
 
 @dataclass
 class Webhook:
     url: str
+    port: int
     api: FakeBotApi
     settings: Settings
 
@@ -40,7 +45,9 @@ class Webhook:
 @pytest.fixture(scope="module")
 async def webhook(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Webhook]:
     api = FakeBotApi(TEST_TOKEN).start()
-    settings = make_settings(Path(tmp_path_factory.mktemp("webhook")), api, CANDOR_WEBHOOK_SECRET=SECRET)
+    settings = make_settings(Path(tmp_path_factory.mktemp("webhook")), api, CANDOR_WEBHOOK_SECRET=SECRET,
+                             CANDOR_WEBHOOK_HEADER_TIMEOUT=LIMIT_SECONDS, CANDOR_WEBHOOK_BODY_TIMEOUT=LIMIT_SECONDS,
+                             CANDOR_WEBHOOK_MAX_CONNECTIONS=MAX_CONNECTIONS)
     port, stop = free_port(), asyncio.Event()
     task = asyncio.create_task(serve_webhook(settings, "127.0.0.1", port, stop))
     url = f"http://127.0.0.1:{port}/"
@@ -53,7 +60,7 @@ async def webhook(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Web
                 if task.done():
                     task.result()
                 await asyncio.sleep(0.05)
-    yield Webhook(url, api, settings)
+    yield Webhook(url, port, api, settings)
     stop.set()
     await asyncio.wait_for(task, timeout=30)
     api.stop()
@@ -181,3 +188,79 @@ async def test_an_unexpected_error_is_retried_a_few_times_then_kept_for_the_team
     assert "My gift card code GC-1234 is refused at checkout" in queue, "...but trainers see it in the review queue"
     assert "LookupError" in queue and f"telegram:6007" in queue
 
+
+async def closed_or_answered(reader: asyncio.StreamReader) -> bytes:
+    """Everything the worker sends until it hangs up (a reset counts as hanging up), within a generous ceiling."""
+    received = b""
+    try:
+        async with asyncio.timeout(CEILING):
+            while chunk := await reader.read(65536):
+                received += chunk
+    except ConnectionResetError:
+        pass
+    return received
+
+
+def request_head(content_length: int) -> bytes:
+    return (f"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"{SECRET_HEADER}: {SECRET}\r\nContent-Length: {content_length}\r\n\r\n").encode()
+
+
+async def test_clients_that_stall_or_dribble_their_headers_are_disconnected_after_the_header_timeout(
+    webhook: Webhook,
+) -> None:
+    stalled_reader, stalled = await asyncio.open_connection("127.0.0.1", webhook.port)
+    dribbling_reader, dribbling = await asyncio.open_connection("127.0.0.1", webhook.port)
+    started = time.monotonic()
+    stalled.write(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty")
+
+    async def dribble() -> None:
+        for byte in request_head(2)[:-4]:
+            dribbling.write(bytes([byte]))
+            await asyncio.sleep(0.25)
+
+    trickle = asyncio.create_task(dribble())
+    assert await closed_or_answered(stalled_reader) == b""
+    assert await closed_or_answered(dribbling_reader) == b""
+    elapsed = time.monotonic() - started
+    trickle.cancel()
+    assert LIMIT_SECONDS * 0.9 <= elapsed < CEILING, "hung up on by the header timeout, not at once nor never"
+    for writer in (stalled, dribbling):
+        writer.close()
+
+
+async def test_a_body_that_stops_arriving_gets_408_after_the_body_timeout(webhook: Webhook) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", webhook.port)
+    writer.write(request_head(200) + b'{"update_id": 7')
+    answer = await closed_or_answered(reader)
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:60]
+    writer.close()
+
+
+async def test_a_body_over_the_limit_is_refused_by_its_length_before_it_is_sent(webhook: Webhook) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", webhook.port)
+    writer.write(request_head(50_000_000))
+    answer = await closed_or_answered(reader)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:60]
+    writer.close()
+
+
+async def test_connections_beyond_the_cap_are_refused_and_updates_are_answered_once_the_idle_ones_are_cut(
+    webhook: Webhook,
+) -> None:
+    idle = [await asyncio.open_connection("127.0.0.1", webhook.port) for _ in range(MAX_CONNECTIONS)]
+    for _, writer in idle:
+        writer.write(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    reader, writer = await asyncio.open_connection("127.0.0.1", webhook.port)
+    refused = await closed_or_answered(reader)
+    assert refused.startswith(b"HTTP/1.1 503"), refused[:60]
+    for idle_reader, idle_writer in idle:
+        assert await closed_or_answered(idle_reader) == b"", "cut by the header timeout"
+        idle_writer.close()
+    writer.close()
+    async with httpx.AsyncClient(timeout=60) as client:
+        response = await client.post(webhook.url, json=text_update(60, 6008, "Where is my refund?"),
+                                     headers={SECRET_HEADER: SECRET})
+    assert response.status_code == 200
+    [reply] = await webhook.api.wait_for_messages(6008, 1)
+    assert "refund" in reply.text.lower()

@@ -20,7 +20,6 @@ import json
 import logging
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -31,6 +30,7 @@ from telegram.ext import Application
 
 from bot.channels.telegram import is_transient
 from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures, chat_key
+from bot.channels.webhook_server import MAX_UPDATE_BYTES, WebhookLimits, guarded_server
 from bot.config import Settings
 from bot.engine import Reply
 from bot.runtime import CandorRuntime
@@ -41,7 +41,6 @@ from bot.storage.updates import UpdateLedger
 
 logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MAX_UPDATE_BYTES = 1_000_000
 
 
 async def tell_to_wait(application: Application, service: SupportService, update: Update) -> None:  # type: ignore[type-arg]
@@ -90,9 +89,7 @@ def build_webhook_app(application: Application, secret: str, database: Database,
         if not secret or not hmac.compare_digest(sent.encode(), secret.encode()):
             logger.warning("webhook request refused: missing or wrong secret token")
             return PlainTextResponse("unauthorized", status_code=401)
-        body = await request.body()
-        if len(body) > MAX_UPDATE_BYTES:
-            return PlainTextResponse("update too large", status_code=413)
+        body = await request.body()  # read within the limits already (see BodyGuard)
         try:
             data, update_id, update = parse_update(body, application)
         except Exception as error:  # whatever the body is, it can never be handled: refuse, never retry
@@ -154,8 +151,9 @@ async def serve_webhook(settings: Settings, listen: str, port: int, stop: asynci
                 await application.bot.set_webhook(webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
             app = build_webhook_app(application, secret, runtime.database, runtime.chat_locks, failures,
                                     runtime.service, FailedUpdateDesk(runtime.database, runtime.pack))
-            server = uvicorn.Server(uvicorn.Config(app, host=listen, port=port, log_level="warning",
-                                                   access_log=False, lifespan="off", server_header=False))
+            limits = WebhookLimits(settings.webhook_header_timeout, settings.webhook_body_timeout,
+                                   settings.webhook_max_connections, MAX_UPDATE_BYTES)
+            server = guarded_server(app, listen, port, limits)
             task = asyncio.create_task(server.serve())
             logger.info("webhook listening on %s:%d", listen, port)
             await stop.wait()
