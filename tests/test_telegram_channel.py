@@ -16,14 +16,15 @@ import pytest
 
 from bot.channels import telegram as telegram_channel
 from bot.channels.telegram import serve_telegram
+from bot.channels.updates import MAX_TRIES
 from bot.config import Settings
-from bot.storage.conversations import ConversationRepository, StoredMessage
+from bot.storage.conversations import StoredMessage
 from bot.storage.database import Database
 from bot.storage.updates import FailedUpdates
-from bot.channels.updates import MAX_TRIES
 from knowledge import load_pack
 from tests.conftest import TEST_TOKEN, make_settings, stored_telegram_messages
 from bot.testing.fake_bot_api import FakeBotApi
+from bot.testing.faults import FaultyMessageStore
 
 pytestmark = pytest.mark.slow
 
@@ -129,23 +130,14 @@ async def test_an_unexpected_error_is_tried_again_a_few_times_then_kept_for_the_
     bot: RunningBot, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Long polling took the update from Telegram already: the retry job tries it again, as many times as a webhook."""
-    store = ConversationRepository.add_customer_message
-    tries = 0
-
-    async def broken(self: ConversationRepository, ref, kind, text, *args, **kwargs):  # type: ignore[no-untyped-def]
-        nonlocal tries
-        if "gift card" in text:
-            tries += 1
-            raise LookupError("a fault in the bot, not in the database")
-        return await store(self, ref, kind, text, *args, **kwargs)
-
-    monkeypatch.setattr(ConversationRepository, "add_customer_message", broken)
     monkeypatch.setattr(telegram_channel, "RETRY_LATER_SECONDS", 0.2)
-    bot.api.customer_sends_text(1201, "My gift card code GC-9876 is refused at checkout")
-    retrying, kept = await bot.api.wait_for_messages(1201, 2, timeout=60)
+    with FaultyMessageStore("gift card") as fault:
+        bot.api.customer_sends_text(1201, "My gift card code GC-9876 is refused at checkout")
+        retrying, kept = await bot.api.wait_for_messages(1201, 2, timeout=60)
+        await asyncio.sleep(1.0)
     wording = load_pack().wording_for("en")
     assert retrying.text == wording.failure and kept.text == wording.failure_kept
-    assert tries == MAX_TRIES
+    assert fault.tries == MAX_TRIES and len(bot.api.messages_to(1201)) == 2, "given up: not tried again"
     database = Database(bot.settings.database_url)
     try:
         async with database.session() as session:
@@ -154,5 +146,3 @@ async def test_an_unexpected_error_is_tried_again_a_few_times_then_kept_for_the_
         await database.dispose()
     assert failed.text == "My gift card code GC-9876 is refused at checkout" and failed.error == "LookupError"
     assert failed.tries == MAX_TRIES and failed.chat_key == "telegram:1201"
-    await asyncio.sleep(1.0)
-    assert tries == MAX_TRIES and len(bot.api.messages_to(1201)) == 2, "given up: not tried again"

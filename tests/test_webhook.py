@@ -12,15 +12,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.channels.updates import MAX_TRIES as TRIES
+from bot.channels.updates import MAX_TRIES
 from bot.channels.webhook import SECRET_HEADER, serve_webhook
 from bot.config import Settings
 from bot.console.app import build_console
 from bot.logs import quiet_noisy_loggers
-from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerRepository
 from bot.testing.fake_bot_api import FakeBotApi
+from bot.testing.faults import FaultyMessageStore
 from bot.testing.webhook_client import free_port, text_update
 from knowledge import load_pack
 from tests.conftest import TEST_TOKEN, make_settings, stored_telegram_messages
@@ -145,31 +145,22 @@ async def test_at_debug_the_telegram_library_logs_no_customer_words_or_names(
 
 
 async def test_an_unexpected_error_is_retried_a_few_times_then_kept_for_the_team_and_shown_to_trainers(
-    webhook: Webhook, monkeypatch: pytest.MonkeyPatch,
+    webhook: Webhook,
 ) -> None:
     """A fault in the bot itself: 500 (Telegram sends it again) a few times, then kept as failed and 200."""
-    store = ConversationRepository.add_customer_message
-    tries = 0
-
-    async def broken(self: ConversationRepository, ref, kind, text, *args, **kwargs):  # type: ignore[no-untyped-def]
-        nonlocal tries
-        if "gift card" in text:
-            tries += 1
-            raise LookupError("a fault in the bot, not in the database")
-        return await store(self, ref, kind, text, *args, **kwargs)
-
-    monkeypatch.setattr(ConversationRepository, "add_customer_message", broken)
     update = text_update(50, 6007, "My gift card code GC-1234 is refused at checkout")
     wording = load_pack().wording_for("en")
     statuses, heard = [], []
-    async with httpx.AsyncClient(timeout=60) as client:
-        for _ in range(TRIES):  # Telegram sends an update again until it gets a 200
-            statuses.append((await client.post(webhook.url, json=update, headers={SECRET_HEADER: SECRET})).status_code)
-            heard.append(len(webhook.api.messages_to(6007)))
-        late = await client.post(webhook.url, json=update, headers={SECRET_HEADER: SECRET})
-    assert statuses == [500] * (TRIES - 1) + [200] and late.status_code == 200
-    assert tries == TRIES, "handled again at each redelivery, never after it was given up"
-    assert heard == [1] * (TRIES - 1) + [2], "told once that we try again, once that it is kept; not at every try"
+    with FaultyMessageStore("gift card") as fault:
+        async with httpx.AsyncClient(timeout=60) as client:
+            for _ in range(MAX_TRIES):  # Telegram sends an update again until it gets a 200
+                response = await client.post(webhook.url, json=update, headers={SECRET_HEADER: SECRET})
+                statuses.append(response.status_code)
+                heard.append(len(webhook.api.messages_to(6007)))
+            late = await client.post(webhook.url, json=update, headers={SECRET_HEADER: SECRET})
+    assert statuses == [500] * (MAX_TRIES - 1) + [200] and late.status_code == 200
+    assert fault.tries == MAX_TRIES, "handled again at each redelivery, never after it was given up"
+    assert heard == [1] * (MAX_TRIES - 1) + [2], "told once that we try again, once that it is kept; not at every try"
     retrying, kept = (message.text for message in webhook.api.messages_to(6007))
     assert retrying == wording.failure and "saved" not in retrying and "kept" not in retrying
     assert kept == wording.failure_kept
@@ -186,8 +177,7 @@ async def test_an_unexpected_error_is_retried_a_few_times_then_kept_for_the_team
     finally:
         await database.dispose()
     assert "My gift card code GC-1234 is refused at checkout" in queue, "...but trainers see it in the review queue"
-    assert "LookupError" in queue and f"telegram:6007" in queue
-
+    assert "LookupError" in queue and "telegram:6007" in queue
 
 async def closed_or_answered(reader: asyncio.StreamReader) -> bytes:
     """Everything the worker sends until it hangs up (a reset counts as hanging up), within a generous ceiling."""

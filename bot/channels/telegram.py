@@ -177,8 +177,19 @@ class TelegramChannel:
             logger.error("update %d handling failed: %s", update.update_id, type(error).__name__, exc_info=error)
         if self._failures is not None:
             self._failures.record(update.update_id, error)
-        elif is_transient(error) or not await self._desk.failed(update, error, context.bot):
+        elif is_transient(error) or not await self._given_up(update, error, context):
             self._retry_later(context, update)
+
+    async def _given_up(self, update: Update, error: BaseException, context: ContextTypes.DEFAULT_TYPE) -> bool:
+        """Long polling: whether this was the update's last try; with the database down, it was not."""
+        try:
+            return await self._desk.failed(update, error, context.bot)
+        except Exception as outage:
+            if not is_storage_outage(outage):
+                raise
+            logger.warning("update %d: its failed try could not be counted (%s)", update.update_id,
+                           type(outage).__name__)
+            return False
 
     def _retry_later(self, context: ContextTypes.DEFAULT_TYPE, update: Update) -> None:
         attempt = self._retries.get(update.update_id, 0) + 1
