@@ -254,3 +254,12 @@ async def test_connections_beyond_the_cap_are_refused_and_updates_are_answered_o
     assert response.status_code == 200
     [reply] = await webhook.api.wait_for_messages(6008, 1)
     assert "refund" in reply.text.lower()
+
+
+async def test_a_client_that_sends_an_oversized_body_anyway_still_reads_the_413(webhook: Webhook) -> None:
+    """The answer comes before the body is read; the connection is not reset under a client still sending."""
+    async with httpx.AsyncClient(timeout=60) as client:
+        for _ in range(3):
+            response = await client.post(webhook.url, content=b"{" + b" " * 8_000_000 + b"}",
+                                         headers={SECRET_HEADER: SECRET, "Content-Type": "application/json"})
+            assert response.status_code == 413

@@ -5,8 +5,9 @@ likes, and waits as long for a body that stops arriving: 400 idle half-sent requ
 open for 70 s, and 1,100 of them used up the worker's file descriptors. Here a request's
 headers must arrive within ``header_seconds`` of its first byte (a client dribbling a byte at
 a time gets no more), its body within ``body_seconds``; a ``Content-Length`` over the limit is
-refused before a byte of the body is read; and connections beyond ``max_connections`` are
-answered 503 and closed as soon as they are accepted, before they can hold anything.
+refused (413) before a byte of the body is read, and whatever the client still sends is
+discarded; and connections beyond ``max_connections`` are answered 503 and closed as soon as
+they are accepted, before they can hold anything.
 """
 
 from __future__ import annotations
@@ -38,10 +39,16 @@ class WebhookLimits:
 
 
 class GuardedH11Protocol(H11Protocol):
-    """uvicorn's HTTP/1.1 connection, with a deadline for each request's headers and a cap on connections."""
+    """uvicorn's HTTP/1.1 connection, with deadlines for what a client owes and a cap on connections.
+
+    A client owes a request's headers (from their first byte, or from the last response), and,
+    once it was answered early (413) without its body being read, the rest of that body, which
+    uvicorn reads and discards so that the answer reaches a client still sending. Either must
+    arrive in time, or the connection is closed.
+    """
 
     limits: ClassVar[WebhookLimits] = WebhookLimits()
-    _headers_due: asyncio.TimerHandle | None = None
+    _due: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -51,34 +58,47 @@ class GuardedH11Protocol(H11Protocol):
             transport.write(REFUSED)
             transport.close()
             return
-        self._watch_headers()
+        self._watch()
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        self._watch_headers()
+        self._watch()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._watch()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_watching()
         super().connection_lost(exc)
 
-    def _watch_headers(self) -> None:
-        """While the client owes a request's headers, one deadline runs, from its first byte; they stop it."""
-        owed = self.conn.their_state is h11.IDLE and not self.transport.is_closing()
-        if owed and self._headers_due is None:
-            self._headers_due = self.loop.call_later(self.limits.header_seconds, self._headers_too_slow)
-        elif not owed:
+    def _owed(self) -> float | None:
+        """Seconds the client has for what it owes now, or None when it owes nothing (the app is at work)."""
+        if self.transport.is_closing():
+            return None
+        if self.conn.their_state is h11.IDLE:
+            return self.limits.header_seconds
+        if self.conn.their_state is h11.SEND_BODY and self.conn.our_state in (h11.DONE, h11.MUST_CLOSE):
+            return self.limits.body_seconds
+        return None
+
+    def _watch(self) -> None:
+        """One deadline runs while the client owes something; bytes dribbled meanwhile do not move it."""
+        seconds = self._owed()
+        if seconds is None:
             self._stop_watching()
+        elif self._due is None:
+            self._due = self.loop.call_later(seconds, self._too_slow)
 
     def _stop_watching(self) -> None:
-        if self._headers_due is not None:
-            self._headers_due.cancel()
-            self._headers_due = None
+        if self._due is not None:
+            self._due.cancel()
+            self._due = None
 
-    def _headers_too_slow(self) -> None:
-        self._headers_due = None
-        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
-            logger.info("webhook connection closed: its request headers did not arrive in %.0f s",
-                        self.limits.header_seconds)
+    def _too_slow(self) -> None:
+        self._due = None
+        if self._owed() is not None:
+            logger.info("webhook connection closed: the client did not send its request in time")
             self.transport.close()
 
 
@@ -95,17 +115,17 @@ class BodyGuard:
             return
         declared = dict(scope["headers"]).get(b"content-length", b"0")
         if not declared.isdigit() or int(declared) > self._limits.max_body_bytes:
-            await refuse(send, 413, "update too large")
+            await refuse(send, 413, "update too large", close=False)
             return
         try:
             async with asyncio.timeout(self._limits.body_seconds):
                 body = await read_body(receive, self._limits.max_body_bytes)
         except TimeoutError:
             logger.info("webhook request refused: its body did not arrive in %.0f s", self._limits.body_seconds)
-            await refuse(send, 408, "body too slow")
+            await refuse(send, 408, "body too slow", close=True)
             return
         if body is None:
-            await refuse(send, 413, "update too large")
+            await refuse(send, 413, "update too large", close=False)
             return
         await self._app(scope, replay(body, receive), send)
 
@@ -134,13 +154,17 @@ def replay(body: bytes, receive: Receive) -> Receive:
     return next_message
 
 
-async def refuse(send: Send, status: int, reason: str) -> None:
-    """Answer and close the connection: the rest of the body, if any, is never read."""
+async def refuse(send: Send, status: int, reason: str, close: bool) -> None:
+    """Answer before the body is read.
+
+    Closing at once would reset a connection whose client is still sending (it would never see
+    the answer), so a refused body is left to uvicorn to discard, within the body deadline; a
+    client too slow to send one at all is simply closed on.
+    """
     content = f"{reason}\n".encode()
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(content)).encode()),
-        (b"connection", b"close"),
-    ]})
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(content)).encode())]
+    await send({"type": "http.response.start", "status": status,
+                "headers": [*headers, (b"connection", b"close")] if close else headers})
     await send({"type": "http.response.body", "body": content})
 
 
