@@ -23,6 +23,8 @@ from bot.testing.webhook_client import free_port
 
 READY_TIMEOUT_SECONDS = 180.0
 STOP_TIMEOUT_SECONDS = 60.0
+BENCH_MAX_CONNECTIONS = 800
+"""Room for the default levels (up to two connections per concurrent chat, 200 chats) under a 1,024-file limit."""
 
 
 class WorkerError(RuntimeError):
@@ -64,7 +66,9 @@ class BenchWorker:
             "TELEGRAM_BOT_TOKEN": setup.token, "TELEGRAM_API_BASE_URL": setup.api_base_url,
             "CANDOR_WEBHOOK_SECRET": setup.secret, "DATABASE_URL": database_url,
             "CANDOR_MODEL_DIR": str(setup.model_dir.resolve()), "CANDOR_MODEL_PRECISION": setup.precision,
-            "CANDOR_LOG_LEVEL": "INFO", "HF_HUB_OFFLINE": "1", **(extra_env or {}),
+            "CANDOR_LOG_LEVEL": "INFO", "HF_HUB_OFFLINE": "1",
+            # The bench's customers each hold a connection (Telegram holds at most 100): none is refused here.
+            "CANDOR_WEBHOOK_MAX_CONNECTIONS": str(BENCH_MAX_CONNECTIONS), **(extra_env or {}),
         })
         log_path = folder / f"worker-{port}.log"
         command = ["run", "--webhook", "--listen", "127.0.0.1", "--port", str(port)]

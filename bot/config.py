@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="CANDOR_LOG_LEVEL")
     group_messages_per_minute: int = Field(default=20, ge=1, le=1000, alias="CANDOR_GROUP_MESSAGES_PER_MINUTE")
     """Telegram's limit for messages into one group (the agents' group); raised only where Telegram allows more."""
+    webhook_header_timeout: float = Field(default=10.0, gt=0, le=300, alias="CANDOR_WEBHOOK_HEADER_TIMEOUT")
+    """Seconds a webhook request's headers may take to arrive, from its first byte, before the connection is cut."""
+    webhook_body_timeout: float = Field(default=10.0, gt=0, le=300, alias="CANDOR_WEBHOOK_BODY_TIMEOUT")
+    """Seconds a webhook request's body may take to arrive before it is refused (408)."""
+    webhook_max_connections: int = Field(default=100, ge=1, le=100_000, alias="CANDOR_WEBHOOK_MAX_CONNECTIONS")
+    """Open connections a webhook worker accepts; more are answered 503 and closed at once."""
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -27,6 +27,11 @@ class EscalationReason(StrEnum):
     REPEATED_FAILURE = "repeated_failure"
     MISSED_PROMISE = "missed_promise"
 
+    @property
+    def for_logs(self) -> str:
+        """The reason as a log line shows it next to an id: that someone spoke of self-harm is not logged."""
+        return "withheld" if self is EscalationReason.SELF_HARM else self.value
+
 
 REASON_LABELS: dict[EscalationReason, str] = {
     EscalationReason.SELF_HARM: "self-harm words: a person must reach out now",

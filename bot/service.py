@@ -48,7 +48,7 @@ from bot.storage.handoffs import HandoffRepository, OpenHandoff
 from bot.storage.models import utc_now
 from bot.storage.privacy import CustomerData, PrivacyRepository
 from bot.storage.promises import PromiseCheck, PromiseRepository
-from knowledge import KnowledgePack, fill
+from knowledge import KnowledgePack, Wording, fill
 from knowledge.pack import PrivacyWording
 from knowledge.retrieval import Retrieval, TopicIndex
 from nlu.language import SUPPORTED_LANGUAGES, detect_language
@@ -227,10 +227,8 @@ class SupportService:
         key = customer.key
         if deliver is None or key in self._told_to_wait:
             return
-        language = detect_language(text) if is_meaningful(text) else "en"
-        wording = self._pack.wording_for(language if language in SUPPORTED_LANGUAGES else "en")
         self._told_to_wait.add(key)
-        await deliver(Reply(Move.PLEASE_WAIT, wording.storage_down))
+        await deliver(Reply(Move.PLEASE_WAIT, wording_for_text(self._pack, text).storage_down))
 
     async def _replay(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int,
                       earlier: EarlierTurn) -> Reply | None:
@@ -306,7 +304,7 @@ class SupportService:
             "turn handled conversation=%d kind=%s move=%s emotion_labels=%s signals=%s degraded=%s notes=%s",
             ref.conversation_id, turn.kind.value, decision.reply.move.value,
             ",".join(analysis.labels) if analysis else "-", _names(signals),
-            analysis.degraded if analysis else "-", ";".join(decision.notes) or "-",
+            analysis.degraded if analysis else "-", "handed off" if started else ";".join(decision.notes) or "-",
         )
         if promise is not None and self._schedule is not None:
             after.append(partial(self._schedule, *promise))
@@ -471,6 +469,12 @@ def is_crisis(text: object) -> bool:
     return isinstance(text, str) and bool(text) and detect_signals(text[:4000]).self_harm
 
 
+def wording_for_text(pack: KnowledgePack, text: str) -> Wording:
+    """The wording in the language a text is written in, for a customer whose conversation cannot be read."""
+    language = detect_language(text) if is_meaningful(text) else "en"
+    return pack.wording_for(language if language in SUPPORTED_LANGUAGES else "en")
+
+
 _LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
 _POLISH_LETTERS = re.compile(r"[ąćęłńśźżĄĆĘŁŃŚŹŻ]")
 
@@ -531,4 +535,4 @@ def _is_agent_command(turn: CustomerTurn) -> bool:
 
 
 def _names(signals: Signals | None) -> str:
-    return ",".join(signals.raised()) if signals and signals.raised() else "-"
+    return signals.for_logs() if signals else "-"

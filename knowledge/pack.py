@@ -118,6 +118,7 @@ class Wording:
     unknown_command: str
     button: str
     failure: str
+    failure_kept: str
     storage_down: str
     language: str = FALLBACK_LANGUAGE
     """The language these words are in: a text that cannot be filled falls back to the shipped one in it."""

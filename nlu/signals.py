@@ -71,6 +71,10 @@ REPEAT_SIMILARITY = 0.7
 REPEAT_LOOKBACK = 3
 
 
+SENSITIVE_SIGNALS = frozenset({"self_harm", "threat", "money_lost"})
+"""Signals about a person's safety, a legal threat or lost money: never named in a log line."""
+
+
 @dataclass(frozen=True)
 class Signals:
     asks_for_human: bool = False
@@ -86,6 +90,13 @@ class Signals:
     def raised(self) -> tuple[str, ...]:
         """Names of the signals that are present, in a fixed order."""
         return tuple(name for name, present in vars(self).items() if present)
+
+    def for_logs(self) -> str:
+        """The raised signals as a log line may show them next to a conversation id: sensitive ones only counted."""
+        raised = self.raised()
+        shown = [name for name in raised if name not in SENSITIVE_SIGNALS]
+        withheld = len(raised) - len(shown)
+        return ",".join([*shown, *([f"{withheld} sensitive"] if withheld else [])]) or "-"
 
 
 def detect_signals(text: str, earlier_customer_texts: tuple[str, ...] = ()) -> Signals:

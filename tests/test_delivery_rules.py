@@ -10,7 +10,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 from bot.channels.group_pacer import NORMAL, URGENT, GroupPacer
 from bot.channels.refusals import refusals_translated
 from bot.channels.telegram import is_transient
-from bot.channels.webhook import chat_key
+from bot.channels.updates import chat_key
 from bot.delivery import ChannelClosing, CustomerUnreachable, DeliveryRefused, TopicGone, split_text, utf16_length
 
 pytestmark = pytest.mark.no_database

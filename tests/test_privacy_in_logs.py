@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import CustomerTurn, TurnKind
+from bot.engine import CustomerTurn, Reply, TurnKind
 from bot.logs import RedactSecrets, quiet_noisy_loggers, redact
 from bot.service import CustomerRef, SupportService
 from bot.storage.database import Database, upgrade_schema_async
@@ -28,25 +28,28 @@ def test_filter_rewrites_records_from_any_library() -> None:
     assert "abcdefghijklmnopqrstuvwxyz0123" not in record.getMessage()
 
 
-async def test_handling_a_turn_logs_no_customer_words_or_names(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+async def handle_one_turn(tmp_path: Path, customer: CustomerRef, text: str) -> Reply | None:
+    """One text turn through a real service on a fresh database (the model left out: keyword scores)."""
     url = database_url(tmp_path, 'c')
     await upgrade_schema_async(url)
     database, analyzer = Database(url), EmotionAnalyzer(None)
     pack = load_pack()
     service = SupportService(database, analyzer, pack, TopicIndex.build(pack, None))
-    quiet_noisy_loggers(logging.DEBUG)
-    caplog.set_level(logging.DEBUG)
     try:
-        reply = await service.handle(
-            CustomerRef("telegram", "77", "Zuzanna"),
-            CustomerTurn(TurnKind.TEXT, text="my card 4111 1111 1111 1111 was charged twice"),
-        )
+        return await service.handle(customer, CustomerTurn(TurnKind.TEXT, text=text))
     finally:
         await analyzer.close()
         await database.dispose()
-    assert "double charge" in reply.text
+
+
+async def test_handling_a_turn_logs_no_customer_words_or_names(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    quiet_noisy_loggers(logging.DEBUG)
+    caplog.set_level(logging.DEBUG)
+    reply = await handle_one_turn(tmp_path, CustomerRef("telegram", "77", "Zuzanna"),
+                                  "my card 4111 1111 1111 1111 was charged twice")
+    assert reply is not None and "double charge" in reply.text
     assert "turn handled" in caplog.text
     assert "4111" not in caplog.text and "Zuzanna" not in caplog.text and "charged twice" not in caplog.text
 
@@ -68,3 +71,13 @@ def test_personal_data_and_secrets_never_reach_a_log_line(line: str, hidden: str
 def test_dates_times_and_ids_in_log_lines_are_left_alone() -> None:
     line = "promise 12 running late: new due 2026-11-24T10:00:00+00:00 conversation=7 score=0.93"
     assert redact(line) == line
+
+
+async def test_at_info_a_self_harm_turn_is_logged_without_naming_self_harm(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    reply = await handle_one_turn(tmp_path, CustomerRef("telegram", "78", "Marek"), "I want to die, nothing works")
+    assert reply is not None and reply.move.value == "hand_off"
+    assert "turn handled conversation=1" in caplog.text
+    assert "self_harm" not in caplog.text and "self-harm" not in caplog.text.lower()

@@ -10,6 +10,9 @@ from sqlalchemy import inspect
 from bot.storage.agents import AgentProfile, AgentRegistryError, AgentRepository
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, alembic_config, downgrade_schema, upgrade_schema_async
+from bot.storage.models import utc_now
+from bot.storage.privacy import PrivacyRepository
+from bot.storage.updates import FailedUpdates
 from nlu.types import Analysis, EmotionScores
 from tests.conftest import database_url
 
@@ -67,6 +70,22 @@ async def test_customer_message_is_stored_with_its_scores(database: Database) ->
     assert [m.sender for m in stored] == ["customer", "bot"]
     assert stored[0].scores is not None and stored[0].scores["anxiety"] == pytest.approx(0.9)
     assert stored[0].labels == ("anxiety",)
+
+
+async def test_a_kept_failed_message_goes_with_the_customers_data_and_with_age(database: Database) -> None:
+    async with database.session() as session:
+        await ConversationRepository(session).open_conversation("telegram", "42", "Alex")
+        failures = FailedUpdates(session)
+        for update_id, key in ((1, "telegram:42"), (2, "telegram:43")):
+            await failures.count_try(update_id, key, "LookupError")
+            await failures.give_up(update_id, f"words of {key}")
+    async with database.session() as session:
+        await PrivacyRepository(session).erase("telegram", "42")
+    async with database.session() as session:
+        assert [kept.text for kept in await FailedUpdates(session).given_up()] == ["words of telegram:43"]
+        await PrivacyRepository(session).purge_before(utc_now())
+    async with database.session() as session:
+        assert await FailedUpdates(session).given_up() == [], "the retention period applies to them too"
 
 
 async def test_a_failed_unit_of_work_leaves_nothing_behind(database: Database) -> None:

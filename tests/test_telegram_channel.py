@@ -14,11 +14,17 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels import telegram as telegram_channel
 from bot.channels.telegram import serve_telegram
+from bot.channels.updates import MAX_TRIES
 from bot.config import Settings
 from bot.storage.conversations import StoredMessage
+from bot.storage.database import Database
+from bot.storage.updates import FailedUpdates
+from knowledge import load_pack
 from tests.conftest import TEST_TOKEN, make_settings, stored_telegram_messages
 from bot.testing.fake_bot_api import FakeBotApi
+from bot.testing.faults import FaultyMessageStore
 
 pytestmark = pytest.mark.slow
 
@@ -118,3 +124,25 @@ async def test_messages_from_many_customers_at_once_each_get_one_reply_in_order(
         assert "charge" in first.text and "/start" in second.text
     await asyncio.sleep(0.3)
     assert all(len(bot.api.messages_to(chat)) == 2 for chat in chats)
+
+
+async def test_an_unexpected_error_is_tried_again_a_few_times_then_kept_for_the_team(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Long polling took the update from Telegram already: the retry job tries it again, as many times as a webhook."""
+    monkeypatch.setattr(telegram_channel, "RETRY_LATER_SECONDS", 0.2)
+    with FaultyMessageStore("gift card") as fault:
+        bot.api.customer_sends_text(1201, "My gift card code GC-9876 is refused at checkout")
+        retrying, kept = await bot.api.wait_for_messages(1201, 2, timeout=60)
+        await asyncio.sleep(1.0)
+    wording = load_pack().wording_for("en")
+    assert retrying.text == wording.failure and kept.text == wording.failure_kept
+    assert fault.tries == MAX_TRIES and len(bot.api.messages_to(1201)) == 2, "given up: not tried again"
+    database = Database(bot.settings.database_url)
+    try:
+        async with database.session() as session:
+            [failed] = await FailedUpdates(session).given_up()
+    finally:
+        await database.dispose()
+    assert failed.text == "My gift card code GC-9876 is refused at checkout" and failed.error == "LookupError"
+    assert failed.tries == MAX_TRIES and failed.chat_key == "telegram:1201"

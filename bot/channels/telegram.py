@@ -15,25 +15,26 @@ from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.channels.agents import AgentsChannel
 from bot.channels.refusals import refusals_translated
+from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures
 from bot.config import Settings
 from bot.delivery import ChannelClosing, DeliveryRefused
 from bot.engine import CustomerTurn, Reply, TurnKind
 from bot.runtime import CandorRuntime, keep_house
 from bot.service import CustomerRef, StorageUnavailable, SupportService, is_storage_outage
-from knowledge import KnowledgePack
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
 NON_TEXT_CONTENT = (
     "sticker", "photo", "animation", "video", "video_note", "voice", "audio", "document",
     "location", "venue", "contact", "poll", "dice", "game", "story",
@@ -64,27 +65,6 @@ class MessageRateLimiter(AIORateLimiter):
         return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
 
 
-class UpdateFailures:
-    """Updates that hit a transient fault (database or network down), so they are not done yet.
-
-    In webhook mode the handler records them here and the webhook answers 503 instead of 200,
-    so Telegram sends the update again later.
-    """
-
-    def __init__(self) -> None:
-        self._ids: set[int] = set()
-
-    def record(self, update_id: int) -> None:
-        self._ids.add(update_id)
-
-    def take(self, update_id: int) -> bool:
-        """Whether the update failed; forgets it, so the next delivery starts clean."""
-        if update_id in self._ids:
-            self._ids.discard(update_id)
-            return True
-        return False
-
-
 def is_transient(error: BaseException | None) -> bool:
     """Faults that pass on their own: handling the same update again later will work.
 
@@ -103,14 +83,15 @@ class TelegramStartError(RuntimeError):
 class TelegramChannel:
     """Handlers for customers' private chats; every update gets a polite answer."""
 
-    def __init__(self, service: SupportService, pack: KnowledgePack, failures: UpdateFailures | None = None) -> None:
+    def __init__(self, service: SupportService, desk: FailedUpdateDesk, failures: UpdateFailures | None = None) -> None:
         self._service = service
-        self._pack = pack
         self._failures = failures
+        self._desk = desk
         self._retries: dict[int, int] = {}
         """Long polling: update_id → tries so far, for updates waiting to be handled again."""
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
+        application.add_handler(TypeHandler(Update, self.refuse_someone_elses_chat), group=-1)
         private = filters.ChatType.PRIVATE
         application.add_handler(CommandHandler(["start", "help"], self.on_command, filters=private & filters.UpdateType.MESSAGE))
         application.add_handler(MessageHandler(private & filters.UpdateType.EDITED, self.on_edited))
@@ -119,6 +100,14 @@ class TelegramChannel:
         application.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE, self.on_non_text))
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_error_handler(self.on_error)
+
+    async def refuse_someone_elses_chat(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A private chat is one person's: an update in it from anyone else is nobody's turn (forged or misrouted)."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is not None and user is not None and chat.type == "private" and chat.id != user.id:
+            logger.warning("update %d refused: a private chat's update sent by someone other than its owner",
+                           update.update_id)
+            raise ApplicationHandlerStop
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a customer's text message."""
@@ -181,43 +170,36 @@ class TelegramChannel:
         return schedule
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the fault and still give the customer a polite answer, or try again when the fault passes.
+        """Log the fault; the update is handled again later, and the customer told the truth about it.
 
-        A transient fault (the database down) is not the customer's problem to solve: the service
-        has told them to give us a minute, and the update is handled again later: by Telegram's
-        redelivery in webhook mode, by a retry job in long polling.
+        In webhook mode the webhook answers Telegram by what failed (see ``bot.channels.webhook``).
+        In long polling a retry job handles it again: for as long as a transient fault (the
+        database down) lasts, a few times for an unexpected one before it is kept for the team.
         """
-        if is_transient(context.error) and isinstance(update, Update):
+        error = context.error
+        if not isinstance(update, Update) or error is None:
+            logger.error("a job failed: %s", type(error).__name__, exc_info=error)
+            return
+        if is_transient(error):
             logger.warning("update %d hit a transient fault (%s); it will be handled again",
-                           update.update_id, type(context.error).__name__)
-            if self._failures is not None:
-                self._failures.record(update.update_id)
-            else:
-                self._retry_later(context, update)
-            return
-        logger.error("update handling failed: %s", type(context.error).__name__, exc_info=context.error)
-        if not isinstance(update, Update) or update.effective_chat is None:
-            return
-        if update.effective_chat.type != "private":
-            await self._tell_agents_it_failed(update, context)
-            return
-        try:
-            async with refusals_translated(to_customer=True):
-                await context.bot.send_message(update.effective_chat.id, self._pack.wording_for("en").failure)
-        except (TelegramError, DeliveryRefused):
-            logger.warning("could not send the failure notice either", exc_info=True)
+                           update.update_id, type(error).__name__)
+        else:
+            logger.error("update %d handling failed: %s", update.update_id, type(error).__name__, exc_info=error)
+        if self._failures is not None:
+            self._failures.record(update.update_id, error)
+        elif is_transient(error) or not await self._given_up(update, error, context):
+            self._retry_later(context, update)
 
-    async def _tell_agents_it_failed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """An agent's action failed: say so in the topic they wrote in; never in the group's General topic."""
-        message = update.effective_message
-        if message is None or message.message_thread_id is None or not message.is_topic_message:
-            return
+    async def _given_up(self, update: Update, error: BaseException, context: ContextTypes.DEFAULT_TYPE) -> bool:
+        """Long polling: whether this was the update's last try; with the database down, it was not."""
         try:
-            await message.reply_text(f"That did not work ({type(context.error).__name__}); it was logged. "
-                                     "Check above whether the customer got anything before trying again.",
-                                     do_quote=False)
-        except TelegramError:
-            logger.warning("could not tell the agent their action failed", exc_info=True)
+            return await self._desk.failed(update, error, context.bot)
+        except Exception as outage:
+            if not is_storage_outage(outage):
+                raise
+            logger.warning("update %d: its failed try could not be counted (%s)", update.update_id,
+                           type(outage).__name__)
+            return False
 
     def _retry_later(self, context: ContextTypes.DEFAULT_TYPE, update: Update) -> None:
         attempt = self._retries.get(update.update_id, 0) + 1
@@ -301,7 +283,7 @@ def build_application(settings: Settings, runtime: CandorRuntime, polling: bool 
         .concurrent_updates(True)
         .build()
     )
-    channel = TelegramChannel(runtime.service, runtime.pack, failures)
+    channel = TelegramChannel(runtime.service, FailedUpdateDesk(runtime.database, runtime.pack), failures)
     channel.register(application)
     if settings.agents_chat_id is not None:
         agents = AgentsChannel(runtime.service.handoffs, settings.agents_chat_id, settings.group_messages_per_minute)

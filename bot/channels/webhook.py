@@ -5,9 +5,11 @@ is refused (401) and nothing is processed. Any number of workers may share one P
 database: each update is handled under its chat's lock (an advisory lock, held across
 processes), and the ledger of handled update_ids is checked and written under that lock. A
 retry of a handled update gets 200 without being handled again; an update whose handling hit a
-transient fault (the database down) gets 503, and Telegram sends it again. If a worker dies
-mid-update, nothing was acknowledged: Telegram sends it again, and the service recognises a
-message it already stored and answered (see ``SupportService._replay``).
+transient fault (the database down) gets 503, and Telegram sends it again; one that hit an
+unexpected fault gets 500 a few times, then is kept as failed for the team and acknowledged
+(see ``bot.channels.updates``). If a worker dies mid-update, nothing was acknowledged: Telegram
+sends it again, and the service recognises a message it already stored and answered (see
+``SupportService._replay``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import logging
 from contextlib import nullcontext
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -28,7 +29,9 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.channels.telegram import CHANNEL, UpdateFailures
+from bot.channels.telegram import is_transient
+from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures, chat_key
+from bot.channels.webhook_server import MAX_UPDATE_BYTES, WebhookLimits, guarded_server
 from bot.config import Settings
 from bot.engine import Reply
 from bot.runtime import CandorRuntime
@@ -39,31 +42,6 @@ from bot.storage.updates import UpdateLedger
 
 logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MAX_UPDATE_BYTES = 1_000_000
-
-
-def chat_key(data: dict[str, object]) -> str | None:
-    """The lock key of the chat an update belongs to; the same key the service locks a customer by.
-
-    A private chat's id is the customer's user id, so a customer's updates and their promise
-    checks queue behind one lock. Updates without a chat (unknown kinds) need no ordering.
-    """
-    for field in ("message", "edited_message", "callback_query", "channel_post", "edited_channel_post"):
-        part = data.get(field)
-        if not isinstance(part, dict):
-            continue
-        message = part.get("message") if field == "callback_query" else part
-        chat = message.get("chat") if isinstance(message, dict) else None
-        sender = part.get("from")
-        if isinstance(sender, dict) and (not isinstance(chat, dict) or chat.get("type") == "private"):
-            return CustomerRef(CHANNEL, str(sender.get("id"))).key
-        if isinstance(chat, dict):
-            topic = isinstance(message, dict) and message.get("is_topic_message") is True
-            thread = message.get("message_thread_id") if topic and isinstance(message, dict) else None
-            if isinstance(thread, int):
-                return f"chat:{chat.get('id')}:topic:{thread}"  # the agents' topics do not wait on each other
-            return f"chat:{chat.get('id')}"
-    return None
 
 
 async def tell_to_wait(application: Application, service: SupportService, update: Update) -> None:  # type: ignore[type-arg]
@@ -105,15 +83,14 @@ def parse_update(body: bytes, application: Application) -> tuple[dict[str, Any],
 
 
 def build_webhook_app(application: Application, secret: str, database: Database,  # type: ignore[type-arg]
-                      locks: ChatLocks, failures: UpdateFailures, service: SupportService) -> Starlette:
+                      locks: ChatLocks, failures: UpdateFailures, service: SupportService,
+                      desk: FailedUpdateDesk) -> Starlette:
     async def receive(request: Request) -> Response:
         sent = request.headers.get(SECRET_HEADER, "")
         if not secret or not hmac.compare_digest(sent.encode(), secret.encode()):
             logger.warning("webhook request refused: missing or wrong secret token")
             return PlainTextResponse("unauthorized", status_code=401)
-        body = await request.body()
-        if len(body) > MAX_UPDATE_BYTES:
-            return PlainTextResponse("update too large", status_code=413)
+        body = await request.body()  # read within the limits already (see BodyGuard)
         try:
             data, update_id, update = parse_update(body, application)
         except Exception as error:  # whatever the body is, it can never be handled: refuse, never retry
@@ -138,11 +115,16 @@ def build_webhook_app(application: Application, secret: str, database: Database,
                     logger.info("update %d seen before; not handled again", update_id)
                     return PlainTextResponse("ok")
             await application.process_update(update)
-            if failures.take(update_id):
+            error = failures.take(update_id)
+            if error is None:
+                async with database.session() as session:
+                    await UpdateLedger(session).mark_handled(update_id, key)
+            elif is_transient(error):
                 logger.warning("update %d not done (a transient fault); Telegram will send it again", update_id)
                 return PlainTextResponse("retry", status_code=503)
-            async with database.session() as session:
-                await UpdateLedger(session).mark_handled(update_id, key)
+            elif not await desk.failed(update, error, application.bot):
+                logger.warning("update %d failed (%s); Telegram will send it again", update_id, type(error).__name__)
+                return PlainTextResponse("failed; retry", status_code=500)
         return PlainTextResponse("ok")
 
     async def refuse_failures(request: Request, error: Exception) -> Response:
@@ -171,10 +153,11 @@ async def serve_webhook(settings: Settings, listen: str, port: int, stop: asynci
             await runtime.service.schedule_open_promises()
             if webhook_url:
                 await application.bot.set_webhook(webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
-            server = uvicorn.Server(uvicorn.Config(build_webhook_app(application, secret, runtime.database,
-                                                                     runtime.chat_locks, failures, runtime.service),
-                                                   host=listen, port=port, log_level="warning", access_log=False,
-                                                   lifespan="off", server_header=False))
+            app = build_webhook_app(application, secret, runtime.database, runtime.chat_locks, failures,
+                                    runtime.service, FailedUpdateDesk(runtime.database, runtime.pack))
+            limits = WebhookLimits(settings.webhook_header_timeout, settings.webhook_body_timeout,
+                                   settings.webhook_max_connections, MAX_UPDATE_BYTES)
+            server = guarded_server(app, listen, port, limits)
             task = asyncio.create_task(server.serve())
             logger.info("webhook listening on %s:%d", listen, port)
             await stop.wait()

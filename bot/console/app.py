@@ -1,10 +1,10 @@
 """The trainers' console: a small ASGI app with server-rendered pages.
 
-Signed out, every page is the sign-in page. Signed in, trainers see the review queue, open a
-conversation with its emotion timeline, and correct a message's labels. Every form carries a
-CSRF token bound to the session; sessions live in a signed, HTTP-only, SameSite=Strict cookie,
-Secure unless started for plain-http local use, and checked against the database on every
-request (``sessions.py``); signing in and out is ``signin.py``.
+Signed out, every page is the sign-in page. Signed in, trainers see the review queue (messages
+the bot failed to handle first), open a conversation with its emotion timeline, and correct a
+message's labels. Every form carries a CSRF token bound to the session; sessions live in a signed,
+HTTP-only, SameSite=Strict cookie, Secure unless started for plain-http local use, and checked
+against the database on every request (``sessions.py``); signing in and out is ``signin.py``.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from bot.storage.dashboard import dashboard_figures
 from bot.storage.database import Database
 from bot.storage.models import utc_now
 from bot.storage.trainers import TrainerError, TrainerRepository
+from bot.storage.updates import FailedUpdates
 from knowledge.pack import CONTENT_DIR
 from nlu.dataset import default_data_dir
 from nlu.types import SUPPORT_CLASSES
@@ -50,7 +51,8 @@ class Console:
             return render(request, "login.html", {"error": ""})
         async with self._database.session() as session:
             queue = await TrainerRepository(session).review_queue()
-        return render(request, "queue.html", {"trainer": trainer, "queue": queue})
+            failed = await FailedUpdates(session).given_up()
+        return render(request, "queue.html", {"trainer": trainer, "queue": queue, "failed": failed})
 
     async def conversation(self, request: Request) -> Response:
         trainer = trainer_of(request)

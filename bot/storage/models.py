@@ -238,3 +238,20 @@ class ProcessedUpdate(Base):
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now, index=True)
     chat_key: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
     """The lock key the update was handled under ("telegram:<user id>" for a customer): erasure removes theirs."""
+
+
+class FailedUpdate(Base):
+    """A Telegram update whose handling failed unexpectedly: its tries, then (given up) what the customer sent."""
+
+    __tablename__ = "failed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_key: Mapped[str] = mapped_column(String(80))
+    error: Mapped[str] = mapped_column(String(120))
+    """The exception's class name only: its message may quote what the customer wrote."""
+    tries: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    """The customer's words, kept only once the update is given up, so nothing they sent is lost."""
+    first_failed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    last_failed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    given_up_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)

@@ -18,6 +18,7 @@ from bot.storage.models import (
     Conversation,
     Correction,
     Customer,
+    FailedUpdate,
     Flag,
     Gesture,
     Handoff,
@@ -93,20 +94,24 @@ class PrivacyRepository:
     async def erase(self, channel: str, external_id: str, chat_key: str) -> Erasure:
         """Delete the customer, everything about them, and the ledger rows of their chat (``chat_key``)."""
         await UpdateLedger(self._session).forget_chat(chat_key)
+        failed = FailedUpdate.chat_key == f"{channel}:{external_id}"  # kept under the customer's CustomerRef.key
+        kept = int(await self._session.scalar(select(func.count()).select_from(FailedUpdate).where(failed)) or 0)
+        await self._session.execute(delete(FailedUpdate).where(failed))
         customer = await self._customer(channel, external_id)
         if customer is None:
-            return Erasure(0, ())
+            return Erasure(kept, ())
         ids = list(await self._session.scalars(select(Conversation.id).where(Conversation.customer_id == customer.id)))
         threads = await self._session.scalars(select(Handoff.thread_id).where(Handoff.conversation_id.in_(ids)))
         topics = tuple(sorted({int(thread) for thread in threads if thread is not None}))
         erased = await self._delete_conversations(ids)
         await self._session.execute(delete(Customer).where(Customer.id == customer.id))
-        return Erasure(erased, topics)
+        return Erasure(erased + kept, topics)
 
     async def purge_before(self, cutoff: dt.datetime) -> Purged:
         """Delete conversations last touched before ``cutoff`` (the retention setting), then the customers
         left without any conversation."""
         ids = list(await self._session.scalars(select(Conversation.id).where(Conversation.updated_at < cutoff)))
+        await self._session.execute(delete(FailedUpdate).where(FailedUpdate.last_failed_at < cutoff))
         messages = await self._delete_conversations(ids)
         orphans = await self._session.execute(
             delete(Customer).where(~exists().where(Conversation.customer_id == Customer.id)))
