@@ -36,7 +36,9 @@ from bot.engine import (
     parse_rating,
     rating_buttons,
 )
+from bot.bursts import store_folded
 from bot.escalation import Escalation, EscalationReason, EscalationRules, TurnFacts, should_escalate
+from bot.fairness import Arrivals, Fairness
 from bot.handoffs import HandoffDesk, HandoffStart
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRef, ConversationRepository, EarlierTurn
@@ -113,7 +115,7 @@ class SupportService:
     def __init__(
         self, database: Database, analyzer: EmotionAnalyzer, pack: KnowledgePack, index: TopicIndex,
         zone: ZoneInfo | None = None, now: Callable[[], dt.datetime] = utc_now, rules: EscalationRules | None = None,
-        chat_locks: ChatLocks | None = None,
+        chat_locks: ChatLocks | None = None, fairness: Fairness | None = None,
     ) -> None:
         self._database = database
         self._analyzer = analyzer
@@ -122,6 +124,7 @@ class SupportService:
         self._zone = zone or ZoneInfo("UTC")
         self._now = now
         self._locks = chat_locks or ChatLocks()
+        self._fairness = fairness or Fairness()
         self._told_to_wait: set[str] = set()
         self._schedule: Schedule | None = None
         self._rules = rules or EscalationRules()
@@ -134,6 +137,11 @@ class SupportService:
     @property
     def handoffs(self) -> HandoffDesk:
         return self._handoffs
+
+    @property
+    def arrivals(self) -> Arrivals:
+        """Where channels register a customer's text as it arrives, so a burst is answered once (bot/fairness.py)."""
+        return self._fairness.arrivals
 
     async def handle(
         self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None = None,
@@ -160,8 +168,16 @@ class SupportService:
         self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None,
         deliver: Deliver | None, button_data: str,
     ) -> Reply | None:
-        """One try under the customer's lock (itself in the database on PostgreSQL, so it can fail too)."""
+        """One try under the customer's lock (itself in the database on PostgreSQL, so it can fail too).
+
+        The customer's reply bucket is waited out here, holding nothing shared; a text overtaken by a
+        newer one of the same customer is stored and left for that one to answer (bot/fairness.py).
+        """
         async with self._locks.hold(customer.key):
+            if (not await self._fairness.answer_now(customer.key, turn.text) and telegram_message_id is not None
+                    and await store_folded(self._database, customer.channel, customer.external_id,
+                                           customer.display_name, turn, telegram_message_id)):
+                return None
             reply = await self._step(customer, turn, telegram_message_id, button_data)
             self._told_to_wait.discard(customer.key)
             if deliver is not None and reply is not None:

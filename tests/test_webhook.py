@@ -12,9 +12,10 @@ import httpx
 import pytest
 
 from bot.channels.webhook import SECRET_HEADER, serve_webhook
+from bot.config import Settings
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.webhook_client import free_port, text_update
-from tests.conftest import TEST_TOKEN, make_settings
+from tests.conftest import TEST_TOKEN, make_settings, stored_telegram_messages
 
 pytestmark = pytest.mark.slow
 SECRET = "s3cret-webhook-token_42"
@@ -24,6 +25,7 @@ SECRET = "s3cret-webhook-token_42"
 class Webhook:
     url: str
     api: FakeBotApi
+    settings: Settings
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +44,7 @@ async def webhook(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Web
                 if task.done():
                     task.result()
                 await asyncio.sleep(0.05)
-    yield Webhook(url, api)
+    yield Webhook(url, api, settings)
     stop.set()
     await asyncio.wait_for(task, timeout=30)
     api.stop()
@@ -88,3 +90,27 @@ async def test_flood_control_is_waited_out_and_the_reply_still_arrives(webhook: 
     assert "charge" in reply.text
     assert webhook.api.flood_refusals == 2, "Telegram said 429 twice; PTB's rate limiter retried after retry_after"
     assert time.monotonic() - started >= 2.0, "the bot waited retry_after before each retry"
+
+
+async def test_a_burst_posted_at_once_is_stored_before_each_200_and_answered_once(webhook: Webhook) -> None:
+    flooder, other = 6101, 6102
+    texts = [f"Where is my refund? Message {n}, still nothing" for n in range(30)]
+    updates = [text_update(100 + n, flooder, text) for n, text in enumerate(texts)]
+    async with httpx.AsyncClient(timeout=120) as client:
+        async def post(update: dict[str, object]) -> int:
+            return (await client.post(webhook.url, json=update, headers={SECRET_HEADER: SECRET})).status_code
+
+        burst = [asyncio.create_task(post(update)) for update in updates]
+        await asyncio.sleep(0)
+        assert await post(text_update(200, other, "I was charged twice")) == 200
+        other_answered = len(webhook.api.sent)
+        statuses = await asyncio.gather(*burst)
+        assert statuses == [200] * 30
+        stored = await stored_telegram_messages(webhook.settings, flooder)
+    assert [m.text for m in stored if m.sender == "customer"] == texts, "each message was stored before its 200"
+    await asyncio.sleep(0.5)  # a late extra reply would arrive now
+    replies = webhook.api.messages_to(flooder)
+    assert 1 <= len(replies) <= 3, f"the burst was read together: {len(replies)} replies to 30 messages"
+    assert stored[-1].sender == "bot" and [m.text for m in stored if m.sender == "bot"] == [m.text for m in replies]
+    assert webhook.api.sent.index(replies[-1]) >= other_answered, (
+        "the other customer was answered before the burst was")

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Coroutine
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -25,6 +26,7 @@ from telegram.ext import (
 from bot.channels.agents import AgentsChannel
 from bot.config import Settings
 from bot.engine import CustomerTurn, Reply, TurnKind
+from bot.fairness import Arrivals, TypingBudget, may_fold
 from bot.runtime import CandorRuntime
 from bot.service import CustomerRef, StorageUnavailable, SupportService, is_storage_outage
 from knowledge import KnowledgePack
@@ -100,6 +102,7 @@ class TelegramChannel:
         self._failures = failures
         self._retries: dict[int, int] = {}
         """Long polling: update_id → tries so far, for updates waiting to be handled again."""
+        self._typing = TypingBudget()
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         private = filters.ChatType.PRIVATE
@@ -224,11 +227,26 @@ class TelegramChannel:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
-        if typing:
+        if typing and self._typing.allow(chat.id):
             context.application.create_task(_show_typing(context, chat.id))
         customer = CustomerRef(CHANNEL, str(user.id), user.first_name or "")
         message_id = update.effective_message.message_id if update.effective_message else None
-        await self._service.handle(customer, turn, message_id, deliver=_sender(context, chat.id), button_data=button_data)
+        with arrival_of(update, self._service.arrivals):
+            await self._service.handle(customer, turn, message_id, deliver=_sender(context, chat.id),
+                                       button_data=button_data)
+
+
+def arrival_of(update: Update, arrivals: Arrivals) -> AbstractContextManager[object]:
+    """Register a customer's plain text as arrived until it is handled, so a burst is answered once.
+
+    The webhook registers it before the update waits for its chat's lock, long polling when the
+    handler starts; whichever comes first counts (see bot/fairness.py).
+    """
+    message, user, chat = update.message, update.effective_user, update.effective_chat
+    if message is None or user is None or chat is None or chat.type != "private" or not may_fold(message.text or ""):
+        return nullcontext()
+    key = CustomerRef(CHANNEL, str(user.id)).key
+    return nullcontext() if arrivals.current(key) is not None else arrivals.arriving(key, message.message_id)
 
 
 def _message(update: Update) -> Message:

@@ -27,7 +27,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.channels.telegram import CHANNEL, UpdateFailures
+from bot.channels.telegram import CHANNEL, UpdateFailures, arrival_of
 from bot.config import Settings
 from bot.engine import Reply
 from bot.runtime import CandorRuntime
@@ -116,7 +116,8 @@ def build_webhook_app(application: Application, secret: str, database: Database,
             return PlainTextResponse("not a Telegram update", status_code=400)
         key = chat_key(data) or f"update:{update_id}"
         try:
-            return await with_storage_retries(lambda: handle_once(update_id, update, key))
+            with arrival_of(update, service.arrivals):
+                return await with_storage_retries(lambda: handle_once(update_id, update, key))
         except StorageUnavailable:
             logger.warning("update %d: the database stays unreachable; Telegram will send it again", update_id)
             await tell_to_wait(application, service, update)
