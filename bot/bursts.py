@@ -18,7 +18,8 @@ async def store_folded(database: Database, channel: str, external_id: str, displ
     """Store the message with its signals and no reply; False when it must be handled as usual instead.
 
     As usual means: a redelivery of a message stored before (the service's replay knows what was
-    sent), or a conversation a person has (every message goes to them). It is not scored: the
+    sent), a conversation a person has (every message goes to them), or the first message of a
+    conversation (its reply is where the bot says it is a bot). It is not scored: the
     model's time goes to the message that is answered, not to lines a flood may repeat.
     """
     if turn.kind is not TurnKind.TEXT:
@@ -29,6 +30,8 @@ async def store_folded(database: Database, channel: str, external_id: str, displ
         if earlier is not None:
             return False
         ref = await repository.open_conversation(channel, external_id, display_name)
+        if ref.customer_messages_before == 0:
+            return False
         if await HandoffRepository(session).open_for(ref.conversation_id) is not None:
             return False
         signals = detect_signals(turn.text, await repository.recent_customer_texts(ref))

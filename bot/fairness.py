@@ -32,7 +32,13 @@ answers its own messages (at worst, more replies than needed, never fewer). Newe
 higher Telegram message id (increasing within a chat), so a redelivered older message never
 makes a newer one keep quiet. Messages that must be read on their own (commands, buttons,
 edits, and any text that names self-harm, asks for a person, threatens or reports lost money)
-are never folded and never fold others.
+are never folded and never fold others; neither is the first message of a conversation (its
+reply says the bot is a bot) nor one in a conversation a person has (each goes to them, paced).
+
+What a waiting customer still holds: their chat's lock, which on PostgreSQL is one of the
+worker's ``LOCK_CONNECTIONS`` lock connections; in long polling, one of PTB's concurrent update
+slots per message waiting for the lock. Storing each message before it is acknowledged costs a
+database write per message; that is the price of losing nothing.
 """
 
 from __future__ import annotations
@@ -172,9 +178,12 @@ class Fairness:
         self._bucket = bucket
         """None: replies are not paced (tests of the service's own logic); bursts are still read together."""
 
-    async def answer_now(self, key: str, text: str) -> bool:
-        """Wait until this message may be answered; False when a newer text arrived first and this one is folded."""
-        arrival = self.arrivals.current(key)
+    async def answer_now(self, key: str, text: str, foldable: bool = True) -> bool:
+        """Wait until this message may be answered; False when a newer text arrived first and this one is folded.
+
+        ``foldable=False``: a message that turned out to need handling of its own waits for the bucket only.
+        """
+        arrival = self.arrivals.current(key) if foldable else None
         while True:
             if arrival is not None and arrival.newer.is_set():
                 return False

@@ -174,10 +174,12 @@ class SupportService:
         newer one of the same customer is stored and left for that one to answer (bot/fairness.py).
         """
         async with self._locks.hold(customer.key):
-            if (not await self._fairness.answer_now(customer.key, turn.text) and telegram_message_id is not None
-                    and await store_folded(self._database, customer.channel, customer.external_id,
-                                           customer.display_name, turn, telegram_message_id)):
-                return None
+            if not await self._fairness.answer_now(customer.key, turn.text):
+                if telegram_message_id is not None and await store_folded(
+                        self._database, customer.channel, customer.external_id, customer.display_name, turn,
+                        telegram_message_id):
+                    return None
+                await self._fairness.answer_now(customer.key, turn.text, foldable=False)
             reply = await self._step(customer, turn, telegram_message_id, button_data)
             self._told_to_wait.discard(customer.key)
             if deliver is not None and reply is not None:

@@ -103,3 +103,17 @@ async def test_a_message_naming_self_harm_never_waits_for_the_bucket() -> None:
 ])
 def test_only_plain_text_with_nothing_a_person_must_read_is_folded(text: str, folds: bool) -> None:
     assert may_fold(text) is folds
+
+
+async def test_an_overtaken_message_that_must_be_handled_on_its_own_still_waits_for_the_bucket() -> None:
+    clock = FakeClock()
+    fairness = Fairness(TokenBucket(capacity=1, refill_seconds=2.0, clock=clock))
+    with fairness.arrivals.arriving("telegram:1", 1), fairness.arrivals.arriving("telegram:1", 2):
+        with fairness.arrivals.arriving("telegram:1", 1):
+            assert await fairness.answer_now("telegram:1", "hello?") is False
+            assert await fairness.answer_now("telegram:1", "hello?", foldable=False) is True
+            waiting = asyncio.create_task(fairness.answer_now("telegram:1", "hello?", foldable=False))
+            await asyncio.sleep(0.05)
+            assert not waiting.done(), "the bucket is empty: a relay in a person's conversation waits too"
+            clock.now += 2.0
+            assert await asyncio.wait_for(waiting, 10) is True

@@ -111,6 +111,7 @@ async def test_a_burst_posted_at_once_is_stored_before_each_200_and_answered_onc
     await asyncio.sleep(0.5)  # a late extra reply would arrive now
     replies = webhook.api.messages_to(flooder)
     assert 1 <= len(replies) <= 3, f"the burst was read together: {len(replies)} replies to 30 messages"
+    assert "support bot" in replies[0].text, "the first message of a conversation is answered: the bot says what it is"
     assert stored[-1].sender == "bot" and [m.text for m in stored if m.sender == "bot"] == [m.text for m in replies]
     assert webhook.api.sent.index(replies[-1]) >= other_answered, (
         "the other customer was answered before the burst was")
