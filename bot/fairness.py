@@ -177,6 +177,9 @@ class Fairness:
         self.arrivals = Arrivals()
         self._bucket = bucket
         """None: replies are not paced (tests of the service's own logic); bursts are still read together."""
+        self.folding = asyncio.Semaphore(1)
+        """The back seat: folded messages of all customers are stored one at a time, so five floods at once
+        take one database session's share, not five, from the customers who wrote once."""
 
     async def answer_now(self, key: str, text: str, foldable: bool = True) -> bool:
         """Wait until this message may be answered; False when a newer text arrived first and this one is folded.

@@ -175,9 +175,7 @@ class SupportService:
         """
         async with self._locks.hold(customer.key):
             if not await self._fairness.answer_now(customer.key, turn.text):
-                if telegram_message_id is not None and await store_folded(
-                        self._database, customer.channel, customer.external_id, customer.display_name, turn,
-                        telegram_message_id):
+                if await self._fold(customer, turn, telegram_message_id):
                     return None
                 await self._fairness.answer_now(customer.key, turn.text, foldable=False)
             reply = await self._step(customer, turn, telegram_message_id, button_data)
@@ -186,6 +184,14 @@ class SupportService:
                 await deliver(reply)
                 await self._mark_delivered(reply)
             return reply
+
+    async def _fold(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None) -> bool:
+        """Store a text that a newer one of the customer will answer; False when it needs handling of its own."""
+        if telegram_message_id is None:
+            return False
+        async with self._fairness.folding:
+            return await store_folded(self._database, customer.channel, customer.external_id, customer.display_name,
+                                      turn, telegram_message_id)
 
     async def _mark_delivered(self, reply: Reply) -> None:
         """Right after the send: a redelivered update then knows this reply already reached the customer."""
