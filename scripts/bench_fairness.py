@@ -4,7 +4,9 @@ Ten ordinary customers write conversations (each waits for the reply before the 
 first alone, then while five other customers each post 60 messages at once. Prints the
 ordinary customers' reply latency in both phases, and what the flooders got; asserts nothing.
 
-    PYTHONPATH=$PWD HF_HUB_OFFLINE=1 python scripts/bench_fairness.py
+    PYTHONPATH=$PWD HF_HUB_OFFLINE=1 python scripts/bench_fairness.py [FOLDER]
+
+FOLDER, if given, keeps the worker's database and log (timestamped INFO lines) for a closer look.
 """
 
 from __future__ import annotations
@@ -63,7 +65,9 @@ async def main() -> int:
     secret = secrets.token_urlsafe(24)
     setup = WorkerSetup(api.base_url, TOKEN, secret, default_model_dir(), "auto")
     update_ids, chat_ids = itertools.count(1), itertools.count(700_000)
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = sys.argv[1] if len(sys.argv) > 1 else scratch
+        Path(folder).mkdir(parents=True, exist_ok=True)
         worker = BenchWorker.start(setup, f"sqlite:///{folder}/bench.sqlite3", Path(folder))
         try:
             await worker.wait_until_ready(secret)
@@ -75,8 +79,9 @@ async def main() -> int:
                 started = time.monotonic()
                 floods = asyncio.gather(*(flood(client, worker.url, secret, chat, update_ids) for chat in flooders))
                 await asyncio.sleep(0.2)
-                busy = await asyncio.gather(*(ordinary_customer(client, worker.url, secret, api, next(chat_ids),
-                                                                update_ids) for _ in range(ORDINARY)))
+                busy_chats = [next(chat_ids) for _ in range(ORDINARY)]
+                busy = await asyncio.gather(*(ordinary_customer(client, worker.url, secret, api, chat, update_ids)
+                                              for chat in busy_chats))
                 await floods
                 flood_seconds = time.monotonic() - started
         finally:
@@ -84,6 +89,8 @@ async def main() -> int:
             api.stop()
     print(describe("others, alone          ", [x for run in quiet for x in run]))
     print(describe("others, during 5x60 burst", [x for run in busy for x in run]))
+    slowest = max(zip(busy_chats, busy), key=lambda pair: max(pair[1], default=0.0))
+    print(f"slowest ordinary customer during the burst: chat {slowest[0]}, {[round(x, 2) for x in slowest[1]]}")
     print(f"flooders: {FLOODERS * FLOOD_MESSAGES} messages acknowledged in {flood_seconds:.1f} s, "
           f"replies per flooder {[len(api.messages_to(chat)) for chat in flooders]}")
     return 0
