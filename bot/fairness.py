@@ -29,8 +29,9 @@ the newest message of every burst is answered. If the worker dies, the newest me
 acknowledged: Telegram sends it again, and its answer covers the folded ones stored before it.
 A second worker knows nothing of the first's arrivals, so it never folds on their account; it
 answers its own messages (at worst, more replies than needed, never fewer). Newer means a
-higher Telegram message id (increasing within a chat), so a redelivered older message never
-makes a newer one keep quiet. Messages that must be read on their own (commands, buttons,
+higher Telegram message id (increasing within a chat) *and* a later arrival: a redelivered older
+message never makes a newer one keep quiet, and a message that arrives after a newer one (out
+of order) is answered itself, since the newer one may have been answered already. Messages that must be read on their own (commands, buttons,
 edits, and any text that names self-harm, asks for a person, threatens or reports lost money)
 are never folded and never fold others; neither is the first message of a conversation (its
 reply says the bot is a bot) nor one in a conversation a person has (each goes to them, paced).
@@ -139,8 +140,6 @@ class Arrivals:
         for other in present:
             if other.message_id < message_id:
                 other.newer.set()
-            elif other.message_id > message_id:
-                arrival.newer.set()
         present.append(arrival)
         token = self._current.set(arrival)
         try:
