@@ -52,6 +52,8 @@ class MessageRateLimiter(AIORateLimiter):
     messages. Counted in the same budget, the "typing…" shown before each reply halved what a
     worker could answer (``candor bench e2e``: 15 messages a second instead of 30) and doubled
     the wait at 50 chats. So it goes out at once; it is only a courtesy, and a refused one is skipped.
+    Its own budget is per chat instead (``TypingBudget``): a burst of messages shows "typing…" once
+    every few seconds, not once per message.
     """
 
     async def process_request(
