@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.escalation import load_rules
+from bot.fairness import Fairness, TokenBucket
 from bot.service import SupportService
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database, upgrade_schema_async
@@ -45,7 +46,8 @@ class CandorRuntime:
         analyzer = await EmotionAnalyzer.load(settings.model_dir, settings.model_precision)
         index = await build_topic_index(pack, analyzer)
         chat_locks = ChatLocks.for_database(settings.database_url)
-        service = SupportService(database, analyzer, pack, index, settings.zone, rules=load_rules(), chat_locks=chat_locks)
+        service = SupportService(database, analyzer, pack, index, settings.zone, rules=load_rules(), chat_locks=chat_locks,
+                                 fairness=Fairness(TokenBucket()))
         return cls(database, analyzer, pack, index, service, chat_locks)
 
     async def close(self) -> None:

@@ -39,7 +39,9 @@ from bot.engine import (
     parse_rating,
     rating_buttons,
 )
+from bot.bursts import store_folded
 from bot.escalation import Escalation, EscalationReason, EscalationRules, TurnFacts, should_escalate
+from bot.fairness import Arrivals, Fairness
 from bot.handoffs import HandoffDesk, HandoffStart, TopicFate
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRef, ConversationRepository, EarlierTurn
@@ -125,7 +127,7 @@ class SupportService:
     def __init__(
         self, database: Database, analyzer: EmotionAnalyzer, pack: KnowledgePack, index: TopicIndex,
         zone: ZoneInfo | None = None, now: Callable[[], dt.datetime] = utc_now, rules: EscalationRules | None = None,
-        chat_locks: ChatLocks | None = None,
+        chat_locks: ChatLocks | None = None, fairness: Fairness | None = None,
     ) -> None:
         self._database = database
         self._analyzer = analyzer
@@ -134,6 +136,7 @@ class SupportService:
         self._zone = zone or ZoneInfo("UTC")
         self._now = now
         self._locks = chat_locks or ChatLocks()
+        self._fairness = fairness or Fairness()
         self._told_to_wait: set[str] = set()
         self._schedule: Schedule | None = None
         self._rules = rules or EscalationRules()
@@ -146,6 +149,11 @@ class SupportService:
     @property
     def handoffs(self) -> HandoffDesk:
         return self._handoffs
+
+    @property
+    def arrivals(self) -> Arrivals:
+        """Where channels register a customer's text as it arrives, so a burst is answered once (bot/fairness.py)."""
+        return self._fairness.arrivals
 
     async def handle(
         self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None = None,
@@ -173,8 +181,16 @@ class SupportService:
         self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None,
         deliver: Deliver | None, button_data: str,
     ) -> Reply | None:
-        """One try under the customer's lock (itself in the database on PostgreSQL, so it can fail too)."""
+        """One try under the customer's lock (itself in the database on PostgreSQL, so it can fail too).
+
+        The customer's reply bucket is waited out here, holding nothing shared; a text overtaken by a
+        newer one of the same customer is stored and left for that one to answer (bot/fairness.py).
+        """
         async with self._locks.hold(customer.key):
+            if not await self._fairness.answer_now(customer.key, turn.text):
+                if await self._fold(customer, turn, telegram_message_id):
+                    return None
+                await self._fairness.answer_now(customer.key, turn.text, foldable=False)
             outcome = await self._step(customer, turn, telegram_message_id, button_data)
             self._told_to_wait.discard(customer.key)
             reply = outcome.reply
@@ -195,6 +211,14 @@ class SupportService:
         except DeliveryRefused as refused:
             logger.error("reply %s refused by the platform for good: %s", reply.stored_as, refused.reason)
         return False
+
+    async def _fold(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None) -> bool:
+        """Store a text that a newer one of the customer will answer; False when it needs handling of its own."""
+        if telegram_message_id is None:
+            return False
+        async with self._fairness.folding:
+            return await store_folded(self._database, customer.channel, customer.external_id, customer.display_name,
+                                      turn, telegram_message_id)
 
     async def _mark_delivered(self, reply: Reply) -> None:
         """Right after the send: a redelivered update then knows this reply already reached the customer."""

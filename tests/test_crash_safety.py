@@ -255,3 +255,53 @@ async def delivered_replies(url: str) -> int:
                 .where(Message.sender == "bot", Message.delivered_at.is_not(None)) ) or 0)
     finally:
         await database.dispose()
+
+
+BURST_CHAT, BURST_MESSAGES = 920_001, 20
+
+
+async def test_kill_9_while_a_burst_is_answered_loses_no_message_and_answers_nothing_twice(tmp_path: Path) -> None:
+    """A burst is read together: most of its messages are acknowledged stored but unanswered. The worker dies
+    while the burst's one reply is on its way; after the restart every message is still stored once, the
+    burst is answered, and each stored reply reached the chat exactly once."""
+    api = FakeBotApi(TEST_TOKEN).start()
+    env = subprocess_env(tmp_path, TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_API_BASE_URL=api.base_url,
+                         CANDOR_WEBHOOK_SECRET=SECRET, CANDOR_LOG_LEVEL="INFO")
+    worker = Worker(free_port(), env, tmp_path / "worker.log")
+    telegram = Telegram([worker])
+    texts = [f"Where is my order? It is late, message {n}" for n in range(BURST_MESSAGES)]
+    try:
+        worker.start()
+        await worker.ready()
+        async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=100)) as client:
+            await telegram.customer(client, BURST_CHAT, ["Hi, I have a question about my order"])
+            await api.wait_for_messages(BURST_CHAT, 1)
+            api.hold_sends()
+            burst = asyncio.gather(*(telegram.customer(client, BURST_CHAT, [text]) for text in texts))
+            await wait_until(lambda: api.held_sends >= 1, 120, "the burst's reply on its way")
+            worker.kill()
+            api.drop_held_sends()
+            worker.start()
+            await worker.ready()
+            await asyncio.wait_for(burst, timeout=300)
+        await wait_until(lambda: stored_answered(tmp_path), 60, "the burst to be answered")
+        await asyncio.sleep(2.0)  # a duplicate would arrive now
+    finally:
+        worker.stop()
+        api.stop()
+
+    rows = run_blocking(stored_by_chat(database_url(tmp_path), [BURST_CHAT]))[BURST_CHAT]
+    customer_rows = [(text, telegram_id) for sender, _, text, telegram_id, _ in rows if sender == "customer"]
+    bot_rows = [(text, delivered) for sender, _, text, _, delivered in rows if sender == "bot"]
+    assert sorted(text for text, _ in customer_rows[1:]) == sorted(texts), "every message stored, none twice"
+    assert len({telegram_id for _, telegram_id in customer_rows}) == len(customer_rows)
+    assert telegram.redeliveries > 0, "some of the burst was not acknowledged when the worker died"
+    sent = [message.text for message in api.messages_to(BURST_CHAT)]
+    assert sorted(sent) == sorted(text for text, _ in bot_rows) and all(delivered for _, delivered in bot_rows), (
+        "each stored reply reached the chat once (the one held at the kill is sent when its update comes again)")
+    assert len(sent) <= 5, f"the burst was read together: {len(sent)} replies to {1 + BURST_MESSAGES} messages"
+
+
+def stored_answered(tmp_path: Path) -> bool:
+    rows = run_blocking(stored_by_chat(database_url(tmp_path), [BURST_CHAT]))[BURST_CHAT]
+    return sum(sender == "customer" for sender, *_ in rows) > BURST_MESSAGES and rows[-1][0] == "bot" and rows[-1][4]

@@ -7,7 +7,9 @@ different customer, so tests stay independent.
 from __future__ import annotations
 
 import asyncio
+import math
 import re
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,7 @@ from bot.channels import telegram as telegram_channel
 from bot.channels.telegram import serve_telegram
 from bot.channels.updates import MAX_TRIES
 from bot.config import Settings
+from bot.fairness import TYPING_EVERY_SECONDS
 from bot.storage.conversations import StoredMessage
 from bot.storage.database import Database
 from bot.storage.updates import FailedUpdates
@@ -146,3 +149,36 @@ async def test_an_unexpected_error_is_tried_again_a_few_times_then_kept_for_the_
         await database.dispose()
     assert failed.text == "My gift card code GC-9876 is refused at checkout" and failed.error == "LookupError"
     assert failed.tries == MAX_TRIES and failed.chat_key == "telegram:1201"
+
+
+async def test_a_burst_of_thirty_is_stored_whole_and_answered_once_while_another_customer_is_answered_meanwhile(
+    bot: RunningBot,
+) -> None:
+    flooder, other = 3001, 3002
+    texts = [f"Where is my order? This is message {n}, it's late" for n in range(30)]
+    started = time.monotonic()
+    for text in texts:
+        bot.api.customer_sends_text(flooder, text)
+    bot.api.customer_sends_text(other, "I was charged twice")
+    await bot.api.wait_for_messages(other, 1)
+    stored = await wait_until_answered(bot, flooder, len(texts))
+    elapsed = time.monotonic() - started
+    await asyncio.sleep(0.5)  # a late extra reply would arrive now
+    replies = bot.api.messages_to(flooder)
+    assert [m.text for m in stored if m.sender == "customer"] == texts, "every message is kept, in order"
+    assert 1 <= len(replies) <= 3, f"the burst was read together: {len(replies)} replies to 30 messages"
+    assert [m.text for m in stored if m.sender == "bot"] == [m.text for m in replies]
+    assert bot.api.sent.index(bot.api.messages_to(other)[0]) < bot.api.sent.index(replies[-1]), (
+        "the other customer did not wait for the burst to be answered")
+    typing = bot.api.chat_actions.count((flooder, "typing"))
+    assert 1 <= typing <= 1 + math.ceil(elapsed / TYPING_EVERY_SECONDS), f"{typing} typing indicators"
+
+
+async def wait_until_answered(bot: RunningBot, chat_id: int, messages: int) -> list[StoredMessage]:
+    """Until all ``messages`` of the chat are stored and a bot reply follows the last one."""
+    for _ in range(600):
+        stored = await bot.stored(chat_id)
+        if sum(m.sender == "customer" for m in stored) >= messages and stored[-1].sender == "bot":
+            return stored
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"chat {chat_id}: not every message stored and answered within a minute")

@@ -279,3 +279,28 @@ async def test_a_client_that_sends_an_oversized_body_anyway_still_reads_the_413(
             response = await client.post(webhook.url, content=b"{" + b" " * 8_000_000 + b"}",
                                          headers={SECRET_HEADER: SECRET, "Content-Type": "application/json"})
             assert response.status_code == 413
+
+
+async def test_a_burst_posted_at_once_is_stored_before_each_200_and_answered_once(webhook: Webhook) -> None:
+    flooder, other = 6101, 6102
+    texts = [f"Where is my refund? Message {n}, still nothing" for n in range(30)]
+    updates = [text_update(100 + n, flooder, text) for n, text in enumerate(texts)]
+    async with httpx.AsyncClient(timeout=120) as client:
+        async def post(update: dict[str, object]) -> int:
+            return (await client.post(webhook.url, json=update, headers={SECRET_HEADER: SECRET})).status_code
+
+        burst = [asyncio.create_task(post(update)) for update in updates]
+        await asyncio.sleep(0)
+        assert await post(text_update(200, other, "I was charged twice")) == 200
+        other_answered = len(webhook.api.sent)
+        statuses = await asyncio.gather(*burst)
+        assert statuses == [200] * 30
+        stored = await stored_telegram_messages(webhook.settings, flooder)
+    assert [m.text for m in stored if m.sender == "customer"] == texts, "each message was stored before its 200"
+    await asyncio.sleep(0.5)  # a late extra reply would arrive now
+    replies = webhook.api.messages_to(flooder)
+    assert 1 <= len(replies) <= 3, f"the burst was read together: {len(replies)} replies to 30 messages"
+    assert "support bot" in replies[0].text, "the first message of a conversation is answered: the bot says what it is"
+    assert stored[-1].sender == "bot" and [m.text for m in stored if m.sender == "bot"] == [m.text for m in replies]
+    assert webhook.api.sent.index(replies[-1]) >= other_answered, (
+        "the other customer was answered before the burst was")

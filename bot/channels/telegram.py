@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Coroutine
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -30,6 +31,7 @@ from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures
 from bot.config import Settings
 from bot.delivery import ChannelClosing, DeliveryRefused
 from bot.engine import CustomerTurn, Reply, TurnKind
+from bot.fairness import Arrivals, TypingBudget, may_fold
 from bot.runtime import CandorRuntime, keep_house
 from bot.service import CustomerRef, StorageUnavailable, SupportService, is_storage_outage
 
@@ -54,6 +56,8 @@ class MessageRateLimiter(AIORateLimiter):
     messages. Counted in the same budget, the "typing…" shown before each reply halved what a
     worker could answer (``candor bench e2e``: 15 messages a second instead of 30) and doubled
     the wait at 50 chats. So it goes out at once; it is only a courtesy, and a refused one is skipped.
+    Its own budget is per chat instead (``TypingBudget``): a burst of messages shows "typing…" once
+    every few seconds, not once per message.
     """
 
     async def process_request(
@@ -89,6 +93,7 @@ class TelegramChannel:
         self._desk = desk
         self._retries: dict[int, int] = {}
         """Long polling: update_id → tries so far, for updates waiting to be handled again."""
+        self._typing = TypingBudget()
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(TypeHandler(Update, self.refuse_someone_elses_chat), group=-1)
@@ -233,11 +238,26 @@ class TelegramChannel:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
-        if typing:
+        if typing and self._typing.allow(chat.id):
             context.application.create_task(_show_typing(context, chat.id))
         customer = CustomerRef(CHANNEL, str(user.id), user.first_name or "")
         message_id = update.effective_message.message_id if update.effective_message else None
-        await self._service.handle(customer, turn, message_id, deliver=_sender(context, chat.id), button_data=button_data)
+        with arrival_of(update, self._service.arrivals):
+            await self._service.handle(customer, turn, message_id, deliver=_sender(context, chat.id),
+                                       button_data=button_data)
+
+
+def arrival_of(update: Update, arrivals: Arrivals) -> AbstractContextManager[object]:
+    """Register a customer's plain text as arrived until it is handled, so a burst is answered once.
+
+    The webhook registers it before the update waits for its chat's lock, long polling when the
+    handler starts; whichever comes first counts (see bot/fairness.py).
+    """
+    message, user, chat = update.message, update.effective_user, update.effective_chat
+    if message is None or user is None or chat is None or chat.type != "private" or not may_fold(message.text or ""):
+        return nullcontext()
+    key = CustomerRef(CHANNEL, str(user.id)).key
+    return nullcontext() if arrivals.current(key) is not None else arrivals.arriving(key, message.message_id)
 
 
 def _message(update: Update) -> Message:

@@ -29,7 +29,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.channels.telegram import is_transient
+from bot.channels.telegram import arrival_of, is_transient
 from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures, chat_key
 from bot.channels.webhook_server import MAX_UPDATE_BYTES, WebhookLimits, guarded_server
 from bot.config import Settings
@@ -100,7 +100,7 @@ def build_webhook_app(application: Application, secret: str, database: Database,
         message = update.effective_message
         crisis = message is not None and is_crisis(message.text or message.caption or "")
         try:
-            with urgent_work() if crisis else nullcontext():
+            with urgent_work() if crisis else nullcontext(), arrival_of(update, service.arrivals):
                 return await with_storage_retries(lambda: handle_once(update_id, update, key))
         except StorageUnavailable:
             logger.warning("update %d: the database stays unreachable; Telegram will send it again", update_id)
