@@ -384,6 +384,7 @@ class ServiceUnderTest:
             return await HandoffRepository(session).open_for(ref.conversation_id) is not None
 
     async def close(self) -> None:
+        await self.service.handoffs.wait_for_background()
         await self.analyzer.close()
         await self.database.dispose()
 

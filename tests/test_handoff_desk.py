@@ -57,6 +57,7 @@ async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
     workspace = RecordingWorkspace()
     service.handoffs.attach_workspace(workspace)
     yield Desk(service, database, workspace, clock)
+    await service.handoffs.wait_for_background()
     await analyzer.close()
     await database.dispose()
 
@@ -98,6 +99,7 @@ async def test_a_crisis_handoff_with_texts_the_bot_cannot_fill_is_still_answered
 
     turn = CustomerTurn(TurnKind.TEXT, text="I can't take this anymore, I want to kill myself")
     reply = await service.handle(CUSTOMER, turn)
+    await service.handoffs.wait_for_background()
 
     assert reply is not None and reply.move is Move.HAND_OFF
     assert shipped.wording_for("en").handoff.crisis in reply.text

@@ -80,7 +80,7 @@ async def test_a_kept_failed_message_goes_with_the_customers_data_and_with_age(d
             await failures.count_try(update_id, key, "LookupError")
             await failures.give_up(update_id, f"words of {key}")
     async with database.session() as session:
-        await PrivacyRepository(session).erase("telegram", "42")
+        await PrivacyRepository(session).erase("telegram", "42", "telegram:42")
     async with database.session() as session:
         assert [kept.text for kept in await FailedUpdates(session).given_up()] == ["words of telegram:43"]
         await PrivacyRepository(session).purge_before(utc_now())

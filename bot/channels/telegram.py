@@ -254,7 +254,8 @@ def arrival_of(update: Update, arrivals: Arrivals) -> AbstractContextManager[obj
     handler starts; whichever comes first counts (see bot/fairness.py).
     """
     message, user, chat = update.message, update.effective_user, update.effective_chat
-    if message is None or user is None or chat is None or chat.type != "private" or not may_fold(message.text or ""):
+    text = message.text if message is not None and isinstance(message.text, str) else ""
+    if message is None or user is None or chat is None or chat.type != "private" or not may_fold(text):
         return nullcontext()
     key = CustomerRef(CHANNEL, str(user.id)).key
     return nullcontext() if arrivals.current(key) is not None else arrivals.arriving(key, message.message_id)
