@@ -164,9 +164,13 @@ def may_fold(text: str) -> bool:
     return not (signals.self_harm or signals.asks_for_human or signals.threat or signals.money_lost)
 
 
-def never_waits(text: str) -> bool:
-    """A message naming self-harm is answered at once, whatever the customer's bucket says."""
-    return detect_signals(text).self_harm
+def is_crisis(text: object) -> bool:
+    """Self-harm words: answered at once whatever the customer's bucket says, and ahead of all other work
+    (the model's queue, SQLite's transactions, the agents' group).
+
+    Takes anything: a webhook body may carry a number where the text should be.
+    """
+    return isinstance(text, str) and bool(text) and detect_signals(text[:4000]).self_harm
 
 
 class Fairness:
@@ -189,7 +193,7 @@ class Fairness:
         while True:
             if arrival is not None and arrival.newer.is_set():
                 return False
-            if self._bucket is None or never_waits(text):
+            if self._bucket is None or is_crisis(text):
                 return True
             wait = self._bucket.take(key)
             if wait == 0.0:

@@ -41,7 +41,7 @@ from bot.engine import (
 )
 from bot.bursts import store_folded
 from bot.escalation import Escalation, EscalationReason, EscalationRules, TurnFacts, should_escalate
-from bot.fairness import Arrivals, Fairness
+from bot.fairness import Arrivals, Fairness, is_crisis
 from bot.handoffs import HandoffDesk, HandoffStart, TopicFate
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRef, ConversationRepository, EarlierTurn
@@ -483,14 +483,6 @@ class SupportService:
         if turn.kind in (TurnKind.TEXT, TurnKind.EDITED) and is_meaningful(turn.text):
             return await self._analyzer.analyse(turn.text, urgent=URGENT_WORK.get())
         return None
-
-
-def is_crisis(text: object) -> bool:
-    """Self-harm words: this customer's turn, and the card for the agents, go before all other work.
-
-    Takes anything: a webhook body may carry a number where the text should be.
-    """
-    return isinstance(text, str) and bool(text) and detect_signals(text[:4000]).self_harm
 
 
 def wording_for_text(pack: KnowledgePack, text: str) -> Wording:

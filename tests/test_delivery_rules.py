@@ -83,7 +83,7 @@ def test_each_agents_topic_is_its_own_queue_not_the_whole_group() -> None:
 
 
 def test_a_crisis_is_recognised_in_words_and_nothing_else_breaks_the_check() -> None:
-    from bot.service import is_crisis
+    from bot.fairness import is_crisis
 
     assert is_crisis("I can't take this anymore, I want to kill myself")
     assert not is_crisis("where is my order?")

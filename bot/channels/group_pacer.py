@@ -46,10 +46,6 @@ class GroupPacer:
         self._closed = True
         self._notify()
 
-    @property
-    def waiting(self) -> int:
-        return len(self._waiting)
-
     async def wait(self, priority: int = NORMAL, messages: int = 1) -> None:
         """Return once ``messages`` more may be sent to the group; urgent callers go before normal ones."""
         need = float(min(messages, self._capacity))

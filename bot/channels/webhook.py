@@ -35,7 +35,8 @@ from bot.channels.webhook_server import MAX_UPDATE_BYTES, WebhookLimits, guarded
 from bot.config import Settings
 from bot.engine import Reply
 from bot.runtime import CandorRuntime
-from bot.service import CustomerRef, StorageUnavailable, SupportService, is_crisis, with_storage_retries
+from bot.fairness import is_crisis
+from bot.service import CustomerRef, StorageUnavailable, SupportService, with_storage_retries
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database, urgent_work
 from bot.storage.updates import UpdateLedger

@@ -15,10 +15,9 @@ class RecordingWorkspace:
     relayed: list[str] = field(default_factory=list)
     deleted: set[int] = field(default_factory=set)
     """Threads an agent deleted: posting there fails as it does in Telegram."""
-    urgent_waits: int = 0
 
     async def ready(self, urgent: bool = False, messages: int = 1) -> None:
-        self.urgent_waits += urgent
+        pass
 
     def stop_waiting(self) -> None:
         pass
