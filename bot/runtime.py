@@ -9,9 +9,9 @@ import logging
 from dataclasses import dataclass
 
 from bot.config import Settings
-from bot.escalation import load_rules
-from bot.fairness import Fairness, TokenBucket
-from bot.service import SupportService
+from bot.policy.escalation import load_rules
+from bot.policy.fairness import Fairness, TokenBucket
+from bot.service.support import SupportService
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.models import utc_now

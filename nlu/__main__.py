@@ -1,3 +1,3 @@
-from nlu.cli import main
+from nlu.training.cli import main
 
 raise SystemExit(main())

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.bench_worker import BenchWorker, WorkerSetup
+from bot.bench.worker import BenchWorker, WorkerSetup
 from bot.channels.webhook import SECRET_HEADER
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.webhook_client import text_update

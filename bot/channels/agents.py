@@ -17,9 +17,9 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 
 from bot.channels.group_pacer import NORMAL, URGENT, GroupPacer
 from bot.channels.refusals import refusals_translated
-from bot.delivery import TEXT_LIMIT, split_text, utf16_length
-from bot.engine import AGENT_COMMANDS, Reply
-from bot.handoffs import HandoffDesk, SendToCustomer, TopicFate
+from bot.channels.delivery import TEXT_LIMIT, split_text, utf16_length
+from bot.policy.decide import AGENT_COMMANDS, Reply
+from bot.service.handoff_desk import HandoffDesk, SendToCustomer, TopicFate
 
 logger = logging.getLogger(__name__)
 ERASED_TOPIC_NAME = "Erased customer"

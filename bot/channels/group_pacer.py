@@ -14,7 +14,7 @@ import itertools
 import time
 from collections.abc import Callable
 
-from bot.delivery import ChannelClosing
+from bot.channels.delivery import ChannelClosing
 
 URGENT = 0
 NORMAL = 1

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 
 from telegram.error import BadRequest, Forbidden
 
-from bot.delivery import CustomerUnreachable, DeliveryRefused, TopicGone
+from bot.channels.delivery import CustomerUnreachable, DeliveryRefused, TopicGone
 
 TOPIC_GONE = ("message thread not found", "topic_deleted", "topic_closed", "topic not found")
 CUSTOMER_GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot can't initiate conversation",

@@ -29,11 +29,11 @@ from bot.channels.agents import AgentsChannel
 from bot.channels.refusals import refusals_translated
 from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures
 from bot.config import Settings
-from bot.delivery import ChannelClosing, DeliveryRefused
-from bot.engine import CustomerTurn, Reply, TurnKind
-from bot.fairness import Arrivals, TypingBudget, may_fold
+from bot.channels.delivery import ChannelClosing, DeliveryRefused
+from bot.policy.decide import CustomerTurn, Reply, TurnKind
+from bot.policy.fairness import Arrivals, TypingBudget, may_fold
 from bot.runtime import CandorRuntime, keep_house
-from bot.service import CustomerRef, StorageUnavailable, SupportService, is_storage_outage
+from bot.service.support import CustomerRef, StorageUnavailable, SupportService, is_storage_outage
 
 logger = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ import sys
 from typing import TextIO
 
 from bot.config import Settings
-from bot.engine import Button, CustomerTurn, Reply, TurnKind
+from bot.policy.decide import Button, CustomerTurn, Reply, TurnKind
 from bot.runtime import CandorRuntime
-from bot.service import CustomerRef, SupportService
+from bot.service.support import CustomerRef, SupportService
 
 CHANNEL = "local"
 QUIT_COMMANDS = frozenset({"/quit", "/exit"})

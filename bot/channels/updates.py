@@ -14,7 +14,7 @@ import logging
 from telegram import Bot, Update
 from telegram.error import TelegramError
 
-from bot.service import CustomerRef, storable, wording_for_text
+from bot.service.support import CustomerRef, storable, wording_for_text
 from bot.storage.database import Database
 from bot.storage.updates import FailedUpdates, UpdateLedger
 from knowledge import KnowledgePack

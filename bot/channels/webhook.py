@@ -33,10 +33,10 @@ from bot.channels.telegram import arrival_of, is_transient
 from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures, chat_key
 from bot.channels.webhook_server import MAX_UPDATE_BYTES, WebhookLimits, guarded_server
 from bot.config import Settings
-from bot.engine import Reply
+from bot.policy.decide import Reply
 from bot.runtime import CandorRuntime
-from bot.fairness import is_crisis
-from bot.service import CustomerRef, StorageUnavailable, SupportService, with_storage_retries
+from bot.policy.fairness import is_crisis
+from bot.service.support import CustomerRef, StorageUnavailable, SupportService, with_storage_retries
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database, urgent_work
 from bot.storage.updates import UpdateLedger

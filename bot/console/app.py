@@ -27,14 +27,14 @@ from bot.console.model_pages import ModelPages
 from bot.console.sessions import TrainerSessions
 from bot.console.signin import PasswordCheck, SignInPages
 from bot.console.web import csrf_ok, render, trainer_of
-from bot.passwords import verify_password
+from bot.policy.passwords import verify_password
 from bot.storage.dashboard import dashboard_figures
 from bot.storage.database import Database
 from bot.storage.models import utc_now
 from bot.storage.trainers import TrainerError, TrainerRepository
 from bot.storage.updates import FailedUpdates
 from knowledge.pack import CONTENT_DIR
-from nlu.dataset import default_data_dir
+from nlu.training.dataset import default_data_dir
 from nlu.types import SUPPORT_CLASSES
 
 logger = logging.getLogger(__name__)

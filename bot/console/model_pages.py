@@ -15,7 +15,7 @@ from starlette.routing import Route
 from bot.console.web import csrf_ok, render, trainer_of
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerRepository
-from nlu.compare import compare, corrections_as_texts
+from nlu.training.compare import compare, corrections_as_texts
 from nlu.registry import RegistryError, find_model, list_models, live_model_dir, promote
 
 logger = logging.getLogger(__name__)

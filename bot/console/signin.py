@@ -16,7 +16,7 @@ from starlette.routing import Route
 from bot.console.sessions import start_session
 from bot.console.throttle import SignInRefused, SignInThrottle
 from bot.console.web import csrf_ok, render, trainer_of
-from bot.passwords import DECOY_HASH, verify_password
+from bot.policy.passwords import DECOY_HASH, verify_password
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerAccount, TrainerRepository
 

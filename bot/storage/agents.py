@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.assignment import AgentLoad, ScheduleError, Shift, parse_shift
+from bot.policy.assignment import AgentLoad, ScheduleError, Shift, parse_shift
 from bot.storage.models import Agent, Handoff, as_utc
 
 logger = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bot.locks import KeyedLocks
+from bot.storage.locks import KeyedLocks
 
 LOCK_CONNECTIONS = 32
 """Chats handled at once by one worker; more wait their turn for a lock connection."""

@@ -13,7 +13,7 @@ from alembic.config import Config
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from bot.locks import PriorityLock
+from bot.storage.locks import PriorityLock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

@@ -9,7 +9,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.passwords import hash_password, new_token, token_hash
+from bot.policy.passwords import hash_password, new_token, token_hash
 from bot.storage.models import (
     ContentVersion,
     Conversation,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.delivery import TopicGone
-from bot.handoffs import TopicFate
+from bot.channels.delivery import TopicGone
+from bot.service.handoff_desk import TopicFate
 
 
 @dataclass

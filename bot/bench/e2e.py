@@ -1,0 +1,300 @@
+"""``candor bench e2e``: a real webhook worker answering concurrent customers through the fake Bot API.
+
+Prints figures; asserts nothing. Each level of concurrency gets a fresh worker (a fresh
+SQLite file unless a database URL is given), a short warm-up, then closed-loop customers
+(bot/bench_load.py). Latency runs from just before an update is posted to the moment the
+fake Bot API receives the reply. The model's busy time comes from the worker's own shutdown
+log line (nlu/runtime.py), so it is measured where the model runs, not guessed from outside.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import resource
+import secrets
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from telegram.constants import FloodLimit
+
+from bot.bench.load import Customers, TurnOutcome, run_customers
+from bot.bench.worker import BenchWorker, WorkerSetup
+from bot.testing.fake_bot_api import FakeBotApi
+from nlu.runtime import ModelUsage
+
+BENCH_TOKEN = "123456:BENCH-e2e"
+LIMITER_CALLS_PER_SECOND = FloodLimit.MESSAGES_PER_SECOND
+"""PTB's AIORateLimiter lets this many messages through per second (all chats together)."""
+COUNTED_CALLS = frozenset({"sendMessage"})
+"""The calls the rate limiter counts: replies. Typing actions go around it (MessageRateLimiter)."""
+SATURATED = 0.9
+"""A resource used at this fraction of its capacity or more is called the ceiling."""
+DISTURBING_CORES = 0.2
+"""Other processes' CPU use, in cores, from which a level's figures are flagged as disturbed."""
+"""A resource used at this fraction of its capacity or more is called the ceiling."""
+TABLE_HEADER = ("chats  messages  answered  quiet  err/t-o   p50 ms   p95 ms   max ms   msg/s  API calls/s"
+                "  model busy  worker CPU  peak RSS")
+
+
+@dataclass(frozen=True)
+class E2eOptions:
+    levels: tuple[tuple[int, int], ...]
+    """(concurrent chats, measured messages) per level, in the order they run."""
+    warmup: int = 10
+    database_url: str | None = None
+    """None: a fresh SQLite file per level."""
+    timeout: float = 120.0
+
+
+@dataclass(frozen=True)
+class LevelRun:
+    """What was measured at one level, before any arithmetic."""
+
+    chats: int
+    outcomes: tuple[TurnOutcome, ...]
+    wall_seconds: float
+    warmup_seconds: float
+    api_call_times: tuple[float, ...]
+    """When the fake Bot API received each sendMessage call of the measured part (the calls the limiter counts)."""
+    worker_cpu_seconds: float
+    bench_cpu_seconds: float
+    machine_cpu_seconds: float
+    """Every process on the machine: what is left after the worker and this process is someone else's load."""
+    usage: ModelUsage | None
+    peak_rss_mb: float
+    worker_errors: int
+
+
+@dataclass(frozen=True)
+class LevelFigures:
+    chats: int
+    messages: int
+    answered: int
+    quiet: int
+    errors: int
+    timeouts: int
+    p50_ms: float
+    p95_ms: float
+    max_ms: float
+    handled_p50_ms: float
+    """The worker's 200: webhook mode answers the post once the whole turn is done."""
+    per_second: float
+    api_per_second: float
+    calls_per_message: float
+    model_share: float | None
+    """Model-thread busy seconds over the level's wall time, warm-up included; None without the log line."""
+    model_texts_per_second: float | None
+    worker_cores: float
+    bench_cores: float
+    other_cores: float
+    peak_rss_mb: float
+    worker_errors: int
+    failures: str = ""
+    """The httpx errors behind the posts that got no answer, with counts."""
+
+
+def percentile(values: Sequence[float], percent: float) -> float:
+    """Nearest-rank percentile; NaN for no values, so an empty level prints as such instead of failing."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
+
+
+def steady_window(completions: Sequence[float], last_start: float) -> tuple[float, float] | None:
+    """The steady part of a level: from its middle completion, when the rate limiter's initial
+    burst allowance (a full bucket of 30 calls) is spent, to the last completion before the
+    last message was sent, after which fewer customers are left writing. None when too short."""
+    done = sorted(completions)
+    middle = len(done) // 2
+    end = max((t for t in done[middle:] if t <= last_start), default=done[middle])
+    if len(done) < 4 or sum(1 for t in done[middle:] if t <= end) < 3:
+        return None
+    return done[middle], end
+
+
+def rate_within(times: Sequence[float], window: tuple[float, float]) -> float:
+    start, end = window
+    return sum(1 for t in times if start < t <= end) / (end - start)
+
+
+def summarise(run: LevelRun) -> LevelFigures:
+    latencies = [o.reply_latency * 1000 for o in run.outcomes if o.reply_latency is not None]
+    handled = [o.handled_latency * 1000 for o in run.outcomes if o.status is not None]
+    timeouts = sum(1 for o in run.outcomes if o.status is None)
+    errors = sum(1 for o in run.outcomes if o.status is not None and o.status != 200)
+    wall = max(run.wall_seconds, 1e-9)
+    completions = [o.answered_at for o in run.outcomes]
+    window = steady_window(completions, max((o.started_at for o in run.outcomes), default=0.0))
+    if window is None:
+        per_second, api_per_second = len(completions) / wall, len(run.api_call_times) / wall
+    else:
+        per_second, api_per_second = rate_within(completions, window), rate_within(run.api_call_times, window)
+    usage = run.usage
+    share = texts_per_second = None
+    if usage is not None and usage.scored_texts:
+        share = usage.scoring_seconds / max(run.wall_seconds + run.warmup_seconds, 1e-9)
+        texts_per_second = usage.scored_texts / max(usage.scoring_seconds, 1e-9)
+    return LevelFigures(
+        run.chats, len(run.outcomes), len(latencies), len(run.outcomes) - len(latencies) - errors - timeouts,
+        errors, timeouts, percentile(latencies, 50), percentile(latencies, 95), max(latencies, default=math.nan),
+        percentile(handled, 50), per_second, api_per_second, len(run.api_call_times) / max(len(run.outcomes), 1),
+        share, texts_per_second,
+        run.worker_cpu_seconds / wall, run.bench_cpu_seconds / wall,
+        max(0.0, run.machine_cpu_seconds - run.worker_cpu_seconds - run.bench_cpu_seconds) / wall,
+        run.peak_rss_mb, run.worker_errors,
+        ", ".join(f"{name} {count}" for name, count in Counter(o.failure for o in run.outcomes if o.failure).items()),
+    )
+
+
+def format_row(f: LevelFigures) -> str:
+    share = "n/a" if f.model_share is None else f"{f.model_share * 100:.1f} %"
+    return (f"{f.chats:5d}  {f.messages:8d}  {f.answered:8d}  {f.quiet:5d}  {f'{f.errors}/{f.timeouts}':>7}"
+            f"  {f.p50_ms:7.1f}  {f.p95_ms:7.1f}  {f.max_ms:7.1f}  {f.per_second:6.1f}  {f.api_per_second:11.1f}"
+            f"  {share:>10}  {f'{f.worker_cores:.2f} cores':>10}  {f.peak_rss_mb:5.0f} MB")
+
+
+def ceiling(f: LevelFigures) -> str:
+    """Which resource set this level's messages/s, in words an operator can act on."""
+    limiter_use = f.api_per_second / LIMITER_CALLS_PER_SECOND
+    cores = os.cpu_count() or 1
+    if limiter_use > 2 - SATURATED:
+        return (f"not reached yet: {f.api_per_second:.1f} Bot API calls/s is above the rate limiter's sustained "
+                f"{LIMITER_CALLS_PER_SECOND}/s because the level was too short to spend its initial burst; "
+                "give it more --messages")
+    if limiter_use >= SATURATED:
+        per_message = max(f.calls_per_message, 1.0)
+        return (f"PTB's AIORateLimiter: {f.api_per_second:.1f} Bot API calls/s against its "
+                f"{LIMITER_CALLS_PER_SECOND}/s; each message costs {f.calls_per_message:.1f} sends (typing actions "
+                f"go around the limiter), so about {LIMITER_CALLS_PER_SECOND / per_message:.0f} messages/s at most")
+    if f.model_share is not None and f.model_share >= SATURATED:
+        return f"the model: its thread was busy {f.model_share * 100:.0f} % of the time"
+    busy = f.worker_cores + f.bench_cores + f.other_cores
+    if busy >= SATURATED * cores:
+        others = f" + other processes {f.other_cores:.2f}" if f.other_cores >= DISTURBING_CORES else ""
+        return (f"the CPU: worker {f.worker_cores:.2f} + customers and fake Bot API {f.bench_cores:.2f}{others} "
+                f"of {cores} cores; the rate limiter was at {limiter_use * 100:.0f} %")
+    if f.chats == 1:
+        return "none reached: one customer at a time, so msg/s is about 1 / latency"
+    return (f"none reached: rate limiter at {limiter_use * 100:.0f} %, model thread at "
+            f"{'n/a' if f.model_share is None else f'{f.model_share * 100:.0f} %'}, "
+            f"CPU {busy:.2f} of {cores} cores (the rest is waiting: database, event loop)")
+
+
+def format_model_note(f: LevelFigures) -> str:
+    if f.model_share is None or f.model_texts_per_second is None:
+        return "model time not reported (the worker did not stop cleanly, or ran without the model)"
+    return (f"model thread busy {f.model_share * 100:.1f} % of the wall time; alone it scored "
+            f"{f.model_texts_per_second:.0f} texts/s at this level's batch sizes (the model-only rate) against "
+            f"{f.per_second:.1f} messages/s end to end; the worker's 200 came after p50 {f.handled_p50_ms:.1f} ms")
+
+
+def header_lines(options: E2eOptions) -> list[str]:
+    """What was measured and how, printed before the figures."""
+    database = ("a fresh SQLite file per level" if options.database_url is None
+                else make_url(options.database_url).render_as_string(hide_password=True))
+    return [
+        (f"candor bench e2e — one worker (candor run --webhook) per level against the fake Bot API on 127.0.0.1; "
+         f"database: {database}; {os.cpu_count()} CPU cores shared by the worker, the customers and the fake Bot API"),
+        (f"each level: a fresh worker, {options.warmup} warm-up messages, then closed-loop customers in en/ru/pl/zh "
+         "(send, wait for the reply, send the next); no agents are set up, so a handoff is recorded and the bot "
+         "goes on answering"),
+        ("latency: from just before the update is posted to the moment the fake Bot API receives the reply; "
+         "msg/s: customer messages the one worker handled per second in the steady part of the level (from its "
+         "middle to the last message sent); API calls/s: sendMessage calls received meanwhile (the ones PTB's rate limiter counts; typing actions go around it); "
+         "quiet: handled without a bot reply (that customer stops and a new one takes the chat's place); "
+         "peak RSS: the worker's VmHWM"),
+    ]
+
+
+def footer_lines() -> list[str]:
+    return [
+        ("model busy: wall time the model thread spent scoring customers' messages (from the worker's shutdown log) "
+         "over the level's wall time, warm-up included; with 1 chat it is the model's share of each reply's latency"),
+        (f"the rate limiter is PTB's AIORateLimiter as the bot runs it: {LIMITER_CALLS_PER_SECOND} calls/s with a "
+         "chat_id over all chats, after an initial burst of as many"),
+    ]
+
+
+def format_notes(f: LevelFigures) -> list[str]:
+    label = f"{f.chats} chat{'' if f.chats == 1 else 's'}:"
+    lines = [f"{label:>10} {format_model_note(f)}", f"{'':>10} ceiling: {ceiling(f)}"]
+    if f.other_cores >= DISTURBING_CORES:
+        lines.append(f"{'':>10} disturbed: other processes on this machine used {f.other_cores:.2f} cores meanwhile")
+    if f.worker_errors or f.errors or f.timeouts:
+        lines.append(f"{'':>10} problems: {f.errors} error answers, {f.timeouts} posts without an answer "
+                     f"({f.failures or '-'}), {f.worker_errors} ERROR lines in the worker's log")
+    return lines
+
+
+async def run_e2e_benchmark(options: E2eOptions, model_dir: Path, precision: str,
+                            report: Callable[[str], None]) -> list[LevelFigures]:
+    """Run every level against its own worker; report each row as it finishes, then the notes."""
+    api = FakeBotApi(BENCH_TOKEN).start()
+    setup = WorkerSetup(api.base_url, BENCH_TOKEN, secrets.token_urlsafe(24), model_dir, precision)
+    first_id = time.time_ns() // 1_000_000  # unique across runs, should a PostgreSQL database be reused
+    ids = itertools.count(first_id)
+    figures: list[LevelFigures] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="candor-bench-e2e-") as folder:
+            report(TABLE_HEADER)
+            for index, (chats, messages) in enumerate(options.levels, 1):
+                url = options.database_url or f"sqlite:///{Path(folder) / f'level-{index}.sqlite3'}"
+                run = await _run_level(setup, api, ids, url, Path(folder), chats, messages, options)
+                figures.append(summarise(run))
+                report(format_row(figures[-1]))
+    finally:
+        api.stop()
+    for f in figures:
+        for line in format_notes(f):
+            report(line)
+    return figures
+
+
+async def _run_level(setup: WorkerSetup, api: FakeBotApi, ids: Iterator[int], database_url: str, folder: Path,
+                     chats: int, messages: int, options: E2eOptions) -> LevelRun:
+    worker = BenchWorker.start(setup, database_url, folder)
+    try:
+        await worker.wait_until_ready(setup.secret)
+        customers = Customers(worker.url, setup.secret, api, ids, ids, options.timeout)
+        started = time.monotonic()
+        if options.warmup > 0:
+            await run_customers(customers, min(chats, options.warmup), options.warmup)
+        warmed = time.monotonic()
+        calls_before = len(api.timeline)
+        worker_cpu, bench_cpu, machine_cpu = worker.cpu_seconds(), _own_cpu_seconds(), _machine_cpu_seconds()
+        outcomes = await run_customers(customers, chats, messages)
+        wall = time.monotonic() - warmed
+        worker_cpu, bench_cpu = worker.cpu_seconds() - worker_cpu, _own_cpu_seconds() - bench_cpu
+        machine_cpu = _machine_cpu_seconds() - machine_cpu
+        calls = tuple(c.received_at for c in api.timeline[calls_before:] if c.method in COUNTED_CALLS)
+    except BaseException:
+        worker.kill()
+        raise
+    ended = await worker.stop()
+    errors = sum(1 for line in ended.log.splitlines() if " ERROR " in line or " CRITICAL " in line)
+    return LevelRun(chats, tuple(outcomes), wall, warmed - started, calls, worker_cpu, bench_cpu, machine_cpu,
+                    ModelUsage.parse(ended.log), ended.peak_rss_mb, errors)
+
+
+def _own_cpu_seconds() -> float:
+    """This process: the customers and the fake Bot API, which share the machine with the worker."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _machine_cpu_seconds() -> float:
+    """Busy CPU time of the whole machine (/proc/stat: everything but idle and iowait); 0 where unreadable."""
+    try:
+        first = Path("/proc/stat").read_text().splitlines()[0].split()
+    except (OSError, IndexError):
+        return 0.0
+    ticks = [int(value) for value in first[1:9]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")

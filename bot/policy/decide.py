@@ -1,0 +1,272 @@
+"""The conversation engine: pure decisions from plain data to the words of a reply.
+
+No I/O happens here, so the same decisions serve Telegram, the local chat and tests. The
+caller passes the time and the shop's time zone, the conversation's state, the emotion
+analysis, the signals and the retrieval result; the engine returns what to say and what to
+record (a promise, a gesture, the closing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.policy.compose import compose_answer, join_sentences
+from bot.policy.deadlines import check_time, due_time, format_deadline
+from bot.policy.gestures import GestureChoice, choose_gesture
+from knowledge import KnowledgePack, Topic, Wording, fill
+from knowledge.retrieval import Retrieval, TopicMatch
+from nlu.signals import Signals
+from nlu.types import Analysis
+
+LONG_MESSAGE_CHARS = 4000
+EMOTION_THRESHOLD = 0.35
+EMOTIONS_BY_URGENCY = ("anxiety", "anger", "sadness", "confusion")
+CLARIFY_BETWEEN_FLOOR = 0.2
+RATING_PREFIX = "rate"
+AGENT_COMMANDS = frozenset({"take", "transfer", "resolve", "flag"})
+"""Commands only registered agents may use, in the agents' group; a customer is told so politely."""
+
+
+class TurnKind(StrEnum):
+    TEXT = "text"
+    COMMAND = "command"
+    NON_TEXT = "non_text"
+    EDITED = "edited"
+    BUTTON = "button"
+
+
+class Move(StrEnum):
+    GREET = "greet"
+    HELP = "help"
+    ANSWER = "answer"
+    CLARIFY = "clarify"
+    CLOSE = "close"
+    THANK_FOR_RATING = "thank_for_rating"
+    PROMISE_UPDATE = "promise_update"
+    HAND_OFF = "hand_off"
+    AGENT_MESSAGE = "agent_message"
+    HANDED_BACK = "handed_back"
+    NOT_FOR_CUSTOMERS = "not_for_customers"
+    OWN_DATA = "own_data"
+    PLEASE_WAIT = "please_wait"
+    ASK_FOR_TEXT = "ask_for_text"
+    NOTE_EDIT = "note_edit"
+    UNKNOWN_COMMAND = "unknown_command"
+    STALE_BUTTON = "stale_button"
+
+
+@dataclass(frozen=True)
+class CustomerTurn:
+    """One thing a customer did, in channel-neutral terms."""
+
+    kind: TurnKind
+    text: str = ""
+    command: str = ""
+    content_type: str = ""
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    move: Move
+    text: str
+    buttons: tuple[Button, ...] = ()
+    copy_from: tuple[int, int] | None = None
+    """(chat id, message id) of a message to pass on as it is after the text: an agent's photo or file."""
+    stored_as: int | None = None
+    """The stored bot message this reply is, marked delivered once the channel has sent it."""
+
+
+@dataclass(frozen=True)
+class Clock:
+    now: dt.datetime
+    zone: ZoneInfo
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """What the engine remembers about the conversation between turns."""
+
+    conversation_id: int
+    language: str
+    topic_id: str | None = None
+    apologised: bool = False
+    gestures_given: frozenset[str] = frozenset()
+    first_contact: bool = False
+    open_promises: tuple[tuple[str, dt.datetime], ...] = ()
+    """(topic id, due time) of promises still open: asked again, the bot repeats the same time."""
+
+
+@dataclass(frozen=True)
+class PromiseDraft:
+    topic_id: str
+    promised: str
+    due_at: dt.datetime
+    check_at: dt.datetime
+    extension_hours: float
+
+
+@dataclass(frozen=True)
+class Decision:
+    reply: Reply
+    topic_id: str | None = None
+    apologised: bool = False
+    promise: PromiseDraft | None = None
+    gesture: GestureChoice | None = None
+    closes: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    """Why the engine chose what it did, for the log and for trainers."""
+
+
+def decide(
+    turn: CustomerTurn,
+    analysis: Analysis | None,
+    signals: Signals | None,
+    retrieval: Retrieval | None,
+    state: ConversationState,
+    pack: KnowledgePack,
+    clock: Clock,
+) -> Decision:
+    """Choose the move for this turn and compose its words."""
+    wording = pack.wording_for(state.language)
+    if turn.kind is TurnKind.COMMAND:
+        return Decision(_command_reply(turn.command, wording))
+    if turn.kind is TurnKind.NON_TEXT:
+        return Decision(Reply(Move.ASK_FOR_TEXT, wording.non_text.get(turn.content_type) or wording.non_text["default"]))
+    if turn.kind is TurnKind.EDITED:
+        return Decision(Reply(Move.NOTE_EDIT, wording.edited))
+    if turn.kind is TurnKind.BUTTON:
+        return Decision(Reply(Move.STALE_BUTTON, wording.button))
+    if not is_meaningful(turn.text):
+        return Decision(Reply(Move.ASK_FOR_TEXT, wording.empty))
+    return _text_decision(turn, analysis, signals, retrieval, state, pack, clock)
+
+
+def is_meaningful(text: str) -> bool:
+    """False for text with no letters, digits or symbols a person could mean (e.g. zero-width only)."""
+    return any(ch.isalnum() or (ch.isprintable() and not ch.isspace()) for ch in text if ch not in "\u200b\u200c\u200d\u2060\ufeff")
+
+
+def dominant_emotion(analysis: Analysis | None, signals: Signals | None = None) -> str:
+    """The emotion the acknowledgement should meet: the most pressing one that is present.
+
+    Deliberately more sensitive than the model's labels (EMOTION_THRESHOLD on the raw score):
+    acknowledging a worry that is only likely costs little; missing a real one costs trust.
+    Confusion counts only with words that say so ("I don't understand"): the model's confusion
+    class also holds GoEmotions' curiosity, so it scores high on every plain question.
+    """
+    if analysis is None:
+        return "neutral"
+    scores = analysis.scores.as_dict()
+    confused = signals is not None and signals.confused
+    present = [name for name in EMOTIONS_BY_URGENCY
+               if (name in analysis.labels or scores[name] >= EMOTION_THRESHOLD) and (name != "confusion" or confused)]
+    if present:
+        return max(present, key=lambda name: scores[name])
+    return "positive" if "positive" in analysis.labels else "neutral"
+
+
+def rating_buttons(conversation_id: int) -> tuple[Button, ...]:
+    """1–5 buttons; the data names the conversation so a forged or stale tap can be refused."""
+    return tuple(Button(str(score), f"{RATING_PREFIX}:{conversation_id}:{score}") for score in range(1, 6))
+
+
+_RATING = re.compile(r"rate:([0-9]{1,10}):([1-5])")
+MAX_CONVERSATION_ID = 2**31 - 1
+
+
+def parse_rating(data: str) -> tuple[int, int] | None:
+    """(conversation id, score) from a rating button's data, or None for anything else.
+
+    Button data comes back from the client and can be forged: only ASCII digits, and only ids
+    the database can hold (``str.isdigit`` would let "²" through to ``int``).
+    """
+    found = _RATING.fullmatch(data)
+    if found is None or int(found.group(1)) > MAX_CONVERSATION_ID:
+        return None
+    return int(found.group(1)), int(found.group(2))
+
+
+def _command_reply(command: str, wording: Wording) -> Reply:
+    if command in AGENT_COMMANDS:
+        return Reply(Move.NOT_FOR_CUSTOMERS, wording.handoff.not_for_customers)
+    if command == "start":
+        return Reply(Move.GREET, wording.greeting)
+    if command == "help":
+        return Reply(Move.HELP, wording.help)
+    return Reply(Move.UNKNOWN_COMMAND, fill(wording.unknown_command, "unknown_command", wording.language, command=f"/{command}"[:64]))
+
+
+def _text_decision(
+    turn: CustomerTurn, analysis: Analysis | None, signals: Signals | None, retrieval: Retrieval | None,
+    state: ConversationState, pack: KnowledgePack, clock: Clock,
+) -> Decision:
+    wording = pack.wording_for(state.language)
+    emotion = dominant_emotion(analysis, signals)
+    opening = (wording.introduction,) if state.first_contact else ()
+    if len(turn.text) > LONG_MESSAGE_CHARS:
+        opening = (*opening, wording.long_message)
+    best = retrieval.best if retrieval else None
+    current = pack.topic(state.topic_id, state.language) if state.topic_id else None
+    if _is_closing(signals, emotion, best, current):
+        return _closing(wording, current, state, opening)
+    if best is None:
+        return _clarify(wording, retrieval, opening, state)
+    topic = pack.topic(best.topic.id, state.language) or best.topic
+    scores = analysis.scores.as_dict() if analysis else {}
+    gesture = choose_gesture(pack.gestures, topic.id, scores, state.gestures_given)
+    hours = gesture.rule.resolution_hours if gesture and gesture.rule.resolution_hours else topic.resolution_hours
+    existing = dict(state.open_promises).get(topic.id)
+    due = None
+    if topic.promises and emotion != "confusion":
+        due = existing or due_time(clock.now, hours)
+    deadline = format_deadline(wording, due, clock.zone) if due else ""
+    extras = (fill(wording.gestures[gesture.rule.id], f"gestures.{gesture.rule.id}", wording.language,
+                   problem=topic.problem, owner=topic.owner),) if gesture else ()
+    composed = compose_answer(topic, wording, emotion, scores.get(emotion, 0.0), state.apologised, deadline, extras, opening)
+    promise = None
+    if due is not None and existing is None:
+        promise = PromiseDraft(topic.id, topic.promised, due, check_time(clock.now, due), topic.extension_hours)
+    return Decision(
+        Reply(Move.ANSWER, composed.text), topic_id=topic.id, apologised=state.apologised or composed.apologised,
+        promise=promise, gesture=gesture,
+        notes=(f"answered from topic {topic.id} (confidence {best.confidence:.2f})", f"met {emotion}",
+               *((f"gave {gesture.rule.id}",) if gesture else ()), *(("promised a time",) if promise else ())),
+    )
+
+
+def _is_closing(signals: Signals | None, emotion: str, best: TopicMatch | None, current: Topic | None) -> bool:
+    """The customer says it is solved, and nothing in the message raises a new problem or a bad feeling."""
+    if signals is None or not signals.solved or emotion in ("anger", "anxiety", "sadness"):
+        return False
+    return best is None or current is None or best.topic.id == current.id
+
+
+def _closing(wording: Wording, current: Topic | None, state: ConversationState, opening: tuple[str, ...]) -> Decision:
+    confirm = (fill(wording.closing.solved, "closing.solved", wording.language, problem=current.problem) if current
+               else wording.closing.solved_general)
+    text = "\n\n".join((join_sentences(*opening, confirm), wording.closing.ask_rating))
+    return Decision(Reply(Move.CLOSE, text, rating_buttons(state.conversation_id)), topic_id=state.topic_id,
+                    apologised=state.apologised, closes=True, notes=("closed: the customer said it is solved",))
+
+
+def _clarify(wording: Wording, retrieval: Retrieval | None, opening: tuple[str, ...], state: ConversationState) -> Decision:
+    candidates = retrieval.candidates if retrieval else ()
+    if len(candidates) >= 2 and candidates[1].confidence >= CLARIFY_BETWEEN_FLOOR:
+        question = fill(wording.clarify_between, "clarify_between", wording.language,
+                        first=candidates[0].topic.problem, second=candidates[1].topic.problem)
+    else:
+        question = wording.clarify
+    text = join_sentences(*opening, question)
+    named = ", ".join(f"{c.topic.id} {c.confidence:.2f}" for c in candidates[:2]) or "no candidates"
+    return Decision(Reply(Move.CLARIFY, text), topic_id=state.topic_id, apologised=state.apologised,
+                    notes=(f"asked one question: no topic reached the confidence floor ({named})",))

@@ -1,0 +1,72 @@
+"""``candor bench e2e``: real workers answer closed-loop customers, and the figures are printed."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bot.bench.e2e import LevelFigures, ceiling, percentile, rate_within, steady_window
+from tests.conftest import CANDOR, subprocess_env
+
+NUMBER = r"\d+(?:\.\d+)?"
+
+
+def test_percentiles_take_the_nearest_rank_and_survive_an_empty_level() -> None:
+    latencies = [float(ms) for ms in range(1, 101)]
+    assert (percentile(latencies, 50), percentile(latencies, 95), percentile([7.0], 95)) == (50.0, 95.0, 7.0)
+    assert percentile([], 50) != percentile([], 50)  # NaN: printed as such, not a crash
+
+
+def test_the_sustained_rate_leaves_out_the_burst_at_the_start_and_the_stragglers_at_the_end() -> None:
+    burst, steady, stragglers = [0.01 * n for n in range(10)], [0.1 + 0.5 * n for n in range(1, 11)], [5.2, 5.3, 5.4]
+    completions = burst + steady + stragglers
+    window = steady_window(completions, last_start=5.15)
+    assert window is not None and rate_within(completions, window) == pytest.approx(2.0)
+    assert steady_window([0.1, 0.2, 0.3], last_start=0.3) is None
+
+
+def test_a_level_at_the_rate_limiters_30_calls_per_second_names_it_as_the_ceiling() -> None:
+    level = LevelFigures(chats=50, messages=500, answered=500, quiet=0, errors=0, timeouts=0, p50_ms=900.0,
+                         p95_ms=1500.0, max_ms=2000.0, handled_p50_ms=950.0, per_second=14.8, api_per_second=29.6,
+                         calls_per_message=2.0, model_share=0.5, model_texts_per_second=40.0, worker_cores=1.0,
+                         bench_cores=0.3, other_cores=0.0, peak_rss_mb=700.0, worker_errors=0)
+    assert "AIORateLimiter" in ceiling(level)
+
+
+@pytest.mark.slow
+def test_the_benchmark_prints_latency_rate_memory_and_model_share_for_each_level(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(CANDOR), "bench", "e2e", "--chats", "1,3", "--messages", "4,9", "--warmup", "2"],
+        check=False, capture_output=True, text=True, timeout=120, cwd=tmp_path, env=subprocess_env(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "p50 ms   p95 ms" in out and "peak RSS" in out
+    for chats, messages in ((1, 4), (3, 9)):
+        row = re.search(rf"^\s+{chats}\s+{messages}\s+(\d+)\s+(\d+)\s+0/0\s+({NUMBER})\s+({NUMBER})\s+{NUMBER}"
+                        rf"\s+({NUMBER})\s+{NUMBER}\s+({NUMBER}) %\s+{NUMBER} cores\s+(\d+) MB$", out, re.MULTILINE)
+        assert row is not None, out
+        answered, quiet, p50, p95, per_second, share, peak = row.groups()
+        assert int(answered) + int(quiet) == messages
+        assert 0 < float(p50) <= float(p95) and float(per_second) > 0
+        assert 0 < float(share) <= 100 and int(peak) > 100
+    assert re.search(rf"1 chat: model thread busy {NUMBER} %", out), out
+    assert out.count("ceiling:") == 2
+
+
+@pytest.mark.slow
+def test_the_handoff_benchmark_prints_the_crisis_reply_apart_from_the_others_and_its_card_first(
+    tmp_path: Path,
+) -> None:
+    result = subprocess.run(
+        [str(CANDOR), "bench", "handoffs", "--handoffs", "6"],
+        check=False, capture_output=True, text=True, timeout=300, cwd=tmp_path, env=subprocess_env(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert re.search(rf"crisis customer's reply\s+{NUMBER} s", out), out
+    assert re.search(rf"the others' replies\s+p50 {NUMBER} s\s+p95 {NUMBER} s\s+max {NUMBER} s\s+\(5 replies\)", out), out
+    assert re.search(rf"crisis card in the group\s+after {NUMBER} s, topic \d+ of \d+", out), out

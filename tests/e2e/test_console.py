@@ -1,0 +1,264 @@
+"""The trainers' console over real HTTP on 127.0.0.1: sign-in, CSRF, the review queue, corrections."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import func, select
+
+from bot.console.app import build_console
+from bot.service.corrections import write_corrections_tsv
+from bot.storage.conversations import ConversationRepository
+from bot.storage.database import Database, upgrade_schema_async
+from bot.storage.models import ContentVersion, utc_now
+from bot.storage.trainers import TrainerRepository
+from bot.testing.webhook_client import free_port
+from knowledge.pack import CONTENT_DIR, load_pack
+from nlu.training.dataset import default_data_dir
+from nlu.training.finetune import read_corrections
+from nlu.model import default_model_dir
+from nlu.registry import live_model_dir
+from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
+from tests.conftest import database_url
+from tests.integration.test_knowledge_fields import BROKEN_TEXTS
+
+PASSWORD = "correct horse battery"
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+@dataclass
+class ConsoleServer:
+    url: str
+    database: Database
+    database_url: str
+    content: Path
+    models: Path
+
+
+async def seed(database: Database) -> None:
+    async with database.session() as session:
+        await TrainerRepository(session).add("anna", PASSWORD)
+        conversations = ConversationRepository(session)
+        ref = await conversations.open_conversation("telegram", "77", "Olga")
+        worried = Analysis("en", EmotionScores.from_mapping({"anxiety": 0.3, "neutral": 0.6}), ("neutral",),
+                           model_version="test")
+        await conversations.add_customer_message(ref, "text", "My refund still hasn't come and I'm scared", worried, 1)
+        await conversations.add_bot_message(ref.conversation_id, "Refunds take 5–10 business days.", "answer",
+                                             "answered from topic refund (confidence 0.82); met anxiety")
+        angrier = Analysis("en", EmotionScores.from_mapping({"anger": 0.8, "anxiety": 0.5}), ("anger",),
+                           model_version="test")
+        await conversations.add_customer_message(ref, "text", "This is useless", angrier, 2)
+
+
+@asynccontextmanager
+async def serve_console(tmp_path: Path, **options: Any) -> AsyncIterator[ConsoleServer]:
+    """The console on a free port of 127.0.0.1, seeded with one trainer and one conversation."""
+    url = database_url(tmp_path, 'console')
+    await upgrade_schema_async(url)
+    database = Database(url)
+    await seed(database)
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content)
+    models = tmp_path / "models"
+    shutil.copytree(default_model_dir(), models / "candidate-a")
+    port = free_port()
+    app = build_console(database, "test-secret", content_dir=content, models_dir=models, dev_limit=120,
+                        **{"secure_cookie": False, **options})
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    try:
+        yield ConsoleServer(f"http://127.0.0.1:{port}", database, url, content, models)
+    finally:
+        server.should_exit = True
+        await task
+        await database.dispose()
+
+
+@pytest.fixture
+async def console(tmp_path: Path) -> AsyncIterator[ConsoleServer]:
+    """Over plain http, as in local use: the cookie is not Secure (``candor console --insecure-cookie``)."""
+    async with serve_console(tmp_path) as server:
+        yield server
+
+
+def visitor(console: ConsoleServer, address: str = "127.0.0.1") -> httpx.AsyncClient:
+    """A browser of its own (cookies), connecting from ``address`` (any 127.x address is this machine)."""
+    return httpx.AsyncClient(base_url=console.url, timeout=60,
+                             transport=httpx.AsyncHTTPTransport(local_address=address))
+
+
+async def csrf_of(client: httpx.AsyncClient, path: str = "/") -> str:
+    token = CSRF.search((await client.get(path)).text)
+    assert token is not None
+    return token.group(1)
+
+
+async def try_password(client: httpx.AsyncClient, csrf: str, username: str, password: str) -> httpx.Response:
+    return await client.post("/login", data={"csrf": csrf, "username": username, "password": password})
+
+
+async def sign_in(client: httpx.AsyncClient) -> None:
+    response = await try_password(client, await csrf_of(client), "anna", PASSWORD)
+    assert response.status_code == 303
+
+
+async def test_signed_out_the_console_shows_only_the_sign_in_page(console: ConsoleServer) -> None:
+    async with httpx.AsyncClient(base_url=console.url) as client:
+        home = await client.get("/")
+        assert home.status_code == 200 and "Sign in" in home.text and "Review queue" not in home.text
+        assert home.headers["x-frame-options"] == "DENY" and "default-src 'self'" in home.headers["content-security-policy"]
+        conversation = await client.get("/conversations/1")
+        assert conversation.status_code == 303 and conversation.headers["location"] == "/"
+
+
+async def test_wrong_password_and_missing_csrf_are_refused(console: ConsoleServer) -> None:
+    async with httpx.AsyncClient(base_url=console.url) as client:
+        token = CSRF.search((await client.get("/")).text)
+        assert token is not None
+        wrong = await client.post("/login", data={"csrf": token.group(1), "username": "anna", "password": "guess"})
+        assert wrong.status_code == 401 and "do not match" in wrong.text
+        forged = await client.post("/login", data={"username": "anna", "password": PASSWORD})
+        assert forged.status_code == 400 and "Review queue" not in (await client.get("/")).text
+
+
+async def test_review_queue_ranks_what_needs_attention_and_a_correction_is_stored(console: ConsoleServer) -> None:
+    async with httpx.AsyncClient(base_url=console.url) as client:
+        await sign_in(client)
+        queue = await client.get("/")
+        assert "Review queue" in queue.text and "emotion rose instead of fell" in queue.text
+        page = await client.get("/conversations/1")
+        assert "<svg" in page.text and 'data-series="anxiety"' in page.text
+        assert "Why: answered from topic refund (confidence 0.82)" in page.text, "the policy's decision and why"
+        assert "My refund still hasn&#39;t come and I&#39;m scared" in page.text
+        token = CSRF.search(page.text)
+        assert token is not None
+        saved = await client.post("/messages/1/labels", data={"csrf": token.group(1), "conversation": "1",
+                                                              "labels": ["anxiety"]})
+        assert saved.status_code == 303
+        after = await client.get(saved.headers["location"])
+        assert "Correction saved" in after.text and re.search(r'class="corrected">anxiety<', after.text)
+        forged = await client.post("/messages/1/labels", data={"csrf": "forged", "conversation": "1",
+                                                               "labels": ["positive"]})
+        assert forged.status_code == 403
+        nonsense = await client.post("/messages/1/labels", data={"csrf": token.group(1), "labels": ["joyful"]})
+        assert nonsense.status_code == 400
+
+    exported = console.models.parent / "corrections.tsv"
+    assert await write_corrections_tsv(console.database_url, exported) == 1
+    training = read_corrections(exported, default_data_dir() / "goemotions" / "labels.txt")
+    assert training.texts == ["My refund still hasn't come and I'm scared"]
+    assert [name for name, on in zip(SUPPORT_CLASSES, training.targets[0], strict=True) if on] == ["anxiety"]
+
+
+async def test_signing_out_needs_the_sessions_token(console: ConsoleServer) -> None:
+    async with httpx.AsyncClient(base_url=console.url) as client:
+        await sign_in(client)
+        await client.post("/logout", data={"csrf": "forged"})
+        assert "Review queue" in (await client.get("/")).text
+        token = CSRF.search((await client.get("/")).text)
+        assert token is not None
+        await client.post("/logout", data={"csrf": token.group(1)})
+        assert "Sign in" in (await client.get("/")).text
+
+
+async def test_a_wording_edit_shows_lint_findings_before_saving_and_can_be_reverted(console: ConsoleServer) -> None:
+    button_file = console.content / "en" / "wording.yaml"
+    original = button_file.read_text(encoding="utf-8")
+    async with httpx.AsyncClient(base_url=console.url) as client:
+        await sign_in(client)
+        page = await client.get("/knowledge/en/wording.yaml/edit", params={"path": "button"})
+        token = CSRF.search(page.text)
+        assert page.status_code == 200 and token is not None
+        form = {"csrf": token.group(1), "path": "button", "text": "We apologise for any inconvenience. Try again."}
+        checked = await client.post("/knowledge/en/wording.yaml/edit", data={**form, "action": "check"})
+        assert "stock-phrase" in checked.text and "apologise once for something specific" in checked.text
+        refused = await client.post("/knowledge/en/wording.yaml/edit", data={**form, "action": "save"})
+        assert refused.status_code == 400 and "Not saved" in refused.text
+        assert button_file.read_text(encoding="utf-8") == original
+
+        better = {**form, "text": "That button has stopped working. Tell me what you need and I'll help."}
+        saved = await client.post("/knowledge/en/wording.yaml/edit", data={**better, "action": "save"})
+        assert saved.status_code == 200 and "Saved." in saved.text
+        assert load_pack(console.content).wording_for("en").button == better["text"]
+        assert "# Wording parts for English." in button_file.read_text(encoding="utf-8"), "comments are kept"
+        assert "anna" in saved.text, "the history says who changed it"
+
+        version = re.search(r'action="/knowledge/versions/(\d+)/revert"', saved.text)
+        assert version is not None
+        reverted = await client.post(f"/knowledge/versions/{version.group(1)}/revert", data={"csrf": token.group(1)})
+        assert reverted.status_code == 303
+    assert load_pack(console.content).wording_for("en").button == load_pack(CONTENT_DIR).wording_for("en").button
+
+
+async def test_wording_the_bot_cannot_fill_is_refused_at_save_with_the_reason_and_nothing_is_stored(
+    console: ConsoleServer,
+) -> None:
+    files = {name: console.content / "ru" / name for name in ("wording.yaml", "topics.yaml")}
+    originals = {name: path.read_text(encoding="utf-8") for name, path in files.items()}
+    cases = [(p.values[0], p.values[1], p.values[2]) for p in BROKEN_TEXTS]
+    cases.append(("refund.next_step", "Сейчас: ничего. Дальше: проверка. Когда: {deadline:>9999}.",
+                  "refund.next_step (ru): {deadline:>9999} formats the field"))
+    async with httpx.AsyncClient(base_url=console.url) as client:
+        await sign_in(client)
+        page = await client.get("/knowledge/ru/wording.yaml/edit", params={"path": "handoff.assigned"})
+        token = CSRF.search(page.text)
+        assert token is not None
+        assert "Fields this text can use: {agent}, {role}, {deadline}; it must contain {agent}, {deadline}." in page.text
+        for path, text, message in cases:
+            file = "topics.yaml" if path.startswith("refund.") else "wording.yaml"
+            form = {"csrf": token.group(1), "path": path, "text": text}
+            checked = await client.post(f"/knowledge/ru/{file}/edit", data={**form, "action": "check"})
+            assert message in html.unescape(checked.text), (path, text)
+            refused = await client.post(f"/knowledge/ru/{file}/edit", data={**form, "action": "save"})
+            assert refused.status_code == 400 and "Not saved" in refused.text, (path, text)
+            assert message in html.unescape(refused.text), (path, text)
+    assert {name: path.read_text(encoding="utf-8") for name, path in files.items()} == originals
+    async with console.database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(ContentVersion)) == 0, "no version recorded"
+    load_pack(console.content)
+
+
+async def test_dashboard_draws_its_charts(console: ConsoleServer) -> None:
+    async with httpx.AsyncClient(base_url=console.url) as client:
+        await sign_in(client)
+        page = await client.get("/dashboard")
+    assert page.status_code == 200 and "1 conversations" in page.text
+    assert page.text.count("<svg") >= 3 and 'class="bar"' in page.text
+
+
+@pytest.mark.slow
+async def test_a_candidate_is_compared_with_the_live_model_and_promoted_only_when_asked(console: ConsoleServer) -> None:
+    async with httpx.AsyncClient(base_url=console.url, timeout=120) as client:
+        await sign_in(client)
+        listing = await client.get("/models")
+        assert "candidate-a" in listing.text and "shipped <strong>(live)</strong>" in listing.text
+        assert "Candor emotion model" in listing.text, "each model shows its card"
+        token = CSRF.search(listing.text)
+        assert token is not None
+        assert live_model_dir(console.models) == default_model_dir(), "nothing changes by looking"
+
+        compared = await client.post("/models/candidate-a/compare", data={"csrf": token.group(1)})
+        assert compared.status_code == 200
+        figures = re.findall(r"<td>(\d\.\d{3})</td>", compared.text)
+        assert len(figures) >= 4 and figures[0] == figures[1], "same artifact, same rows: the same figure"
+        assert live_model_dir(console.models) == default_model_dir(), "comparing does not promote"
+
+        forged = await client.post("/models/candidate-a/promote", data={"csrf": "forged"})
+        assert forged.status_code == 403 and live_model_dir(console.models) == default_model_dir()
+        promoted = await client.post("/models/candidate-a/promote", data={"csrf": token.group(1)})
+        assert promoted.status_code == 303
+        assert live_model_dir(console.models) == console.models / "candidate-a"
+        assert "candidate-a is now the live model" in (await client.get(promoted.headers["location"])).text

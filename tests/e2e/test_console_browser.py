@@ -1,0 +1,76 @@
+"""The console as a trainer uses it, in a real headless Chromium (Debian's) driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_console import PASSWORD, ConsoleServer, console  # noqa: F401  (the running console fixture)
+
+pytestmark = pytest.mark.slow
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+async def browser_page(tmp_path: Path) -> AsyncIterator[object]:
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (scripts/setup.sh installs it when run as root)")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        page = await browser.new_page(viewport={"width": 1100, "height": 900})
+        yield page
+        await browser.close()
+
+
+def shot_dir(tmp_path: Path) -> Path:
+    """Screenshots go to CANDOR_SCREENSHOTS when set (docs/ was filled that way), else beside the test."""
+    return Path(os.environ.get("CANDOR_SCREENSHOTS") or tmp_path)
+
+
+async def test_a_trainer_signs_in_reviews_corrects_edits_wording_and_sees_charts(
+    console: ConsoleServer, browser_page: object, tmp_path: Path  # noqa: F811
+) -> None:
+    from playwright.async_api import Page, expect
+
+    page: Page = browser_page  # type: ignore[assignment]
+    shots = shot_dir(tmp_path)
+    await page.goto(console.url + "/")
+    await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    await page.fill("#username", "anna")
+    await page.fill("#password", PASSWORD)
+    await page.click("button[type=submit]")
+
+    await expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
+    await expect(page.locator("#queue")).to_contain_text("emotion rose instead of fell")
+    await page.screenshot(path=str(shots / "console-review-queue.png"), full_page=True)
+
+    await page.click("#queue a")
+    chart = page.locator("svg.chart polyline[data-series=anxiety]")
+    await expect(chart).to_be_visible()
+    box = await chart.bounding_box()
+    assert box is not None and box["width"] > 100, "the timeline is drawn across the page"
+    row = page.locator("#message-1")
+    await row.locator("input[value=neutral]").uncheck()
+    await row.locator("input[value=anxiety]").check()
+    await row.get_by_role("button", name="Save labels").click()
+    await expect(page.get_by_role("status")).to_contain_text("Correction saved for message #1")
+    await expect(page.locator("#message-1 .corrected")).to_have_text("anxiety")
+    await page.screenshot(path=str(shots / "console-conversation.png"), full_page=True)
+
+    await page.goto(console.url + "/knowledge/en/wording.yaml/edit?path=button")
+    await page.fill("textarea[name=text]", "We apologise for any inconvenience. Please try again.")
+    await page.get_by_role("button", name="Check").click()
+    await expect(page.locator(".finding")).to_contain_text("stock-phrase")
+    await page.screenshot(path=str(shots / "console-lint-finding.png"), full_page=True)
+
+    await page.get_by_role("link", name="Dashboard").click()
+    await expect(page.locator("svg.chart rect.bar").first).to_be_visible()
+    await page.screenshot(path=str(shots / "console-dashboard.png"), full_page=True)

@@ -1,0 +1,83 @@
+"""Tokens, passwords and what customers write never reach the log."""
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.policy.decide import CustomerTurn, Reply, TurnKind
+from bot.logs import RedactSecrets, quiet_noisy_loggers, redact
+from bot.service.support import CustomerRef, SupportService
+from bot.storage.database import Database, upgrade_schema_async
+from knowledge import load_pack
+from knowledge.retrieval import TopicIndex
+from nlu.runtime import EmotionAnalyzer
+from tests.conftest import database_url
+
+
+def test_bot_tokens_and_database_passwords_are_masked() -> None:
+    line = "POST https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe via postgresql+asyncpg://candor:s3cret@db/candor"
+    masked = redact(line)
+    assert "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw" not in masked and "s3cret" not in masked
+    assert "<bot-token>" in masked and "<password>@" in masked
+
+
+def test_filter_rewrites_records_from_any_library() -> None:
+    record = logging.LogRecord("httpx", logging.INFO, "x", 1, "HTTP Request: %s", ("bot42:abcdefghijklmnopqrstuvwxyz0123",), None)
+    RedactSecrets().filter(record)
+    assert "abcdefghijklmnopqrstuvwxyz0123" not in record.getMessage()
+
+
+async def handle_one_turn(tmp_path: Path, customer: CustomerRef, text: str) -> Reply | None:
+    """One text turn through a real service on a fresh database (the model left out: keyword scores)."""
+    url = database_url(tmp_path, 'c')
+    await upgrade_schema_async(url)
+    database, analyzer = Database(url), EmotionAnalyzer(None)
+    pack = load_pack()
+    service = SupportService(database, analyzer, pack, TopicIndex.build(pack, None))
+    try:
+        return await service.handle(customer, CustomerTurn(TurnKind.TEXT, text=text))
+    finally:
+        await analyzer.close()
+        await database.dispose()
+
+
+async def test_handling_a_turn_logs_no_customer_words_or_names(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    quiet_noisy_loggers(logging.DEBUG)
+    caplog.set_level(logging.DEBUG)
+    reply = await handle_one_turn(tmp_path, CustomerRef("telegram", "77", "Zuzanna"),
+                                  "my card 4111 1111 1111 1111 was charged twice")
+    assert reply is not None and "double charge" in reply.text
+    assert "turn handled" in caplog.text
+    assert "4111" not in caplog.text and "Zuzanna" not in caplog.text and "charged twice" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("line", "hidden", "kept"),
+    [
+        ("customer wrote olga.k+shop@example.com", "olga.k+shop@example.com", "customer wrote <email>"),
+        ("card 4111 1111 1111 1111 declined", "4111 1111 1111 1111", "<card-number>"),
+        ("call me on +48 601 234 567", "601 234 567", "<phone>"),
+        ("callback to (415) 555-0134", "555-0134", "<phone>"),
+        ("Authorization: Bearer abc.def.ghi", "abc.def.ghi", "Bearer <secret>"),
+    ],
+)
+def test_personal_data_and_secrets_never_reach_a_log_line(line: str, hidden: str, kept: str) -> None:
+    assert hidden not in redact(line) and kept in redact(line)
+
+
+def test_dates_times_and_ids_in_log_lines_are_left_alone() -> None:
+    line = "promise 12 running late: new due 2026-11-24T10:00:00+00:00 conversation=7 score=0.93"
+    assert redact(line) == line
+
+
+async def test_at_info_a_self_harm_turn_is_logged_without_naming_self_harm(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    reply = await handle_one_turn(tmp_path, CustomerRef("telegram", "78", "Marek"), "I want to die, nothing works")
+    assert reply is not None and reply.move.value == "hand_off"
+    assert "turn handled conversation=1" in caplog.text
+    assert "self_harm" not in caplog.text and "self-harm" not in caplog.text.lower()
