@@ -32,11 +32,8 @@ _created_postgres_databases: set[str] = set()
 T = TypeVar("T")
 
 
-DATABASE_FREE_MODULES = frozenset({
-    "test_config", "test_engine", "test_escalation", "test_knowledge_lint", "test_language", "test_lexicon",
-    "test_nlu_runtime", "test_precision", "test_retrieval", "test_signals",
-})
-"""Test modules that never open a database: the PostgreSQL pass skips them (the SQLite pass ran them)."""
+UNIT_TESTS = Path(__file__).resolve().parent / "unit"
+"""Tests that never open a database live here: the PostgreSQL pass skips them (the SQLite pass ran them)."""
 
 
 def on_postgres() -> bool:
@@ -48,8 +45,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     skip = pytest.mark.skip(reason="touches no database; the SQLite pass runs it")
     for item in items:
-        if item.module is not None and (item.module.__name__.rsplit(".", 1)[-1] in DATABASE_FREE_MODULES
-                                        or item.get_closest_marker("no_database") is not None):
+        if item.path.is_relative_to(UNIT_TESTS) or item.get_closest_marker("no_database") is not None:
             item.add_marker(skip)
 
 

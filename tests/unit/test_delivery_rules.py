@@ -13,7 +13,6 @@ from bot.channels.telegram import is_transient
 from bot.channels.updates import chat_key
 from bot.channels.delivery import ChannelClosing, CustomerUnreachable, DeliveryRefused, TopicGone, split_text, utf16_length
 
-pytestmark = pytest.mark.no_database
 
 
 async def test_an_urgent_post_goes_before_everyone_already_waiting_for_the_group() -> None:

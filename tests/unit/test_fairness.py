@@ -8,7 +8,6 @@ import pytest
 
 from bot.policy.fairness import Arrivals, Fairness, TokenBucket, TypingBudget, may_fold
 
-pytestmark = pytest.mark.no_database
 
 
 class FakeClock:

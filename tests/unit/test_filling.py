@@ -11,7 +11,6 @@ import pytest
 from knowledge import fill, load_pack
 from knowledge.filling import plain_fill
 
-pytestmark = pytest.mark.no_database
 SHIPPED = load_pack()
 
 
