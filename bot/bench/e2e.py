@@ -2,7 +2,7 @@
 
 Prints figures; asserts nothing. Each level of concurrency gets a fresh worker (a fresh
 SQLite file unless a database URL is given), a short warm-up, then closed-loop customers
-(bot/bench_load.py). Latency runs from just before an update is posted to the moment the
+(bot/bench/load.py). Latency runs from just before an update is posted to the moment the
 fake Bot API receives the reply. The model's busy time comes from the worker's own shutdown
 log line (nlu/runtime.py), so it is measured where the model runs, not guessed from outside.
 """

@@ -251,7 +251,7 @@ def arrival_of(update: Update, arrivals: Arrivals) -> AbstractContextManager[obj
     """Register a customer's plain text as arrived until it is handled, so a burst is answered once.
 
     The webhook registers it before the update waits for its chat's lock, long polling when the
-    handler starts; whichever comes first counts (see bot/fairness.py).
+    handler starts; whichever comes first counts (see bot/policy/fairness.py).
     """
     message, user, chat = update.message, update.effective_user, update.effective_chat
     text = message.text if message is not None and isinstance(message.text, str) else ""

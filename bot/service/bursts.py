@@ -1,4 +1,4 @@
-"""Storing a message that the customer's next one will answer (see bot/fairness.py, "Bursts")."""
+"""Storing a message that the customer's next one will answer (see bot/policy/fairness.py, "Bursts")."""
 
 from __future__ import annotations
 

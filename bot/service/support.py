@@ -152,7 +152,7 @@ class SupportService:
 
     @property
     def arrivals(self) -> Arrivals:
-        """Where channels register a customer's text as it arrives, so a burst is answered once (bot/fairness.py)."""
+        """Where channels register a customer's text as it arrives, so a burst is answered once (bot/policy/fairness.py)."""
         return self._fairness.arrivals
 
     async def handle(
@@ -184,7 +184,7 @@ class SupportService:
         """One try under the customer's lock (itself in the database on PostgreSQL, so it can fail too).
 
         The customer's reply bucket is waited out here, holding nothing shared; a text overtaken by a
-        newer one of the same customer is stored and left for that one to answer (bot/fairness.py).
+        newer one of the same customer is stored and left for that one to answer (bot/policy/fairness.py).
         """
         async with self._locks.hold(customer.key):
             if not await self._fairness.answer_now(customer.key, turn.text):

@@ -86,7 +86,7 @@ def train_multilingual(
     directory = model_dir / SUBDIRECTORY
     head.save(directory, {"seed": seed, "hidden": hidden, "epochs": epochs, "curated_repeats": CURATED_REPEATS,
                           "trained_on": ["goemotions/train", "xed/en (80%)", "xed/pl (4 rows in 5)",
-                                         "nlu/data/support_messages.tsv (4 rows in 5 per language)"]})
+                                         "nlu/training/data/support_messages.tsv (4 rows in 5 per language)"]})
     _write_card(directory, version, seed, dev_macro, xed_macro, curated_macro)
     return MultilingualResult(dev_macro, xed_macro, curated_macro)
 
@@ -139,7 +139,7 @@ def _write_card(
 - **Head:** MLP 512 → 256 (GELU) → 6, about 0.5 MB; used for Russian, Polish and Chinese messages.
 - **Data:** GoEmotions train (English), XED English (80%), XED Polish (four rows in five; labels
   projected from English) and the project's curated support messages in en/ru/pl/zh
-  (`nlu/data/support_messages.tsv`, four in five per language, repeated {CURATED_REPEATS}×). XED has no
+  (`nlu/training/data/support_messages.tsv`, four in five per language, repeated {CURATED_REPEATS}×). XED has no
   confusion or neutral label, so those outputs learn from GoEmotions and the curated lines only.
 - **Thresholds:** GoEmotions dev; for anger, anxiety, sadness and positive, the held-out 20% of XED English.
 - **Seed:** {seed}; reproduce with `candor nlu train-multilingual --seed {seed}` (a few minutes on a CPU).

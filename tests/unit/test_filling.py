@@ -1,6 +1,6 @@
 """A curated text that cannot be filled never costs a customer their reply: the shipped text
 stands in, the fault is logged, and the turn goes on (a live pack with a broken text:
-tests/test_handoff_desk.py)."""
+tests/integration/test_handoff_desk.py)."""
 
 from __future__ import annotations
 

@@ -106,7 +106,7 @@ async def test_without_a_model_the_bot_runs_degraded_on_keyword_scores(tmp_path:
         ("我很担心，我的卡被扣了两次钱", "zh", "anxiety"),
         ("太离谱了，我非常生气，没人回复我！", "zh", "anger"),
         ("非常感谢，问题解决了！", "zh", "positive"),
-        # Mild, everyday phrasings; none of them is in nlu/data/support_messages.tsv.
+        # Mild, everyday phrasings; none of them is in nlu/training/data/support_messages.tsv.
         ("Martwię się o moje zamówienie", "pl", "anxiety"),
         ("Trochę się denerwuję, bo paczki wciąż nie ma", "pl", "anxiety"),
         ("Я переживаю, что посылка не придёт вовремя", "ru", "anxiety"),
