@@ -15,10 +15,11 @@ from telegram import Bot, Message, MessageEntity, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.channels.output import TelegramOutput
 from bot.channels.group_pacer import NORMAL, URGENT, GroupPacer
 from bot.channels.refusals import refusals_translated
 from bot.channels.delivery import TEXT_LIMIT, split_text, utf16_length
-from bot.policy.decide import AGENT_COMMANDS, Reply
+from bot.policy.decide import AGENT_COMMANDS
 from bot.service.handoff_desk import HandoffDesk, SendToCustomer, TopicFate
 
 logger = logging.getLogger(__name__)
@@ -189,12 +190,4 @@ class AgentsChannel:
 
 def _sender(context: ContextTypes.DEFAULT_TYPE) -> SendToCustomer:
     """How the desk reaches a customer: refusals come back as the service's delivery errors."""
-
-    async def send(channel: str, external_id: str, reply: Reply) -> None:
-        chat_id = int(external_id)
-        async with refusals_translated(to_customer=True):
-            await context.bot.send_message(chat_id, reply.text)
-            if reply.copy_from is not None:
-                await context.bot.copy_message(chat_id, reply.copy_from[0], reply.copy_from[1])
-
-    return send
+    return TelegramOutput(context.bot).to_external_id

@@ -6,11 +6,11 @@ import asyncio
 import datetime as dt
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
@@ -26,14 +26,16 @@ from telegram.ext import (
 )
 
 from bot.channels.agents import AgentsChannel
-from bot.channels.refusals import refusals_translated
+from bot.channels.output import TelegramOutput
 from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures
 from bot.config import Settings
 from bot.channels.delivery import ChannelClosing, DeliveryRefused
-from bot.policy.decide import CustomerTurn, Reply, TurnKind
+from bot.policy.decide import CustomerTurn, TurnKind
 from bot.policy.fairness import Arrivals, TypingBudget, may_fold
 from bot.runtime import CandorRuntime, keep_house
-from bot.service.support import CustomerRef, StorageUnavailable, SupportService, is_storage_outage
+from bot.service.customer import CustomerRef
+from bot.service.outage import StorageUnavailable, is_storage_outage
+from bot.service.support import SupportService
 
 logger = logging.getLogger(__name__)
 
@@ -153,11 +155,7 @@ class TelegramChannel:
         if job is None or not isinstance(job.data, int):
             return
 
-        async def send(customer: CustomerRef, reply: Reply) -> None:
-            async with refusals_translated(to_customer=True):
-                await context.bot.send_message(int(customer.external_id), reply.text)
-
-        await self._service.follow_up(job.data, send)
+        await self._service.follow_up(job.data, TelegramOutput(context.bot).to_customer)
 
     def schedule_checks(self, application: Application) -> Callable[[int, dt.datetime], None]:  # type: ignore[type-arg]
         """A scheduler for the service: PTB's JobQueue runs each check; the database keeps them across restarts."""
@@ -243,7 +241,7 @@ class TelegramChannel:
         customer = CustomerRef(CHANNEL, str(user.id), user.first_name or "")
         message_id = update.effective_message.message_id if update.effective_message else None
         with arrival_of(update, self._service.arrivals):
-            await self._service.handle(customer, turn, message_id, deliver=_sender(context, chat.id),
+            await self._service.handle(customer, turn, message_id, deliver=TelegramOutput(context.bot).to(chat.id),
                                        button_data=button_data)
 
 
@@ -266,17 +264,6 @@ def _message(update: Update) -> Message:
     if message is None:
         raise ValueError("handler registered for messages received an update without one")
     return message
-
-
-def _sender(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> Callable[[Reply], Awaitable[None]]:
-    async def send(reply: Reply) -> None:
-        markup = None
-        if reply.buttons:
-            markup = InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in reply.buttons]])
-        async with refusals_translated(to_customer=True):
-            await context.bot.send_message(chat_id, reply.text, reply_markup=markup)
-
-    return send
 
 
 async def _show_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:

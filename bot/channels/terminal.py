@@ -11,7 +11,8 @@ from typing import TextIO
 from bot.config import Settings
 from bot.policy.decide import Button, CustomerTurn, Reply, TurnKind
 from bot.runtime import CandorRuntime
-from bot.service.support import CustomerRef, SupportService
+from bot.service.customer import CustomerRef
+from bot.service.support import SupportService
 
 CHANNEL = "local"
 QUIT_COMMANDS = frozenset({"/quit", "/exit"})

@@ -14,7 +14,9 @@ import logging
 from telegram import Bot, Update
 from telegram.error import TelegramError
 
-from bot.service.support import CustomerRef, storable, wording_for_text
+from bot.policy.language import language_of
+from bot.service.customer import CustomerRef, storable
+from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
 from bot.storage.updates import FailedUpdates, UpdateLedger
 from knowledge import KnowledgePack
@@ -86,7 +88,10 @@ class FailedUpdateDesk:
         """
         text = storable(customer_text(update))
         key = chat_key(update.to_dict()) or f"update:{update.update_id}"
+        user = update.effective_user
         async with self._database.session() as session:
+            stored_language = (await ConversationRepository(session).customer_language(CHANNEL, str(user.id))
+                               if user is not None else None)
             failures = FailedUpdates(session)
             tries = await failures.count_try(update.update_id, key, type(error).__name__)
             given_up = tries >= self._max_tries
@@ -97,17 +102,17 @@ class FailedUpdateDesk:
             logger.error("update %d failed %d times (%s); kept for the team", update.update_id, tries,
                          type(error).__name__)
         if given_up or tries == 1:
-            await self._tell(update, bot, text, given_up)
+            await self._tell(update, bot, language_of(stored_language, text), given_up)
         return given_up
 
-    async def _tell(self, update: Update, bot: Bot, text: str, kept: bool) -> None:
+    async def _tell(self, update: Update, bot: Bot, language: str, kept: bool) -> None:
         chat = update.effective_chat
         if chat is not None and chat.type != "private":
             await _tell_agent(update, kept)
             return
         if chat is None:
             return
-        wording = wording_for_text(self._pack, text)
+        wording = self._pack.wording_for(language)
         try:
             await bot.send_message(chat.id, wording.failure_kept if kept else wording.failure)
         except TelegramError:

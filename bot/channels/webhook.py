@@ -29,14 +29,17 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.channels.delivery import DeliveryRefused
+from bot.channels.output import TelegramOutput
 from bot.channels.telegram import arrival_of, is_transient
 from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures, chat_key
 from bot.channels.webhook_server import MAX_UPDATE_BYTES, WebhookLimits, guarded_server
 from bot.config import Settings
-from bot.policy.decide import Reply
 from bot.runtime import CandorRuntime
 from bot.policy.fairness import is_crisis
-from bot.service.support import CustomerRef, StorageUnavailable, SupportService, with_storage_retries
+from bot.service.customer import CustomerRef
+from bot.service.outage import StorageUnavailable, with_storage_retries
+from bot.service.support import SupportService
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database, urgent_work
 from bot.storage.updates import UpdateLedger
@@ -51,13 +54,11 @@ async def tell_to_wait(application: Application, service: SupportService, update
     if chat is None or user is None or chat.type != "private":
         return
 
-    async def send(reply: Reply) -> None:
-        await application.bot.send_message(chat.id, reply.text)
-
     text = (message.text or message.caption or "") if message is not None else ""
     try:
-        await service.ask_to_wait(CustomerRef(CHANNEL, str(user.id), user.first_name or ""), text, send)
-    except TelegramError:
+        await service.ask_to_wait(CustomerRef(CHANNEL, str(user.id), user.first_name or ""), text,
+                                  TelegramOutput(application.bot).to(chat.id))
+    except (TelegramError, DeliveryRefused):
         logger.warning("could not tell the customer to wait either", exc_info=True)
 
 

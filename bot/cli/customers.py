@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.service.handoff_desk import TopicFate
-from bot.service.support import CustomerRef
+from bot.service.customer import CustomerRef
 from bot.storage.database import run_in_session
 from bot.storage.models import utc_now
 from bot.storage.privacy import Erasure, PrivacyRepository, Purged, forget_the_old

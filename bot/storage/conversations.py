@@ -51,6 +51,14 @@ class EarlierTurn:
     reply_delivered: bool = False
 
 
+@dataclass(frozen=True)
+class RatingRecorded:
+    """A rating tap was this customer's: ``first`` when it was stored now, not already there."""
+
+    first: bool
+    language: str
+
+
 class ConversationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -180,10 +188,10 @@ class ConversationRepository:
         conversation.status, conversation.closed_at = "closed", utc_now()
         return conversation.id
 
-    async def record_rating(self, channel: str, external_id: str, conversation_id: int, score: int) -> str | None:
+    async def record_rating(self, channel: str, external_id: str, conversation_id: int,
+                            score: int) -> RatingRecorded | None:
         """Store a 1–5 rating if the conversation is this customer's, closed and not rated yet.
 
-        Returns the conversation's language when stored, "rated" when it already has a rating,
         None when the button is not this customer's (forged or stale): nothing changes then.
         """
         conversation = await self._session.scalar(
@@ -193,10 +201,10 @@ class ConversationRepository:
         if conversation is None or conversation.status != "closed":
             return None
         if conversation.satisfaction is not None:
-            return "rated"
+            return RatingRecorded(first=False, language=conversation.language)
         conversation.satisfaction = score
         self._session.add(Message(conversation_id=conversation.id, sender="customer", kind="rating", text=str(score)))
-        return conversation.language
+        return RatingRecorded(first=True, language=conversation.language)
 
     async def satisfaction_of(self, conversation_id: int) -> int | None:
         return await self._session.scalar(select(Conversation.satisfaction).where(Conversation.id == conversation_id))
@@ -206,6 +214,11 @@ class ConversationRepository:
             select(Gesture.kind, Gesture.reason).where(Gesture.conversation_id == conversation_id).order_by(Gesture.id)
         )
         return [(kind, reason) for kind, reason in rows]
+
+    async def customer_language(self, channel: str, external_id: str) -> str | None:
+        """The language the customer was last answered in; None for someone the bot has no record of."""
+        return await self._session.scalar(
+            select(Customer.language).where(Customer.channel == channel, Customer.external_id == external_id))
 
     async def set_language(self, ref: ConversationRef, language: str) -> None:
         conversation = await self._session.get(Conversation, ref.conversation_id)

@@ -21,7 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.webhook import SECRET_HEADER, serve_webhook
 from bot.policy.decide import CustomerTurn, Move, Reply, TurnKind
-from bot.service.support import CustomerRef, StorageUnavailable, SupportService
+from bot.service.customer import CustomerRef
+from bot.service.outage import StorageUnavailable
+from bot.service.support import SupportService
 from bot.storage.database import Database, upgrade_schema_async
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.webhook_client import free_port, text_update

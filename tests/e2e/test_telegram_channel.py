@@ -151,6 +151,20 @@ async def test_an_unexpected_error_is_tried_again_a_few_times_then_kept_for_the_
     assert failed.tries == MAX_TRIES and failed.chat_key == "telegram:1201"
 
 
+async def test_the_failure_notices_speak_the_language_the_customer_is_answered_in(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A message with no language of its own ("GC-5555 ok?") fails: the customer who writes Russian hears Russian."""
+    monkeypatch.setattr(telegram_channel, "RETRY_LATER_SECONDS", 0.2)
+    bot.api.customer_sends_text(1202, "Здравствуйте, у меня дважды списали деньги за заказ")
+    await bot.api.wait_for_messages(1202, 1, timeout=120)
+    with FaultyMessageStore("GC-5555"):
+        bot.api.customer_sends_text(1202, "GC-5555 ok?")
+        _, retrying, kept = await bot.api.wait_for_messages(1202, 3, timeout=60)
+    russian = load_pack().wording_for("ru")
+    assert (retrying.text, kept.text) == (russian.failure, russian.failure_kept)
+
+
 async def test_a_burst_of_thirty_is_stored_whole_and_answered_once_while_another_customer_is_answered_meanwhile(
     bot: RunningBot,
 ) -> None:

@@ -61,7 +61,10 @@ from bot.policy.decide import (
     is_meaningful,
     parse_rating,
 )
-from bot.service.support import FORGET_CONFIRM, CustomerRef, SupportService, choose_language, storable
+from bot.policy.language import choose_language
+from bot.service.customer import CustomerRef, storable
+from bot.service.own_data import FORGET_CONFIRM
+from bot.service.support import SupportService
 from bot.storage.agents import AgentProfile, AgentRepository
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, upgrade_schema_async

@@ -12,7 +12,8 @@ import pytest
 
 from bot.testing.recording_workspace import RecordingWorkspace
 from bot.policy.decide import CustomerTurn, Move, Reply, TurnKind
-from bot.service.support import CustomerRef, SupportService
+from bot.service.customer import CustomerRef
+from bot.service.support import SupportService
 from bot.storage.agents import AgentProfile, AgentRepository
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, upgrade_schema_async

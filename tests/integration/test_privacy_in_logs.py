@@ -7,7 +7,8 @@ import pytest
 
 from bot.policy.decide import CustomerTurn, Reply, TurnKind
 from bot.logs import RedactSecrets, quiet_noisy_loggers, redact
-from bot.service.support import CustomerRef, SupportService
+from bot.service.customer import CustomerRef
+from bot.service.support import SupportService
 from bot.storage.database import Database, upgrade_schema_async
 from knowledge import load_pack
 from knowledge.retrieval import TopicIndex

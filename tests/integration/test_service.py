@@ -13,7 +13,9 @@ from sqlalchemy import select
 
 from bot.policy.decide import CustomerTurn, Move, Reply, TurnKind
 from bot.policy.escalation import EscalationRules
-from bot.service.support import CustomerRef, SupportService, choose_language
+from bot.policy.language import choose_language
+from bot.service.customer import CustomerRef
+from bot.service.support import SupportService
 from bot.storage.conversations import ConversationRepository, StoredMessage
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.models import Handoff, utc_now
@@ -24,6 +26,7 @@ from knowledge import load_pack
 from knowledge.retrieval import TopicIndex
 from nlu.runtime import EmotionAnalyzer
 from nlu.types import Analysis, EmotionScores
+from bot.testing.collecting_output import CollectingOutput
 from tests.conftest import database_url
 
 CUSTOMER = CustomerRef("telegram", "501", "Olga")
@@ -36,16 +39,13 @@ class Harness:
     database: Database
     now: list[dt.datetime] = field(default_factory=lambda: [START])
     scheduled: list[tuple[int, dt.datetime]] = field(default_factory=list)
-    proactive: list[tuple[CustomerRef, Reply]] = field(default_factory=list)
+    output: CollectingOutput = field(default_factory=CollectingOutput)
 
     async def say(self, text: str, customer: CustomerRef = CUSTOMER) -> Reply:
         return await self.service.handle(customer, CustomerTurn(TurnKind.TEXT, text=text))
 
     async def tap(self, data: str, customer: CustomerRef = CUSTOMER) -> Reply:
         return await self.service.handle(customer, CustomerTurn(TurnKind.BUTTON), button_data=data)
-
-    async def deliver(self, customer: CustomerRef, reply: Reply) -> None:
-        self.proactive.append((customer, reply))
 
     async def stored(self, customer: CustomerRef = CUSTOMER) -> list[StoredMessage]:
         async with self.database.session() as session:
@@ -78,18 +78,13 @@ async def test_signals_of_each_customer_message_are_stored(harness: Harness) -> 
 
 
 async def test_replies_are_delivered_in_the_order_messages_arrived(harness: Harness) -> None:
-    delivered: list[str] = []
-
-    async def deliver(reply: Reply) -> None:
-        await asyncio.sleep(0)
-        delivered.append(reply.move.value)
-
+    deliver = harness.output.to(CUSTOMER)
     await asyncio.gather(
         harness.service.handle(CUSTOMER, CustomerTurn(TurnKind.COMMAND, text="/help", command="help"), deliver=deliver),
         harness.service.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="I was charged twice"), deliver=deliver),
         harness.service.handle(CUSTOMER, CustomerTurn(TurnKind.NON_TEXT, content_type="sticker"), deliver=deliver),
     )
-    assert delivered == ["help", "answer", "ask_for_text"]
+    assert [reply.move.value for reply in harness.output.replies_to(CUSTOMER)] == ["help", "answer", "ask_for_text"]
 
 
 async def test_a_promised_time_is_stored_scheduled_and_followed_up_honestly_before_it_passes(harness: Harness) -> None:
@@ -99,8 +94,8 @@ async def test_a_promised_time_is_stored_scheduled_and_followed_up_honestly_befo
     assert START < check_at < START + dt.timedelta(hours=24)
 
     harness.now[0] = check_at
-    await harness.service.follow_up(promise_id, harness.deliver)
-    [(customer, update)] = harness.proactive
+    await harness.service.follow_up(promise_id, harness.output.to_customer)
+    [(customer, update)] = harness.output.sent
     assert customer.external_id == CUSTOMER.external_id and update.move is Move.PROMISE_UPDATE
     assert "isn't ready yet" in update.text and "a firm date for your refund" in update.text
     assert "by 10:00 UTC on Tue 24 Nov" in update.text and "New time: by 18:00 UTC on Tue 24 Nov" in update.text
@@ -117,8 +112,8 @@ async def test_a_kept_promise_is_not_followed_up(harness: Harness) -> None:
     async with harness.database.session() as session:
         assert await PromiseRepository(session).keep(promise_id)
     harness.now[0] = check_at
-    await harness.service.follow_up(promise_id, harness.deliver)
-    assert harness.proactive == []
+    await harness.service.follow_up(promise_id, harness.output.to_customer)
+    assert harness.output.sent == []
 
 
 async def test_asking_again_gives_the_same_time_and_no_second_promise(harness: Harness) -> None:
@@ -152,6 +147,15 @@ async def test_solved_closes_asks_for_an_optional_rating_and_stores_it_once(harn
     assert promise.status == "resolved"
     after = await harness.say("Where is my order?")
     assert after.move is Move.ANSWER
+
+
+async def test_a_second_rating_tap_is_answered_in_the_customers_language(harness: Harness) -> None:
+    await harness.say("Где мой возврат денег?")
+    closing = await harness.say("Спасибо, помогло!")
+    assert closing.move is Move.CLOSE
+    await harness.tap("rate:1:5")
+    again = await harness.tap("rate:1:2")
+    assert again.text == load_pack().wording_for("ru").closing.rating_already
 
 
 async def test_forged_rating_for_someone_elses_conversation_changes_nothing(harness: Harness) -> None:
@@ -191,12 +195,12 @@ async def test_a_promise_missed_twice_goes_to_a_person_and_the_customer_is_told(
     await harness.say("Where is my refund? I returned the item two weeks ago")
     [(promise_id, first_check)] = harness.scheduled
     harness.now[0] = first_check
-    await harness.service.follow_up(promise_id, harness.deliver)
+    await harness.service.follow_up(promise_id, harness.output.to_customer)
     second_check = harness.scheduled[-1][1]
     harness.now[0] = second_check
-    await harness.service.follow_up(promise_id, harness.deliver)
+    await harness.service.follow_up(promise_id, harness.output.to_customer)
 
-    [(_, first), (_, second)] = harness.proactive
+    [(_, first), (_, second)] = harness.output.sent
     assert "email support@example.shop" not in first.text, "the first late check only gives a new time"
     assert "isn't ready yet" in second.text and "support@example.shop" in second.text
     async with harness.database.session() as session:

@@ -1,0 +1,253 @@
+"""One customer turn: read it, store it, decide, and store the reply with everything it commits to.
+
+The unit of work ends before anything leaves the process: the turn returns its reply and the
+effects (relay to the agent, post the handoff card, schedule the promise's check) for the caller
+to run once the transaction has committed and the reply was sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.policy.decide import (
+    AGENT_COMMANDS,
+    Clock,
+    ConversationState,
+    CustomerTurn,
+    Decision,
+    Move,
+    Reply,
+    TurnKind,
+    decide,
+    is_meaningful,
+    rating_buttons,
+)
+from bot.policy.escalation import Escalation, EscalationRules, TurnFacts, should_escalate
+from bot.policy.language import choose_language
+from bot.service.customer import CustomerRef, stored_kind
+from bot.service.handoff_desk import HandoffDesk, HandoffStart
+from bot.service.own_data import OwnData
+from bot.service.promises import PromiseFollowUps
+from bot.service.ratings import Ratings
+from bot.storage.conversations import ConversationRef, ConversationRepository, EarlierTurn
+from bot.storage.database import URGENT_WORK, Database
+from bot.storage.handoffs import HandoffRepository, OpenHandoff
+from bot.storage.promises import PromiseRepository
+from knowledge import KnowledgePack
+from knowledge.retrieval import Retrieval, TopicIndex
+from nlu.runtime import EmotionAnalyzer
+from nlu.signals import Signals, detect_signals
+from nlu.types import Analysis
+
+logger = logging.getLogger(__name__)
+
+Effect = Callable[[], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """What a turn decided: the reply, and the effects that run after its transaction committed and the
+    reply was sent (in this order, still in the customer's turn so their order is kept)."""
+
+    reply: Reply | None
+    effects: tuple[Effect, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Decided:
+    decision: Decision
+    started: HandoffStart | None
+    promise: tuple[int, dt.datetime] | None
+    stored_as: int
+
+
+class CustomerTurns:
+    def __init__(self, database: Database, analyzer: EmotionAnalyzer, pack: KnowledgePack, index: TopicIndex,
+                 zone: ZoneInfo, now: Callable[[], dt.datetime], rules: EscalationRules, desk: HandoffDesk,
+                 promises: PromiseFollowUps) -> None:
+        self._database = database
+        self._analyzer = analyzer
+        self._pack = pack
+        self._index = index
+        self._zone = zone
+        self._now = now
+        self._rules = rules
+        self._desk = desk
+        self._promises = promises
+        self._ratings = Ratings(database, pack)
+        self._own_data = OwnData(database, pack, desk)
+
+    async def step(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None,
+                   button_data: str) -> TurnOutcome:
+        """Whatever this turn is: a rating tap, a question about the customer's own data, a message Telegram
+        sent again, or a new message to decide on."""
+        if turn.kind is TurnKind.BUTTON and (rating := await self._ratings.rate(customer, button_data)) is not None:
+            return TurnOutcome(rating)
+        if (own := await self._own_data.answer(customer, turn, button_data)) is not None:
+            return TurnOutcome(own)
+        if telegram_message_id is not None and turn.kind is not TurnKind.BUTTON:
+            async with self._database.session() as session:
+                earlier = await ConversationRepository(session).earlier_answer(
+                    customer.channel, customer.external_id, telegram_message_id, stored_kind(turn), turn.text)
+            if earlier is not None:
+                return await self._replay(customer, turn, telegram_message_id, earlier)
+        return await self._turn(customer, turn, telegram_message_id)
+
+    async def _replay(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int,
+                      earlier: EarlierTurn) -> TurnOutcome:
+        """A message Telegram sent again after a crash: send the stored answer, decide nothing twice."""
+        logger.info("message seen before conversation=%d; %s", earlier.conversation_id,
+                    "it was answered" if earlier.reply_delivered
+                    else "its stored reply is sent now" if earlier.reply_text else "no reply was stored")
+        if earlier.reply_delivered:
+            return TurnOutcome(None)
+        if earlier.reply_text is not None and earlier.reply_move is not None:
+            move = Move(earlier.reply_move)
+            buttons = rating_buttons(earlier.conversation_id) if move is Move.CLOSE else ()
+            return TurnOutcome(Reply(move, earlier.reply_text, buttons, stored_as=earlier.reply_id))
+        async with self._database.session() as session:
+            handed_off = await HandoffRepository(session).open_for(earlier.conversation_id)
+        if handed_off is None:
+            return TurnOutcome(None)
+        return TurnOutcome(None, (self._relay(handed_off, customer, turn, telegram_message_id),))
+
+    def _relay(self, handoff: OpenHandoff, customer: CustomerRef, turn: CustomerTurn,
+               telegram_message_id: int | None) -> Effect:
+        """Pass the customer's message to the person who has the conversation, under the customer's name."""
+        words = turn.text if turn.kind in (TurnKind.TEXT, TurnKind.EDITED, TurnKind.COMMAND) else ""
+
+        async def relay() -> None:
+            await self._desk.relay_from_customer(handoff, customer.display_name or "Customer", words,
+                                                 telegram_message_id)
+        return relay
+
+    async def _turn(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None) -> TurnOutcome:
+        analysis = await self._analyse(turn)
+        decided: _Decided | None = None
+        async with self._database.session() as session:
+            repository = ConversationRepository(session)
+            ref = await repository.open_conversation(customer.channel, customer.external_id, customer.display_name)
+            language = choose_language(ref.language, analysis, turn.text)
+            if language != ref.language:
+                await repository.set_language(ref, language)
+            signals = None
+            if analysis is not None:
+                signals = detect_signals(turn.text, await repository.recent_customer_texts(ref))
+            await repository.add_customer_message(ref, stored_kind(turn), turn.text, analysis, telegram_message_id,
+                                                  signals)
+            handed_off = await HandoffRepository(session).open_for(ref.conversation_id)
+            if handed_off is None or _is_agent_command(turn):
+                decided = await self._decide(session, repository, ref, turn, analysis, signals, language)
+        if decided is None:
+            assert handed_off is not None  # decided is None only while a person has the conversation
+            logger.info("turn stored for handoff %d kind=%s; relaying it", handed_off.id, turn.kind.value)
+            return TurnOutcome(None, (self._relay(handed_off, customer, turn, telegram_message_id),))
+        decision, started = decided.decision, decided.started
+        logger.info(
+            "turn handled conversation=%d kind=%s move=%s emotion_labels=%s signals=%s degraded=%s notes=%s",
+            ref.conversation_id, turn.kind.value, decision.reply.move.value,
+            ",".join(analysis.labels) if analysis else "-", _names(signals),
+            analysis.degraded if analysis else "-", "handed off" if started else ";".join(decision.notes) or "-",
+        )
+        effects: list[Effect] = []
+        if started is not None:
+            effects.append(self._post_card(started))
+        if decided.promise is not None:
+            effects.append(self._schedule_check(*decided.promise))
+        return TurnOutcome(replace(decision.reply, stored_as=decided.stored_as), tuple(effects))
+
+    def _post_card(self, started: HandoffStart) -> Effect:
+        async def post() -> None:
+            self._desk.post_card_soon(started)
+        return post
+
+    def _schedule_check(self, promise_id: int, at: dt.datetime) -> Effect:
+        async def schedule() -> None:
+            self._promises.schedule(promise_id, at)
+        return schedule
+
+    async def _decide(self, session: AsyncSession, repository: ConversationRepository, ref: ConversationRef,
+                      turn: CustomerTurn, analysis: Analysis | None, signals: Signals | None,
+                      language: str) -> _Decided:
+        """Decide the reply (or a handoff) and store it with what it commits to, in the turn's transaction."""
+        retrieval = self._retrieve(turn, analysis, language)
+        first_contact = ref.customer_messages_before == 0 and turn.kind is TurnKind.TEXT
+        promises = PromiseRepository(session)
+        state = ConversationState(ref.conversation_id, language, ref.topic_id, ref.apologised,
+                                  ref.gestures_given, first_contact, await promises.open_dues(ref.conversation_id))
+        decision = decide(turn, analysis, signals, retrieval, state, self._pack, Clock(self._now(), self._zone))
+        escalation = await self._escalation(repository, ref, turn, signals, retrieval, decision,
+                                            analysis is not None and analysis.degraded)
+        started: HandoffStart | None = None
+        if escalation is not None:
+            started = await self._desk.start(
+                session, ref.conversation_id, language, escalation,
+                (analysis.scores.anger, analysis.scores.anxiety) if analysis else None,
+                retrieval.best.topic.id if retrieval and retrieval.best else ref.topic_id,
+            )
+            decision = Decision(started.reply, topic_id=decision.topic_id or ref.topic_id,
+                                apologised=state.apologised,
+                                notes=(f"handed off: {escalation.label} ({escalation.detail})",))
+        promise, stored_as = await self._record(repository, promises, ref, language, decision)
+        return _Decided(decision, started, promise, stored_as)
+
+    async def _record(
+        self, repository: ConversationRepository, promises: PromiseRepository, ref: ConversationRef, language: str,
+        decision: Decision,
+    ) -> tuple[tuple[int, dt.datetime] | None, int]:
+        """Store the reply and everything it committed to, in the same transaction as the message."""
+        stored_as = await repository.add_bot_message(ref.conversation_id, decision.reply.text,
+                                                     decision.reply.move.value, "; ".join(decision.notes))
+        await repository.remember(ref, decision.topic_id, decision.apologised)
+        if decision.gesture is not None and decision.topic_id is not None:
+            await repository.add_gesture(ref, decision.gesture.rule.id, decision.topic_id, decision.gesture.reason)
+        if decision.closes:
+            await promises.resolve_conversation(ref.conversation_id)
+            await repository.close(ref)
+        if decision.promise is None:
+            return None, stored_as
+        draft = decision.promise
+        promise_id = await promises.add(ref.conversation_id, draft.topic_id, draft.promised, language, draft.due_at,
+                                        draft.check_at, draft.extension_hours)
+        return (promise_id, draft.check_at), stored_as
+
+    async def _escalation(
+        self, repository: ConversationRepository, ref: ConversationRef, turn: CustomerTurn, signals: Signals | None,
+        retrieval: Retrieval | None, decision: Decision, degraded: bool = False,
+    ) -> Escalation | None:
+        """Whether a person should take over now (only for text the model or the rules could read)."""
+        if signals is None or turn.kind is not TurnKind.TEXT or decision.closes:
+            return None
+        best = retrieval.best if retrieval else None
+        facts = TurnFacts(
+            signals=signals, feelings=await repository.recent_feelings(ref),
+            tries=await repository.tries_since_settled(ref),
+            same_problem=signals.repeated_question or best is None or best.topic.id == ref.topic_id,
+            degraded=degraded,
+        )
+        return should_escalate(facts, self._rules)
+
+    def _retrieve(self, turn: CustomerTurn, analysis: Analysis | None, language: str) -> Retrieval | None:
+        if turn.kind is not TurnKind.TEXT or not is_meaningful(turn.text):
+            return None
+        return self._index.find(turn.text[:4000], language, analysis.embedding if analysis else None)
+
+    async def _analyse(self, turn: CustomerTurn) -> Analysis | None:
+        if turn.kind in (TurnKind.TEXT, TurnKind.EDITED) and is_meaningful(turn.text):
+            return await self._analyzer.analyse(turn.text, urgent=URGENT_WORK.get())
+        return None
+
+
+def _is_agent_command(turn: CustomerTurn) -> bool:
+    """A customer typing an agent's command gets the polite refusal even while a person has the chat."""
+    return turn.kind is TurnKind.COMMAND and turn.command in AGENT_COMMANDS
+
+
+def _names(signals: Signals | None) -> str:
+    return signals.for_logs() if signals else "-"
