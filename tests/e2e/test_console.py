@@ -16,6 +16,7 @@ import httpx
 import pytest
 import uvicorn
 from sqlalchemy import func, select
+from starlette.applications import Starlette
 
 from bot.console.app import build_console
 from bot.service.corrections import write_corrections_tsv
@@ -44,6 +45,7 @@ class ConsoleServer:
     database_url: str
     content: Path
     models: Path
+    app: Starlette
 
 
 async def seed(database: Database) -> None:
@@ -80,7 +82,7 @@ async def serve_console(tmp_path: Path, **options: Any) -> AsyncIterator[Console
     while not server.started:
         await asyncio.sleep(0.02)
     try:
-        yield ConsoleServer(f"http://127.0.0.1:{port}", database, url, content, models)
+        yield ConsoleServer(f"http://127.0.0.1:{port}", database, url, content, models, app)
     finally:
         server.should_exit = True
         await task
