@@ -31,10 +31,10 @@ OPEN_TO_ANYONE = {
 FORGED_TOKENS = ({}, {"csrf": ""}, {"csrf": "forged"}, {"csrf": "подделка"})
 
 
-def every_route(console: ConsoleServer) -> set[tuple[str, str]]:
+def every_route(server: ConsoleServer) -> set[tuple[str, str]]:
     """(method, path) of each route the console serves; HEAD goes with GET."""
     found: set[tuple[str, str]] = set()
-    for route in console.app.routes:
+    for route in server.app.routes:
         assert isinstance(route, Route), f"{route!r}: walk into it too"
         found |= {(method, route.path) for method in route.methods or ("GET",) if method != "HEAD"}
     return found
@@ -50,7 +50,7 @@ async def signed_in(client: httpx.AsyncClient) -> bool:
 
 
 async def test_every_page_but_the_sign_in_pages_sends_a_stranger_to_sign_in_and_refuses_their_forms(
-    console: ConsoleServer,
+    console: ConsoleServer,  # noqa: F811  (the fixture imported above)
 ) -> None:
     routes = every_route(console)
     assert OPEN_TO_ANYONE < routes, "the list above names routes the console serves"
@@ -68,7 +68,7 @@ async def test_every_page_but_the_sign_in_pages_sends_a_stranger_to_sign_in_and_
 
 
 async def test_no_form_of_a_signed_in_trainer_reaches_its_page_without_the_sessions_token(
-    console: ConsoleServer,
+    console: ConsoleServer,  # noqa: F811  (the fixture imported above)
 ) -> None:
     forms = sorted(route for route in every_route(console) - OPEN_TO_ANYONE if route[0] != "GET")
     assert forms, "the console has trainers' forms"
@@ -84,7 +84,7 @@ async def test_no_form_of_a_signed_in_trainer_reaches_its_page_without_the_sessi
 
 
 async def test_the_sign_in_forms_do_nothing_without_the_sessions_token_even_with_the_right_password_or_link(
-    console: ConsoleServer,
+    console: ConsoleServer,  # noqa: F811  (the fixture imported above)
 ) -> None:
     async with console.database.session() as session:
         link_token = await TrainerRepository(session).login_link_token("anna", utc_now())
