@@ -12,9 +12,8 @@ from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute
 
-from bot.console.access import trainer_page
+from bot.console.access import GuardedRoute, trainer_page
 from bot.console.web import render
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerRepository
@@ -28,7 +27,7 @@ class KnowledgePages:
         self._database = database
         self._content_dir = content_dir
 
-    def routes(self) -> list[BaseRoute]:
+    def routes(self) -> list[GuardedRoute]:
         return [
             trainer_page("/knowledge", self.overview),
             trainer_page("/knowledge/{language}/{file}", self.texts),

@@ -10,9 +10,8 @@ from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute
 
-from bot.console.access import trainer_page
+from bot.console.access import GuardedRoute, trainer_page
 from bot.console.web import render
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerRepository
@@ -29,7 +28,7 @@ class ModelPages:
         self._data_dir = data_dir
         self._dev_limit = dev_limit
 
-    def routes(self) -> list[BaseRoute]:
+    def routes(self) -> list[GuardedRoute]:
         return [
             trainer_page("/models", self.listing),
             trainer_page("/models/{name}/compare", self.compare, methods=["POST"]),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 
-from starlette.authentication import AuthCredentials, AuthenticationBackend, BaseUser
+from starlette.authentication import AuthCredentials, AuthenticationBackend, BaseUser, SimpleUser
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse, Response
 
@@ -18,19 +18,8 @@ from bot.storage.database import Database
 from bot.storage.trainers import TrainerAccount, TrainerRepository
 
 
-class Trainer(BaseUser):
+class Trainer(SimpleUser):
     """A trainer whose session was checked against the database for this request."""
-
-    def __init__(self, username: str) -> None:
-        self.username = username
-
-    @property
-    def is_authenticated(self) -> bool:
-        return True
-
-    @property
-    def display_name(self) -> str:
-        return self.username
 
 
 class TrainerSessions(AuthenticationBackend):

@@ -11,9 +11,8 @@ from collections.abc import Callable
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute
 
-from bot.console.access import open_page
+from bot.console.access import GuardedRoute, open_page
 from bot.console.sessions import start_session, trainer_of
 from bot.console.throttle import SignInRefused, SignInThrottle
 from bot.console.web import render
@@ -36,7 +35,7 @@ class SignInPages:
         self._verify = verify
         self._throttle = SignInThrottle(now)
 
-    def routes(self) -> list[BaseRoute]:
+    def routes(self) -> list[GuardedRoute]:
         return [
             open_page("/login", self.login, methods=["POST"], refused=_login_again),
             open_page("/login/link/{token}", self.link),
