@@ -4,7 +4,9 @@ Signed out, every page is the sign-in page. Signed in, trainers see the review q
 the bot failed to handle first), open a conversation with its emotion timeline, and correct a
 message's labels. Every form carries a CSRF token bound to the session; sessions live in a signed,
 HTTP-only, SameSite=Strict cookie, Secure unless started for plain-http local use, and checked
-against the database on every request (``sessions.py``); signing in and out is ``signin.py``.
+against the database on every request (``sessions.py``); which page needs a signed-in trainer, and
+that every form carries the token, is decided for all routes in ``access.py``; signing in and out
+is ``signin.py``.
 """
 
 from __future__ import annotations
@@ -16,17 +18,18 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
 
+from bot.console.access import guarded_only, open_page, trainer_page
 from bot.console.charts import bar_chart, timeline_svg
 from bot.console.knowledge_pages import KnowledgePages
 from bot.console.model_pages import ModelPages
-from bot.console.sessions import TrainerSessions
+from bot.console.sessions import TrainerSessions, trainer_of
 from bot.console.signin import PasswordCheck, SignInPages
-from bot.console.web import csrf_ok, render, trainer_of
+from bot.console.web import render
 from bot.policy.passwords import verify_password
 from bot.storage.dashboard import dashboard_figures
 from bot.storage.database import Database
@@ -46,6 +49,7 @@ class Console:
         self._database = database
 
     async def index(self, request: Request) -> Response:
+        """Signed out, the home page is the sign-in page; signed in, the review queue."""
         trainer = trainer_of(request)
         if trainer is None:
             return render(request, "login.html", {"error": ""})
@@ -54,10 +58,7 @@ class Console:
             failed = await FailedUpdates(session).given_up()
         return render(request, "queue.html", {"trainer": trainer, "queue": queue, "failed": failed})
 
-    async def conversation(self, request: Request) -> Response:
-        trainer = trainer_of(request)
-        if trainer is None:
-            return RedirectResponse("/", status_code=303)
+    async def conversation(self, request: Request, trainer: str) -> Response:
         conversation_id = int(request.path_params["conversation_id"])
         async with self._database.session() as session:
             messages = await TrainerRepository(session).transcript(conversation_id)
@@ -70,10 +71,7 @@ class Console:
             "notice": request.query_params.get("saved", ""),
         })
 
-    async def dashboard(self, request: Request) -> Response:
-        trainer = trainer_of(request)
-        if trainer is None:
-            return RedirectResponse("/", status_code=303)
+    async def dashboard(self, request: Request, trainer: str) -> Response:
         async with self._database.session() as session:
             figures = await dashboard_figures(session)
         feelings = {f"{language} start": start for language, (start, _) in figures.feeling_start_end.items()}
@@ -90,11 +88,8 @@ class Console:
         ]
         return render(request, "dashboard.html", {"trainer": trainer, "figures": figures, "charts": charts})
 
-    async def correct(self, request: Request) -> Response:
-        trainer = trainer_of(request)
+    async def correct(self, request: Request, trainer: str) -> Response:
         form = await request.form()
-        if trainer is None or not csrf_ok(request, str(form.get("csrf", ""))):
-            return PlainTextResponse("Sign in again: the form expired or was not sent from the console.", status_code=403)
         message_id = int(request.path_params["message_id"])
         labels = tuple(str(value) for value in form.getlist("labels"))
         conversation_id = str(form.get("conversation", ""))
@@ -118,15 +113,15 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
     knowledge = KnowledgePages(database, content_dir)
     models = ModelPages(database, models_dir, data_dir or default_data_dir(), dev_limit)
     routes = [
-        Route("/", console.index, methods=["GET"]),
+        open_page("/", console.index),
         *sign_in.routes(),
-        Route("/conversations/{conversation_id:int}", console.conversation, methods=["GET"]),
-        Route("/messages/{message_id:int}/labels", console.correct, methods=["POST"]),
-        Route("/dashboard", console.dashboard, methods=["GET"]),
+        trainer_page("/conversations/{conversation_id:int}", console.conversation),
+        trainer_page("/messages/{message_id:int}/labels", console.correct, methods=["POST"]),
+        trainer_page("/dashboard", console.dashboard),
         *knowledge.routes(),
         *models.routes(),
     ]
     middleware = [Middleware(SessionMiddleware, secret_key=secret, session_cookie="candor_console",
                              max_age=SESSION_HOURS * 3600, same_site="strict", https_only=secure_cookie),
-                  Middleware(TrainerSessions, database=database)]
-    return Starlette(routes=routes, middleware=middleware)
+                  Middleware(AuthenticationMiddleware, backend=TrainerSessions(database))]
+    return Starlette(routes=guarded_only(routes), middleware=middleware)

@@ -13,8 +13,8 @@ def timeline_svg(scores: list[dict[str, float]]) -> str:
     if not scores:
         return '<p class="muted">No scored customer messages yet.</p>'
     step = (WIDTH - 2 * PAD) / max(len(scores) - 1, 1)
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
-             'aria-label="Emotion timeline of this conversation">',
+    parts = [(f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+              'aria-label="Emotion timeline of this conversation">'),
              f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" stroke="#999"/>',
              f'<line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{HEIGHT - PAD}" stroke="#999"/>']
     for y_value in (0.0, 0.5, 1.0):
@@ -43,8 +43,8 @@ def bar_chart(title: str, values: dict[str, float], unit: str = "") -> str:
         return f'<p class="muted">{escape(title)}: nothing yet.</p>'
     top = max(values.values()) or 1.0
     height = BAR_HEIGHT * len(values) + 8
-    parts = [f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {BAR_WIDTH + 220} {height}" '
-             f'width="{BAR_WIDTH + 220}" height="{height}">']
+    parts = [(f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {BAR_WIDTH + 220} {height}" '
+              f'width="{BAR_WIDTH + 220}" height="{height}">')]
     for index, (label, value) in enumerate(values.items()):
         y = index * BAR_HEIGHT + 4
         width = max(1.0, BAR_WIDTH * value / top)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
 
-from bot.console.web import csrf_ok, render, trainer_of
+from bot.console.access import GuardedRoute, trainer_page
+from bot.console.web import render
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerRepository
 from knowledge.editing import EDITABLE_FILES, editable_texts, find_text, findings_for, replace_text
@@ -27,25 +27,19 @@ class KnowledgePages:
         self._database = database
         self._content_dir = content_dir
 
-    def routes(self) -> list[Route]:
+    def routes(self) -> list[GuardedRoute]:
         return [
-            Route("/knowledge", self.overview, methods=["GET"]),
-            Route("/knowledge/{language}/{file}", self.texts, methods=["GET"]),
-            Route("/knowledge/{language}/{file}/edit", self.edit, methods=["GET", "POST"]),
-            Route("/knowledge/versions/{version_id:int}/revert", self.revert, methods=["POST"]),
+            trainer_page("/knowledge", self.overview),
+            trainer_page("/knowledge/{language}/{file}", self.texts),
+            trainer_page("/knowledge/{language}/{file}/edit", self.edit, methods=["GET", "POST"]),
+            trainer_page("/knowledge/versions/{version_id:int}/revert", self.revert, methods=["POST"]),
         ]
 
-    async def overview(self, request: Request) -> Response:
-        trainer = trainer_of(request)
-        if trainer is None:
-            return RedirectResponse("/", status_code=303)
+    async def overview(self, request: Request, trainer: str) -> Response:
         languages = sorted(p.name for p in self._content_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
         return render(request, "knowledge.html", {"trainer": trainer, "languages": languages, "files": EDITABLE_FILES})
 
-    async def texts(self, request: Request) -> Response:
-        trainer = trainer_of(request)
-        if trainer is None:
-            return RedirectResponse("/", status_code=303)
+    async def texts(self, request: Request, trainer: str) -> Response:
         language, file = request.path_params["language"], request.path_params["file"]
         try:
             texts = editable_texts(self._content_dir, language, file)
@@ -54,18 +48,12 @@ class KnowledgePages:
         return render(request, "knowledge_texts.html", {"trainer": trainer, "language": language, "file": file,
                                                         "texts": texts})
 
-    async def edit(self, request: Request) -> Response:
-        trainer = trainer_of(request)
-        if trainer is None:
-            return RedirectResponse("/", status_code=303)
+    async def edit(self, request: Request, trainer: str) -> Response:
         language, file = request.path_params["language"], request.path_params["file"]
         if request.method == "GET":
             path, draft, action = request.query_params.get("path", ""), None, "view"
         else:
             form = await request.form()
-            if not csrf_ok(request, str(form.get("csrf", ""))):
-                return PlainTextResponse("Sign in again: the form expired or was not sent from the console.",
-                                         status_code=403)
             path, draft, action = str(form.get("path", "")), str(form.get("text", "")), str(form.get("action", "check"))
         try:
             current = find_text(self._content_dir, language, file, path)
@@ -73,15 +61,15 @@ class KnowledgePages:
             return PlainTextResponse(str(error), status_code=404)
         text = current.text if draft is None else draft
         findings = findings_for(file, path, text, language)
-        error, saved = "", False
+        not_saved, saved = "", False
         if action == "save":
             if findings:
-                error = "Not saved: fix the findings below first."
+                not_saved = "Not saved: fix the findings below first."
             else:
                 try:
                     old = replace_text(self._content_dir, language, file, path, text)
                 except KnowledgeError as problem:
-                    error = f"Not saved: {problem}"
+                    not_saved = f"Not saved: {problem}"
                 else:
                     async with self._database.session() as session:
                         await TrainerRepository(session).record_edit(language, file, path, old, text.strip(), trainer)
@@ -90,15 +78,11 @@ class KnowledgePages:
             history = await TrainerRepository(session).history(language, file, path)
         return render(request, "knowledge_edit.html", {
             "trainer": trainer, "language": language, "file": file, "path": path, "text": text,
-            "findings": findings, "checked": action in ("check", "save"), "error": error, "saved": saved,
+            "findings": findings, "checked": action in ("check", "save"), "error": not_saved, "saved": saved,
             "history": history, "fields": fields_for(text_path(file, path)),
-        }, status=400 if error else 200)
+        }, status=400 if not_saved else 200)
 
-    async def revert(self, request: Request) -> Response:
-        trainer = trainer_of(request)
-        form = await request.form()
-        if trainer is None or not csrf_ok(request, str(form.get("csrf", ""))):
-            return PlainTextResponse("Sign in again: the form expired or was not sent from the console.", status_code=403)
+    async def revert(self, request: Request, trainer: str) -> Response:
         async with self._database.session() as session:
             repository = TrainerRepository(session)
             version = await repository.version(int(request.path_params["version_id"]))

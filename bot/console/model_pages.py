@@ -10,13 +10,13 @@ from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
 
-from bot.console.web import csrf_ok, render, trainer_of
+from bot.console.access import GuardedRoute, trainer_page
+from bot.console.web import render
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerRepository
-from nlu.training.compare import compare, corrections_as_texts
 from nlu.registry import RegistryError, find_model, list_models, live_model_dir, promote
+from nlu.training.compare import compare, corrections_as_texts
 
 logger = logging.getLogger(__name__)
 
@@ -28,24 +28,18 @@ class ModelPages:
         self._data_dir = data_dir
         self._dev_limit = dev_limit
 
-    def routes(self) -> list[Route]:
+    def routes(self) -> list[GuardedRoute]:
         return [
-            Route("/models", self.listing, methods=["GET"]),
-            Route("/models/{name}/compare", self.compare, methods=["POST"]),
-            Route("/models/{name}/promote", self.promote, methods=["POST"]),
+            trainer_page("/models", self.listing),
+            trainer_page("/models/{name}/compare", self.compare, methods=["POST"]),
+            trainer_page("/models/{name}/promote", self.promote, methods=["POST"]),
         ]
 
-    async def listing(self, request: Request) -> Response:
-        trainer = trainer_of(request)
-        if trainer is None:
-            return RedirectResponse("/", status_code=303)
+    async def listing(self, request: Request, trainer: str) -> Response:
         return render(request, "models.html", {"trainer": trainer, "models": list_models(self._models_dir),
                                                "notice": request.query_params.get("promoted", ""), "result": None})
 
-    async def compare(self, request: Request) -> Response:
-        trainer, refused = await self._authorised(request)
-        if refused is not None:
-            return refused
+    async def compare(self, request: Request, trainer: str) -> Response:
         try:
             candidate = find_model(self._models_dir, str(request.path_params["name"]))
         except RegistryError as error:
@@ -60,10 +54,8 @@ class ModelPages:
         return render(request, "models.html", {"trainer": trainer, "models": list_models(self._models_dir),
                                                "notice": "", "result": result})
 
-    async def promote(self, request: Request) -> Response:
-        trainer, refused = await self._authorised(request)
-        if refused is not None:
-            return refused
+    async def promote(self, request: Request, trainer: str) -> Response:
+        """A candidate becomes the live model only by this explicit action."""
         try:
             entry = promote(self._models_dir, str(request.path_params["name"]))
         except RegistryError as error:
@@ -71,10 +63,3 @@ class ModelPages:
         logger.info("model promoted to live: %s", entry.version)
         return RedirectResponse(f"/models?promoted={entry.name}", status_code=303)
 
-    async def _authorised(self, request: Request) -> tuple[str, Response | None]:
-        trainer = trainer_of(request)
-        form = await request.form()
-        if trainer is None or not csrf_ok(request, str(form.get("csrf", ""))):
-            return "", PlainTextResponse("Sign in again: the form expired or was not sent from the console.",
-                                         status_code=403)
-        return trainer, None

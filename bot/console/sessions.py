@@ -1,48 +1,49 @@
 """Console sessions that can be ended: the cookie names the trainer and their session version.
 
 The cookie is signed (Starlette's ``SessionMiddleware``) but cannot be recalled once sent, so
-every request checks it against the database: a removed trainer, or one whose session version
-was raised by signing out, is treated as signed out, on every device at once.
+every request checks it against the database (Starlette's ``AuthenticationMiddleware`` with the
+backend below): a removed trainer, or one whose session version was raised by signing out, is
+treated as signed out, on every device at once. Pages read the result as ``request.user``.
 """
 
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
-from starlette.requests import Request
+from starlette.authentication import AuthCredentials, AuthenticationBackend, BaseUser, SimpleUser
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerAccount, TrainerRepository
 
-SIGNED_IN = "candor.trainer"
-"""The ASGI scope key holding the signed-in trainer's username (or None) for the pages."""
+
+class Trainer(SimpleUser):
+    """A trainer whose session was checked against the database for this request."""
 
 
-class TrainerSessions:
-    """Middleware (inside the session middleware): resolves the cookie's trainer once per request."""
+class TrainerSessions(AuthenticationBackend):
+    """Resolves the cookie's trainer once per request (the session middleware must run first)."""
 
-    def __init__(self, app: ASGIApp, database: Database) -> None:
-        self.app = app
+    def __init__(self, database: Database) -> None:
         self._database = database
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            scope[SIGNED_IN] = await self._current_trainer(scope["session"])
-        await self.app(scope, receive, send)
-
-    async def _current_trainer(self, session: dict[str, Any]) -> str | None:
-        username = session.get("trainer")
+    async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
+        username = conn.session.get("trainer")
         if not username:
             return None
         async with self._database.session() as db:
             account = await TrainerRepository(db).account(str(username))
-        if account is None or account.session_version != session.get("version"):
-            session.clear()
+        if account is None or account.session_version != conn.session.get("version"):
+            conn.session.clear()
             return None
-        return account.username
+        return AuthCredentials(["trainer"]), Trainer(account.username)
+
+
+def trainer_of(conn: HTTPConnection) -> str | None:
+    """The signed-in trainer's username for this request, or None when signed out."""
+    user = conn.user
+    return user.username if isinstance(user, Trainer) else None
 
 
 def start_session(request: Request, account: TrainerAccount) -> Response:

@@ -11,11 +11,11 @@ from collections.abc import Callable
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
-from bot.console.sessions import start_session
+from bot.console.access import GuardedRoute, open_page
+from bot.console.sessions import start_session, trainer_of
 from bot.console.throttle import SignInRefused, SignInThrottle
-from bot.console.web import csrf_ok, render, trainer_of
+from bot.console.web import render
 from bot.policy.passwords import DECOY_HASH, verify_password
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerAccount, TrainerRepository
@@ -35,18 +35,16 @@ class SignInPages:
         self._verify = verify
         self._throttle = SignInThrottle(now)
 
-    def routes(self) -> list[Route]:
+    def routes(self) -> list[GuardedRoute]:
         return [
-            Route("/login", self.login, methods=["POST"]),
-            Route("/login/link/{token}", self.link, methods=["GET"]),
-            Route("/login/link/{token}", self.use_link, methods=["POST"]),
-            Route("/logout", self.logout, methods=["POST"]),
+            open_page("/login", self.login, methods=["POST"], refused=_login_again),
+            open_page("/login/link/{token}", self.link),
+            open_page("/login/link/{token}", self.use_link, methods=["POST"], refused=_confirm_again),
+            open_page("/logout", self.logout, methods=["POST"], refused=_home),
         ]
 
     async def login(self, request: Request) -> Response:
         form = await request.form()
-        if not csrf_ok(request, str(form.get("csrf", ""))):
-            return render(request, "login.html", {"error": FORM_EXPIRED}, status=400)
         username, password = str(form.get("username", "")), str(form.get("password", ""))
         try:
             with self._throttle.attempt(username, request.client.host if request.client else "") as attempt:
@@ -68,9 +66,6 @@ class SignInPages:
         return render(request, "login_link.html", {"error": ""})
 
     async def use_link(self, request: Request) -> Response:
-        form = await request.form()
-        if not csrf_ok(request, str(form.get("csrf", ""))):
-            return render(request, "login_link.html", {"error": FORM_EXPIRED}, status=400)
         async with self._database.session() as session:
             account = await TrainerRepository(session).use_login_token(str(request.path_params["token"]), self._now())
         if account is None:
@@ -80,14 +75,12 @@ class SignInPages:
 
     async def logout(self, request: Request) -> Response:
         """Signing out ends this trainer's sessions everywhere, not just in this browser."""
-        form = await request.form()
         trainer = trainer_of(request)
-        if csrf_ok(request, str(form.get("csrf", ""))):
-            if trainer is not None:
-                async with self._database.session() as session:
-                    await TrainerRepository(session).end_sessions(trainer)
-            request.session.clear()
-        return RedirectResponse("/", status_code=303)
+        if trainer is not None:
+            async with self._database.session() as session:
+                await TrainerRepository(session).end_sessions(trainer)
+        request.session.clear()
+        return _home(request)
 
     async def _checked(self, username: str, password: str) -> TrainerAccount | None:
         """The trainer when the password is right; None otherwise (no hint which part was wrong).
@@ -102,3 +95,17 @@ class SignInPages:
         stored = account.password_hash if account is not None and has_password else DECOY_HASH
         right = await asyncio.to_thread(self._verify, password, stored)
         return account if right and has_password else None
+
+
+def _login_again(request: Request) -> Response:
+    return render(request, "login.html", {"error": FORM_EXPIRED}, status=400)
+
+
+def _confirm_again(request: Request) -> Response:
+    """The link's own page again, so the trainer can confirm it with a fresh form."""
+    return render(request, "login_link.html", {"error": FORM_EXPIRED}, status=400)
+
+
+def _home(request: Request) -> Response:
+    """Where signing out ends; a sign-out without the session's token goes there too, changing nothing."""
+    return RedirectResponse("/", status_code=303)

@@ -1,4 +1,4 @@
-"""What every console page shares: templates, the signed-in trainer, CSRF tokens, safe headers."""
+"""What every console page shares: templates, CSRF tokens, safe headers."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from bot.console.sessions import SIGNED_IN
-
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
@@ -22,13 +20,8 @@ SECURITY_HEADERS = {
 }
 
 
-def trainer_of(request: Request) -> str | None:
-    """The signed-in trainer, as checked against the database for this request (``TrainerSessions``)."""
-    trainer = request.scope.get(SIGNED_IN)
-    return str(trainer) if trainer else None
-
-
 def csrf_token(request: Request) -> str:
+    """This session's token for the page's forms (made on first use; renewed at sign-in)."""
     token = request.session.get("csrf")
     if not token:
         token = secrets.token_urlsafe(24)
@@ -37,8 +30,9 @@ def csrf_token(request: Request) -> str:
 
 
 def csrf_ok(request: Request, sent: str) -> bool:
+    """Whether ``sent`` is this session's token (compared in constant time, as bytes: any text may be sent)."""
     expected = request.session.get("csrf")
-    return bool(expected) and hmac.compare_digest(str(expected), sent)
+    return bool(expected) and hmac.compare_digest(str(expected).encode(), sent.encode())
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:

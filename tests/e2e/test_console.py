@@ -16,19 +16,20 @@ import httpx
 import pytest
 import uvicorn
 from sqlalchemy import func, select
+from starlette.applications import Starlette
 
 from bot.console.app import build_console
 from bot.service.corrections import write_corrections_tsv
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, upgrade_schema_async
-from bot.storage.models import ContentVersion, utc_now
+from bot.storage.models import ContentVersion
 from bot.storage.trainers import TrainerRepository
 from bot.testing.webhook_client import free_port
 from knowledge.pack import CONTENT_DIR, load_pack
-from nlu.training.dataset import default_data_dir
-from nlu.training.finetune import read_corrections
 from nlu.model import default_model_dir
 from nlu.registry import live_model_dir
+from nlu.training.dataset import default_data_dir
+from nlu.training.finetune import read_corrections
 from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
 from tests.conftest import database_url
 from tests.integration.test_knowledge_fields import BROKEN_TEXTS
@@ -44,6 +45,7 @@ class ConsoleServer:
     database_url: str
     content: Path
     models: Path
+    app: Starlette
 
 
 async def seed(database: Database) -> None:
@@ -80,7 +82,7 @@ async def serve_console(tmp_path: Path, **options: Any) -> AsyncIterator[Console
     while not server.started:
         await asyncio.sleep(0.02)
     try:
-        yield ConsoleServer(f"http://127.0.0.1:{port}", database, url, content, models)
+        yield ConsoleServer(f"http://127.0.0.1:{port}", database, url, content, models, app)
     finally:
         server.should_exit = True
         await task
