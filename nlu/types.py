@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 
-SUPPORT_CLASSES: tuple[str, ...] = (
-    "anger",
-    "anxiety",
-    "sadness",
-    "confusion",
-    "positive",
-    "neutral",
-)
+
+class Emotion(StrEnum):
+    """The support classes the model scores; a StrEnum, so stored and serialised values stay plain words."""
+
+    ANGER = "anger"
+    ANXIETY = "anxiety"
+    SADNESS = "sadness"
+    CONFUSION = "confusion"
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+
+
+SUPPORT_CLASSES: tuple[Emotion, ...] = tuple(Emotion)
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,7 @@ class EmotionScores:
     def as_dict(self) -> dict[str, float]:
         return {name: round(float(getattr(self, name)), 4) for name in SUPPORT_CLASSES}
 
-    def strongest(self) -> str:
+    def strongest(self) -> Emotion:
         """The class with the highest score; ties resolve in SUPPORT_CLASSES order."""
         values = self.as_dict()
         return max(SUPPORT_CLASSES, key=lambda name: values[name])

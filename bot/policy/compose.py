@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from knowledge import Topic, Wording, fill
+from nlu.types import Emotion
 
 STRONG_SCORE = 0.75
-APOLOGISING = frozenset({("anger", "mild"), ("anger", "strong")})
+APOLOGISING = frozenset({(Emotion.ANGER, "mild"), (Emotion.ANGER, "strong")})
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def intensity(score: float) -> str:
 def compose_answer(
     topic: Topic,
     wording: Wording,
-    emotion: str,
+    emotion: Emotion,
     score: float,
     apologised_before: bool,
     deadline: str,
@@ -44,18 +45,18 @@ def compose_answer(
     """The answer's text. ``extras`` are announcements (gestures) placed after the next step;
     ``opening`` goes before the acknowledgement in the first paragraph (an introduction)."""
     variant = intensity(score)
-    if emotion == "anger" and apologised_before:
+    if emotion is Emotion.ANGER and apologised_before:
         variant = "again"
     acknowledgement = fill(wording.acknowledgement(emotion, variant), f"acknowledgements.{emotion}.{variant}",
                            wording.language, problem=topic.problem, owner=topic.owner)
     first = join_sentences(*opening, acknowledgement)
     next_step = fill(topic.next_step, f"topics.{topic.id}.next_step", wording.language, deadline=deadline)
     follow_up = (wording.follow_up,) if topic.promises else ()
-    if emotion == "confusion":
+    if emotion is Emotion.CONFUSION:
         body: tuple[str, ...] = (fill(wording.single_step, "single_step", wording.language, step=topic.first_step),)
-    elif emotion == "anxiety":
+    elif emotion is Emotion.ANXIETY:
         body = (topic.reassurance, topic.answer, join_sentences(next_step, *follow_up), *extras)
-    elif emotion == "anger":
+    elif emotion is Emotion.ANGER:
         body = (join_sentences(next_step, *follow_up), *extras, topic.answer)
     else:
         body = (topic.answer, join_sentences(next_step, *follow_up), *extras)

@@ -20,11 +20,11 @@ from bot.policy.gestures import GestureChoice, choose_gesture
 from knowledge import KnowledgePack, Topic, Wording, fill
 from knowledge.retrieval import Retrieval, TopicMatch
 from nlu.signals import Signals
-from nlu.types import Analysis
+from nlu.types import Analysis, Emotion
 
 LONG_MESSAGE_CHARS = 4000
 EMOTION_THRESHOLD = 0.35
-EMOTIONS_BY_URGENCY = ("anxiety", "anger", "sadness", "confusion")
+EMOTIONS_BY_URGENCY = (Emotion.ANXIETY, Emotion.ANGER, Emotion.SADNESS, Emotion.CONFUSION)
 CLARIFY_BETWEEN_FLOOR = 0.2
 RATING_PREFIX = "rate"
 AGENT_COMMANDS = frozenset({"take", "transfer", "resolve", "flag"})
@@ -156,7 +156,7 @@ def is_meaningful(text: str) -> bool:
     return any(ch.isalnum() or (ch.isprintable() and not ch.isspace()) for ch in text if ch not in "\u200b\u200c\u200d\u2060\ufeff")
 
 
-def dominant_emotion(analysis: Analysis | None, signals: Signals | None = None) -> str:
+def dominant_emotion(analysis: Analysis | None, signals: Signals | None = None) -> Emotion:
     """The emotion the acknowledgement should meet: the most pressing one that is present.
 
     Deliberately more sensitive than the model's labels (EMOTION_THRESHOLD on the raw score):
@@ -165,14 +165,14 @@ def dominant_emotion(analysis: Analysis | None, signals: Signals | None = None) 
     class also holds GoEmotions' curiosity, so it scores high on every plain question.
     """
     if analysis is None:
-        return "neutral"
+        return Emotion.NEUTRAL
     scores = analysis.scores.as_dict()
     confused = signals is not None and signals.confused
     present = [name for name in EMOTIONS_BY_URGENCY
-               if (name in analysis.labels or scores[name] >= EMOTION_THRESHOLD) and (name != "confusion" or confused)]
+               if (name in analysis.labels or scores[name] >= EMOTION_THRESHOLD) and (name is not Emotion.CONFUSION or confused)]
     if present:
         return max(present, key=lambda name: scores[name])
-    return "positive" if "positive" in analysis.labels else "neutral"
+    return Emotion.POSITIVE if Emotion.POSITIVE in analysis.labels else Emotion.NEUTRAL
 
 
 def rating_buttons(conversation_id: int) -> tuple[Button, ...]:
@@ -227,7 +227,7 @@ def _text_decision(
     hours = gesture.rule.resolution_hours if gesture and gesture.rule.resolution_hours else topic.resolution_hours
     existing = dict(state.open_promises).get(topic.id)
     due = None
-    if topic.promises and emotion != "confusion":
+    if topic.promises and emotion is not Emotion.CONFUSION:
         due = existing or due_time(clock.now, hours)
     deadline = format_deadline(wording, due, clock.zone) if due else ""
     extras = (fill(wording.gestures[gesture.rule.id], f"gestures.{gesture.rule.id}", wording.language,
@@ -246,7 +246,7 @@ def _text_decision(
 
 def _is_closing(signals: Signals | None, emotion: str, best: TopicMatch | None, current: Topic | None) -> bool:
     """The customer says it is solved, and nothing in the message raises a new problem or a bad feeling."""
-    if signals is None or not signals.solved or emotion in ("anger", "anxiety", "sadness"):
+    if signals is None or not signals.solved or emotion in (Emotion.ANGER, Emotion.ANXIETY, Emotion.SADNESS):
         return False
     return best is None or current is None or best.topic.id == current.id
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from knowledge.pack import CONTENT_DIR, KnowledgeError, read_yaml
 from nlu.signals import Signals
+from nlu.types import Emotion
 
 
 EASING = 0.1
@@ -116,7 +117,7 @@ def _high_and_not_easing(feelings: tuple[tuple[float, float], ...], rules: Escal
     recent = feelings[-rules.high_turns:]
     if len(recent) < rules.high_turns:
         return ""
-    for index, name in ((0, "anger"), (1, "anxiety")):
+    for index, name in ((0, Emotion.ANGER), (1, Emotion.ANXIETY)):
         values = [turn[index] for turn in recent]
         if min(values) >= rules.emotion_high and values[-1] > values[0] - EASING:
             return f"{name} " + " → ".join(f"{value:.2f}" for value in values)

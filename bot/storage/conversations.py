@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Conversation, Customer, Gesture, Message, utc_now
 from nlu.signals import Signals
-from nlu.types import Analysis
+from nlu.types import SUPPORT_CLASSES, Analysis
 
 RECENT_TEXTS = 3
 
@@ -267,10 +267,7 @@ class ConversationRepository:
 def _stored(row: Message) -> StoredMessage:
     scores = None
     if row.anxiety is not None:
-        scores = {
-            name: float(getattr(row, name) or 0.0)
-            for name in ("anger", "anxiety", "sadness", "confusion", "positive", "neutral")
-        }
+        scores = {name.value: float(getattr(row, name) or 0.0) for name in SUPPORT_CLASSES}
     labels = tuple(label for label in row.labels.split(",") if label)
     signals = tuple(name for name in row.signals.split(",") if name)
     return StoredMessage(row.sender, row.kind, row.text, row.language, scores, labels, row.scored_by, row.move, signals)
