@@ -22,7 +22,8 @@ import httpx
 from bot.bench.e2e import BENCH_TOKEN, percentile
 from bot.bench.load import Customers, ReplyWatch, _send
 from bot.bench.worker import BenchWorker, WorkerSetup
-from bot.storage.agents import AgentProfile, AgentRepository
+from bot.policy.assignment import AgentProfile
+from bot.storage.agents import AgentRepository
 from bot.storage.database import Database, upgrade_schema_async
 from bot.testing.fake_bot_api import AGENTS_GROUP, FakeBotApi
 

@@ -13,7 +13,8 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.cli.customers import add_customers_commands
 from bot.cli.console import add_console_commands
 from bot.logs import configure_logging
-from bot.storage.agents import AgentProfile, AgentRegistryError, AgentRepository
+from bot.policy.assignment import AgentProfile
+from bot.storage.agents import AgentRegistryError, AgentRepository
 from bot.storage.database import DatabaseError, run_in_session, upgrade_schema
 from bot.storage.trainers import TrainerError
 from bot.cli.knowledge import add_knowledge_commands

@@ -23,6 +23,36 @@ class ScheduleError(ValueError):
 
 
 @dataclass(frozen=True)
+class AgentProfile:
+    telegram_user_id: int
+    name: str
+    role: str
+    languages: tuple[str, ...]
+    active: bool
+    timezone: str = "UTC"
+    work_hours: str = "09:00-18:00"
+    work_days: str = "mon-fri"
+    skills: tuple[str, ...] = ()
+    max_chats: int = 3
+
+    def shift(self) -> Shift:
+        return parse_shift(self.timezone, self.work_hours, self.work_days)
+
+
+def profile_problem(profile: AgentProfile) -> str | None:
+    """Why this profile cannot be registered, in words for the person registering it; None when it can."""
+    if not profile.name.strip():
+        return "the name must not be empty: customers are told the agent's first name"
+    try:
+        profile.shift()
+    except ScheduleError as error:
+        return f"{profile.name}: {error}"
+    if profile.max_chats < 1:
+        return f"{profile.name}: the cap on concurrent conversations must be at least 1"
+    return None
+
+
+@dataclass(frozen=True)
 class Shift:
     zone: ZoneInfo
     start: dt.time

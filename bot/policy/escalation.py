@@ -7,6 +7,7 @@ person at once and cannot be switched off.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -86,6 +87,21 @@ class Escalation:
     @property
     def label(self) -> str:
         return REASON_LABELS[self.reason]
+
+
+TRY_MOVES = frozenset({"answer", "clarify"})
+"""Replies that try to solve the customer's problem; a closing, a handoff or a person handing the customer
+back settles it, and the count starts again."""
+
+
+def tries_since_settled(latest_moves: Iterable[str]) -> int:
+    """How many of the bot's latest replies (newest first) were tries with nothing settled in between."""
+    tries = 0
+    for move in latest_moves:
+        if move not in TRY_MOVES:
+            break
+        tries += 1
+    return tries
 
 
 def should_escalate(facts: TurnFacts, rules: EscalationRules) -> Escalation | None:

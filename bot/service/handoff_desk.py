@@ -31,7 +31,8 @@ from bot.channels.delivery import ChannelClosing, CustomerUnreachable, DeliveryR
 from bot.policy.decide import Move, Reply
 from bot.policy.escalation import REASON_LABELS, Escalation, EscalationReason
 from bot.policy.handoff_card import HandoffCard, render_card, topic_name
-from bot.storage.agents import AgentProfile, AgentRepository
+from bot.policy.assignment import AgentProfile
+from bot.storage.agents import AgentRepository
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database

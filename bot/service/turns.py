@@ -28,7 +28,7 @@ from bot.policy.decide import (
     is_meaningful,
     rating_buttons,
 )
-from bot.policy.escalation import Escalation, EscalationRules, TurnFacts, should_escalate
+from bot.policy.escalation import Escalation, EscalationRules, TurnFacts, should_escalate, tries_since_settled
 from bot.policy.language import choose_language
 from bot.service.customer import CustomerRef, stored_kind
 from bot.service.handoff_desk import HandoffDesk, HandoffStart
@@ -227,7 +227,7 @@ class CustomerTurns:
         best = retrieval.best if retrieval else None
         facts = TurnFacts(
             signals=signals, feelings=await repository.recent_feelings(ref),
-            tries=await repository.tries_since_settled(ref),
+            tries=tries_since_settled(await repository.latest_bot_moves(ref)),
             same_problem=signals.repeated_question or best is None or best.topic.id == ref.topic_id,
             degraded=degraded,
         )

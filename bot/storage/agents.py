@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.policy.assignment import AgentLoad, ScheduleError, Shift, parse_shift
+from bot.policy.assignment import AgentLoad, AgentProfile, ScheduleError, profile_problem
+from bot.policy.handoff_status import HandoffStatus
 from bot.storage.models import Agent, Handoff, as_utc
 
 logger = logging.getLogger(__name__)
@@ -17,23 +17,6 @@ logger = logging.getLogger(__name__)
 
 class AgentRegistryError(RuntimeError):
     """An agent cannot be added or removed as asked; the message says why."""
-
-
-@dataclass(frozen=True)
-class AgentProfile:
-    telegram_user_id: int
-    name: str
-    role: str
-    languages: tuple[str, ...]
-    active: bool
-    timezone: str = "UTC"
-    work_hours: str = "09:00-18:00"
-    work_days: str = "mon-fri"
-    skills: tuple[str, ...] = ()
-    max_chats: int = 3
-
-    def shift(self) -> Shift:
-        return parse_shift(self.timezone, self.work_hours, self.work_days)
 
 
 class AgentRepository:
@@ -47,12 +30,9 @@ class AgentRepository:
                 f"An agent with Telegram user id {profile.telegram_user_id} is already registered "
                 f"({existing.name}). Remove them first to change their details."
             )
-        try:
-            profile.shift()
-        except ScheduleError as error:
-            raise AgentRegistryError(f"{profile.name}: {error}.") from error
-        if profile.max_chats < 1:
-            raise AgentRegistryError(f"{profile.name}: the cap on concurrent conversations must be at least 1.")
+        problem = profile_problem(profile)
+        if problem is not None:
+            raise AgentRegistryError(f"{problem}.")
         self._session.add(
             Agent(
                 telegram_user_id=profile.telegram_user_id, name=profile.name, role=profile.role,
@@ -71,7 +51,7 @@ class AgentRepository:
     async def loads(self, now: dt.datetime) -> list[AgentLoad]:
         """Every active agent with how many handed-off conversations they hold now."""
         counts = dict((await self._session.execute(
-            select(Handoff.agent_user_id, func.count()).where(Handoff.status == "active").group_by(Handoff.agent_user_id)
+            select(Handoff.agent_user_id, func.count()).where(Handoff.status == HandoffStatus.ACTIVE).group_by(Handoff.agent_user_id)
         )).all())
         rows = await self._session.scalars(select(Agent).where(Agent.active.is_(True)).order_by(Agent.id))
         loads = []

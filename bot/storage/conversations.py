@@ -114,21 +114,13 @@ class ConversationRepository:
         )
         return tuple((float(anger or 0.0), float(anxiety or 0.0)) for anger, anxiety in reversed(list(rows)))
 
-    async def tries_since_settled(self, ref: ConversationRef, limit: int = 10) -> int:
-        """How many of the bot's latest replies were answers or questions with nothing settled in between.
-
-        A closing, a handoff or a person handing the customer back starts the count again.
-        """
+    async def latest_bot_moves(self, ref: ConversationRef, limit: int = 10) -> list[str]:
+        """The moves of the bot's latest replies, newest first (what counts as a try is the policy's call)."""
         moves = await self._session.scalars(
             select(Message.move).where(Message.conversation_id == ref.conversation_id, Message.sender == "bot")
             .order_by(Message.id.desc()).limit(limit)
         )
-        tries = 0
-        for move in moves:
-            if move not in ("answer", "clarify"):
-                break
-            tries += 1
-        return tries
+        return [move or "" for move in moves]
 
     async def add_customer_message(
         self, ref: ConversationRef, kind: str, text: str, analysis: Analysis | None, telegram_message_id: int | None,

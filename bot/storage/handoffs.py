@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.policy.handoff_status import OPEN_STATUSES, HandoffStatus, initial_status, may_move
 from bot.storage.models import Conversation, Customer, Flag, Gesture, Handoff, Message, Promise, as_utc
 
-OPEN_STATUSES = ("queued", "active")
 CARD_MESSAGES = 6
 TRAJECTORY_TURNS = 5
 
@@ -21,7 +21,7 @@ class OpenHandoff:
 
     id: int
     conversation_id: int
-    status: str
+    status: HandoffStatus
     reason: str
     detail: str
     language: str
@@ -66,13 +66,13 @@ class HandoffRepository:
         return _open(*row) if row is not None else None
 
     async def queued(self) -> list[OpenHandoff]:
-        rows = await self._session.execute(self._select().where(Handoff.status == "queued").order_by(Handoff.id))
+        rows = await self._session.execute(self._select().where(Handoff.status == HandoffStatus.QUEUED).order_by(Handoff.id))
         return [_open(*row) for row in rows]
 
     async def awaiting_first_reply(self, due_before: dt.datetime) -> list[OpenHandoff]:
         """Active handoffs whose agent has not replied yet and whose promised reply time is near."""
         rows = await self._session.execute(self._select().where(
-            Handoff.status == "active", Handoff.first_reply_at.is_(None), Handoff.expected_at <= due_before,
+            Handoff.status == HandoffStatus.ACTIVE, Handoff.first_reply_at.is_(None), Handoff.expected_at <= due_before,
         ).order_by(Handoff.id))
         return [_open(*row) for row in rows]
 
@@ -85,9 +85,8 @@ class HandoffRepository:
         self, conversation_id: int, reason: str, detail: str, language: str, agent_user_id: int | None,
         expected_at: dt.datetime | None, feelings: tuple[float, float] | None, now: dt.datetime,
     ) -> int:
-        """A handoff is active with an agent, queued with the time a person will look, or
-        unreachable (recorded for the figures, but the bot keeps helping: nobody could take it)."""
-        status = "active" if agent_user_id is not None else "queued" if expected_at is not None else "unreachable"
+        """Starts in the status the policy gives it (bot/policy/handoff_status.py)."""
+        status = initial_status(agent_user_id, expected_at)
         handoff = Handoff(
             conversation_id=conversation_id, reason=reason, detail=detail[:256], language=language,
             status=status, agent_user_id=agent_user_id,
@@ -108,9 +107,9 @@ class HandoffRepository:
     async def customer_gone(self, handoff_id: int, now: dt.datetime) -> None:
         """The customer blocked the bot: the handoff ends, and so do the conversation and its promises."""
         handoff = await self._session.get(Handoff, handoff_id)
-        if handoff is None:
+        if handoff is None or not may_move(handoff.status, HandoffStatus.CUSTOMER_GONE):
             return
-        handoff.status, handoff.resolved_at = "customer_gone", now
+        handoff.status, handoff.resolved_at = HandoffStatus.CUSTOMER_GONE, now
         conversation = await self._session.get(Conversation, handoff.conversation_id)
         if conversation is not None and conversation.status != "closed":
             conversation.status, conversation.closed_at = "closed", now
@@ -125,8 +124,8 @@ class HandoffRepository:
 
     async def assign(self, handoff_id: int, agent_user_id: int, expected_at: dt.datetime, now: dt.datetime) -> None:
         handoff = await self._session.get(Handoff, handoff_id)
-        if handoff is not None:
-            handoff.agent_user_id, handoff.status = agent_user_id, "active"
+        if handoff is not None and may_move(handoff.status, HandoffStatus.ACTIVE):
+            handoff.agent_user_id, handoff.status = agent_user_id, HandoffStatus.ACTIVE
             handoff.assigned_at, handoff.expected_at = now, expected_at
 
     async def mark_first_reply(self, handoff_id: int, now: dt.datetime) -> None:
@@ -137,13 +136,13 @@ class HandoffRepository:
     async def resolve(self, handoff_id: int, now: dt.datetime) -> None:
         """Close the handoff and keep how the customer felt at the end, beside how they felt before."""
         handoff = await self._session.get(Handoff, handoff_id)
-        if handoff is None:
+        if handoff is None or not may_move(handoff.status, HandoffStatus.RESOLVED):
             return
         last = await self._session.scalar(
             select(Message).where(Message.conversation_id == handoff.conversation_id, Message.sender == "customer",
                                   Message.anger.is_not(None)).order_by(Message.id.desc()).limit(1)
         )
-        handoff.status, handoff.resolved_at = "resolved", now
+        handoff.status, handoff.resolved_at = HandoffStatus.RESOLVED, now
         if last is not None:
             handoff.anger_at_resolution, handoff.anxiety_at_resolution = last.anger, last.anxiety
 
@@ -203,7 +202,7 @@ class HandoffRepository:
 
 def _open(handoff: Handoff, customer: Customer) -> OpenHandoff:
     return OpenHandoff(
-        handoff.id, handoff.conversation_id, handoff.status, handoff.reason, handoff.detail, handoff.language,
+        handoff.id, handoff.conversation_id, HandoffStatus(handoff.status), handoff.reason, handoff.detail, handoff.language,
         handoff.agent_user_id,
         handoff.thread_id, customer.channel, customer.external_id, customer.display_name,
         as_utc(handoff.expected_at) if handoff.expected_at else None,

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.storage.agents import AgentProfile, AgentRepository
+from bot.policy.assignment import AgentProfile
+from bot.storage.agents import AgentRepository
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.models import Conversation, Customer, Flag, Handoff
 from tests.conftest import TEST_TOKEN, make_settings

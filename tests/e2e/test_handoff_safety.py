@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.service.handoff_desk import HandoffDesk
-from bot.storage.agents import AgentProfile
+from bot.policy.assignment import AgentProfile
 from bot.storage.models import Conversation
 from bot.testing.fake_bot_api import AGENTS_GROUP, FakeBotApi, SentMessage
 from tests.conftest import TEST_TOKEN, make_settings

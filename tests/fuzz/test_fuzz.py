@@ -65,7 +65,8 @@ from bot.policy.language import choose_language
 from bot.service.customer import CustomerRef, storable
 from bot.service.own_data import FORGET_CONFIRM
 from bot.service.support import SupportService
-from bot.storage.agents import AgentProfile, AgentRepository
+from bot.policy.assignment import AgentProfile
+from bot.storage.agents import AgentRepository
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.handoffs import HandoffRepository

@@ -14,7 +14,8 @@ from bot.testing.recording_workspace import RecordingWorkspace
 from bot.policy.decide import CustomerTurn, Move, Reply, TurnKind
 from bot.service.customer import CustomerRef
 from bot.service.support import SupportService
-from bot.storage.agents import AgentProfile, AgentRepository
+from bot.policy.assignment import AgentProfile
+from bot.storage.agents import AgentRepository
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.handoffs import HandoffRepository

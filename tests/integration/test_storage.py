@@ -7,7 +7,8 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from bot.storage.agents import AgentProfile, AgentRegistryError, AgentRepository
+from bot.policy.assignment import AgentProfile
+from bot.storage.agents import AgentRegistryError, AgentRepository
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, alembic_config, downgrade_schema, upgrade_schema_async
 from bot.storage.models import utc_now
