@@ -6,8 +6,8 @@ import asyncio
 import datetime as dt
 import logging
 import signal
-from collections.abc import Callable, Coroutine
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from typing import Any
 
 from telegram import Message, Update
@@ -319,21 +319,35 @@ async def serve_telegram(settings: Settings, stop: asyncio.Event | None = None, 
     runtime = await CandorRuntime.start(settings)
     try:
         application = build_application(settings, runtime)
-        await _initialise(application, settings)
-        async with application:
-            me = application.bot
-            logger.info("telegram bot @%s polling %s", me.username, settings.telegram_api_base_url)
-            await application.start()
-            restored = await runtime.service.schedule_open_promises()
-            logger.info("promise checks scheduled from the database: %d", restored)
+        async with running(application, runtime, settings):
+            logger.info("telegram bot @%s polling %s", application.bot.username, settings.telegram_api_base_url)
             assert application.updater is not None
             await application.updater.start_polling(timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
             await stop.wait()
             await application.updater.stop()
-            await runtime.service.handoffs.close()
-            await application.stop()
     finally:
         await runtime.close()
+
+
+@asynccontextmanager
+async def running(application: Application, runtime: CandorRuntime,  # type: ignore[type-arg]  # PTB's generics
+                  settings: Settings) -> AsyncIterator[None]:
+    """Start-up and shutdown shared by long polling and the webhook, in the order both need.
+
+    Up: check the token, start the application and its job queue, then schedule every open promise
+    from the database. Down (after the caller stopped taking updates): let the handoff desk finish or
+    give up its background posts, then stop the application.
+    """
+    await _initialise(application, settings)
+    async with application:
+        await application.start()
+        restored = await runtime.service.schedule_open_promises()
+        logger.info("promise checks scheduled from the database: %d", restored)
+        try:
+            yield
+        finally:
+            await runtime.service.handoffs.close()
+            await application.stop()
 
 
 async def _initialise(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]

@@ -140,7 +140,7 @@ def build_webhook_app(application: Application, secret: str, database: Database,
 async def serve_webhook(settings: Settings, listen: str, port: int, stop: asyncio.Event,
                         webhook_url: str | None = None) -> None:
     """Handle updates posted to http://LISTEN:PORT/ until ``stop`` is set."""
-    from bot.channels.telegram import _initialise, build_application
+    from bot.channels.telegram import build_application, running
 
     if settings.webhook_secret is None:
         raise ValueError("webhook mode needs CANDOR_WEBHOOK_SECRET (the secret_token given to setWebhook)")
@@ -149,10 +149,7 @@ async def serve_webhook(settings: Settings, listen: str, port: int, stop: asynci
     try:
         failures = UpdateFailures()
         application = build_application(settings, runtime, polling=False, failures=failures)
-        await _initialise(application, settings)
-        async with application:
-            await application.start()
-            await runtime.service.schedule_open_promises()
+        async with running(application, runtime, settings):
             if webhook_url:
                 await application.bot.set_webhook(webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
             app = build_webhook_app(application, secret, runtime.database, runtime.chat_locks, failures,
@@ -165,7 +162,5 @@ async def serve_webhook(settings: Settings, listen: str, port: int, stop: asynci
             await stop.wait()
             server.should_exit = True
             await task
-            await runtime.service.handoffs.close()
-            await application.stop()
     finally:
         await runtime.close()
