@@ -65,6 +65,8 @@ class _Given:
 
 
 class HandoffDesk:
+    """The handoff use cases, and the one place its parts are put together (cards, commands, contact)."""
+
     def __init__(self, database: Database, pack: KnowledgePack, zone: ZoneInfo,
                  now: Callable[[], dt.datetime], workspace: AgentWorkspace | None = None,
                  locks: ChatLocks | None = None) -> None:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.channels.delivery import CustomerUnreachable
-from bot.policy.decide import CustomerTurn, Move, Reply, TurnKind
+from bot.policy.decide import AGENT_COMMANDS, CustomerTurn, Move, Reply, TurnKind
 from bot.service.agent_workspace import TopicFate
 from bot.service.support import CustomerRef, SupportService
 from bot.storage.agents import AgentProfile, AgentRepository
@@ -197,6 +197,10 @@ async def test_a_resolve_the_customer_cannot_hear_says_so_to_the_agent(desk: Des
 
     assert note == "Resolved by Marta, but the customer could not be told: see above."
     assert desk.workspace.posts[-1][1].startswith("Olga has blocked the bot")
+
+
+async def test_every_command_the_agents_group_accepts_has_its_handler(desk: Desk) -> None:
+    assert set(desk.service.handoffs.commands.handlers) == AGENT_COMMANDS
 
 
 class NoTopicsWorkspace(RecordingWorkspace):
