@@ -55,7 +55,12 @@ class HandoffCards:
         self._in_flight: set[int] = set()
 
     def post_card_soon(self, handoff_id: int, urgent: bool) -> None:
-        """After the handoff is committed: open its topic and post its card without holding anyone up."""
+        """After the handoff is committed: open its topic and post its card without holding anyone up.
+
+        Without an agents' group there is nobody to post for, so no attempt (and no warning of a failure) is made.
+        """
+        if not self.workspace.reaches_agents:
+            return
         self._in_flight.add(handoff_id)
         task = asyncio.ensure_future(self._post_card_in_background(handoff_id, urgent))
         self._background.add(task)
