@@ -32,6 +32,8 @@ PLAIN = TextFields()
 """A text that is sent as written: it takes no fields, so it has no braces."""
 
 _HANDOFF_TIME = TextFields(("agent", "role", "deadline"), ("agent", "deadline"))
+_COMMAND = TextFields(("command",), ("command",))
+_AGENT = TextFields(("agent",), ("agent",))
 
 TEXT_FIELDS: dict[str, TextFields] = {
     "acknowledgements.*.*": TextFields(("problem", "owner")),
@@ -47,6 +49,29 @@ TEXT_FIELDS: dict[str, TextFields] = {
     "handoff.resolved": TextFields(("agent",)),
     "handoff.transferred": TextFields(("agent", "new_agent", "role", "deadline"), ("new_agent", "deadline")),
     "handoff.first_reply_late": TextFields(("agent", "deadline", "new_deadline"), ("new_deadline",)),
+    "agents.stranger": _COMMAND,
+    "agents.no_handoff": _COMMAND,
+    "agents.unknown_command": _COMMAND,
+    "agents.already_yours": _AGENT,
+    "agents.at_cap": TextFields(("agent", "open_chats", "max_chats"), ("max_chats",)),
+    "agents.taken": _AGENT,
+    "agents.taken_untold": _AGENT,
+    "agents.transfer_unknown": TextFields(("name", "agents"), ("agents",)),
+    "agents.transfer_same": _AGENT,
+    "agents.transfer_full": TextFields(("agent", "max_chats"), ("agent",)),
+    "agents.transferred": _AGENT,
+    "agents.transferred_untold": _AGENT,
+    "agents.resolved": _AGENT,
+    "agents.resolved_untold": _AGENT,
+    "agents.flagged": TextFields(("answer",), ("answer",)),
+    "agents.flagged_with_note": TextFields(("answer", "note"), ("answer", "note")),
+    "agents.refused": TextFields(("customer", "reason")),
+    "agents.partly_refused": TextFields(("customer", "delivered", "parts", "reason"), ("delivered", "parts")),
+    "agents.sent_in_parts": TextFields(("parts",), ("parts",)),
+    "agents.assigned": _AGENT,
+    "agents.first_reply_late": TextFields(("agent", "customer", "deadline", "new_deadline"), ("new_deadline",)),
+    "agents.customer_refused": TextFields(("reason",)),
+    "agents.customer_gone": TextFields(("customer",)),
     "privacy.mydata": TextFields(("name", "language", "since", "conversations", "messages")),
     "privacy.forgotten": TextFields(("messages",)),
     "privacy.forgotten_with_topic": TextFields(("messages",)),

@@ -79,6 +79,41 @@ class HandoffWording:
 
 
 @dataclass(frozen=True)
+class AgentsWording:
+    """What the bot tells agents in their forum topics: answers to their commands and messages, and notes
+    about their customers. Written in the agent's first language (English for someone who is not an agent)."""
+
+    stranger: str
+    no_handoff: str
+    unknown_command: str
+    already_yours: str
+    at_cap: str
+    taken: str
+    taken_untold: str
+    transfer_to_whom: str
+    transfer_unknown: str
+    transfer_same: str
+    transfer_full: str
+    transferred: str
+    transferred_untold: str
+    resolved: str
+    resolved_untold: str
+    nothing_to_flag: str
+    flagged: str
+    flagged_with_note: str
+    not_relayed: str
+    refused: str
+    partly_refused: str
+    sent_in_parts: str
+    assigned: str
+    first_reply_late: str
+    customer_refused: str
+    customer_gone: str
+    the_customer: str
+    """Stands in for a customer who gave no name."""
+
+
+@dataclass(frozen=True)
 class PrivacyWording:
     """A customer seeing and deleting what the bot keeps about them (/mydata, /forget)."""
 
@@ -105,6 +140,7 @@ class Wording:
     gestures: dict[str, str]
     closing: Closing
     handoff: HandoffWording
+    agents: AgentsWording
     privacy: PrivacyWording
     deadline: str
     weekdays: tuple[str, ...]
@@ -321,6 +357,7 @@ def _read_wording(path: Path, gesture_ids: list[str], language: str) -> Wording:
     values = {name: _clean(raw[name]) for name in expected}
     values["closing"] = _section(path, raw, "closing", Closing)
     values["handoff"] = _section(path, raw, "handoff", HandoffWording)
+    values["agents"] = _section(path, raw, "agents", AgentsWording)
     values["privacy"] = _section(path, raw, "privacy", PrivacyWording)
     values["acknowledgements"] = {str(e): {str(k): _clean(v) for k, v in variants.items()} for e, variants in acknowledgements.items()}
     values["weekdays"], values["months"] = tuple(values["weekdays"]), tuple(values["months"])

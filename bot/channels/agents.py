@@ -8,19 +8,20 @@ checks the registry). The workspace adapter is the one place that opens topics a
 from __future__ import annotations
 
 import logging
-
 import re
 
 from telegram import Bot, Message, MessageEntity, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot.channels.output import TelegramOutput
-from bot.channels.group_pacer import NORMAL, URGENT, GroupPacer
-from bot.channels.refusals import refusals_translated
 from bot.channels.delivery import TEXT_LIMIT, split_text, utf16_length
+from bot.channels.group_pacer import NORMAL, URGENT, GroupPacer
+from bot.channels.output import TelegramOutput
+from bot.channels.refusals import refusals_translated
 from bot.policy.decide import AGENT_COMMANDS
-from bot.service.handoff_desk import HandoffDesk, SendToCustomer, TopicFate
+from bot.service.agent_workspace import TopicFate
+from bot.service.handoff_contact import SendToCustomer
+from bot.service.handoff_desk import HandoffDesk
 
 logger = logging.getLogger(__name__)
 ERASED_TOPIC_NAME = "Erased customer"
@@ -35,6 +36,10 @@ class TelegramWorkspace:
         self._bot = bot
         self._chat_id = chat_id
         self._pacer = pacer
+
+    @property
+    def reaches_agents(self) -> bool:
+        return True
 
     async def ready(self, urgent: bool = False, messages: int = 1) -> None:
         await self._pacer.wait(URGENT if urgent else NORMAL, messages)
@@ -140,7 +145,7 @@ class AgentsChannel:
     async def on_queue_check(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Post cards a stopped worker left behind, hand waiting customers to agents now on shift, and keep
         promised first-reply times honest."""
-        posted = await self._desk.post_missing_cards()
+        posted = await self._desk.cards.post_missing_cards()
         assigned = await self._desk.assign_queued(_sender(context))
         reminded = await self._desk.remind_late_first_replies(_sender(context))
         if posted or assigned or reminded:
@@ -174,8 +179,8 @@ class AgentsChannel:
         words = (message.text or "").split(maxsplit=1)
         command = words[0].lstrip("/").split("@")[0].lower() if words else ""
         thread_id = message.message_thread_id if message.is_topic_message else None
-        note = await self._desk.command(user.id, thread_id, command, words[1] if len(words) > 1 else "",
-                                        _sender(context))
+        note = await self._desk.commands.run(user.id, thread_id, command, words[1] if len(words) > 1 else "",
+                                             _sender(context))
         if note:
             await self.answer(message, note)
 

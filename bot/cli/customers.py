@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.service.handoff_desk import TopicFate
+from bot.service.agent_workspace import TopicFate
 from bot.service.customer import CustomerRef
 from bot.storage.database import run_in_session
 from bot.storage.models import utc_now

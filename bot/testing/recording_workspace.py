@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.channels.delivery import TopicGone
-from bot.service.handoff_desk import TopicFate
+from bot.service.agent_workspace import TopicFate
 
 
 @dataclass
@@ -15,6 +15,10 @@ class RecordingWorkspace:
     relayed: list[str] = field(default_factory=list)
     deleted: set[int] = field(default_factory=set)
     """Threads an agent deleted: posting there fails as it does in Telegram."""
+
+    @property
+    def reaches_agents(self) -> bool:
+        return True
 
     async def ready(self, urgent: bool = False, messages: int = 1) -> None:
         pass

@@ -16,8 +16,9 @@ from bot.policy.assignment import AgentProfile
 from bot.storage.agents import AgentRepository
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.models import Conversation, Customer, Flag, Handoff
-from tests.conftest import TEST_TOKEN, make_settings
 from bot.testing.fake_bot_api import AGENTS_GROUP, FakeBotApi
+from knowledge import load_pack
+from tests.conftest import TEST_TOKEN, make_settings
 from tests.e2e.running_bot import Bot
 
 pytestmark = pytest.mark.slow
@@ -172,7 +173,8 @@ async def test_messages_relay_both_ways_and_resolve_returns_the_customer_to_the_
     [_, _, back] = await bot.api.wait_for_messages(4050, 3)
     assert name in back.text and "Candor" in back.text
     notes = await bot.api.wait_in_topic(thread, 4)
-    assert any("Resolved by" in m.text for m in notes)
+    in_their_language = load_pack().wording_for("en" if agent == MARTA else "zh").agents.resolved.format(agent=name)
+    assert any(m.text == in_their_language for m in notes), "the note is in the agent's first language"
     resolved = (await bot.query(select(Handoff).where(Handoff.id == handoff.id)))[0][0]
     assert resolved.status == "resolved" and resolved.resolved_at is not None
 

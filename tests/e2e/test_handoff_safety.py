@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.service.handoff_desk import HandoffDesk
 from bot.policy.assignment import AgentProfile
+from bot.service.agent_commands import AgentCommands
 from bot.storage.models import Conversation
 from bot.testing.fake_bot_api import AGENTS_GROUP, FakeBotApi, SentMessage
 from tests.conftest import TEST_TOKEN, make_settings
@@ -146,7 +146,7 @@ async def test_an_agent_action_that_fails_is_answered_in_its_topic_not_in_genera
     async def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("the desk broke")
 
-    monkeypatch.setattr(HandoffDesk, "command", broken)
+    monkeypatch.setattr(AgentCommands, "run", broken)
     bot.api.agent_sends_text(thread, MARTA, "/resolve")
     [*_, note] = await bot.api.wait_in_topic(thread, 2)
     assert note.text.startswith("That did not work")

@@ -9,16 +9,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
-from bot.testing.recording_workspace import RecordingWorkspace
-from bot.policy.decide import CustomerTurn, Move, Reply, TurnKind
+from bot.channels.delivery import CustomerUnreachable
+from bot.policy.assignment import AgentProfile
+from bot.policy.decide import AGENT_COMMANDS, CustomerTurn, Move, Reply, TurnKind
+from bot.service.agent_workspace import TopicFate
 from bot.service.customer import CustomerRef
 from bot.service.support import SupportService
-from bot.policy.assignment import AgentProfile
 from bot.storage.agents import AgentRepository
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.handoffs import HandoffRepository
+from bot.storage.models import Flag
+from bot.testing.recording_workspace import RecordingWorkspace
 from knowledge import KnowledgePack, load_pack
 from knowledge.retrieval import TopicIndex
 from nlu.runtime import EmotionAnalyzer
@@ -53,6 +57,8 @@ async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
     database, analyzer, pack = Database(url), EmotionAnalyzer(None), load_pack()
     async with database.session() as session:
         await AgentRepository(session).add(AgentProfile(31, "Marta", "Customer care specialist", ("en", "pl"), True,
+                                                        "UTC", "13:00-17:00", "mon-fri", (), 2))
+        await AgentRepository(session).add(AgentProfile(32, "Ivan", "Payments specialist", ("ru",), True,
                                                         "UTC", "13:00-17:00", "mon-fri", (), 2))
     clock = [MONDAY_10]
     service = SupportService(database, analyzer, pack, TopicIndex.build(pack, None), now=lambda: clock[0])
@@ -137,3 +143,99 @@ async def test_a_first_reply_about_to_be_late_is_announced_honestly_once_with_a_
     await desk.service.handoffs.from_agent(31, 101, "Hi Olga, Marta here.", desk.send)
     desk.clock[0] = MONDAY_10.replace(hour=15)
     assert await desk.service.handoffs.remind_late_first_replies(desk.send) == 0, "the agent replied: nothing late"
+
+
+async def handed_off_at_two(desk: Desk) -> int:
+    """Olga, in English, handed to Marta (the only agent on shift who speaks English); returns the topic."""
+    desk.clock[0] = MONDAY_10.replace(hour=14)
+    await desk.handle(CustomerTurn(TurnKind.TEXT, text="Let me speak to a human"))
+    async with desk.database.session() as session:
+        handoff = await HandoffRepository(session).open_for(1)
+    assert handoff is not None and handoff.agent_user_id == 31 and handoff.thread_id is not None
+    return handoff.thread_id
+
+
+async def test_an_agent_who_works_in_russian_is_answered_in_russian_and_the_customer_in_english(desk: Desk) -> None:
+    thread = await handed_off_at_two(desk)
+
+    note = await desk.service.handoffs.commands.run(32, thread, "take", "", desk.send)
+
+    assert note == load_pack().wording_for("ru").agents.taken.format(agent="Ivan")
+    assert "Ivan" in note and "клиенту" in note
+    [(external_id, told)] = desk.sent
+    assert external_id == "700" and told.text.startswith("Ivan, Payments specialist on our team, is taking over")
+
+
+async def test_someone_who_is_not_an_agent_is_told_in_english_once_a_day(desk: Desk) -> None:
+    thread = await handed_off_at_two(desk)
+
+    first = await desk.service.handoffs.commands.run(5555, thread, "resolve", "", desk.send)
+    again = await desk.service.handoffs.commands.run(5555, thread, "resolve", "", desk.send)
+
+    assert first == "Only registered agents can use /resolve here; nothing was changed."
+    assert again == "", "thirty commands from a stranger must not flood the group"
+    async with desk.database.session() as session:
+        assert (await HandoffRepository(session).open_for(1)) is not None, "nothing was resolved"
+    assert desk.sent == []
+
+
+async def test_a_command_name_the_desk_does_not_know_changes_nothing_and_says_which_exist(desk: Desk) -> None:
+    thread = await handed_off_at_two(desk)
+
+    note = await desk.service.handoffs.commands.run(31, thread, "flagg", "the refund answer was wrong", desk.send)
+
+    assert note.startswith("/flagg is not an agents' command; nothing was changed.") and "/flag NOTE" in note
+    async with desk.database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Flag)) == 0, "an unknown name flags nothing"
+
+
+async def test_a_resolve_the_customer_cannot_hear_says_so_to_the_agent(desk: Desk) -> None:
+    thread = await handed_off_at_two(desk)
+
+    async def blocked(channel: str, external_id: str, reply: Reply) -> None:
+        raise CustomerUnreachable("Forbidden: bot was blocked by the user")
+
+    note = await desk.service.handoffs.commands.run(31, thread, "resolve", "", blocked)
+
+    assert note == "Resolved by Marta, but the customer could not be told: see above."
+    assert desk.workspace.posts[-1][1].startswith("Olga has blocked the bot")
+
+
+async def test_every_command_the_agents_group_accepts_has_its_handler(desk: Desk) -> None:
+    assert set(desk.service.handoffs.commands.handlers) == AGENT_COMMANDS
+
+
+class NoTopicsWorkspace(RecordingWorkspace):
+    """An agents' group where the bot may not open topics (it is not an admin with can_manage_topics)."""
+
+    async def open_topic(self, name: str) -> int | None:
+        return None
+
+
+async def test_a_sweep_that_cannot_open_a_topic_does_not_count_the_card_as_posted(desk: Desk) -> None:
+    desk.service.handoffs.attach_workspace(NoTopicsWorkspace())
+    desk.clock[0] = MONDAY_10.replace(hour=14)
+    await desk.handle(CustomerTurn(TurnKind.TEXT, text="Let me speak to a human"))
+    desk.clock[0] = MONDAY_10.replace(hour=14, minute=5)
+
+    assert await desk.service.handoffs.cards.post_missing_cards() == 0
+
+
+async def test_without_an_agents_group_nobody_is_promised_and_nothing_is_posted(tmp_path: Path) -> None:
+    url = database_url(tmp_path, 'n')
+    await upgrade_schema_async(url)
+    database, analyzer, pack = Database(url), EmotionAnalyzer(None), load_pack()
+    async with database.session() as session:
+        await AgentRepository(session).add(AgentProfile(31, "Marta", "Customer care specialist", ("en",), True,
+                                                        "UTC", "00:00-24:00", "mon-sun", (), 2))
+    service = SupportService(database, analyzer, pack, TopicIndex.build(pack, None), now=lambda: MONDAY_10)
+    try:
+        reply = await service.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="I want to talk to a real person"))
+        await service.handoffs.wait_for_background()
+
+        assert reply is not None and reply.text == pack.wording_for("en").handoff.unavailable, "no agent named"
+        assert await service.handoffs.cards.post_missing_cards() == 0
+        assert await service.handoffs.remove_topics((101,)) == {101: TopicFate.LEFT}
+    finally:
+        await analyzer.close()
+        await database.dispose()

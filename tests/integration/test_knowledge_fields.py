@@ -36,6 +36,12 @@ BROKEN_TEXTS = [
     pytest.param("handoff.crisis", "Please call 112 now, {name}.",
                  "handoff.crisis (ru): {name} is not a field this text can use; this text takes no fields",
                  id="field-in-a-text-sent-as-written"),
+    pytest.param("agents.taken", "{agent} took it; {customer} was told.",
+                 "agents.taken (ru): {customer} is not a field this text can use; it can use {agent}",
+                 id="agents-note-unknown-field"),
+    pytest.param("agents.stranger", "Only registered agents can use this here.",
+                 "agents.stranger (ru): lacks {command}; this text must contain {command}",
+                 id="agents-note-missing-required-field"),
 ]
 
 

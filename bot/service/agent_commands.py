@@ -1,0 +1,164 @@
+"""/take, /transfer NAME, /resolve and /flag NOTE: what a registered agent may do inside a customer's topic.
+
+One small handler per command, looked up in a table. A handler works inside the command's unit
+of work and returns a ``CommandOutcome``: the note for the agent and, when the customer must
+hear of it, the reply to send. The reply goes out only after the unit of work has committed, so
+no Bot API call waits inside an open transaction (on SQLite that would stall every chat). Every
+note comes from the wording pack, in the agent's first language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.policy.deadlines import format_deadline
+from bot.policy.decide import Move, Reply
+from bot.service.handoff_contact import AgentNotes, CustomerContact, SendToCustomer, agent_notes, agent_text, give
+from bot.policy.assignment import AgentProfile
+from bot.storage.agents import AgentRepository
+from bot.storage.database import Database
+from bot.storage.handoffs import HandoffRepository, OpenHandoff
+from knowledge import KnowledgePack, fill
+
+logger = logging.getLogger(__name__)
+
+STRANGER_NOTE_EVERY = dt.timedelta(days=1)
+"""Someone in the agents' group who is not an agent is told so at most this often."""
+NAME_SHOWN = 40
+FLAGGED_SHOWN = 120
+
+
+@dataclass(frozen=True)
+class CommandOutcome:
+    """What a command decided, carried out after its unit of work commits."""
+
+    note: str
+    """For the agent, once the customer was told (or when nobody needed telling)."""
+    reply: Reply | None = None
+    """For the customer."""
+    untold: str = ""
+    """For the agent instead of ``note`` when the reply could not reach the customer."""
+
+
+@dataclass(frozen=True)
+class CommandRequest:
+    """One agent's command in one open handoff's topic, inside the command's unit of work."""
+
+    session: AsyncSession
+    handoff: OpenHandoff
+    agent: AgentProfile
+    argument: str
+    now: dt.datetime
+    notes: AgentNotes
+
+
+Handler = Callable[[CommandRequest], Awaitable[CommandOutcome]]
+
+
+class AgentCommands:
+    """The agents' commands, each one handler; the table's names are the commands the agents' group accepts."""
+
+    def __init__(self, database: Database, pack: KnowledgePack, zone: ZoneInfo, now: Callable[[], dt.datetime],
+                 contact: CustomerContact) -> None:
+        self._database = database
+        self._pack = pack
+        self._zone = zone
+        self._now = now
+        self._contact = contact
+        self._strangers_told: dict[int, dt.datetime] = {}
+        self.handlers: dict[str, Handler] = {
+            "take": self._take, "transfer": self._transfer, "resolve": self._resolve, "flag": self._flag,
+        }
+
+    async def run(self, agent_user_id: int, thread_id: int | None, command: str, argument: str,
+                  send: SendToCustomer) -> str:
+        """The command from this user in this thread; returns the note for the topic ("" means say nothing:
+        a stranger already told today)."""
+        async with self._database.session() as session:
+            agent = await AgentRepository(session).get(agent_user_id)
+            if agent is None:
+                return self._stranger_note(agent_user_id, command)
+            notes = agent_notes(self._pack, agent.languages)
+            handler = self.handlers.get(command)
+            if handler is None:
+                return notes.say("unknown_command", command=command[:NAME_SHOWN])
+            handoff = await HandoffRepository(session).open_in_thread(thread_id) if thread_id is not None else None
+            if handoff is None:
+                return notes.say("no_handoff", command=command)
+            outcome = await handler(CommandRequest(session, handoff, agent, argument, self._now(), notes))
+        if outcome.reply is not None and not await self._contact.tell(handoff, outcome.reply, send, notes):
+            return outcome.untold
+        return outcome.note
+
+    def _stranger_note(self, user_id: int, command: str) -> str:
+        """Once a day at most: thirty commands from someone who is not an agent must not flood the group."""
+        now = self._now()
+        told = self._strangers_told.get(user_id)
+        if told is not None and now - told < STRANGER_NOTE_EVERY:
+            return ""
+        self._strangers_told[user_id] = now
+        return agent_notes(self._pack, ()).say("stranger", command=command[:NAME_SHOWN])
+
+    async def _take(self, request: CommandRequest) -> CommandOutcome:
+        """The agent makes the conversation theirs, within their cap; the customer learns their name and time."""
+        agent, handoff, notes = request.agent, request.handoff, request.notes
+        if handoff.agent_user_id == agent.telegram_user_id:
+            return CommandOutcome(notes.say("already_yours", agent=agent.name))
+        loads = {load.user_id: load for load in await AgentRepository(request.session).loads(request.now)}
+        mine = loads.get(agent.telegram_user_id)
+        if mine is not None and mine.open_chats >= mine.max_chats:
+            return CommandOutcome(notes.say("at_cap", agent=agent.name, open_chats=mine.open_chats,
+                                            max_chats=mine.max_chats))
+        expected = await give(request.session, handoff.id, agent.telegram_user_id, request.now)
+        text = agent_text(self._pack, self._zone, handoff.language, "assigned", agent.name, agent.role, expected)
+        return CommandOutcome(notes.say("taken", agent=agent.name), Reply(Move.HAND_OFF, text),
+                              notes.say("taken_untold", agent=agent.name))
+
+    async def _transfer(self, request: CommandRequest) -> CommandOutcome:
+        """Another active agent with room takes over; the customer learns who and when."""
+        notes, handoff = request.notes, request.handoff
+        wanted = request.argument.strip().lower()
+        if not wanted:
+            return CommandOutcome(notes.say("transfer_to_whom"))
+        loads = await AgentRepository(request.session).loads(request.now)
+        target = next((a for a in loads if a.name.lower() == wanted or str(a.user_id) == wanted), None)
+        if target is None:
+            return CommandOutcome(notes.say("transfer_unknown", name=request.argument.strip()[:NAME_SHOWN],
+                                            agents=", ".join(a.name for a in loads)))
+        if target.user_id == handoff.agent_user_id:
+            return CommandOutcome(notes.say("transfer_same", agent=target.name))
+        if target.open_chats >= target.max_chats:
+            return CommandOutcome(notes.say("transfer_full", agent=target.name, max_chats=target.max_chats))
+        expected = await give(request.session, handoff.id, target.user_id, request.now)
+        wording = self._pack.wording_for(handoff.language)
+        text = fill(wording.handoff.transferred, "handoff.transferred", wording.language, agent=request.agent.name,
+                    new_agent=target.name, role=target.role, deadline=format_deadline(wording, expected, self._zone))
+        return CommandOutcome(notes.say("transferred", agent=target.name), Reply(Move.HAND_OFF, text),
+                              notes.say("transferred_untold", agent=target.name))
+
+    async def _resolve(self, request: CommandRequest) -> CommandOutcome:
+        """The case is done: the customer goes back to the bot and is told by whom."""
+        agent, handoff, notes = request.agent, request.handoff, request.notes
+        await HandoffRepository(request.session).resolve(handoff.id, request.now)
+        logger.info("handoff %d resolved by agent", handoff.id)
+        wording = self._pack.wording_for(handoff.language).handoff
+        text = fill(wording.resolved, "handoff.resolved", handoff.language, agent=agent.name)
+        return CommandOutcome(notes.say("resolved", agent=agent.name), Reply(Move.HANDED_BACK, text),
+                              notes.say("resolved_untold", agent=agent.name))
+
+    async def _flag(self, request: CommandRequest) -> CommandOutcome:
+        """The bot's last answer goes to the trainers, with the agent's note."""
+        note, notes = request.argument, request.notes
+        flagged = await HandoffRepository(request.session).flag_last_bot_answer(
+            request.handoff.conversation_id, request.agent.telegram_user_id, note)
+        if flagged is None:
+            return CommandOutcome(notes.say("nothing_to_flag"))
+        if note:
+            return CommandOutcome(notes.say("flagged_with_note", answer=flagged[:FLAGGED_SHOWN], note=note))
+        return CommandOutcome(notes.say("flagged", answer=flagged[:FLAGGED_SHOWN]))

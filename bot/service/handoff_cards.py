@@ -1,0 +1,184 @@
+"""The agents' topics: opening one per handoff with its card, posting in it, removing it after an erasure.
+
+The customer's reply never waits on the agents' group: Telegram takes about 20 messages a
+minute there, so the topic and its card are posted in the background after the handoff is
+stored, a crisis first, and a sweep posts any card a stopped worker left behind. Work in one
+topic runs under that topic's own lock, and the wait for the group's rate comes before it.
+No Bot API call is made while a database session is open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.delivery import ChannelClosing, DeliveryRefused, TopicGone
+from bot.policy.deadlines import format_deadline
+from bot.policy.escalation import REASON_LABELS, EscalationReason
+from bot.policy.handoff_card import HandoffCard, render_card, topic_name
+from bot.service.agent_workspace import AgentWorkspace, NullWorkspace, TopicFate
+from bot.storage.agents import AgentRepository
+from bot.storage.chat_locks import ChatLocks
+from bot.storage.database import Database
+from bot.storage.handoffs import HandoffRepository, OpenHandoff
+from knowledge import KnowledgePack
+
+logger = logging.getLogger(__name__)
+
+CARD_SWEEP_AGE = dt.timedelta(seconds=60)
+"""A handoff this old without a topic lost its card to a stopped worker (or no topic could be opened)."""
+SHUTDOWN_GRACE_SECONDS = 5.0
+
+
+def topic_lock(handoff_id: int) -> str:
+    """One handoff's topic: its card, relays and notes go out one at a time, in order, across workers."""
+    return f"handoff-topic:{handoff_id}"
+
+
+class HandoffCards:
+    """Every post in the agents' group that is not an answer to an agent's own message."""
+
+    def __init__(self, database: Database, pack: KnowledgePack, zone: ZoneInfo, now: Callable[[], dt.datetime],
+                 locks: ChatLocks, workspace: AgentWorkspace | None = None) -> None:
+        self._database = database
+        self._pack = pack
+        self._zone = zone
+        self._now = now
+        self._locks = locks
+        self.workspace: AgentWorkspace = workspace or NullWorkspace()
+        self._background: set[asyncio.Task[None]] = set()
+        self._in_flight: set[int] = set()
+
+    def post_card_soon(self, handoff_id: int, urgent: bool) -> None:
+        """After the handoff is committed: open its topic and post its card without holding anyone up.
+
+        Without an agents' group there is nobody to post for, so no attempt (and no warning of a failure) is made.
+        """
+        if not self.workspace.reaches_agents:
+            return
+        self._in_flight.add(handoff_id)
+        task = asyncio.ensure_future(self._post_card_in_background(handoff_id, urgent))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _post_card_in_background(self, handoff_id: int, urgent: bool) -> None:
+        try:
+            await self.post_card(handoff_id, urgent)
+        except ChannelClosing:
+            logger.info("handoff %d: the bot is stopping; the next start's sweep posts the card", handoff_id)
+        except (TopicGone, DeliveryRefused, OSError) as error:
+            logger.warning("handoff %d: the card could not be posted (%s); the sweep tries again",
+                           handoff_id, type(error).__name__)
+        finally:
+            self._in_flight.discard(handoff_id)
+
+    async def post_card(self, handoff_id: int, urgent: bool = False) -> bool:
+        """Open the customer's forum topic and post the card, unless another worker already did; True when posted."""
+        await self.workspace.ready(urgent, messages=2)
+        async with self._locks.hold(topic_lock(handoff_id)):
+            async with self._database.session() as session:
+                handoff = await HandoffRepository(session).open_by_id(handoff_id)
+            if handoff is None or handoff.thread_id is not None:
+                return False
+            return await self._open_topic_with_card(handoff) is not None
+
+    async def post_missing_cards(self) -> int:
+        """Post the cards a stopped worker left behind (handoffs stored, customer told, no topic yet)."""
+        async with self._database.session() as session:
+            missing = await HandoffRepository(session).without_topic(self._now() - CARD_SWEEP_AGE)
+        posted = 0
+        for handoff in missing:
+            if handoff.id not in self._in_flight:
+                posted += await self.post_card(handoff.id, urgent=handoff.reason == EscalationReason.SELF_HARM.value)
+        return posted
+
+    async def _open_topic_with_card(self, handoff: OpenHandoff) -> int | None:
+        """Under the topic's lock: a new topic, its card, then the thread recorded (a crash before that
+        leaves the handoff to the sweep, which opens a fresh topic)."""
+        thread_id = await self.workspace.open_topic(topic_name(handoff.customer_name, handoff.reason, handoff.id))
+        if thread_id is None:
+            logger.warning("handoff %d: no forum topic could be opened; the sweep tries again", handoff.id)
+            return None
+        async with self._database.session() as session:
+            current = await HandoffRepository(session).by_id(handoff.id)
+            card = await self._card(session, current or handoff)
+        await self.workspace.post(thread_id, render_card(card))
+        async with self._database.session() as session:
+            await HandoffRepository(session).set_thread(handoff.id, thread_id)
+        logger.info("handoff %d: topic opened and card posted", handoff.id)
+        return thread_id
+
+    async def in_topic(self, handoff_id: int, act: Callable[[int], Awaitable[None]], messages: int = 1) -> bool:
+        """Do ``act(thread_id)`` in the handoff's topic, under its lock; a deleted topic is opened anew, card first.
+
+        False when the handoff has no topic yet: its card, still to come, will show what happened.
+        """
+        await self.workspace.ready(messages=messages)
+        async with self._locks.hold(topic_lock(handoff_id)):
+            async with self._database.session() as session:
+                handoff = await HandoffRepository(session).by_id(handoff_id)
+            if handoff is None or handoff.thread_id is None:
+                return False
+            try:
+                await act(handoff.thread_id)
+                return True
+            except TopicGone:
+                logger.warning("handoff %d: its topic is gone; opening a new one with the card", handoff_id)
+            await self.workspace.ready(messages=2)
+            thread_id = await self._open_topic_with_card(handoff)
+            if thread_id is None:
+                return False
+            await act(thread_id)
+            return True
+
+    async def note_in_topic(self, handoff_id: int, text: str) -> bool:
+        """A line for the agents in the handoff's topic (never in the group's General topic)."""
+
+        async def post(thread_id: int) -> None:
+            await self.workspace.post(thread_id, text)
+
+        return await self.in_topic(handoff_id, post)
+
+    async def remove_topics(self, thread_ids: tuple[int, ...]) -> dict[int, TopicFate]:
+        """An erased customer's topics, removed from the agents' group (after the erasure is committed)."""
+        return {thread_id: await self.workspace.remove_topic(thread_id) for thread_id in thread_ids}
+
+    async def wait_for_background(self) -> None:
+        """Until every card started so far is out (tests, and a clean stop)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
+    async def close(self, grace: float = SHUTDOWN_GRACE_SECONDS) -> None:
+        """Posts still waiting for their turn give up, posts under way get a moment to finish; what is
+        left is the next start's sweep's."""
+        self.workspace.stop_waiting()
+        if not self._background:
+            return
+        _, pending = await asyncio.wait(list(self._background), timeout=grace)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+            logger.info("%d agents' posts left for the next start's sweep", len(pending))
+
+    async def _card(self, session: AsyncSession, handoff: OpenHandoff) -> HandoffCard:
+        context = await HandoffRepository(session).card_context(handoff.conversation_id)
+        wording = self._pack.wording_for("en")
+        assignee = "waiting for the next agent on shift"
+        if handoff.agent_user_id is not None:
+            agent = await AgentRepository(session).get(handoff.agent_user_id)
+            if agent is not None:
+                when = format_deadline(wording, handoff.expected_at, self._zone) if handoff.expected_at else ""
+                assignee = f"{agent.name}, {agent.role}" + (f" — first reply {when}" if when else "")
+        elif handoff.expected_at is not None:
+            assignee = f"nobody on shift; the customer was told a person looks {format_deadline(wording, handoff.expected_at, self._zone)}"
+        topic = self._pack.topic(context.topic_id, "en") if context.topic_id else None
+        promises = tuple(f"{topic_id}: {format_deadline(wording, due, self._zone)}" for topic_id, due in context.open_promises)
+        return HandoffCard(handoff.id, handoff.customer_name, handoff.language,
+                           REASON_LABELS[EscalationReason(handoff.reason)], handoff.detail, assignee,
+                           topic.problem if topic else "", context, promises)
