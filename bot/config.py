@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from nlu.registry import live_model_dir
 from nlu.precision import PRECISION_CHOICES
+from nlu.registry import live_model_dir
 
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
 _TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")

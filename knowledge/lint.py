@@ -131,7 +131,8 @@ def reply_scalars(root: yaml.Node, file: str, skip: frozenset[str] = NOT_REPLIES
 
 def _line_of(node: yaml.ScalarNode, needle: str, lines: list[str]) -> int:
     """1-based line of ``needle`` inside the scalar; the scalar's first line when it wraps across lines."""
-    start, end = node.start_mark.line, min(node.end_mark.line, len(lines) - 1)
+    start: int = node.start_mark.line
+    end = min(int(node.end_mark.line), len(lines) - 1)
     probe = needle.split()[0] if needle.split() else needle
     for number in range(start, end + 1):
         if probe and probe.lower() in lines[number].lower():

@@ -19,8 +19,8 @@ from sqlalchemy.engine import make_url
 from bot.config import Settings
 from bot.storage.conversations import ConversationRepository, StoredMessage
 from bot.storage.database import Database
-from nlu.model import default_model_dir
 from bot.testing.fake_bot_api import FakeBotApi
+from nlu.model import default_model_dir
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -56,7 +56,7 @@ def run_blocking(coroutine: Coroutine[Any, Any, T]) -> T:
     def target() -> None:
         try:
             outcome["value"] = asyncio.run(coroutine)
-        except BaseException as error:  # handed back to the caller below
+        except BaseException as error:  # noqa: BLE001  (handed back to the caller below)
             outcome["error"] = error
 
     thread = threading.Thread(target=target)

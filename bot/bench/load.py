@@ -13,7 +13,7 @@ import itertools
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Self
+from typing import Any, Self
 
 import httpx
 
@@ -88,7 +88,7 @@ class ReplyWatch:
         self._waiting: dict[int, tuple[float, asyncio.Future[SentMessage]]] = {}
 
     def __enter__(self) -> Self:
-        self._api.on_send = lambda message: self._loop.call_soon_threadsafe(self._arrived, message)
+        self._api.on_send = self._from_api_thread
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -98,6 +98,10 @@ class ReplyWatch:
         future: asyncio.Future[SentMessage] = self._loop.create_future()
         self._waiting[chat_id] = (since, future)
         return future
+
+    def _from_api_thread(self, message: SentMessage) -> None:
+        """The fake Bot API sends from its own thread; the future is resolved on the benchmark's loop."""
+        self._loop.call_soon_threadsafe(self._arrived, message)
 
     def _arrived(self, message: SentMessage) -> None:
         since, future = self._waiting.get(message.chat_id, (0.0, None))
@@ -146,7 +150,8 @@ async def _send(client: httpx.AsyncClient, customers: Customers, watch: ReplyWat
     started = time.monotonic()
     reply = watch.expect(chat_id, started)
     post = asyncio.create_task(_post(client, customers, update, started))
-    await asyncio.wait({reply, post}, return_when=asyncio.FIRST_COMPLETED)
+    racing: set[asyncio.Future[Any]] = {reply, post}
+    await asyncio.wait(racing, return_when=asyncio.FIRST_COMPLETED)
     if not reply.done():
         await asyncio.wait({reply}, timeout=REPLY_GRACE_SECONDS)
     latency = reply.result().received_at - started if reply.done() else None

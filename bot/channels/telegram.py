@@ -26,10 +26,10 @@ from telegram.ext import (
 )
 
 from bot.channels.agents import AgentsChannel
+from bot.channels.delivery import ChannelClosing, DeliveryRefused
 from bot.channels.output import TelegramOutput
 from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures
 from bot.config import Settings
-from bot.channels.delivery import ChannelClosing, DeliveryRefused
 from bot.policy.decide import CustomerTurn, TurnKind
 from bot.policy.fairness import Arrivals, TypingBudget, may_fold
 from bot.runtime import CandorRuntime, keep_house
@@ -273,8 +273,8 @@ async def _show_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None
         logger.debug("typing indicator failed", exc_info=True)
 
 
-def build_application(settings: Settings, runtime: CandorRuntime, polling: bool = True,  # type: ignore[type-arg]
-                      failures: UpdateFailures | None = None) -> Application:
+def build_application(settings: Settings, runtime: CandorRuntime, polling: bool = True,
+                      failures: UpdateFailures | None = None) -> Application:  # type: ignore[type-arg]  # PTB's generics
     """The PTB application wired to the runtime's service; long polling or webhook reuse it."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set; the local chat runs without it")

@@ -35,8 +35,8 @@ from bot.channels.telegram import arrival_of, is_transient
 from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures, chat_key
 from bot.channels.webhook_server import MAX_UPDATE_BYTES, WebhookLimits, guarded_server
 from bot.config import Settings
-from bot.runtime import CandorRuntime
 from bot.policy.fairness import is_crisis
+from bot.runtime import CandorRuntime
 from bot.service.customer import CustomerRef
 from bot.service.outage import StorageUnavailable, with_storage_retries
 from bot.service.support import SupportService
@@ -95,7 +95,7 @@ def build_webhook_app(application: Application, secret: str, database: Database,
         body = await request.body()  # read within the limits already (see BodyGuard)
         try:
             data, update_id, update = parse_update(body, application)
-        except Exception as error:  # whatever the body is, it can never be handled: refuse, never retry
+        except Exception as error:  # noqa: BLE001  (whatever the body is, it can never be handled: refuse, never retry)
             logger.info("webhook body refused (%s): not a Telegram update", type(error).__name__)
             return PlainTextResponse("not a Telegram update", status_code=400)
         key = chat_key(data) or f"update:{update_id}"

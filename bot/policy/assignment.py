@@ -100,7 +100,7 @@ def parse_days(days: str) -> frozenset[int]:
         if first not in DAY_NAMES or (last and last not in DAY_NAMES):
             raise ScheduleError(f"working days '{days[:32]}' should look like mon-fri or mon,wed,fri")
         a, b = DAY_NAMES.index(first), DAY_NAMES.index(last or first)
-        worked.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
+        worked.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(b + 1)])
     if not worked:
         raise ScheduleError("working days are empty; use e.g. mon-fri")
     return frozenset(worked)

@@ -16,7 +16,6 @@ from knowledge.pack import CONTENT_DIR, KnowledgeError, read_yaml
 from nlu.signals import Signals
 from nlu.types import Emotion
 
-
 EASING = 0.1
 """A feeling has eased only when it fell by at least this much; smaller moves are the model's noise."""
 

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 from bot.policy.decide import Button, CustomerTurn, Move, Reply, TurnKind
 from bot.policy.language import language_of
-from bot.service.customer import CustomerRef
 from bot.service.agent_workspace import TopicFate
+from bot.service.customer import CustomerRef
 from bot.service.handoff_desk import HandoffDesk
 from bot.storage.database import Database
 from bot.storage.privacy import CustomerData, PrivacyRepository

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.handoff_status import OPEN_STATUSES, HandoffStatus, initial_status, may_move
@@ -189,11 +189,11 @@ class HandoffRepository:
         conversation = await self._session.get(Conversation, conversation_id)
         return CardContext(feelings, last, promises, gestures, conversation.topic_id if conversation else None)
 
-    def _select(self):  # type: ignore[no-untyped-def]
+    def _select(self) -> Select[Handoff, Customer]:
         return (select(Handoff, Customer).join(Conversation, Conversation.id == Handoff.conversation_id)
                 .join(Customer, Customer.id == Conversation.customer_id))
 
-    async def _one(self, condition) -> OpenHandoff | None:  # type: ignore[no-untyped-def]
+    async def _one(self, condition: ColumnElement[bool]) -> OpenHandoff | None:
         row = (await self._session.execute(
             self._select().where(condition, Handoff.status.in_(OPEN_STATUSES)).order_by(Handoff.id.desc()).limit(1)
         )).first()

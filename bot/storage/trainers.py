@@ -223,9 +223,10 @@ class TrainerRepository:
             .where(Message.conversation_id == conversation.id, Message.sender == "customer", Message.anger.is_not(None))
             .order_by(Message.id)
         )).all()
-        if any(max(row) < LOW_CONFIDENCE for row in scored):
+        scores = [tuple(score or 0.0 for score in row) for row in scored]  # scored rows have every class
+        if any(max(row) < LOW_CONFIDENCE for row in scores):
             reasons.append("low model confidence")
-        if len(scored) >= 2 and max(scored[-1][0], scored[-1][1]) > max(scored[0][0], scored[0][1]) + 0.1:
+        if len(scores) >= 2 and max(scores[-1][0], scores[-1][1]) > max(scores[0][0], scores[0][1]) + 0.1:
             reasons.append("emotion rose instead of fell")
         if conversation.satisfaction is not None and conversation.satisfaction <= 2:
             reasons.append(f"low satisfaction: {conversation.satisfaction}")

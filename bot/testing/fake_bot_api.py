@@ -116,7 +116,7 @@ class FakeBotApi:
     def base_url(self) -> str:
         assert self._server is not None
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     # -- the customer's side ------------------------------------------------------------
     def customer_sends_text(self, chat_id: int, text: str, first_name: str = "Alex") -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from bot.storage.conversations import ConversationRef, ConversationRepository
 
@@ -20,7 +20,7 @@ class FaultyMessageStore:
         """How many times the bot tried to store such a message."""
         self._store = ConversationRepository.add_customer_message
 
-    def __enter__(self) -> FaultyMessageStore:
+    def __enter__(self) -> Self:
         store, fault = self._store, self
 
         async def faulty(repository: ConversationRepository, ref: ConversationRef, kind: str, text: str,
@@ -30,7 +30,7 @@ class FaultyMessageStore:
                 raise LookupError("a fault in the bot, not in the database")
             return await store(repository, ref, kind, text, *args, **kwargs)
 
-        ConversationRepository.add_customer_message = faulty  # type: ignore[method-assign]  # the planted bug
+        ConversationRepository.add_customer_message = faulty  # type: ignore[method-assign,assignment]  # the planted bug
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,

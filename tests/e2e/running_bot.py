@@ -8,8 +8,8 @@ from bot.channels.telegram import serve_telegram
 from bot.config import Settings
 from bot.storage.conversations import StoredMessage
 from bot.storage.database import Database
-from tests.conftest import stored_telegram_messages
 from bot.testing.fake_bot_api import FakeBotApi
+from tests.conftest import stored_telegram_messages
 
 
 class Bot:

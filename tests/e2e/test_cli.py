@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
-from tests.conftest import CANDOR, database_url, query_rows, run_blocking, subprocess_env
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, alembic_config, upgrade_schema_async
 from bot.storage.handoffs import HandoffRepository
 from bot.storage.models import utc_now
 from bot.testing.fake_bot_api import AGENTS_GROUP, FakeBotApi
+from tests.conftest import CANDOR, database_url, query_rows, run_blocking, subprocess_env
 
 pytestmark = pytest.mark.slow
 

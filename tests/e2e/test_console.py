@@ -2,119 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 import re
-import shutil
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import func, select
-from starlette.applications import Starlette
 
-from bot.console.app import build_console
 from bot.service.corrections import write_corrections_tsv
-from bot.storage.conversations import ConversationRepository
-from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.models import ContentVersion
-from bot.storage.trainers import TrainerRepository
-from bot.testing.webhook_client import free_port
 from knowledge.pack import CONTENT_DIR, load_pack
 from nlu.model import default_model_dir
 from nlu.registry import live_model_dir
 from nlu.training.dataset import default_data_dir
 from nlu.training.finetune import read_corrections
-from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
-from tests.conftest import database_url
+from nlu.types import SUPPORT_CLASSES
+from tests.e2e.console_server import CSRF, PASSWORD, ConsoleServer, sign_in
 from tests.integration.test_knowledge_fields import BROKEN_TEXTS
-
-PASSWORD = "correct horse battery"
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-@dataclass
-class ConsoleServer:
-    url: str
-    database: Database
-    database_url: str
-    content: Path
-    models: Path
-    app: Starlette
-
-
-async def seed(database: Database) -> None:
-    async with database.session() as session:
-        await TrainerRepository(session).add("anna", PASSWORD)
-        conversations = ConversationRepository(session)
-        ref = await conversations.open_conversation("telegram", "77", "Olga")
-        worried = Analysis("en", EmotionScores.from_mapping({"anxiety": 0.3, "neutral": 0.6}), ("neutral",),
-                           model_version="test")
-        await conversations.add_customer_message(ref, "text", "My refund still hasn't come and I'm scared", worried, 1)
-        await conversations.add_bot_message(ref.conversation_id, "Refunds take 5–10 business days.", "answer",
-                                             "answered from topic refund (confidence 0.82); met anxiety")
-        angrier = Analysis("en", EmotionScores.from_mapping({"anger": 0.8, "anxiety": 0.5}), ("anger",),
-                           model_version="test")
-        await conversations.add_customer_message(ref, "text", "This is useless", angrier, 2)
-
-
-@asynccontextmanager
-async def serve_console(tmp_path: Path, **options: Any) -> AsyncIterator[ConsoleServer]:
-    """The console on a free port of 127.0.0.1, seeded with one trainer and one conversation."""
-    url = database_url(tmp_path, 'console')
-    await upgrade_schema_async(url)
-    database = Database(url)
-    await seed(database)
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, content)
-    models = tmp_path / "models"
-    shutil.copytree(default_model_dir(), models / "candidate-a")
-    port = free_port()
-    app = build_console(database, "test-secret", content_dir=content, models_dir=models, dev_limit=120,
-                        **{"secure_cookie": False, **options})
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
-    try:
-        yield ConsoleServer(f"http://127.0.0.1:{port}", database, url, content, models, app)
-    finally:
-        server.should_exit = True
-        await task
-        await database.dispose()
-
-
-@pytest.fixture
-async def console(tmp_path: Path) -> AsyncIterator[ConsoleServer]:
-    """Over plain http, as in local use: the cookie is not Secure (``candor console --insecure-cookie``)."""
-    async with serve_console(tmp_path) as server:
-        yield server
-
-
-def visitor(console: ConsoleServer, address: str = "127.0.0.1") -> httpx.AsyncClient:
-    """A browser of its own (cookies), connecting from ``address`` (any 127.x address is this machine)."""
-    return httpx.AsyncClient(base_url=console.url, timeout=60,
-                             transport=httpx.AsyncHTTPTransport(local_address=address))
-
-
-async def csrf_of(client: httpx.AsyncClient, path: str = "/") -> str:
-    token = CSRF.search((await client.get(path)).text)
-    assert token is not None
-    return token.group(1)
-
-
-async def try_password(client: httpx.AsyncClient, csrf: str, username: str, password: str) -> httpx.Response:
-    return await client.post("/login", data={"csrf": csrf, "username": username, "password": password})
-
-
-async def sign_in(client: httpx.AsyncClient) -> None:
-    response = await try_password(client, await csrf_of(client), "anna", PASSWORD)
-    assert response.status_code == 303
 
 
 async def test_signed_out_the_console_shows_only_the_sign_in_page(console: ConsoleServer) -> None:

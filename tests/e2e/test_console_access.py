@@ -11,14 +11,7 @@ from starlette.routing import Route
 
 from bot.storage.models import utc_now
 from bot.storage.trainers import TrainerRepository
-from tests.e2e.test_console import (  # noqa: F401  (the running console fixture)
-    PASSWORD,
-    ConsoleServer,
-    console,
-    csrf_of,
-    sign_in,
-    visitor,
-)
+from tests.e2e.console_server import PASSWORD, ConsoleServer, csrf_of, sign_in, visitor
 
 OPEN_TO_ANYONE = {
     ("GET", "/"),  # the sign-in page when signed out
@@ -50,7 +43,7 @@ async def signed_in(client: httpx.AsyncClient) -> bool:
 
 
 async def test_every_page_but_the_sign_in_pages_sends_a_stranger_to_sign_in_and_refuses_their_forms(
-    console: ConsoleServer,  # noqa: F811  (the fixture imported above)
+    console: ConsoleServer,
 ) -> None:
     routes = every_route(console)
     assert OPEN_TO_ANYONE < routes, "the list above names routes the console serves"
@@ -68,7 +61,7 @@ async def test_every_page_but_the_sign_in_pages_sends_a_stranger_to_sign_in_and_
 
 
 async def test_no_form_of_a_signed_in_trainer_reaches_its_page_without_the_sessions_token(
-    console: ConsoleServer,  # noqa: F811  (the fixture imported above)
+    console: ConsoleServer,
 ) -> None:
     forms = sorted(route for route in every_route(console) - OPEN_TO_ANYONE if route[0] != "GET")
     assert forms, "the console has trainers' forms"
@@ -84,7 +77,7 @@ async def test_no_form_of_a_signed_in_trainer_reaches_its_page_without_the_sessi
 
 
 async def test_the_sign_in_forms_do_nothing_without_the_sessions_token_even_with_the_right_password_or_link(
-    console: ConsoleServer,  # noqa: F811  (the fixture imported above)
+    console: ConsoleServer,
 ) -> None:
     async with console.database.session() as session:
         link_token = await TrainerRepository(session).login_link_token("anna", utc_now())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_console import PASSWORD, ConsoleServer, console  # noqa: F401  (the running console fixture)
+from tests.e2e.console_server import PASSWORD, ConsoleServer
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -36,7 +36,7 @@ def shot_dir(tmp_path: Path) -> Path:
 
 
 async def test_a_trainer_signs_in_reviews_corrects_edits_wording_and_sees_charts(
-    console: ConsoleServer, browser_page: object, tmp_path: Path  # noqa: F811
+    console: ConsoleServer, browser_page: object, tmp_path: Path
 ) -> None:
     from playwright.async_api import Page, expect
 

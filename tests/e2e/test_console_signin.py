@@ -13,17 +13,16 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.console.throttle import FIRST_LOCK, NAME_FAILURES_BEFORE_LOCK, ADDRESS_FAILURES_BEFORE_LOCK
+from bot.console.throttle import ADDRESS_FAILURES_BEFORE_LOCK, FIRST_LOCK, NAME_FAILURES_BEFORE_LOCK
 from bot.policy.passwords import verify_password
 from bot.storage.models import Correction, utc_now
 from bot.storage.trainers import TrainerRepository
 from bot.testing.webhook_client import free_port
 from tests.conftest import CANDOR, subprocess_env
-from tests.e2e.test_console import (  # noqa: F401  (the running console fixture)
+from tests.e2e.console_server import (
     CSRF,
     PASSWORD,
     ConsoleServer,
-    console,
     csrf_of,
     serve_console,
     sign_in,

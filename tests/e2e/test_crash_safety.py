@@ -227,7 +227,7 @@ async def stored_by_chat(url: str, chat_ids: list[int]) -> dict[int, list[tuple[
     return by_chat
 
 
-async def chats_with(record: type[Promise] | type[Handoff], url: str) -> list[int]:
+async def chats_with(record: type[Promise | Handoff], url: str) -> list[int]:
     """Chats with at least one stored promise (or handoff)."""
     from bot.storage.database import Database
 

@@ -24,10 +24,10 @@ from bot.policy.fairness import TYPING_EVERY_SECONDS
 from bot.storage.conversations import StoredMessage
 from bot.storage.database import Database
 from bot.storage.updates import FailedUpdates
-from knowledge import load_pack
-from tests.conftest import TEST_TOKEN, make_settings, stored_telegram_messages
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.faults import FaultyMessageStore
+from knowledge import load_pack
+from tests.conftest import TEST_TOKEN, make_settings, stored_telegram_messages
 
 pytestmark = pytest.mark.slow
 

@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.storage.models import Conversation, Customer, Gesture, Promise
+from bot.testing.fake_bot_api import FakeBotApi
 from knowledge import load_pack
 from tests.conftest import TEST_TOKEN, make_settings
-from bot.testing.fake_bot_api import FakeBotApi
 from tests.e2e.running_bot import Bot
 
 pytestmark = pytest.mark.slow

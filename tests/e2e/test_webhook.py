@@ -24,7 +24,7 @@ from bot.testing.faults import FaultyMessageStore
 from bot.testing.webhook_client import free_port, text_update
 from knowledge import load_pack
 from tests.conftest import TEST_TOKEN, make_settings, query_rows, stored_telegram_messages
-from tests.e2e.test_console import PASSWORD, sign_in
+from tests.e2e.console_server import PASSWORD, sign_in
 
 pytestmark = pytest.mark.slow
 SECRET = "s3cret-webhook-token_42"

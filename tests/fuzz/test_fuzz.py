@@ -41,10 +41,10 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from telegram import Update
 
-from bot.testing.recording_workspace import RecordingWorkspace
 from bot.channels.telegram import NON_TEXT_CONTENT
 from bot.channels.webhook import MAX_UPDATE_BYTES, SECRET_HEADER, serve_webhook
 from bot.config import Settings
+from bot.policy.assignment import AgentProfile
 from bot.policy.decide import (
     AGENT_COMMANDS,
     LONG_MESSAGE_CHARS,
@@ -65,12 +65,12 @@ from bot.policy.language import choose_language
 from bot.service.customer import CustomerRef, storable
 from bot.service.own_data import FORGET_CONFIRM
 from bot.service.support import SupportService
-from bot.policy.assignment import AgentProfile
 from bot.storage.agents import AgentRepository
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.handoffs import HandoffRepository
 from bot.testing.fake_bot_api import BOT_USER, FakeBotApi
+from bot.testing.recording_workspace import RecordingWorkspace
 from bot.testing.webhook_client import free_port
 from knowledge import load_pack
 from knowledge.retrieval import MIN_CONFIDENCE, Retrieval, TopicIndex, TopicMatch
@@ -164,7 +164,7 @@ def any_text(max_size: int) -> st.SearchStrategy[str]:
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 BIDI_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-CONTROL_CHARACTERS = "".join(map(chr, range(0, 0x20))) + "\x7f\x85\u2028\u2029"
+CONTROL_CHARACTERS = "".join(map(chr, range(0x20))) + "\x7f\x85\u2028\u2029"
 MIXED_SCRIPTS = "AzĄżŁЖжЁёЇ中文汉字谢退款ابتثעבריתहिन्दीไทย한국ｶﾀＡ１①²Ⅻ😀👍🏽👨‍👩‍👧🇵🇱\u0301\u0332"
 ODD_CHARACTERS = ZERO_WIDTH + BIDI_MARKS + CONTROL_CHARACTERS + MIXED_SCRIPTS
 FRAGMENTS = (
@@ -721,7 +721,7 @@ class WebhookThread:
     def _run(self) -> None:
         try:
             asyncio.run(self._serve())
-        except BaseException as error:  # handed to the test through ``failure``
+        except BaseException as error:  # noqa: BLE001  (handed to the test through ``failure``)
             self.failure = error
 
     async def _serve(self) -> None:

@@ -12,9 +12,9 @@ import torch
 
 from nlu.artifact import load_artifact, save_artifact
 from nlu.encoder import locate_encoder
-from nlu.training.finetune import MAX_TOKENS, EmotionNetwork, FinetuneConfig, _artifact
 from nlu.lora import add_adapters
 from nlu.model import EmotionModel
+from nlu.training.finetune import MAX_TOKENS, EmotionNetwork, FinetuneConfig, _artifact
 from tests.conftest import CANDOR, database_url, subprocess_env
 
 pytestmark = pytest.mark.slow

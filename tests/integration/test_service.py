@@ -22,11 +22,11 @@ from bot.storage.models import Handoff, utc_now
 from bot.storage.privacy import PrivacyRepository
 from bot.storage.promises import PromiseRepository
 from bot.storage.trainers import TrainerRepository
+from bot.testing.collecting_output import CollectingOutput
 from knowledge import load_pack
 from knowledge.retrieval import TopicIndex
 from nlu.runtime import EmotionAnalyzer
 from nlu.types import Analysis, EmotionScores
-from bot.testing.collecting_output import CollectingOutput
 from tests.conftest import database_url
 
 CUSTOMER = CustomerRef("telegram", "501", "Olga")

@@ -7,12 +7,18 @@ import asyncio
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 
+from bot.channels.delivery import (
+    ChannelClosing,
+    CustomerUnreachable,
+    DeliveryRefused,
+    TopicGone,
+    split_text,
+    utf16_length,
+)
 from bot.channels.group_pacer import NORMAL, URGENT, GroupPacer
 from bot.channels.refusals import refusals_translated
 from bot.channels.telegram import is_transient
 from bot.channels.updates import chat_key
-from bot.channels.delivery import ChannelClosing, CustomerUnreachable, DeliveryRefused, TopicGone, split_text, utf16_length
-
 
 
 async def test_an_urgent_post_goes_before_everyone_already_waiting_for_the_group() -> None:

@@ -9,7 +9,6 @@ import pytest
 from bot.policy.fairness import Arrivals, Fairness, TokenBucket, TypingBudget, may_fold
 
 
-
 class FakeClock:
     def __init__(self) -> None:
         self.now = 1000.0
