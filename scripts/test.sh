@@ -19,6 +19,12 @@ export HF_HUB_OFFLINE=1
 # picks the passes ("sqlite", "postgresql", or both, the default).
 databases="${CANDOR_TEST_DATABASES:-sqlite postgresql}"
 status=0
+# Lint and types first (seconds for ruff, a minute or two for mypy without its cache); a finding fails
+# the run but does not hide the tests' results.
+echo "== ruff ==" >&2
+.venv/bin/ruff check . || status=$?
+echo "== mypy (strict: bot, nlu, knowledge) ==" >&2
+.venv/bin/mypy || status=$?
 if [[ " $databases " == *" sqlite "* ]]; then
   echo "== tests on SQLite ==" >&2
   .venv/bin/python -m pytest "$@" || status=$?
