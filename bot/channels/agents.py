@@ -18,7 +18,7 @@ from bot.channels.delivery import TEXT_LIMIT, split_text, utf16_length
 from bot.channels.group_pacer import NORMAL, URGENT, GroupPacer
 from bot.channels.output import TelegramOutput
 from bot.channels.refusals import refusals_translated
-from bot.policy.decide import AGENT_COMMANDS
+from bot.policy.model import AGENT_COMMANDS
 from bot.service.agent_workspace import TopicFate
 from bot.service.handoff_contact import SendToCustomer
 from bot.service.handoff_desk import HandoffDesk

@@ -11,7 +11,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels.delivery import split_text
 from bot.channels.refusals import refusals_translated
-from bot.policy.decide import Reply
+from bot.policy.model import Reply
 from bot.service.customer import CustomerRef, Deliver
 
 

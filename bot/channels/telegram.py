@@ -30,8 +30,8 @@ from bot.channels.delivery import ChannelClosing, DeliveryRefused
 from bot.channels.output import TelegramOutput
 from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures
 from bot.config import Settings
-from bot.policy.decide import CustomerTurn, TurnKind
 from bot.policy.fairness import Arrivals, TypingBudget, may_fold
+from bot.policy.model import CustomerTurn, TurnKind
 from bot.runtime import CandorRuntime, keep_house
 from bot.service.customer import CustomerRef
 from bot.service.outage import StorageUnavailable, is_storage_outage

@@ -9,7 +9,7 @@ import sys
 from typing import TextIO
 
 from bot.config import Settings
-from bot.policy.decide import Button, CustomerTurn, Reply, TurnKind
+from bot.policy.model import Button, CustomerTurn, Reply, TurnKind
 from bot.runtime import CandorRuntime
 from bot.service.customer import CustomerRef
 from bot.service.support import SupportService

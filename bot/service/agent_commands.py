@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.assignment import AgentProfile
 from bot.policy.deadlines import format_deadline
-from bot.policy.decide import Move, Reply
+from bot.policy.model import Move, Reply
 from bot.service.handoff_contact import AgentNotes, CustomerContact, SendToCustomer, agent_notes, agent_text, give
 from bot.storage.agents import AgentRepository
 from bot.storage.database import Database

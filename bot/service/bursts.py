@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.policy.decide import CustomerTurn, TurnKind
+from bot.policy.model import CustomerTurn, TurnKind
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository

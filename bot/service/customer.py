@@ -6,7 +6,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.policy.decide import CustomerTurn, Reply, TurnKind
+from bot.policy.model import CustomerTurn, Reply, TurnKind
 
 Deliver = Callable[[Reply], Awaitable[None]]
 """Sends one reply to the customer a use case is serving (a channel's sender, bound to their chat)."""

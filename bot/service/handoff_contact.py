@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.delivery import CustomerUnreachable, DeliveryRefused
 from bot.policy.assignment import FIRST_REPLY_MINUTES
 from bot.policy.deadlines import format_deadline
-from bot.policy.decide import Reply
+from bot.policy.model import Reply
 from bot.service.handoff_cards import HandoffCards
 from bot.storage.agents import AgentRepository
 from bot.storage.database import Database

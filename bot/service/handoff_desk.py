@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.delivery import CustomerUnreachable, DeliveryRefused, split_text
 from bot.policy.assignment import FIRST_REPLY_MINUTES, Assignment, assign
 from bot.policy.deadlines import format_deadline
-from bot.policy.decide import Move, Reply
 from bot.policy.escalation import Escalation, EscalationReason
+from bot.policy.model import Move, Reply
 from bot.service.agent_commands import AgentCommands
 from bot.service.agent_workspace import AgentWorkspace, TopicFate
 from bot.service.handoff_cards import HandoffCards

@@ -10,8 +10,8 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot.policy.decide import Move, Reply
 from bot.policy.language import language_of
+from bot.policy.model import Move, Reply
 from bot.service.customer import CustomerRef, Deliver
 from knowledge import KnowledgePack
 

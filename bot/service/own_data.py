@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from bot.policy.decide import Button, CustomerTurn, Move, Reply, TurnKind
 from bot.policy.language import language_of
+from bot.policy.model import Button, CustomerTurn, Move, Reply, TurnKind
 from bot.service.agent_workspace import TopicFate
 from bot.service.customer import CustomerRef
 from bot.service.handoff_desk import HandoffDesk

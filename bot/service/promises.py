@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.deadlines import check_time, due_time, format_deadline
-from bot.policy.decide import Move, Reply
 from bot.policy.escalation import Escalation, EscalationReason, EscalationRules
+from bot.policy.model import Move, Reply
 from bot.service.customer import CustomerRef
 from bot.service.handoff_desk import HandoffDesk, HandoffStart
 from bot.service.sending import deliver_reply

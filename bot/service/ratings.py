@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.policy.decide import Move, Reply, parse_rating
+from bot.policy.decide import parse_rating
 from bot.policy.language import language_of
+from bot.policy.model import Move, Reply
 from bot.service.customer import CustomerRef
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.channels.delivery import CustomerUnreachable, DeliveryRefused
-from bot.policy.decide import Reply
+from bot.policy.model import Reply
 from bot.service.customer import CustomerRef, Deliver
 from bot.service.handoff_desk import HandoffDesk
 

@@ -16,9 +16,9 @@ from contextlib import nullcontext
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from bot.policy.decide import CustomerTurn, Reply
 from bot.policy.escalation import EscalationRules
 from bot.policy.fairness import Arrivals, Fairness, is_crisis
+from bot.policy.model import CustomerTurn, Reply
 from bot.service.bursts import store_folded
 from bot.service.customer import CustomerRef, Deliver, storable
 from bot.service.handoff_desk import HandoffDesk

@@ -15,21 +15,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.policy.decide import (
-    AGENT_COMMANDS,
-    Clock,
-    ConversationState,
-    CustomerTurn,
-    Decision,
-    Move,
-    Reply,
-    TurnKind,
-    decide,
-    is_meaningful,
-    rating_buttons,
-)
+from bot.policy.decide import decide, is_meaningful, rating_buttons
 from bot.policy.escalation import Escalation, EscalationRules, TurnFacts, should_escalate, tries_since_settled
 from bot.policy.language import choose_language
+from bot.policy.model import AGENT_COMMANDS, Clock, ConversationState, CustomerTurn, Decision, Move, Reply, TurnKind
 from bot.service.customer import CustomerRef, stored_kind
 from bot.service.handoff_desk import HandoffDesk, HandoffStart
 from bot.service.own_data import OwnData

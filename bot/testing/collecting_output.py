@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from bot.policy.decide import Reply
+from bot.policy.model import Reply
 from bot.service.customer import CustomerRef, Deliver
 
 

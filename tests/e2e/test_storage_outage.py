@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.webhook import SECRET_HEADER, serve_webhook
-from bot.policy.decide import CustomerTurn, Move, Reply, TurnKind
+from bot.policy.model import CustomerTurn, Move, Reply, TurnKind
 from bot.service.customer import CustomerRef
 from bot.service.outage import StorageUnavailable
 from bot.service.support import SupportService

@@ -45,10 +45,10 @@ from bot.channels.telegram import NON_TEXT_CONTENT
 from bot.channels.webhook import MAX_UPDATE_BYTES, SECRET_HEADER, serve_webhook
 from bot.config import Settings
 from bot.policy.assignment import AgentProfile
-from bot.policy.decide import (
+from bot.policy.decide import LONG_MESSAGE_CHARS, MAX_CONVERSATION_ID, decide, is_meaningful, parse_rating
+from bot.policy.language import choose_language
+from bot.policy.model import (
     AGENT_COMMANDS,
-    LONG_MESSAGE_CHARS,
-    MAX_CONVERSATION_ID,
     Button,
     Clock,
     ConversationState,
@@ -57,11 +57,7 @@ from bot.policy.decide import (
     Move,
     Reply,
     TurnKind,
-    decide,
-    is_meaningful,
-    parse_rating,
 )
-from bot.policy.language import choose_language
 from bot.service.customer import CustomerRef, storable
 from bot.service.own_data import FORGET_CONFIRM
 from bot.service.support import SupportService

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from bot.channels.delivery import CustomerUnreachable
 from bot.policy.assignment import AgentProfile
-from bot.policy.decide import AGENT_COMMANDS, CustomerTurn, Move, Reply, TurnKind
+from bot.policy.model import AGENT_COMMANDS, CustomerTurn, Move, Reply, TurnKind
 from bot.service.agent_workspace import TopicFate
 from bot.service.customer import CustomerRef
 from bot.service.support import SupportService

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.logs import RedactSecrets, quiet_noisy_loggers, redact
-from bot.policy.decide import CustomerTurn, Reply, TurnKind
+from bot.policy.model import CustomerTurn, Reply, TurnKind
 from bot.service.customer import CustomerRef
 from bot.service.support import SupportService
 from bot.storage.database import Database, upgrade_schema_async

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.policy.decide import CustomerTurn, Move, Reply, TurnKind
 from bot.policy.escalation import EscalationRules
 from bot.policy.language import choose_language
+from bot.policy.model import CustomerTurn, Move, Reply, TurnKind
 from bot.service.customer import CustomerRef
 from bot.service.support import SupportService
 from bot.storage.conversations import ConversationRepository, StoredMessage

@@ -7,17 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.policy.decide import (
-    Clock,
-    ConversationState,
-    CustomerTurn,
-    Decision,
-    Move,
-    TurnKind,
-    decide,
-    dominant_emotion,
-    parse_rating,
-)
+from bot.policy.decide import decide, dominant_emotion, parse_rating
+from bot.policy.model import Clock, ConversationState, CustomerTurn, Decision, Move, TurnKind
 from knowledge import load_pack
 from knowledge.retrieval import Retrieval, TopicMatch
 from nlu.signals import Signals
