@@ -14,11 +14,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.storage.locks import PriorityLock
+from nlu.errors import CandorError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-class DatabaseError(RuntimeError):
+class DatabaseError(CandorError):
     """The database cannot be reached or prepared; the message says which and how to fix it."""
 
 

@@ -6,13 +6,14 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from nlu.errors import CandorError
 from nlu.training.labels import support_targets
 
 
 HOLD_OUT_EVERY = 5
 
 
-class DatasetError(RuntimeError):
+class DatasetError(CandorError):
     """The training data is missing or malformed."""
 
 
