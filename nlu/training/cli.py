@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from nlu.errors import UsageError
 from nlu.training.dataset import default_data_dir, default_support_messages_file
 from nlu.model import default_model_dir
 
@@ -77,7 +78,7 @@ def _train(args: argparse.Namespace, settings: Any) -> int:
     from nlu.training.finetune import FinetuneConfig, finetune
 
     if (args.limit or args.dev_limit) and args.output.resolve() == default_model_dir().resolve():
-        raise ValueError("--limit/--dev-limit make a quick, weaker model; pass --output DIR so the shipped one stays")
+        raise UsageError("--limit/--dev-limit make a quick, weaker model; pass --output DIR so the shipped one stays")
     corrections = None if args.no_corrections else _export_corrections(settings, args.data_dir, args.output)
     config = FinetuneConfig(seed=args.seed, epochs=args.epochs, limit=args.limit, dev_limit=args.dev_limit,
                             corrections=corrections)
