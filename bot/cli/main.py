@@ -17,13 +17,13 @@ from bot.cli.console import add_console_commands
 from bot.cli.customers import add_customers_commands
 from bot.cli.db import add_db_commands
 from bot.cli.knowledge import add_knowledge_commands
+from bot.cli.nlu import add_nlu_commands
 from bot.cli.promises import add_promises_commands
 from bot.cli.run import add_run_commands
 from bot.cli.trainers import add_trainers_commands
 from bot.config import load_settings
 from bot.logs import configure_logging
 from nlu.errors import CandorError
-from nlu.training.cli import add_nlu_commands
 
 
 def build_parser() -> argparse.ArgumentParser:
