@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from nlu.errors import CandorError
 from nlu.precision import PRECISION_CHOICES
 from nlu.registry import live_model_dir
 
@@ -21,7 +22,7 @@ _TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-class ConfigError(RuntimeError):
+class ConfigError(CandorError):
     """Configuration is missing or invalid; the message lists each problem and its fix."""
 
 

@@ -16,13 +16,14 @@ from typing import Any
 import yaml
 
 from knowledge.fields import TOPICS, names_in, text_problems, where_text_sits
+from nlu.errors import CandorError
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 FALLBACK_LANGUAGE = "en"
 EMOTION_KEYS = ("anxiety", "anger", "sadness", "confusion", "positive", "neutral")
 
 
-class KnowledgeError(RuntimeError):
+class KnowledgeError(CandorError):
     """A content file is missing or malformed; the message names the file and the field."""
 
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from knowledge.pack import KnowledgeError, load_pack, read_yaml
 from knowledge.retrieval import Retrieval, TopicIndex, example_texts
+from nlu.errors import UsageError
 from nlu.model import message_vectors
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -164,7 +165,7 @@ def _eval_retrieval(args: argparse.Namespace, settings: Any) -> int:
     names = [name.strip() for name in args.encoders.split(",") if name.strip()]
     unknown = sorted(set(names) - set(ENCODERS))
     if unknown:
-        raise ValueError(f"Unknown encoders {', '.join(unknown)}; choose from {', '.join(ENCODERS)}.")
+        raise UsageError(f"Unknown encoders {', '.join(unknown)}; choose from {', '.join(ENCODERS)}.")
     evaluate_encoders(names, args.cases, settings.model_dir, sys.stdout)
     return 0
 

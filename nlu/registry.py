@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from nlu.errors import CandorError
 from nlu.model import default_model_dir
 
 LIVE_FILE = "LIVE"
@@ -18,7 +19,7 @@ CONFIG_FILE = "config.json"
 CARD_FILE = "MODEL_CARD.md"
 
 
-class RegistryError(ValueError):
+class RegistryError(CandorError, ValueError):
     """A model name that is not a trained model in the models folder."""
 
 

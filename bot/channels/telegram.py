@@ -36,6 +36,7 @@ from bot.runtime import CandorRuntime, keep_house
 from bot.service.customer import CustomerRef
 from bot.service.outage import StorageUnavailable, is_storage_outage
 from bot.service.support import SupportService
+from nlu.errors import CandorError
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def is_transient(error: BaseException | None) -> bool:
     return isinstance(error, (StorageUnavailable, NetworkError, ChannelClosing)) or is_storage_outage(error)
 
 
-class TelegramStartError(RuntimeError):
+class TelegramStartError(CandorError):
     """The bot could not start talking to the Bot API; the message says what to check."""
 
 

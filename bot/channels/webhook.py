@@ -34,7 +34,7 @@ from bot.channels.output import TelegramOutput
 from bot.channels.telegram import arrival_of, is_transient
 from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures, chat_key
 from bot.channels.webhook_server import MAX_UPDATE_BYTES, WebhookLimits, guarded_server
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.policy.fairness import is_crisis
 from bot.runtime import CandorRuntime
 from bot.service.customer import CustomerRef
@@ -143,7 +143,7 @@ async def serve_webhook(settings: Settings, listen: str, port: int, stop: asynci
     from bot.channels.telegram import build_application, running
 
     if settings.webhook_secret is None:
-        raise ValueError("webhook mode needs CANDOR_WEBHOOK_SECRET (the secret_token given to setWebhook)")
+        raise ConfigError("webhook mode needs CANDOR_WEBHOOK_SECRET (the secret_token given to setWebhook)")
     secret = settings.webhook_secret.get_secret_value()
     runtime = await CandorRuntime.start(settings)
     try:

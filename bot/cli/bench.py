@@ -6,8 +6,9 @@ import argparse
 import asyncio
 from typing import Any
 
-from nlu.training.dataset import DatasetError, default_data_dir, read_goemotions
+from nlu.errors import UsageError
 from nlu.precision import PRECISION_CHOICES
+from nlu.training.dataset import DatasetError, default_data_dir, read_goemotions
 
 DEFAULT_LEVELS = ((1, 200), (50, 500), (200, 1000))
 """(concurrent chats, messages) of ``candor bench e2e`` when no --chats are given. One chat gets
@@ -86,7 +87,7 @@ def _levels(chats: tuple[int, ...] | None, messages: tuple[int, ...] | None) -> 
     if len(messages) == 1:
         messages = messages * len(chats)
     if len(messages) != len(chats):
-        raise ValueError(f"--messages gives {len(messages)} numbers for {len(chats)} levels of --chats; "
+        raise UsageError(f"--messages gives {len(messages)} numbers for {len(chats)} levels of --chats; "
                          "give one per level, or one for all")
     return tuple(zip(chats, messages, strict=True))
 

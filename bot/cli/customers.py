@@ -15,14 +15,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.config import Settings
 from bot.service.agent_workspace import TopicFate
 from bot.service.customer import CustomerRef
 from bot.storage.database import run_in_session
 from bot.storage.models import utc_now
-from bot.storage.privacy import Erasure, PrivacyRepository, Purged, forget_the_old
+from bot.storage.privacy import PrivacyRepository, Purged, forget_the_old
+from nlu.errors import UsageError
 
 
 def add_customers_commands(commands: Any) -> None:
@@ -42,41 +41,31 @@ def add_customers_commands(commands: Any) -> None:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    found: list[dict[str, Any]] = []
-
-    async def collect(session: AsyncSession) -> None:
-        data = await PrivacyRepository(session).data_of(args.channel, args.id, recent=100_000)
-        if data is not None:
-            found.append({
-                "channel": args.channel, "id": args.id, "name": data.name, "language": data.language,
-                "since": data.since.isoformat(), "conversations": data.conversations, "ratings": list(data.ratings),
-                "handoffs": list(data.handoffs),
-                "messages": [{"at": when.isoformat(), "from": sender, "text": text} for when, sender, text in data.recent],
-            })
-
-    run_in_session(settings.database_url, collect)
-    if not found:
-        raise ValueError(f"No customer with id {args.id[:32]} on {args.channel[:16]}.")
-    text = json.dumps(found[0], ensure_ascii=False, indent=2)
+    data = run_in_session(settings.database_url,
+                          lambda session: PrivacyRepository(session).data_of(args.channel, args.id, recent=100_000))
+    if data is None:
+        raise UsageError(f"No customer with id {args.id[:32]} on {args.channel[:16]}.")
+    messages = [{"at": when.isoformat(), "from": sender, "text": text} for when, sender, text in data.recent]
+    text = json.dumps({
+        "channel": args.channel, "id": args.id, "name": data.name, "language": data.language,
+        "since": data.since.isoformat(), "conversations": data.conversations, "ratings": list(data.ratings),
+        "handoffs": list(data.handoffs), "messages": messages,
+    }, ensure_ascii=False, indent=2)
     if args.output is None:
         print(text)
     else:
         args.output.write_text(text + "\n", encoding="utf-8")
-        print(f"Wrote {len(found[0]['messages'])} messages to {args.output}.", file=sys.stderr)
+        print(f"Wrote {len(messages)} messages to {args.output}.", file=sys.stderr)
     return 0
 
 
 def _erase(args: argparse.Namespace, settings: Settings) -> int:
-    erased: list[Erasure] = []
-
-    async def go(session: AsyncSession) -> None:
-        customer = CustomerRef(args.channel, args.id)
-        erased.append(await PrivacyRepository(session).erase(customer.channel, customer.external_id, customer.key))
-
-    run_in_session(settings.database_url, go)
-    print(f"Erased customer {args.id[:32]} on {args.channel[:16]} and {erased[0].messages} messages.")
-    if erased[0].topics:
-        print(_topics_report(settings, erased[0].topics))
+    customer = CustomerRef(args.channel, args.id)
+    erased = run_in_session(settings.database_url, lambda session: PrivacyRepository(session).erase(
+        customer.channel, customer.external_id, customer.key))
+    print(f"Erased customer {args.id[:32]} on {args.channel[:16]} and {erased.messages} messages.")
+    if erased.topics:
+        print(_topics_report(settings, erased.topics))
     return 0
 
 
@@ -121,7 +110,7 @@ def _ids(thread_ids: Iterable[int]) -> str:
 def _purge(args: argparse.Namespace, settings: Settings) -> int:
     days = args.older_than_days if args.older_than_days is not None else settings.retention_days
     if days is None or days < 1:
-        raise ValueError("say how old: --older-than-days N, or set CANDOR_RETENTION_DAYS")
+        raise UsageError("say how old: --older-than-days N, or set CANDOR_RETENTION_DAYS")
     purged = purge_older_than(settings.database_url, days, utc_now())
     print(f"Purged {purged.messages} messages older than {days} days, {purged.customers} customers left without "
           f"conversations, and {purged.updates} handled-update ids past Telegram's redelivery window.")
@@ -129,10 +118,4 @@ def _purge(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def purge_older_than(database_url: str, days: int, now: dt.datetime) -> Purged:
-    purged: list[Purged] = []
-
-    async def go(session: AsyncSession) -> None:
-        purged.append(await forget_the_old(session, now, days))
-
-    run_in_session(database_url, go)
-    return purged[0]
+    return run_in_session(database_url, lambda session: forget_the_old(session, now, days))

@@ -9,12 +9,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.config import Settings
 from bot.storage.database import run_in_session
-from bot.storage.models import Promise, as_utc
+from bot.storage.models import as_utc
 from bot.storage.promises import PromiseRepository
+from nlu.errors import UsageError
 
 
 def add_promises_commands(commands: Any) -> None:
@@ -29,12 +28,7 @@ def add_promises_commands(commands: Any) -> None:
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
-    rows: list[Promise] = []
-
-    async def collect(session: AsyncSession) -> None:
-        rows.extend(await PromiseRepository(session).listing(args.all))
-
-    run_in_session(settings.database_url, collect)
+    rows = run_in_session(settings.database_url, lambda session: PromiseRepository(session).listing(args.all))
     if not rows:
         print("No open promises." if not args.all else "No promises yet.")
     zone = settings.zone
@@ -47,13 +41,8 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _keep(args: argparse.Namespace, settings: Settings) -> int:
-    kept: list[bool] = []
-
-    async def keep(session: AsyncSession) -> None:
-        kept.append(await PromiseRepository(session).keep(args.promise_id))
-
-    run_in_session(settings.database_url, keep)
-    if not kept[0]:
-        raise ValueError(f"There is no open promise #{args.promise_id}; see 'candor promises list'.")
+    kept = run_in_session(settings.database_url, lambda session: PromiseRepository(session).keep(args.promise_id))
+    if not kept:
+        raise UsageError(f"There is no open promise #{args.promise_id}; see 'candor promises list'.")
     print(f"Promise #{args.promise_id} is marked kept; the bot will not follow it up.")
     return 0

@@ -16,7 +16,8 @@ from bot.console.web import render
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerRepository
 from nlu.registry import RegistryError, find_model, list_models, live_model_dir, promote
-from nlu.training.compare import compare, corrections_as_texts
+from nlu.training.compare import compare
+from nlu.training.dataset import corrections_as_texts
 
 logger = logging.getLogger(__name__)
 

@@ -12,13 +12,15 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from nlu.errors import CandorError
+
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FIRST_REPLY_MINUTES = 15
 """What an agent on shift commits to: a first reply within this many minutes of taking a chat."""
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
 
 
-class ScheduleError(ValueError):
+class ScheduleError(CandorError, ValueError):
     """Working hours or days that cannot be read; the message shows the expected form."""
 
 

@@ -11,13 +11,15 @@ import hashlib
 import hmac
 import secrets
 
+from nlu.errors import CandorError
+
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 10
 DECOY_HASH = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}$AAAA$AAAA"
 """Checked against when there is no real hash, so an unknown name costs the same work as a known one."""
 
 
-class WeakPasswordError(ValueError):
+class WeakPasswordError(CandorError, ValueError):
     """The password is too short to protect access to customers' conversations."""
 
 

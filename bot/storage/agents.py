@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.policy.assignment import AgentLoad, AgentProfile, ScheduleError, profile_problem
 from bot.policy.handoff_status import HandoffStatus
 from bot.storage.models import Agent, Handoff, as_utc
+from nlu.errors import CandorError
 
 logger = logging.getLogger(__name__)
 
 
-class AgentRegistryError(RuntimeError):
+class AgentRegistryError(CandorError):
     """An agent cannot be added or removed as asked; the message says why."""
 
 

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -14,11 +15,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.storage.locks import PriorityLock
+from nlu.errors import CandorError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+T = TypeVar("T")
 
 
-class DatabaseError(RuntimeError):
+class DatabaseError(CandorError):
     """The database cannot be reached or prepared; the message says which and how to fix it."""
 
 
@@ -103,16 +106,16 @@ class Database:
         await self.engine.dispose()
 
 
-def run_in_session(url: str, action: Callable[[AsyncSession], Awaitable[object]]) -> None:
-    """For the command line: migrate, then run ``action`` in one transaction and close the engine."""
+def run_in_session(url: str, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """For the command line: migrate, then run ``action`` in one transaction, close the engine, return its result."""
     upgrade_schema(url)
 
-    async def go() -> None:
+    async def go() -> T:
         database = Database(url)
         try:
             async with database.session() as session:
-                await action(session)
+                return await action(session)
         finally:
             await database.dispose()
 
-    asyncio.run(go())
+    return asyncio.run(go())

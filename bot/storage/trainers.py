@@ -22,6 +22,7 @@ from bot.storage.models import (
     Trainer,
     as_utc,
 )
+from nlu.errors import CandorError
 from nlu.types import SUPPORT_CLASSES
 
 LINK_LIFETIME = dt.timedelta(minutes=30)
@@ -29,7 +30,7 @@ LOW_CONFIDENCE = 0.45
 """A customer message whose strongest score is below this was a guess by the model."""
 
 
-class TrainerError(RuntimeError):
+class TrainerError(CandorError):
     """A trainer cannot be added or signed in as asked; the message says why."""
 
 

@@ -1,4 +1,9 @@
-"""``candor nlu ...`` (also ``python -m nlu``): predict, train and evaluate the emotion model."""
+"""``python -m nlu`` (and, inside the bot, ``candor nlu``): predict, train and evaluate the emotion model.
+
+This package imports nothing from ``bot``: it runs without the bot's settings or database. A host
+that knows more passes it in as plain data through ``ModelSetup``: the bot's CLI gives its
+configured model and the trainers' corrections from its database (``bot/cli/nlu.py``).
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,33 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from nlu.training.dataset import default_data_dir, default_support_messages_file
+from nlu.errors import CandorError, UsageError
 from nlu.model import default_model_dir
+from nlu.precision import PRECISION_CHOICES
+from nlu.training.dataset import LabelledTexts, default_data_dir, default_support_messages_file
 
 PREDICT_CHUNK = 256
 
 
-def add_nlu_commands(commands: Any) -> None:
-    nlu = commands.add_parser("nlu", help="the emotion model").add_subparsers(dest="nlu_command", required=True)
+@dataclass(frozen=True)
+class ModelSetup:
+    """Which model the commands use, and where trainers' corrections come from."""
+
+    model_dir: Path
+    precision: str = "auto"
+    corrections: Callable[[], LabelledTexts] | None = None
+    """Read only when ``train`` runs, after its arguments were checked; None trains on the public data only."""
+
+
+def add_model_commands(nlu: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """Register predict, train, train-multilingual and eval on ``nlu``; return ``train`` for the host to extend."""
     predict = nlu.add_parser("predict", help="score texts from stdin (one per line) as JSON lines")
-    predict.set_defaults(handler=_predict)
+    predict.set_defaults(nlu_handler=_predict)
     train = nlu.add_parser("train", help="fine-tune the emotion model on shared/data (about 30 min on 2 CPU cores)")
     train.add_argument("--data-dir", type=Path, default=default_data_dir())
     train.add_argument("--output", type=Path, default=default_model_dir())
@@ -26,25 +45,30 @@ def add_nlu_commands(commands: Any) -> None:
     train.add_argument("--epochs", type=int, default=3)
     train.add_argument("--limit", type=int, default=None, help="train on the first N examples only (a quick check)")
     train.add_argument("--dev-limit", type=int, default=None, help="evaluate on the first N dev examples only")
-    train.add_argument("--no-corrections", action="store_true",
-                       help="train on the public data only, ignoring trainers' corrections in the database")
-    train.set_defaults(handler=_train)
+    train.set_defaults(nlu_handler=_train)
     multilingual = nlu.add_parser("train-multilingual", help="train the ru/pl/zh head on USE vectors (a few minutes)")
     multilingual.add_argument("--data-dir", type=Path, default=default_data_dir())
     multilingual.add_argument("--output", type=Path, default=default_model_dir(), help="model directory to add it to")
     multilingual.add_argument("--seed", type=int, default=13)
     multilingual.add_argument("--curated", type=Path, default=default_support_messages_file(),
                               help="curated support messages (language, classes, text)")
-    multilingual.set_defaults(handler=_train_multilingual)
+    multilingual.set_defaults(nlu_handler=_train_multilingual)
     evaluate = nlu.add_parser("eval", help="print the model's figures on dev data (all groupings, all languages)")
     evaluate.add_argument("--data-dir", type=Path, default=default_data_dir())
     evaluate.add_argument("--curated", type=Path, default=default_support_messages_file(),
                           help="curated support messages; their held-out fifth is evaluated")
-    evaluate.set_defaults(handler=_eval)
+    evaluate.set_defaults(nlu_handler=_eval)
+    return train
 
 
-def _predict(args: argparse.Namespace, settings: Any) -> int:
-    return asyncio.run(predict_lines(settings.model_dir, sys.stdin, sys.stdout, settings.model_precision))
+def run_model_command(args: argparse.Namespace, setup: ModelSetup) -> int:
+    """Run the command ``add_model_commands`` parsed into ``args``."""
+    handler: Callable[[argparse.Namespace, ModelSetup], int] = args.nlu_handler
+    return handler(args, setup)
+
+
+def _predict(args: argparse.Namespace, setup: ModelSetup) -> int:
+    return asyncio.run(predict_lines(setup.model_dir, sys.stdin, sys.stdout, setup.precision))
 
 
 async def predict_lines(model_dir: Path, reader: TextIO, writer: TextIO, precision: str = "auto") -> int:
@@ -73,12 +97,12 @@ async def _write(analyzer: Any, texts: list[str], writer: TextIO) -> None:
     writer.flush()
 
 
-def _train(args: argparse.Namespace, settings: Any) -> int:
+def _train(args: argparse.Namespace, setup: ModelSetup) -> int:
     from nlu.training.finetune import FinetuneConfig, finetune
 
     if (args.limit or args.dev_limit) and args.output.resolve() == default_model_dir().resolve():
-        raise ValueError("--limit/--dev-limit make a quick, weaker model; pass --output DIR so the shipped one stays")
-    corrections = None if args.no_corrections else _export_corrections(settings, args.data_dir, args.output)
+        raise UsageError("--limit/--dev-limit make a quick, weaker model; pass --output DIR so the shipped one stays")
+    corrections = setup.corrections() if setup.corrections is not None else None
     config = FinetuneConfig(seed=args.seed, epochs=args.epochs, limit=args.limit, dev_limit=args.dev_limit,
                             corrections=corrections)
     result = finetune(args.data_dir, args.output, config, log=lambda line: print(line, flush=True))
@@ -89,21 +113,7 @@ def _train(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
-def _export_corrections(settings: Any, data_dir: Path, output: Path) -> Path | None:
-    """Trainers' corrections from the database, as the TSV the trainer reads; None when there are none."""
-    import tempfile
-
-    from bot.service.corrections import write_corrections_tsv
-    from bot.storage.database import upgrade_schema
-
-    upgrade_schema(settings.database_url)
-    path = Path(tempfile.mkdtemp(prefix="candor-corrections-")) / "corrections.tsv"
-    count = asyncio.run(write_corrections_tsv(settings.database_url, path, data_dir / "goemotions" / "labels.txt"))
-    print(f"trainers' corrections in the database: {count}", flush=True)
-    return path if count else None
-
-
-def _train_multilingual(args: argparse.Namespace, settings: Any) -> int:
+def _train_multilingual(args: argparse.Namespace, setup: ModelSetup) -> int:
     from nlu.training.multilingual import train_multilingual
 
     result = train_multilingual(args.data_dir, args.output, args.curated, seed=args.seed)
@@ -116,15 +126,31 @@ def _train_multilingual(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
-def _eval(args: argparse.Namespace, settings: Any) -> int:
+def _eval(args: argparse.Namespace, setup: ModelSetup) -> int:
     from nlu.training.report import evaluate_model
 
-    for line in evaluate_model(settings.model_dir, args.data_dir, args.curated, precision=settings.model_precision):
+    for line in evaluate_model(setup.model_dir, args.data_dir, args.curated, precision=setup.precision):
         print(line)
     return 0
 
 
-def main() -> int:
-    from bot.cli.main import main as candor_main
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m nlu", description="The emotion model on its own: no bot settings, "
+                                     "no database (trainers' corrections are trained on through 'candor nlu train').")
+    parser.add_argument("--model-dir", type=Path, default=default_model_dir(),
+                        help="the model predict and eval use (default: the shipped one)")
+    parser.add_argument("--precision", choices=PRECISION_CHOICES, default="auto",
+                        help="the model's number format (default auto: bfloat16 where the CPU has it)")
+    add_model_commands(parser.add_subparsers(dest="nlu_command", required=True, metavar="COMMAND"))
+    return parser
 
-    return candor_main(["nlu", *sys.argv[1:]])
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run_model_command(args, ModelSetup(args.model_dir, args.precision))
+    except CandorError as error:
+        print(f"python -m nlu: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
+from nlu.model import EmotionModel
 from nlu.training.dataset import LabelledTexts, read_goemotions
 from nlu.training.evaluate import f1_score, roc_auc
-from nlu.model import EmotionModel
-from nlu.types import SUPPORT_CLASSES
 
 
 @dataclass(frozen=True)
@@ -43,12 +42,6 @@ def compare(candidate: Path, live: Path, data_dir: Path, corrections: LabelledTe
     labels = data_dir / "goemotions" / "labels.txt"
     dev = read_goemotions(data_dir / "goemotions" / "dev.tsv", labels).first(dev_limit)
     return figures_for(candidate, dev, corrections), figures_for(live, dev, corrections)
-
-
-def corrections_as_texts(examples: list[tuple[str, tuple[str, ...]]]) -> LabelledTexts:
-    return LabelledTexts([text for text, _ in examples],
-                         [[1 if name in labels else 0 for name in SUPPORT_CLASSES] for _, labels in examples],
-                         [list(labels) for _, labels in examples])
 
 
 def _macro(truth: np.ndarray, predicted: np.ndarray) -> float:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nlu.training.labels import support_targets
-
+from nlu.errors import CandorError
+from nlu.training.labels import SUPPORT_TO_GOEMOTIONS, support_targets
 
 HOLD_OUT_EVERY = 5
 
 
-class DatasetError(RuntimeError):
+class DatasetError(CandorError):
     """The training data is missing or malformed."""
 
 
@@ -46,6 +47,17 @@ class LabelledTexts:
         if count is None:
             return self
         return LabelledTexts(self.texts[:count], self.targets[:count], self.source_labels[:count])
+
+
+def corrections_as_texts(examples: Iterable[tuple[str, Sequence[str]]]) -> LabelledTexts:
+    """Trainers' corrected messages (text, support labels) as training and evaluation rows.
+
+    Each support label stands as its GoEmotions representative, so the rows carry Ekman targets
+    too, exactly as if they had been read from a GoEmotions file.
+    """
+    rows = [(" ".join(text.split()), [SUPPORT_TO_GOEMOTIONS[label] for label in labels]) for text, labels in examples]
+    return LabelledTexts([text for text, _ in rows], [support_targets(names) for _, names in rows],
+                         [names for _, names in rows])
 
 
 def default_data_dir() -> Path:

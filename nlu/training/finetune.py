@@ -21,11 +21,11 @@ import torch
 from torch import nn
 
 from nlu.artifact import ModelArtifact, save_artifact
-from nlu.training.dataset import LabelledTexts, read_goemotions
 from nlu.encoder import locate_encoder
+from nlu.lora import LoRALinear, adapter_tensors, add_adapters
+from nlu.training.dataset import LabelledTexts, read_goemotions
 from nlu.training.evaluate import evaluate_probabilities
 from nlu.training.labels import EKMAN_CLASSES, ekman_targets
-from nlu.lora import LoRALinear, adapter_tensors, add_adapters
 from nlu.training.model_card import write_model_card
 from nlu.types import SUPPORT_CLASSES
 
@@ -46,7 +46,7 @@ class FinetuneConfig:
     threads: int = 2
     limit: int | None = None  # train on the first N examples only (smoke tests)
     dev_limit: int | None = None  # evaluate on the first N dev examples only (smoke tests)
-    corrections: Path | None = None  # trainers' corrected messages (GoEmotions TSV), mixed into training
+    corrections: LabelledTexts | None = None  # trainers' corrected messages, mixed into training
     corrections_weight: int = 5  # each corrected message counts as this many public examples
 
 
@@ -127,7 +127,7 @@ def finetune(
     train = read_goemotions(data_dir / "goemotions" / "train.tsv", labels_file)
     dev = read_goemotions(data_dir / "goemotions" / "dev.tsv", labels_file)
     train, dev = train.first(config.limit), dev.first(config.dev_limit)
-    corrected = read_corrections(config.corrections, labels_file)
+    corrected = config.corrections or LabelledTexts([], [], [])
     if corrected.texts:
         log(f"mixing in {len(corrected.texts)} corrected message(s) from trainers, weight {config.corrections_weight}")
         train = train.plus(corrected, config.corrections_weight)
@@ -202,9 +202,15 @@ def _artifact(
             "method": "LoRA on all encoder linear layers + multi-task linear head (support + Ekman)",
             "ekman_classes": list(EKMAN_CLASSES),
             "ekman_thresholds": thresholds[len(SUPPORT_CLASSES) :],
-            "training": {k: v for k, v in asdict(config).items() if k not in ("threads", "limit", "dev_limit")},
+            "training": _training_settings(config),
         },
     )
+
+
+def _training_settings(config: FinetuneConfig) -> dict[str, Any]:
+    """The settings that reproduce a run; trainers' corrections by count only (their texts are customers')."""
+    settings = {k: v for k, v in asdict(config).items() if k not in ("threads", "limit", "dev_limit", "corrections")}
+    return {**settings, "corrections": len(config.corrections.texts) if config.corrections else 0}
 
 
 def read_corrections(path: Path | None, labels_file: Path) -> LabelledTexts:

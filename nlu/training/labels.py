@@ -35,6 +35,14 @@ GOEMOTIONS_TO_SUPPORT: dict[str, str] = {
 }
 
 
+SUPPORT_TO_GOEMOTIONS: dict[str, str] = {
+    "anger": "anger", "anxiety": "fear", "sadness": "sadness", "confusion": "confusion", "positive": "joy",
+    "neutral": "neutral",
+}
+"""One GoEmotions label per support class that maps back to it, so a trainer's support labels also
+give the Ekman targets the model learns alongside (anxiety → fear, positive → joy)."""
+
+
 EKMAN_CLASSES: tuple[str, ...] = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
 
 GOEMOTIONS_TO_EKMAN: dict[str, str] = {

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from nlu.multilingual import SUBDIRECTORY, MultilingualEncoder, MultilingualHead
 from nlu.training.dataset import XED_CLASSES, LabelledTexts, read_goemotions, read_support_messages, read_xed
 from nlu.training.evaluate import best_threshold, f1_score
-from nlu.multilingual import SUBDIRECTORY, MultilingualEncoder, MultilingualHead
 from nlu.types import SUPPORT_CLASSES
 
 XED_COLUMNS = [SUPPORT_CLASSES.index(name) for name in XED_CLASSES]

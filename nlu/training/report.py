@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
+from nlu.model import EmotionModel
 from nlu.training.dataset import XED_CLASSES, LabelledTexts, read_goemotions, read_support_messages, read_xed
 from nlu.training.evaluate import classification_table, confusion_table, roc_auc
 from nlu.training.labels import EKMAN_CLASSES, ekman_targets
-from nlu.model import EmotionModel
 from nlu.types import SUPPORT_CLASSES
 
 XED_LANGUAGES = ("ru", "pl", "zh")

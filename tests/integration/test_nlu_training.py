@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -114,3 +115,27 @@ def test_a_malformed_curated_line_is_reported_with_its_place(tmp_path: Path) -> 
     path.write_text("# comment\npl\tanxiety\tMartwię się\npl\tworried\tBoję się\n", encoding="utf-8")
     with pytest.raises(DatasetError, match=r"messages.tsv:3"):
         read_support_messages(path)
+
+
+def test_python_m_nlu_predicts_without_the_bots_settings_or_database(tmp_path: Path) -> None:
+    env = subprocess_env(tmp_path, TELEGRAM_BOT_TOKEN="not-a-token", DATABASE_URL="nowhere://at-all")
+    result = subprocess.run(
+        [sys.executable, "-m", "nlu", "predict"], input="I'm so scared my account was hacked\n", check=False,
+        capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "anxiety" in json.loads(result.stdout)["labels"]
+    assert not list(tmp_path.iterdir()), "no database file was created"
+
+
+def test_a_trainers_anxiety_label_also_teaches_the_ekman_fear_class() -> None:
+    from nlu.training.dataset import corrections_as_texts
+    from nlu.training.labels import EKMAN_CLASSES, ekman_targets
+    from nlu.types import SUPPORT_CLASSES
+
+    rows = corrections_as_texts([("is my  parcel\tlost??", ("anxiety",)), ("thanks!", ("positive", "neutral"))])
+
+    assert rows.texts == ["is my parcel lost??", "thanks!"]
+    assert [SUPPORT_CLASSES[i] for i, hot in enumerate(rows.targets[0]) if hot] == ["anxiety"]
+    assert [EKMAN_CLASSES[i] for i, hot in enumerate(ekman_targets(rows.source_labels[0])) if hot] == ["fear"]
+    assert [EKMAN_CLASSES[i] for i, hot in enumerate(ekman_targets(rows.source_labels[1])) if hot] == ["joy", "neutral"]
