@@ -27,8 +27,11 @@ from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
 from knowledge import KnowledgePack
+from nlu.language import DEFAULT_LANGUAGE
 
 logger = logging.getLogger(__name__)
+CARD_LANGUAGE = DEFAULT_LANGUAGE
+"""The card's own lines (deadlines, the topic's problem) are in the group's working language, whatever the customer's."""
 
 CARD_SWEEP_AGE = dt.timedelta(seconds=60)
 """A handoff this old without a topic lost its card to a stopped worker (or no topic could be opened)."""
@@ -168,7 +171,7 @@ class HandoffCards:
 
     async def _card(self, session: AsyncSession, handoff: OpenHandoff) -> HandoffCard:
         context = await HandoffRepository(session).card_context(handoff.conversation_id)
-        wording = self._pack.wording_for("en")
+        wording = self._pack.wording_for(CARD_LANGUAGE)
         assignee = "waiting for the next agent on shift"
         if handoff.agent_user_id is not None:
             agent = await AgentRepository(session).get(handoff.agent_user_id)
@@ -177,7 +180,7 @@ class HandoffCards:
                 assignee = f"{agent.name}, {agent.role}" + (f" — first reply {when}" if when else "")
         elif handoff.expected_at is not None:
             assignee = f"nobody on shift; the customer was told a person looks {format_deadline(wording, handoff.expected_at, self._zone)}"
-        topic = self._pack.topic(context.topic_id, "en") if context.topic_id else None
+        topic = self._pack.topic(context.topic_id, CARD_LANGUAGE) if context.topic_id else None
         promises = tuple(f"{topic_id}: {format_deadline(wording, due, self._zone)}" for topic_id, due in context.open_promises)
         return HandoffCard(handoff.id, handoff.customer_name, handoff.language,
                            REASON_LABELS[EscalationReason(handoff.reason)], handoff.detail, assignee,
