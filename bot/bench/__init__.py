@@ -1,0 +1,1 @@
+"""End-to-end benchmarks of a running worker (``candor bench e2e`` and ``candor bench handoffs``)."""

@@ -1,0 +1,1 @@
+"""``candor ...``: argparse and printing only, one file per command group; ``main`` catches CandorError once."""

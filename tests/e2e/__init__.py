@@ -1,0 +1,1 @@
+"""Running bots, workers, the console and ``candor`` itself, over HTTP and in subprocesses."""

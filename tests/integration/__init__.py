@@ -1,0 +1,1 @@
+"""One layer against a real database or the real model, in-process."""

@@ -1,0 +1,1 @@
+"""Pure tests that open no database (the PostgreSQL pass skips this folder)."""
