@@ -4,14 +4,26 @@ never has to repeat themselves. Pure formatting over plain data; agents' workspa
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-
-from bot.storage.handoffs import CardContext
 
 TOPIC_NAME_LIMIT = 128
 MESSAGE_CLIP = 240
 CARD_LIMIT = 4000
 AGENT_COMMANDS_HELP = "Reply in this topic to write to the customer. Commands: /take, /transfer NAME, /resolve, /flag NOTE"
+
+
+@dataclass(frozen=True)
+class CardContext:
+    """What the agent needs at a glance: the conversation so far, feelings, open commitments."""
+
+    trajectory: tuple[tuple[float, float], ...]
+    """(anger, anxiety) of the recent customer messages, oldest first."""
+    last_messages: tuple[tuple[str, str], ...]
+    """(sender, text) of the last messages, oldest first."""
+    open_promises: tuple[tuple[str, dt.datetime], ...]
+    gestures: tuple[str, ...]
+    topic_id: str | None
 
 
 @dataclass(frozen=True)

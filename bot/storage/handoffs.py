@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.policy.handoff_card import CardContext
 from bot.policy.handoff_status import OPEN_STATUSES, HandoffStatus, initial_status, may_move
 from bot.storage.models import Conversation, Customer, Flag, Gesture, Handoff, Message, Promise, as_utc
 
@@ -32,19 +33,6 @@ class OpenHandoff:
     customer_name: str
     expected_at: dt.datetime | None
     first_reply_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class CardContext:
-    """What the agent needs at a glance: the conversation so far, feelings, open commitments."""
-
-    trajectory: tuple[tuple[float, float], ...]
-    """(anger, anxiety) of the recent customer messages, oldest first."""
-    last_messages: tuple[tuple[str, str], ...]
-    """(sender, text) of the last messages, oldest first."""
-    open_promises: tuple[tuple[str, dt.datetime], ...]
-    gestures: tuple[str, ...]
-    topic_id: str | None
 
 
 class HandoffRepository:
