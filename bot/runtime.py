@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.policy.escalation import load_rules
 from bot.policy.fairness import Fairness, TokenBucket
+from bot.service.agent_workspace import AgentWorkspace
 from bot.service.support import SupportService
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database, upgrade_schema_async
@@ -33,11 +34,12 @@ class CandorRuntime:
     chat_locks: ChatLocks
 
     @classmethod
-    async def start(cls, settings: Settings) -> CandorRuntime:
+    async def start(cls, settings: Settings, workspace: AgentWorkspace | None = None) -> CandorRuntime:
         """Load content, migrate the database to the newest schema, load the model, index the topics.
 
         The content comes first: a pack with a text the bot cannot fill stops the start before
-        anything else is touched (KnowledgeError, which ``candor`` reports and exits on).
+        anything else is touched (KnowledgeError, which ``candor`` reports and exits on). ``workspace`` is the
+        agents' group (none for the local chat).
         """
         pack = load_pack()
         await upgrade_schema_async(settings.database_url)
@@ -47,7 +49,7 @@ class CandorRuntime:
         index = await build_topic_index(pack, analyzer)
         chat_locks = ChatLocks.for_database(settings.database_url)
         service = SupportService(database, analyzer, pack, index, settings.zone, rules=load_rules(), chat_locks=chat_locks,
-                                 fairness=Fairness(TokenBucket()))
+                                 fairness=Fairness(TokenBucket()), workspace=workspace)
         return cls(database, analyzer, pack, index, service, chat_locks)
 
     async def close(self) -> None:

@@ -122,10 +122,11 @@ def quoted(label: str, text: str) -> list[tuple[str, list[MessageEntity]]]:
 class AgentsChannel:
     """Handlers for the agents' supergroup."""
 
-    def __init__(self, desk: HandoffDesk, chat_id: int, messages_per_minute: float) -> None:
+    def __init__(self, desk: HandoffDesk, chat_id: int, pacer: GroupPacer) -> None:
+        """``pacer`` is the one the desk's workspace posts through: the group's rate is shared by both."""
         self._desk = desk
         self._chat_id = chat_id
-        self._pacer = GroupPacer(messages_per_minute)
+        self._pacer = pacer
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         group = filters.Chat(chat_id=self._chat_id)
@@ -134,7 +135,6 @@ class AgentsChannel:
         application.add_handler(MessageHandler(new & ~filters.COMMAND, self.on_message))
         application.add_handler(MessageHandler(group & filters.UpdateType.EDITED_MESSAGE & ~filters.COMMAND,
                                                self.on_edited))
-        self._desk.attach_workspace(TelegramWorkspace(application.bot, self._chat_id, self._pacer))
 
     def check_queue_every(self, application: Application, seconds: float) -> None:  # type: ignore[type-arg]
         """Waiting handoffs go to the first agent who comes on shift or frees up (PTB's JobQueue)."""

@@ -8,6 +8,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Message, Update
@@ -25,14 +26,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.agents import AgentsChannel
+from bot.channels.agents import AgentsChannel, TelegramWorkspace
 from bot.channels.delivery import ChannelClosing, DeliveryRefused
+from bot.channels.group_pacer import GroupPacer
 from bot.channels.output import TelegramOutput
 from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures
 from bot.config import Settings
 from bot.policy.fairness import Arrivals, TypingBudget, may_fold
 from bot.policy.model import CustomerTurn, TurnKind
 from bot.runtime import CandorRuntime, keep_house
+from bot.service.agent_workspace import AgentWorkspace, NullWorkspace
 from bot.service.customer import CustomerRef
 from bot.service.outage import StorageUnavailable, is_storage_outage
 from bot.service.support import SupportService
@@ -274,9 +277,26 @@ async def _show_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None
         logger.debug("typing indicator failed", exc_info=True)
 
 
-def build_application(settings: Settings, runtime: CandorRuntime, polling: bool = True,
-                      failures: UpdateFailures | None = None) -> Application:  # type: ignore[type-arg]  # PTB's generics
-    """The PTB application wired to the runtime's service; long polling or webhook reuse it."""
+@dataclass(frozen=True)
+class TelegramSide:
+    """The PTB application before its handlers, and the agents' workspace the service is built with."""
+
+    application: Application  # type: ignore[type-arg]  # PTB's generics
+    workspace: AgentWorkspace
+    pacer: GroupPacer
+
+
+def open_telegram(settings: Settings, polling: bool = True) -> TelegramSide:
+    """The Bot API client and the agents' group, ready before the service exists, so the service gets its
+    workspace at construction (a NullWorkspace when no agents' group is configured)."""
+    application = _new_application(settings, polling)
+    pacer = GroupPacer(settings.group_messages_per_minute)
+    workspace: AgentWorkspace = (TelegramWorkspace(application.bot, settings.agents_chat_id, pacer)
+                                 if settings.agents_chat_id is not None else NullWorkspace())
+    return TelegramSide(application, workspace, pacer)
+
+
+def _new_application(settings: Settings, polling: bool) -> Application:  # type: ignore[type-arg]  # PTB's generics
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set; the local chat runs without it")
     builder = Application.builder()
@@ -292,10 +312,21 @@ def build_application(settings: Settings, runtime: CandorRuntime, polling: bool 
         .concurrent_updates(True)
         .build()
     )
+    return application
+
+
+def build_application(settings: Settings, runtime: CandorRuntime, side: TelegramSide,
+                      failures: UpdateFailures | None = None) -> Application:  # type: ignore[type-arg]  # PTB's generics
+    """The PTB application's handlers and jobs, wired to the runtime's service; polling and the webhook share it.
+
+    The promise scheduler is attached here rather than at construction: its job calls back into the
+    service that schedules it, so one of the two has to come second.
+    """
+    application = side.application
     channel = TelegramChannel(runtime.service, FailedUpdateDesk(runtime.database, runtime.pack), failures)
     channel.register(application)
     if settings.agents_chat_id is not None:
-        agents = AgentsChannel(runtime.service.handoffs, settings.agents_chat_id, settings.group_messages_per_minute)
+        agents = AgentsChannel(runtime.service.handoffs, settings.agents_chat_id, side.pacer)
         agents.register(application)
         agents.check_queue_every(application, QUEUE_CHECK_SECONDS)
     runtime.service.attach_scheduler(channel.schedule_checks(application))
@@ -317,9 +348,10 @@ def _keep_house_every(application: Application, runtime: CandorRuntime,  # type:
 async def serve_telegram(settings: Settings, stop: asyncio.Event | None = None, poll_timeout: int = 10) -> None:
     """Run long polling until ``stop`` is set (or SIGINT/SIGTERM), then shut down cleanly."""
     stop = stop or stop_on_signals()
-    runtime = await CandorRuntime.start(settings)
+    side = open_telegram(settings)
+    runtime = await CandorRuntime.start(settings, side.workspace)
     try:
-        application = build_application(settings, runtime)
+        application = build_application(settings, runtime, side)
         async with running(application, runtime, settings):
             logger.info("telegram bot @%s polling %s", application.bot.username, settings.telegram_api_base_url)
             assert application.updater is not None

@@ -140,15 +140,16 @@ def build_webhook_app(application: Application, secret: str, database: Database,
 async def serve_webhook(settings: Settings, listen: str, port: int, stop: asyncio.Event,
                         webhook_url: str | None = None) -> None:
     """Handle updates posted to http://LISTEN:PORT/ until ``stop`` is set."""
-    from bot.channels.telegram import build_application, running
+    from bot.channels.telegram import build_application, open_telegram, running
 
     if settings.webhook_secret is None:
         raise ConfigError("webhook mode needs CANDOR_WEBHOOK_SECRET (the secret_token given to setWebhook)")
     secret = settings.webhook_secret.get_secret_value()
-    runtime = await CandorRuntime.start(settings)
+    side = open_telegram(settings, polling=False)
+    runtime = await CandorRuntime.start(settings, side.workspace)
     try:
         failures = UpdateFailures()
-        application = build_application(settings, runtime, polling=False, failures=failures)
+        application = build_application(settings, runtime, side, failures=failures)
         async with running(application, runtime, settings):
             if webhook_url:
                 await application.bot.set_webhook(webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)

@@ -79,9 +79,6 @@ class HandoffDesk:
         self._contact = CustomerContact(database, self.cards, pack, now)
         self.commands = AgentCommands(database, pack, zone, now, self._contact)
 
-    def attach_workspace(self, workspace: AgentWorkspace) -> None:
-        self.cards.workspace = workspace
-
     async def start(self, session: AsyncSession, conversation_id: int, language: str, escalation: Escalation,
                     feelings: tuple[float, float] | None, skill: str | None) -> HandoffStart:
         """Record the handoff, pick the agent, and word what the customer is told (in the turn's transaction).

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from bot.policy.escalation import EscalationRules
 from bot.policy.fairness import Arrivals, Fairness, is_crisis
 from bot.policy.model import CustomerTurn, Reply
+from bot.service.agent_workspace import AgentWorkspace
 from bot.service.bursts import store_folded
 from bot.service.customer import CustomerRef, Deliver, storable
 from bot.service.handoff_desk import HandoffDesk
@@ -41,7 +42,7 @@ class SupportService:
     def __init__(
         self, database: Database, analyzer: EmotionAnalyzer, pack: KnowledgePack, index: TopicIndex,
         zone: ZoneInfo | None = None, now: Callable[[], dt.datetime] = utc_now, rules: EscalationRules | None = None,
-        chat_locks: ChatLocks | None = None, fairness: Fairness | None = None,
+        chat_locks: ChatLocks | None = None, fairness: Fairness | None = None, workspace: AgentWorkspace | None = None,
     ) -> None:
         zone = zone or ZoneInfo("UTC")
         rules = rules or EscalationRules()
@@ -49,7 +50,7 @@ class SupportService:
         self._locks = chat_locks or ChatLocks()
         self._fairness = fairness or Fairness()
         self._waits = WaitNotices(pack)
-        self._handoffs = HandoffDesk(database, pack, zone, now, locks=self._locks)
+        self._handoffs = HandoffDesk(database, pack, zone, now, workspace=workspace, locks=self._locks)
         self._promises = PromiseFollowUps(database, pack, zone, now, self._locks, self._handoffs, rules)
         self._turns = CustomerTurns(database, analyzer, pack, index, zone, now, rules, self._handoffs, self._promises)
 

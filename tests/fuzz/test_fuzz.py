@@ -397,9 +397,8 @@ async def start_service(url: str) -> ServiceUnderTest:
     async with database.session() as session:
         await AgentRepository(session).add(AgentProfile(31, "Marta", "Customer care specialist", ("en", "pl"), True,
                                                         "UTC", "09:00-17:00", "mon-fri", (), 3))
-    service = SupportService(database, analyzer, PACK, KEYWORD_INDEX, now=lambda: MONDAY_10)
     workspace = RecordingWorkspace()
-    service.handoffs.attach_workspace(workspace)
+    service = SupportService(database, analyzer, PACK, KEYWORD_INDEX, now=lambda: MONDAY_10, workspace=workspace)
     return ServiceUnderTest(service, database, analyzer, workspace)
 
 

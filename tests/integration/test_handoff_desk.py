@@ -61,9 +61,9 @@ async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
         await AgentRepository(session).add(AgentProfile(32, "Ivan", "Payments specialist", ("ru",), True,
                                                         "UTC", "13:00-17:00", "mon-fri", (), 2))
     clock = [MONDAY_10]
-    service = SupportService(database, analyzer, pack, TopicIndex.build(pack, None), now=lambda: clock[0])
     workspace = RecordingWorkspace()
-    service.handoffs.attach_workspace(workspace)
+    service = SupportService(database, analyzer, pack, TopicIndex.build(pack, None), now=lambda: clock[0],
+                             workspace=workspace)
     yield Desk(service, database, workspace, clock)
     await service.handoffs.wait_for_background()
     await analyzer.close()
@@ -102,8 +102,7 @@ async def test_a_crisis_handoff_with_texts_the_bot_cannot_fill_is_still_answered
     broken = with_handoff_texts(shipped, "en", assigned="{customer_name}",
                                 queued="{customer_name}, {agent:>5000} looks at it {deadline.__class__.__mro__}.")
     service = SupportService(desk.database, EmotionAnalyzer(None), broken, TopicIndex.build(broken, None),
-                             now=lambda: desk.clock[0])
-    service.handoffs.attach_workspace(desk.workspace)
+                             now=lambda: desk.clock[0], workspace=desk.workspace)
 
     turn = CustomerTurn(TurnKind.TEXT, text="I can't take this anymore, I want to kill myself")
     reply = await service.handle(CUSTOMER, turn)
@@ -213,12 +212,15 @@ class NoTopicsWorkspace(RecordingWorkspace):
 
 
 async def test_a_sweep_that_cannot_open_a_topic_does_not_count_the_card_as_posted(desk: Desk) -> None:
-    desk.service.handoffs.attach_workspace(NoTopicsWorkspace())
+    pack = load_pack()
+    service = SupportService(desk.database, EmotionAnalyzer(None), pack, TopicIndex.build(pack, None),
+                             now=lambda: desk.clock[0], workspace=NoTopicsWorkspace())
     desk.clock[0] = MONDAY_10.replace(hour=14)
-    await desk.handle(CustomerTurn(TurnKind.TEXT, text="Let me speak to a human"))
+    await service.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="Let me speak to a human"))
+    await service.handoffs.wait_for_background()
     desk.clock[0] = MONDAY_10.replace(hour=14, minute=5)
 
-    assert await desk.service.handoffs.cards.post_missing_cards() == 0
+    assert await service.handoffs.cards.post_missing_cards() == 0
 
 
 async def test_without_an_agents_group_nobody_is_promised_and_nothing_is_posted(tmp_path: Path) -> None:
