@@ -40,6 +40,8 @@ def add_bench_commands(commands: Any) -> None:
     nlu.add_argument("--messages", type=int, default=300, help="single messages timed per thread setting")
     nlu.add_argument("--precision", choices=PRECISION_CHOICES, default=None,
                      help="override CANDOR_MODEL_PRECISION to compare float32 with bfloat16")
+    nlu.add_argument("--batch-messages", type=int, default=1024,
+                     help="messages in each throughput run, batched and concurrent (at least 64)")
     nlu.add_argument("--bot-messages", type=int, default=200,
                      help="messages the bot process answers while its peak memory is measured (0 skips it)")
     nlu.set_defaults(handler=_bench_nlu)
@@ -103,7 +105,8 @@ def _bench_nlu(args: argparse.Namespace, settings: Any) -> int:
         texts, source = list(SAMPLE_TEXTS), "built-in sample texts"
     print(f"candor bench nlu — {source}")
     precision = args.precision or settings.model_precision
-    run_nlu_benchmark(settings.model_dir, texts, max(args.messages, 20), print, precision)
+    run_nlu_benchmark(settings.model_dir, texts, max(args.messages, 20), print, precision,
+                      batch_messages=args.batch_messages)
     if args.bot_messages > 0:
         from bot.bench.process import bot_process_peak_rss_mb
 

@@ -25,7 +25,8 @@ SAMPLE_TEXTS = (
 
 
 def run_nlu_benchmark(
-    model_dir: Path, texts: list[str], messages: int, report: Callable[[str], None], precision: str = "auto"
+    model_dir: Path, texts: list[str], messages: int, report: Callable[[str], None], precision: str = "auto",
+    batch_messages: int = 1024,
 ) -> None:
     from nlu.model import EmotionModel
     from nlu.runtime import EmotionAnalyzer
@@ -58,7 +59,7 @@ def run_nlu_benchmark(
             timings.append((time.perf_counter() - tick) * 1000)
         report(f"single message in Russian  p50 {_percentile(timings, 50):6.1f} ms   p95 {_percentile(timings, 95):6.1f} ms"
                " (multilingual head)")
-    batch = [texts[i % len(texts)] for i in range(max(messages, 1024))]
+    batch = [texts[i % len(texts)] for i in range(max(batch_messages, 64))]
     for retrieval, what in ((False, "emotion only"), (True, "with search vectors")):
         tick = time.perf_counter()
         for start in range(0, len(batch), 64):
