@@ -236,3 +236,22 @@ def test_erasing_without_the_bot_configured_lists_the_topics_an_admin_must_delet
     assert erased.returncode == 0, erased.stderr
     assert "could not be removed" in erased.stdout and "703" in erased.stdout, erased.stdout
     assert stored_rows(tmp_path, "select count(*) from customers") == [(0,)]
+
+
+CONVERSATIONS = Path(__file__).resolve().parents[1] / "conversations"
+
+
+def test_the_shipped_conversation_scripts_pass_through_the_real_model_and_a_failing_one_shows_why(
+    tmp_path: Path,
+) -> None:
+    shipped = candor(tmp_path, "test", "conversations", str(CONVERSATIONS), timeout=600)
+    assert shipped.returncode == 0, shipped.stdout + shipped.stderr
+    assert re.search(r"\d+ conversations from \d+ file\(s\): \d+ passed, 0 failed", shipped.stdout), shipped.stdout
+
+    failing = tmp_path / "failing.yaml"
+    failing.write_text("- name: a refund answer that must name an order\n  turns:\n"
+                       "    - customer: Where is my refund?\n      expect: {contains: ['48213']}\n")
+    result = candor(tmp_path, "test", "conversations", str(failing), timeout=600)
+    assert result.returncode == 1
+    assert "customer: Where is my refund?" in result.stdout and "expected the reply to contain '48213'" in result.stdout
+
