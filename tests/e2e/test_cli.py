@@ -241,6 +241,7 @@ def test_erasing_without_the_bot_configured_lists_the_topics_an_admin_must_delet
 CONVERSATIONS = Path(__file__).resolve().parents[1] / "conversations"
 
 
+@pytest.mark.no_database  # the scripts run on a throwaway SQLite database of their own, whatever DATABASE_URL says
 def test_the_shipped_conversation_scripts_pass_through_the_real_model_and_a_failing_one_shows_why(
     tmp_path: Path,
 ) -> None:

@@ -11,6 +11,8 @@ from knowledge import load_pack
 from knowledge.retrieval import TopicIndex
 from nlu.runtime import EmotionAnalyzer
 
+pytestmark = pytest.mark.no_database  # the scripts run on a throwaway SQLite database of their own
+
 SCRIPTS = """
 - name: a refund question is answered, and asking for a person hands off
   language: en
