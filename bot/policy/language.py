@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import re
 
+from bot.policy.decide import is_meaningful
 from nlu.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, detect_language
 from nlu.types import Analysis
 
 _LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
 _POLISH_LETTERS = re.compile(r"[ąćęłńśźżĄĆĘŁŃŚŹŻ]")
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 def language_of(stored: str | None, text: str = "") -> str:
     """The language to answer in when no model reading is at hand (ratings, /mydata, failures, outages)."""
     if stored in SUPPORTED_LANGUAGES:
         return stored
-    if any(ch.isalnum() for ch in text if ch not in _INVISIBLE):
+    if is_meaningful(text):
         detected = detect_language(text)
         if detected in SUPPORTED_LANGUAGES:
             return detected
