@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.policy.model import Case
 from bot.storage.models import Conversation, Customer, Gesture, Message, utc_now
 from nlu.signals import Signals
 from nlu.types import SUPPORT_CLASSES, Analysis
@@ -25,6 +27,7 @@ class ConversationRef:
     topic_id: str | None = None
     apologised: bool = False
     gestures_given: frozenset[str] = frozenset()
+    case: Case = Case()
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class StoredMessage:
     scored_by: str
     move: str
     signals: tuple[str, ...] = ()
+    case_after: Case | None = None
+    """For a bot reply: the case after that turn (topic, slots, awaiting, settled), when it was recorded."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,7 @@ class ConversationRepository:
         given = await self._session.scalars(select(Gesture.kind).where(Gesture.conversation_id == conversation.id))
         return ConversationRef(
             conversation.id, customer.id, conversation.language, int(count or 0), conversation.topic_id,
-            conversation.apologised, frozenset(given),
+            conversation.apologised, frozenset(given), case_of(conversation),
         )
 
     async def recent_customer_texts(self, ref: ConversationRef, limit: int = RECENT_TEXTS) -> tuple[str, ...]:
@@ -140,9 +145,11 @@ class ConversationRepository:
         await self._session.flush()
         return message.id
 
-    async def add_bot_message(self, conversation_id: int, text: str, move: str, why: str = "") -> int:
-        """Store a reply with why the policy chose it, for trainers reviewing the conversation."""
-        message = Message(conversation_id=conversation_id, sender="bot", kind="text", text=text, move=move, why=why[:256])
+    async def add_bot_message(self, conversation_id: int, text: str, move: str, why: str = "",
+                              case_after: Case | None = None) -> int:
+        """Store a reply with why the policy chose it, and the case after it, for trainers reviewing the conversation."""
+        message = Message(conversation_id=conversation_id, sender="bot", kind="text", text=text, move=move, why=why[:256],
+                          case_after=json.dumps(case_after.as_json(), ensure_ascii=False) if case_after else "")
         self._session.add(message)
         conversation = await self._session.get(Conversation, conversation_id)
         if conversation is not None:
@@ -158,6 +165,14 @@ class ConversationRepository:
         conversation = await self._session.get(Conversation, ref.conversation_id)
         if conversation is not None:
             conversation.topic_id, conversation.apologised = topic_id, apologised
+
+    async def remember_case(self, ref: ConversationRef, case: Case) -> None:
+        """Keep the case for the next turn, whichever worker takes it."""
+        conversation = await self._session.get(Conversation, ref.conversation_id)
+        if conversation is not None:
+            conversation.topic_id = case.topic_id
+            conversation.slots = json.dumps(dict(case.slots), ensure_ascii=False)
+            conversation.awaiting, conversation.misses, conversation.settled = case.awaiting, case.misses, case.settled
 
     async def add_gesture(self, ref: ConversationRef, kind: str, topic_id: str, reason: str) -> None:
         self._session.add(Gesture(conversation_id=ref.conversation_id, kind=kind, topic_id=topic_id, reason=reason[:256]))
@@ -212,6 +227,15 @@ class ConversationRepository:
         return await self._session.scalar(
             select(Customer.language).where(Customer.channel == channel, Customer.external_id == external_id))
 
+    async def latest_case(self, channel: str, external_id: str) -> Case | None:
+        """The case of the customer's latest conversation (open or just closed); None for an unknown customer."""
+        conversation = await self._session.scalar(
+            select(Conversation).join(Customer)
+            .where(Customer.channel == channel, Customer.external_id == external_id)
+            .order_by(Conversation.id.desc()).limit(1)
+        )
+        return case_of(conversation) if conversation is not None else None
+
     async def set_language(self, ref: ConversationRef, language: str) -> None:
         conversation = await self._session.get(Conversation, ref.conversation_id)
         customer = await self._session.get(Customer, ref.customer_id)
@@ -262,4 +286,29 @@ def _stored(row: Message) -> StoredMessage:
         scores = {name.value: float(getattr(row, name) or 0.0) for name in SUPPORT_CLASSES}
     labels = tuple(label for label in row.labels.split(",") if label)
     signals = tuple(name for name in row.signals.split(",") if name)
-    return StoredMessage(row.sender, row.kind, row.text, row.language, scores, labels, row.scored_by, row.move, signals)
+    return StoredMessage(row.sender, row.kind, row.text, row.language, scores, labels, row.scored_by, row.move, signals,
+                         case_from_text(row.case_after))
+
+
+def case_of(conversation: Conversation) -> Case:
+    """The case a conversation row keeps (an empty one for rows from before cases were kept)."""
+    slots = _json_object(conversation.slots) or {}
+    return Case(conversation.topic_id, tuple((str(name), str(value)) for name, value in slots.items()),
+                conversation.awaiting, conversation.misses or 0, bool(conversation.settled))
+
+
+def case_from_text(text: str | None) -> Case | None:
+    """A case stored beside a bot reply, or None for a reply stored without one."""
+    value = _json_object(text)
+    return Case.from_json(value) if value is not None else None
+
+
+def _json_object(text: str | None) -> dict[str, object] | None:
+    """A stored JSON object, or None for an empty or unreadable one (a row from before it was kept)."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.handoff_card import CardContext
+from bot.storage.conversations import case_of
 from bot.policy.handoff_status import OPEN_STATUSES, HandoffStatus, initial_status, may_move
 from bot.storage.models import Conversation, Customer, Flag, Gesture, Handoff, Message, Promise, as_utc
 
@@ -175,7 +176,10 @@ class HandoffRepository:
             select(Gesture.kind).where(Gesture.conversation_id == conversation_id)
         )).all())
         conversation = await self._session.get(Conversation, conversation_id)
-        return CardContext(feelings, last, promises, gestures, conversation.topic_id if conversation else None)
+        if conversation is None:
+            return CardContext(feelings, last, promises, gestures, None)
+        case = case_of(conversation)
+        return CardContext(feelings, last, promises, gestures, case.topic_id, case.slots, case.awaiting)
 
     def _select(self) -> Select[Handoff, Customer]:
         return (select(Handoff, Customer).join(Conversation, Conversation.id == Handoff.conversation_id)
