@@ -2,7 +2,7 @@
 
 import pytest
 
-from nlu.signals import detect_signals
+from nlu.signals import Signals, detect_signals
 
 
 @pytest.mark.parametrize(
@@ -93,3 +93,105 @@ def test_money_lost_or_fraud_is_noticed_in_every_language(text: str) -> None:
 
 def test_an_ordinary_refund_question_is_not_money_lost() -> None:
     assert not detect_signals("When will my refund arrive?").money_lost
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I want this fixed today", "Can you get it fixed?", "I need this sorted by Friday", "Could you get this sorted?",
+     "I need it fixed asap", "Great, that really solved it, not", "So that's it sorted now?", "Is it fixed?",
+     "Хочу, чтобы всё заработало сегодня", "Dziękuję, już działa?", "解决了吗？"],
+)
+def test_a_request_a_question_or_sarcasm_is_not_read_as_solved(text: str) -> None:
+    assert not detect_signals(text).solved
+
+
+_ASKS_FOR_A_PERSON = {
+    "en": [
+        "Can I talk to a real person please?", "Is there anyone I can actually talk to?", "Get me your manager.",
+        "I'd rather speak to someone from the team.", "Can a person look at this?", "Stop the bot, I need a human.",
+        "Please transfer me to an agent", "This is useless, put me through to a supervisor!",
+        "I want to speak with a human being, not a machine", "Could someone from your support staff contact me?",
+        "Let me chat with an actual human", "Escalate this to a person please", "Have somebody call me back",
+        "agent", "I want to talk to a real person, please", "Can I speak to a human about my refund?",
+    ],
+    "ru": [
+        "Можно мне поговорить с живым человеком, а не с ботом?", "Позовите менеджера немедленно!",
+        "Переключите меня на оператора", "Хочу поговорить с сотрудником поддержки",
+        "Дайте мне человека, бот ничего не понимает", "Есть кто-нибудь живой, с кем можно поговорить?",
+        "Пусть мне ответит настоящий человек", "Я бы предпочёл пообщаться с кем-то из вашей команды",
+        "Хватит бота, нужен человек", "Может ли специалист посмотреть мою проблему?", "Свяжите меня с руководителем",
+        "Передайте мой вопрос сотруднику, пожалуйста", "Оператора!", "Соедините меня с живым человеком, пожалуйста",
+    ],
+    "pl": [
+        "chcę rozmawiać z kimś kto coś może zrobić", "Chcę rozmawiać z konsultantem", "Poproszę z człowiekiem, nie z botem",
+        "Połączcie mnie z kierownikiem!", "Daj mi kogoś z obsługi", "Jest tu ktoś, z kim mogę pogadać?",
+        "Wolałbym porozmawiać z kimś z waszego zespołu", "Niech ktoś z was na to spojrzy",
+        "Przełącz mnie na konsultanta", "Dość tego bota, potrzebuję człowieka",
+        "Czy może się tym zająć prawdziwa osoba?", "Proszę o kontakt z pracownikiem", "konsultant proszę",
+        "Chcę porozmawiać z konsultantem",
+    ],
+    "zh": [
+        "我要转人工", "请帮我转接人工客服", "我想和真人说话", "叫你们经理来", "能不能让客服人员看一下",
+        "别让机器人回答了，我要找人", "有没有人可以跟我聊一下", "我更想跟你们团队的人沟通", "给我找个活人",
+        "请让工作人员联系我", "机器人没用，给我接客服", "可以转给你们的主管吗", "我要转人工客服",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "text", [text for texts in _ASKS_FOR_A_PERSON.values() for text in texts]
+)
+def test_many_ways_of_asking_for_a_person_are_noticed_in_every_language(text: str) -> None:
+    assert detect_signals(text).asks_for_human
+
+
+def test_at_least_ten_ways_of_asking_for_a_person_are_checked_per_language() -> None:
+    assert all(len(set(texts)) >= 10 for texts in _ASKS_FOR_A_PERSON.values())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Are you a bot or a real person?", "I talked to someone yesterday and they said to wait",
+        "The person at the door took my parcel", "Where do I find my agent code?", "My manager asked me to order this",
+        "Is this a human or a bot?", "Ты бот или живой человек?", "Вчера я уже говорил с вашим сотрудником",
+        "Курьер передал посылку другому человеку", "Мой менеджер в банке сказал подождать", "Вы живой человек?",
+        "Czy rozmawiam z botem?", "Jesteś człowiekiem czy botem?", "Wczoraj rozmawiałem z konsultantem i nic",
+        "Kurier zostawił paczkę u innej osoby", "Mój kod agenta nie działa", "你是机器人吗？", "你是真人吗",
+        "快递员把包裹给了别人", "昨天我和客服聊过了", "我的代理商代码在哪里", "你是人工智能吗",
+    ],
+)
+def test_questions_about_the_bot_and_other_people_are_not_a_request_for_a_person(text: str) -> None:
+    assert not detect_signals(text).asks_for_human
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone used my card", "I didn't make this purchase", "There's a charge I don't recognise on my card",
+        "My account was hacked and someone ordered with my card", "My card was stolen and used in your shop",
+        "кто-то оплатил с моей карты", "Я не совершал эту покупку", "Мою карту украли, списали деньги",
+        "Деньги списали без моего ведома", "Кто-то зашёл в мой аккаунт и заказал товар",
+        "ktoś użył mojej karty", "Nie robiłem tej płatności", "Ktoś zapłacił moją kartą bez mojej zgody",
+        "Moje konto zostało zhakowane, ktoś zamówił rzeczy", "To nie ja zamówiłem, ktoś ukradł dane karty",
+        "有人盗用了我的卡", "我没有买过这个，是不是被盗刷了", "有人用我的账户下单了", "这笔扣款不是我付的", "我的账号被盗了",
+    ],
+)
+def test_fraud_and_lost_money_are_noticed_in_every_language(text: str) -> None:
+    assert detect_signals(text).money_lost
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I was charged twice", "I lost my receipt", "I didn't order this size", "Меня дважды списали деньги",
+     "Я потерял чек", "Pobrano mnie dwa razy", "Zgubiłem paragon", "我被扣了两次钱", "我的收据丢了",
+     "When will my refund arrive?"],
+)
+def test_a_double_charge_or_a_lost_receipt_is_not_money_lost(text: str) -> None:
+    assert not detect_signals(text).money_lost
+
+
+def test_every_signal_raised_at_once_fits_the_stored_column() -> None:
+    everything = Signals(**{name: True for name in vars(Signals())})
+    assert len(",".join(everything.raised())) <= 128
+    assert "money_lost" not in everything.for_logs()
