@@ -113,7 +113,8 @@ _BOT_RU = r"(живой |настоящий |реальный )?(бот|робо
           r"автоответчик|человек)"
 _BOT_RU_WITH = r"(с )?(живым |настоящим |реальным )?(ботом|роботом|машиной|программой|нейросетью|ии|человеком|" \
                r"автоответчиком)"
-_BOT_PL = r"(z )?(botem|robotem|maszyna|automatem|programem|ai|sztuczna inteligencja|(zywym |prawdziwym )?czlowiekiem|" \
+_BOT_PL = r"(z )?(botem|robotem|maszyna|automatem|programem|ai|sztuczna inteligencja|" \
+          r"(zywym |prawdziwym )?czlowiekiem|" \
           r"(zywa |prawdziwa )?osoba)"
 _BOT_PL_IS = r"(bot|botem|robot|robotem|maszyna|automat|automatem|ai|sztuczna inteligencja|czlowiek|czlowiekiem|" \
              r"(prawdziwy|zywy|prawdziwym|zywym) czlowiek(iem)?|(prawdziwa|zywa) osoba|prawdziwy|prawdziwa|zywy|zywa)"

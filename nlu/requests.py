@@ -38,22 +38,21 @@ _CORRECTIONS = patterns(
     rf"ref|reference|code|actually|should be|right|correct|one|is|not \w+))* {_VALUE}",
     r"\bi meant\b", r"^(sorry|oops|no)( no)? i mean\b", r"^(wrong|incorrect) (order )?(number|email|address|code|phone|"
     r"digits?)\b", r"\b(typo|mistyped|misspelled|misspelt|my mistake|my bad)\b",
-    r"\b(should|it should) (be|have been|read)\b", r"\bcorrection\b", r"\bscratch that\b",
+    rf"\bshould (be|have been|read)( \w+)? {_VALUE}", r"\bcorrection\b", r"\bscratch that\b",
     r"\bi (typed|gave|wrote|entered|put|sent) (you )?(the |a )?wrong\b", r"\bthe (right|correct) (one|number|order|"
     r"email|address|code) is\b",
     rf"^(нет|ой|извините|простите|сорри|стоп|погодите|точнее)( (номер|это|заказ|мой|правильный|правильно|на самом деле|"
     rf"не \w+|а))* {_VALUE}",
     r"\bне тот (номер|заказ|адрес|email|емейл|имейл|телефон|код|размер)\b", r"\bне та (почта|дата|сумма|ссылка)\b",
-    r"\bопечата\w*", r"\b(я )?ошиб(ся|лась)\b", r"\bимел(а)? в виду\b", r"\b(правильный|верный) (номер|адрес|заказ|"
-    r"код|email)\b", r"\bточнее\b", r"\bперепутал(а)?\b",
+    r"\bопечата\w*", r"(^|\bя )ошиб(ся|лась)\b", r"\bимел(а)? в виду\b", r"\b(правильный|верный) (номер|адрес|заказ|"
+    r"код|email)\b", r"\bточнее\b", r"(^|\bя )перепутал(а)?\b",
     rf"^(nie|ups|sorry|przepraszam|oj)( (to|numer|chodzi o|chodzilo o|poprawny|prawidlowy|wlasciwy|zamowienia|"
     rf"zamowienie|mial byc|jest|a))* {_VALUE}", r"\bpomylil(em|am|o mi sie)\b",
-    r"\bpomylil(em|am)? sie\b", r"\bpomylka\b", r"\bliterowka\b", r"\b(zly|bledny) (numer|adres|email|mail|kod)\b",
+    r"\bpomylil(em|am)? sie\b", r"\bmoja pomylka\b", r"\bliterowka\b", r"\b(zly|bledny) (numer|adres|email|mail|kod)\b",
     r"\b(zla|bledna) (data|kwota|nazwa)\b", r"\bnie ten (numer|adres|mail|email|kod)\b", r"\bchodzilo mi o\b",
     r"\bmial(em|am) na mysli\b", r"\b(poprawny|prawidlowy|wlasciwy) (numer|adres|kod|email)\b", r"\bpoprawka\b",
-    r"\bkorekta\b",
-    "^不对(?!劲)", "说错了", "写错了", "打错了", "输错了", "填错了", "记错了", "搞错了", "弄错了", "更正", "纠正", "我是说", "我的意思是",
-    "应该是", "正确的是", "^不是 ?\\d+ ?(是|而是)", "^不是这个",
+    "^不对(?!劲)", "说错了", "写错了", "打错了", "输错了", "填错了", "记错了", "我搞错了", "我弄错了", "更正", "纠正", "我是说", "我的意思是",
+    "(应该是|正确的是) ?#?\\d{3,}", "^不是 ?\\d+ ?(是|而是)", "^不是这个",
 )
 _PRAISE = patterns(
     r"\b(oh |wow |just |so |how )?(brilliant|great|amazing|wonderful|fantastic|perfect|awesome|lovely|excellent|"
@@ -69,8 +68,10 @@ _SARCASM_ALONE = patterns(
     r"\bdzieki (wielkie )?za nic\b", "真是谢谢", "谢谢你们啊",
 )
 _COMPLAINT = patterns(
-    r"\b(still|never|nobody|no one|late|delayed|lost|broken|damaged|missing|useless|worst|terrible|awful|ignored|"
+    r"\b(never|nobody|no one|late|delayed|lost|broken|damaged|missing|useless|worst|terrible|awful|ignored|"
     r"waiting|waited|stuck)\b",
+    r"\bstill (no|nothing|waiting|missing|broken|late|havent|hasnt|isnt|didnt|not (here|arrived|received|working|"
+    r"delivered|fixed|refunded|sorted))\b",
     r"\b(didnt|doesnt|dont|isnt|wasnt|hasnt|havent|arent|werent|wont|cant|not) (arrive\w*|here|come|came|work\w*|"
     r"receive\w*|get|got|help\w*|answer\w*|repl\w*|respond\w*|deliver\w*|show\w*|turn\w*|refund\w*|even)\b",
     r"\bno (parcel|package|order|refund|reply|answer|one|update|response|sign)\b",

@@ -15,13 +15,16 @@ from nlu.intents import without_bot_questions
 from nlu.requests import is_request, is_sarcastic
 from nlu.wording import found, patterns, plain
 
-_PERSON = r"(a |an |the |some |your |one of your )?(real |actual |live |living |human |proper )?(person|human( being)?|" \
+_PERSON = r"(a |an |the |some |your |one of your )?(real |actual |live |living |human |proper )?" \
+          r"(person|human( being)?|" \
           r"someone|somebody|anyone|anybody|agent|manager|supervisor|operator|representative|rep|staff( member)?|" \
           r"employee|team member|people|advisor|adviser|specialist|consultant|boss|customer (service|support)|" \
-          r"support (agent|team|staff))(?! (code|number|id|login|portal|account|app|error|nature|rights|name|details))\b"
+          r"support (agent|team|staff))" \
+          r"(?! (code|number|id|login|portal|account|app|error|nature|rights|name|details))\b"
 _FROM = r"( from (the |your |you )?\w+( \w+)?)?"
 _PERSON_RU = r"(человек\w*|оператор\w*|менеджер\w*|специалист\w*|сотрудник\w*|консультант\w*|людьми|людям|" \
-             r"кем ?(то|нибудь)|руководител\w*|начальств\w*|начальник\w*|старш\w*|администратор\w*|поддержк\w*|живым|живого)"
+             r"кем ?(то|нибудь)|руководител\w*|начальств\w*|начальник\w*|старш\w*|администратор\w*|поддержк\w*|" \
+             r"живым|живого)"
 _PERSON_PL = r"(czlowiek\w*|konsultant\w*|pracownik\w*|kierownik\w*|menedzer\w*|manager\w*|operator\w*|" \
              r"przelozon\w*|osob(a|e|y|ie)\b|ludzmi|agent(em|a)?\b|doradc\w*|specjalist\w*|kims|kogos|szef\w*|" \
              r"zyw(a|ym|ego|ej|y)\b)"
@@ -39,8 +42,10 @@ _ASKS_FOR_HUMAN = patterns(
     r"\bstop (the|this|being a) bot\b", r"\bno more (bots?|robots?|automated)\b",
     r"\b(dont|do not) want (to talk to )?(a|the|this|your) (bot|robot|machine|chatbot)\b",
     r"\bhuman\b(?! (error|rights|nature))", r"\breal (person|human|people)\b", r"\blive (agent|person|chat|support)\b",
-    r"\bliving person\b", r"\b(call|phone|ring) me( back)?\b",
-    r"^(agent|operator|manager|supervisor|representative|person|someone|a person|customer service)( please| now| pls)*$",
+    r"\bliving person\b",
+    r"(^|\b(can|could|pls|please|you|just|someone|somebody|then) )(call|phone|ring) me( back)?\b",
+    r"^(agent|operator|manager|supervisor|representative|person|someone|a person|customer service)"
+    r"( please| now| pls)*$",
     rf"\b(поговорить|говорить|общаться|пообщаться|связаться|переписываться|разговаривать|поговорю|пообщаюсь|"
     rf"соедините|свяжите|переключите|переведите|подключите|соединить|связать|переключить|перевести|подключить)\b"
     rf".{{0,30}}\b{_PERSON_RU}",
@@ -50,7 +55,7 @@ _ASKS_FOR_HUMAN = patterns(
     r"начальник)\b",
     r"\b(живо(й|го|му|м)|жив(ым|ые|ых)|настоящ(ий|его|им)|реальн(ый|ого|ым)) (человек|люд|оператор|сотрудник)\w*",
     r"\bс кем (можно|могу|я могу|бы) (поговорить|пообщаться|связаться)\b",
-    r"\b(хватит|достал|надоел|надоело|не хочу)\w* (с )?(бот|робот)\w*",
+    r"\b(хватит|достал|надоел|надоело|не хочу)\w*\b.{0,20}\b(с )?(бот|робот)\w*",
     r"\b(передайте|передай|перешлите|эскалируйте)\b.{0,30}\b(человек|оператор|сотрудник|специалист|менеджер|"
     r"руководител|людям)\w*",
     r"\b(может|могут|могли бы|мог бы)\b.{0,20}\b(специалист|сотрудник|человек|оператор|менеджер|кто ?(то|нибудь))\w*"
@@ -59,11 +64,14 @@ _ASKS_FOR_HUMAN = patterns(
     r"( пожалуйста| срочно| быстро)*$",
     r"\bсоедините\b", r"\bпозовите\b", r"\bперезвоните( мне)?\b",
     rf"\b(rozmawiac|porozmawiac|pogadac|pogadam|porozmawiam|pomowic|polaczyc|polacz|polaczcie|przelacz|przelaczcie|"
-    rf"przelaczyc|skontaktowac|skontaktujcie|kontakt|przekaz|przekazcie|przekazac|dajcie|daj|potrzebuje|chce|"
-    rf"prosze o|poprosze|wolal(a)?bym)\b.{{0,25}}\b{_PERSON_PL}",
+    rf"przelaczyc|skontaktowac|skontaktujcie|kontakt|wolal(a)?bym)\b.{{0,25}}\b{_PERSON_PL}",
+    r"\b(chce|potrzebuje|prosze o|poprosze|dajcie|daj|przekaz|przekazcie|przekazac)( mi)?( sprawe| to)?( do)? "
+    r"(konsultant\w*|pracownik\w*|kierownik\w*|menedzer\w*|operator\w*|przelozon\w*|czlowiek\w*|doradc\w*|"
+    r"specjalist\w*|kogos (z obslugi|z zespolu|z firmy|zywego)|(zyw|prawdziw)\w* (osob|czlowiek)\w*)",
     r"\bz kim (moge|mozna|bym mogl\w*) (porozmawiac|pogadac|rozmawiac)\b",
     r"\bniech (ktos|czlowiek|konsultant|pracownik|kierownik|specjalista)\b",
-    r"\b(prawdziw|zyw)\w* (osob|czlowiek|konsultant|pracownik)\w*", r"\b(dosc|koniec|nie chce|mam dosc)\b.{0,10}\b(bot|robot)\w*",
+    r"\b(prawdziw|zyw)\w* (osob|czlowiek|konsultant|pracownik)\w*",
+    r"\b(dosc|koniec|nie chce|mam dosc)\b.{0,20}\b(bot|robot)\w*",
     r"\bz czlowiekiem\b", r"\bpolacz(cie)? mnie\b",
     r"^(konsultant|konsultanta|czlowieka|czlowiek|operator|operatora|kierownika|pracownika)( prosze| pilnie| teraz)*$",
     "人工(?!智能|费)", "真人", "活人", "接线员", "找客服", "(叫|找|让|请)(你们|你们的)?(经理|主管|负责人|领导|上级)",
@@ -94,21 +102,25 @@ _MONEY_LOST = patterns(
     r"\bfraud", r"\bscam", r"\bstolen\b", r"\bstole\b", r"\bhacked\b", r"\bunauthori[sz]ed\b", r"\bphishing\b",
     r"\bidentity theft\b", r"\bsomeone (else )?(used|took|stole|charged|accessed|logged into|ordered (with|on)|"
     r"paid with|bought (with|on)) (my|our)\b",
-    r"\bi (didnt|did not|never) (make|made|authori[sz]e|authori[sz]ed|approve|approved) (this|that|these|those|the|any)? ?"
+    r"\bi (didnt|did not|never) (make|made|authori[sz]e|authori[sz]ed|approve|approved) "
+    r"(this|that|these|those|the|any)? ?"
     r"(purchases?|payments?|orders?|transactions?|charges?)\b",
     r"\b(dont|do not) recogni[sz]e (this|these|the|that|a) (charges?|payments?|transactions?|purchases?)\b",
     r"\b(charges?|payments?|transactions?|purchases?) (that )?i (dont|do not|didnt) (recogni[sz]e|make|authori[sz]e)\b",
     r"\b(my )?(card|account) (was|has been|got|is) (stolen|hacked|compromised|cloned)\b",
     r"\bmoney (is |has |was )?(gone|lost|disappeared|vanished|taken|stolen)\b", r"\blost my money\b",
     r"\b(wasnt|was not|it wasnt) me who (paid|ordered|bought)\b",
-    r"\bмошенни", r"\bукрал", r"\bукраден", r"\bвзлома", r"\bденьги (пропали|исчезли|украли)\b", r"\bбез моего (ведома|согласия)\b",
+    r"\bмошенни", r"\bукрал", r"\bукраден", r"\bвзлома", r"\bденьги (пропали|исчезли|украли)\b",
+    r"\bбез моего (ведома|согласия)\b",
     r"\bкто ?то (оплатил|воспользовал\w*|использовал|снял|списал|заказал|купил|зашел|вошел|получил доступ)\b",
     r"\bне я (оплачивал|оплатил|заказывал|покупал|делал)\b", r"\bя (не|ничего не) (оплачивал|совершал|покупал|делал)\b",
     r"\bне совершал\w*", r"\bнеизвестн\w* (платеж|списани|операци|транзакци)\w*", r"\bфишинг",
-    r"\boszu(st|ka)", r"\bukradzion", r"\bukradl", r"\bwlama", r"\bpieniadze (zniknely|przepadly)\b", r"\bbez mojej (zgody|wiedzy)\b",
+    r"\boszu(st|ka)", r"\bukradzion", r"\bukradl", r"\bwlama", r"\bpieniadze (zniknely|przepadly)\b",
+    r"\bbez mojej (zgody|wiedzy)\b",
     r"\bktos (uzyl|uzywa|zaplacil|wykorzystal|zamowil|kupil|zalogowal|wyplacil|obciazyl|dostal sie)\w*",
     r"\bto nie ja (zaplacil|placil|zamawial|zamowil|kupil|kupowal)\w*",
-    r"\bnie (robil|autoryzowal|zlecal|zatwierdzal)(em|am) (tej|tego|tych|zadnej|zadnego|zadnych) ?(platnosci|transakcji|"
+    r"\bnie (robil|autoryzowal|zlecal|zatwierdzal)(em|am) (tej|tego|tych|zadnej|zadnego|zadnych) ?"
+    r"(platnosci|transakcji|"
     r"zakupu|zakupow|zamowienia|przelewu)?", r"\bnieautoryzowan", r"\b(nieznana|obca) (transakcja|platnosc)\b",
     r"\bkradziez", r"\bwyludz", r"\bphishing",
     "诈骗", "被盗", "盗刷", "盗用", "钱不见了", "被骗", "钱没了", "不是我(买|付|下单|支付|消费|订)", "我(没有|没|从来没有|从没)(买|下单|付款|支付|消费|授权)过?(这|那)",
@@ -116,10 +128,13 @@ _MONEY_LOST = patterns(
     "账号被盗", "被黑", "钓鱼",
 )
 _SOLVED = patterns(
-    r"\b(that|this|it|which) (solved|fixed|sorted|helped)\b", r"\bproblem solved\b", r"\b(it|everything) works( now)?\b",
-    r"\bworks now\b", r"\ball (good|sorted|set|fine) now\b", r"\bsorted now\b", r"\bthat'?s all\b", r"\bno more questions\b",
+    r"\b(that|this|it|which) (solved|fixed|sorted|helped)\b", r"\bproblem solved\b",
+    r"\b(it|everything) works( now)?\b",
+    r"\bworks now\b", r"\ball (good|sorted|set|fine) now\b", r"\bsorted now\b", r"\bthat'?s all\b",
+    r"\bno more questions\b",
     r"\bgot it,? thanks?\b",
-    r"\bвсё работает\b", r"\bвсе работает\b", r"\bзаработало\b", r"\bпомогло\b", r"\bвопрос решён\b", r"\bвопрос решен\b",
+    r"\bвсё работает\b", r"\bвсе работает\b", r"\bзаработало\b", r"\bпомогло\b", r"\bвопрос решён\b",
+    r"\bвопрос решен\b",
     r"\bпроблема решена\b", r"\bразобрал(ся|ась)\b", r"\bбольше вопросов нет\b",
     r"(?<!nie )\bdziała( już)?\b", r"\bpomogło\b", r"\bproblem rozwiązany\b", r"\bsprawa załatwiona\b",
     r"\bwszystko jasne\b", r"\bnie mam więcej pytań\b",

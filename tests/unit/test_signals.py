@@ -59,7 +59,8 @@ def test_a_solved_problem_is_noticed(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["It still doesn't work", "That didn't help", "Всё ещё не работает", "Nadal nie działa", "还没解决", "Where is my order?"]
+    "text", ["It still doesn't work", "That didn't help", "Всё ещё не работает", "Nadal nie działa", "还没解决",
+    "Where is my order?"]
 )
 def test_not_solved_is_not_mistaken_for_solved(text: str) -> None:
     assert not detect_signals(text).solved
@@ -121,14 +122,16 @@ _ASKS_FOR_A_PERSON = {
         "Пусть мне ответит настоящий человек", "Я бы предпочёл пообщаться с кем-то из вашей команды",
         "Хватит бота, нужен человек", "Может ли специалист посмотреть мою проблему?", "Свяжите меня с руководителем",
         "Передайте мой вопрос сотруднику, пожалуйста", "Оператора!", "Соедините меня с живым человеком, пожалуйста",
+        "Не хочу говорить с ботом",
     ],
     "pl": [
-        "chcę rozmawiać z kimś kto coś może zrobić", "Chcę rozmawiać z konsultantem", "Poproszę z człowiekiem, nie z botem",
+        "chcę rozmawiać z kimś kto coś może zrobić", "Chcę rozmawiać z konsultantem",
+        "Poproszę z człowiekiem, nie z botem",
         "Połączcie mnie z kierownikiem!", "Daj mi kogoś z obsługi", "Jest tu ktoś, z kim mogę pogadać?",
         "Wolałbym porozmawiać z kimś z waszego zespołu", "Niech ktoś z was na to spojrzy",
         "Przełącz mnie na konsultanta", "Dość tego bota, potrzebuję człowieka",
         "Czy może się tym zająć prawdziwa osoba?", "Proszę o kontakt z pracownikiem", "konsultant proszę",
-        "Chcę porozmawiać z konsultantem",
+        "Chcę porozmawiać z konsultantem", "Nie chcę rozmawiać z botem",
     ],
     "zh": [
         "我要转人工", "请帮我转接人工客服", "我想和真人说话", "叫你们经理来", "能不能让客服人员看一下",
@@ -154,10 +157,12 @@ def test_at_least_ten_ways_of_asking_for_a_person_are_checked_per_language() -> 
     [
         "Are you a bot or a real person?", "I talked to someone yesterday and they said to wait",
         "The person at the door took my parcel", "Where do I find my agent code?", "My manager asked me to order this",
-        "Is this a human or a bot?", "Ты бот или живой человек?", "Вчера я уже говорил с вашим сотрудником",
+        "Is this a human or a bot?", "The courier said he would call me back", "Ты бот или живой человек?",
+        "Вчера я уже говорил с вашим сотрудником",
         "Курьер передал посылку другому человеку", "Мой менеджер в банке сказал подождать", "Вы живой человек?",
         "Czy rozmawiam z botem?", "Jesteś człowiekiem czy botem?", "Wczoraj rozmawiałem z konsultantem i nic",
-        "Kurier zostawił paczkę u innej osoby", "Mój kod agenta nie działa", "你是机器人吗？", "你是真人吗",
+        "Kurier zostawił paczkę u innej osoby", "Chcę zmienić adres, paczka ma iść do innej osoby",
+        "Mój kod agenta nie działa", "你是机器人吗？", "你是真人吗",
         "快递员把包裹给了别人", "昨天我和客服聊过了", "我的代理商代码在哪里", "你是人工智能吗",
     ],
 )
