@@ -33,7 +33,8 @@ _ASKS_FOR_HUMAN = patterns(
     rf"\b(put|transfer|connect|pass|forward|escalate|hand) (me|this|it|my (case|issue|question))( over| through| on)? "
     rf"(to|with) {_PERSON}", r"\b(transfer|connect|escalate) me\b", r"\bescalate (this|it|my case)\b",
     rf"\b(i|we) (want|need|would like|d like|demand|require|d rather have|would rather have) {_PERSON}",
-    rf"\b(can|could|may|will|would) {_PERSON}{_FROM}( please)? (look|check|help|call|contact|reply|respond|handle|deal|"
+    rf"\b(can|could|may|will|would) {_PERSON}{_FROM}( please)? (look|check|help|call|ring|phone|contact|reply|respond|"
+    r"handle|deal|"
     r"review|see|get back|email|take a look|sort)\b",
     rf"\b(is there|isnt there|are there|is) (anyone|anybody|someone|somebody|a (real |actual )?(person|human))"
     rf"( real| human| else| actually)?( there| here)?{_FROM}( (that|who|whom))? (i|we) (can|could|may) (actually )?"
@@ -49,10 +50,10 @@ _ASKS_FOR_HUMAN = patterns(
     rf"\b(поговорить|говорить|общаться|пообщаться|связаться|переписываться|разговаривать|поговорю|пообщаюсь|"
     rf"соедините|свяжите|переключите|переведите|подключите|соединить|связать|переключить|перевести|подключить)\b"
     rf".{{0,30}}\b{_PERSON_RU}",
-    r"\b(позовите|позови|дайте|дай|нужен|нужна|хочу|требую|прошу|пусть|зовите|пригласите)\b.{0,25}\b(живого |"
+    r"\b(позовите|позови|позвать|дайте|дай|нужен|нужна|хочу|требую|прошу|пусть|зовите|пригласите)\b.{0,25}\b(живого |"
     r"настоящего |реального )?(человека|оператора|менеджера|специалиста|сотрудника|консультанта|руководителя|"
     r"начальника|старшего|администратора|человек|оператор|менеджер|специалист|сотрудник|консультант|руководитель|"
-    r"начальник)\b",
+    r"начальник|кто ?(то|нибудь)|кого ?(то|нибудь))\b",
     r"\b(живо(й|го|му|м)|жив(ым|ые|ых)|настоящ(ий|его|им)|реальн(ый|ого|ым)) (человек|люд|оператор|сотрудник)\w*",
     r"\bс кем (можно|могу|я могу|бы) (поговорить|пообщаться|связаться)\b",
     r"\b(хватит|достал|надоел|надоело|не хочу)\w*\b.{0,20}\b(с )?(бот|робот)\w*",
@@ -62,7 +63,7 @@ _ASKS_FOR_HUMAN = patterns(
     r".{0,20}\b(посмотреть|проверить|помочь|разобраться|ответить|связаться|перезвонить|позвонить|глянуть)",
     r"^(оператор|оператора|человек|человека|живого человека|менеджер|менеджера|специалиста|сотрудника)"
     r"( пожалуйста| срочно| быстро)*$",
-    r"\bсоедините\b", r"\bпозовите\b", r"\bперезвоните( мне)?\b",
+    r"\bсоедините\b", r"\bпозовите\b", r"\bперезвоните( мне)?\b", r"\b(позвоните|наберите) мне\b",
     rf"\b(rozmawiac|porozmawiac|pogadac|pogadam|porozmawiam|pomowic|polaczyc|polacz|polaczcie|przelacz|przelaczcie|"
     rf"przelaczyc|skontaktowac|skontaktujcie|kontakt|wolal(a)?bym)\b.{{0,25}}\b{_PERSON_PL}",
     r"\b(chce|potrzebuje|prosze o|poprosze|dajcie|daj|przekaz|przekazcie|przekazac)( mi)?( sprawe| to)?( do)? "
@@ -72,12 +73,13 @@ _ASKS_FOR_HUMAN = patterns(
     r"\bniech (ktos|czlowiek|konsultant|pracownik|kierownik|specjalista)\b",
     r"\b(prawdziw|zyw)\w* (osob|czlowiek|konsultant|pracownik)\w*",
     r"\b(dosc|koniec|nie chce|mam dosc)\b.{0,20}\b(bot|robot)\w*",
-    r"\bz czlowiekiem\b", r"\bpolacz(cie)? mnie\b",
+    r"\bz czlowiekiem\b", r"\bpolacz(cie)? mnie\b", r"\b(zadzwon|zadzwoncie|oddzwon|oddzwoncie)\b",
+    r"\b(prosze|moze|mozecie|czy mozna|moglibyscie)\b.{0,15}\b(zadzwonic|oddzwonic)\b",
     r"^(konsultant|konsultanta|czlowieka|czlowiek|operator|operatora|kierownika|pracownika)( prosze| pilnie| teraz)*$",
     "人工(?!智能|费)", "真人", "活人", "接线员", "找客服", "(叫|找|让|请)(你们|你们的)?(经理|主管|负责人|领导|上级)",
     "(让|请|找)(一个|个)?(客服人员|工作人员|专员|客服|人|真人)(来)?(看|处理|帮|跟我|和我|联系|回复|打电话|给我)",
     "(我要|我想|想|要|能不能|可以|让我|请让我|希望)(跟|和|与)(你们)?(团队|公司)?(的)?(人|员工|工作人员|客服|真人|经理|主管)",
-    "(我要|我想)找(个)?人", "有没有(真)?人(可以|能)", "(接|转给|转接|转)(你们的)?(客服|经理|主管|工作人员|专员)",
+    "(我要|我想)找(个)?人", "(请|麻烦|能不能|可以|能)(你们)?(给我|跟我)(打|回)(个)?电话", "有没有(真)?人(可以|能)", "(接|转给|转接|转)(你们的)?(客服|经理|主管|工作人员|专员)",
     "(别|不要|不想)(让)?(跟|和)?(机器人|机器)",
 )
 _URGENT = patterns(
@@ -109,7 +111,8 @@ _MONEY_LOST = patterns(
     r"\b(charges?|payments?|transactions?|purchases?) (that )?i (dont|do not|didnt) (recogni[sz]e|make|authori[sz]e)\b",
     r"\b(my )?(card|account) (was|has been|got|is) (stolen|hacked|compromised|cloned)\b",
     r"\bmoney (is |has |was )?(gone|lost|disappeared|vanished|taken|stolen)\b", r"\blost my money\b",
-    r"\b(wasnt|was not|it wasnt) me who (paid|ordered|bought)\b",
+    r"\b(wasnt|was not|it wasnt) me who (paid|ordered|bought)\b", r"\bi (never|didnt|did not) authori[sz]ed?\b",
+    r"\bsomeone (took|stole|charged|withdrew|spent) (money|funds|cash|\d+)", r"\band it wasnt me\b",
     r"\bмошенни", r"\bукрал", r"\bукраден", r"\bвзлома", r"\bденьги (пропали|исчезли|украли)\b",
     r"\bбез моего (ведома|согласия)\b",
     r"\bкто ?то (оплатил|воспользовал\w*|использовал|снял|списал|заказал|купил|зашел|вошел|получил доступ)\b",

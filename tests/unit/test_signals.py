@@ -113,6 +113,7 @@ _ASKS_FOR_A_PERSON = {
         "Please transfer me to an agent", "This is useless, put me through to a supervisor!",
         "I want to speak with a human being, not a machine", "Could someone from your support staff contact me?",
         "Let me chat with an actual human", "Escalate this to a person please", "Have somebody call me back",
+        "Can someone from your team ring me?",
         "agent", "I want to talk to a real person, please", "Can I speak to a human about my refund?",
     ],
     "ru": [
@@ -121,7 +122,8 @@ _ASKS_FOR_A_PERSON = {
         "Дайте мне человека, бот ничего не понимает", "Есть кто-нибудь живой, с кем можно поговорить?",
         "Пусть мне ответит настоящий человек", "Я бы предпочёл пообщаться с кем-то из вашей команды",
         "Хватит бота, нужен человек", "Может ли специалист посмотреть мою проблему?", "Свяжите меня с руководителем",
-        "Передайте мой вопрос сотруднику, пожалуйста", "Оператора!", "Соедините меня с живым человеком, пожалуйста",
+        "Передайте мой вопрос сотруднику, пожалуйста", "Оператора!", "Можно позвать менеджера?",
+        "Мне нужен кто-то из поддержки", "Соедините меня с живым человеком, пожалуйста",
         "Не хочу говорить с ботом",
     ],
     "pl": [
@@ -131,12 +133,13 @@ _ASKS_FOR_A_PERSON = {
         "Wolałbym porozmawiać z kimś z waszego zespołu", "Niech ktoś z was na to spojrzy",
         "Przełącz mnie na konsultanta", "Dość tego bota, potrzebuję człowieka",
         "Czy może się tym zająć prawdziwa osoba?", "Proszę o kontakt z pracownikiem", "konsultant proszę",
+        "Proszę do mnie zadzwonić",
         "Chcę porozmawiać z konsultantem", "Nie chcę rozmawiać z botem",
     ],
     "zh": [
         "我要转人工", "请帮我转接人工客服", "我想和真人说话", "叫你们经理来", "能不能让客服人员看一下",
         "别让机器人回答了，我要找人", "有没有人可以跟我聊一下", "我更想跟你们团队的人沟通", "给我找个活人",
-        "请让工作人员联系我", "机器人没用，给我接客服", "可以转给你们的主管吗", "我要转人工客服",
+        "请让工作人员联系我", "机器人没用，给我接客服", "可以转给你们的主管吗", "我要转人工客服", "请给我回个电话",
     ],
 }
 
@@ -163,7 +166,8 @@ def test_at_least_ten_ways_of_asking_for_a_person_are_checked_per_language() -> 
         "Czy rozmawiam z botem?", "Jesteś człowiekiem czy botem?", "Wczoraj rozmawiałem z konsultantem i nic",
         "Kurier zostawił paczkę u innej osoby", "Chcę zmienić adres, paczka ma iść do innej osoby",
         "Mój kod agenta nie działa", "你是机器人吗？", "你是真人吗",
-        "快递员把包裹给了别人", "昨天我和客服聊过了", "我的代理商代码在哪里", "你是人工智能吗",
+        "快递员把包裹给了别人", "快递员没给我打电话", "Kurier nie zadzwonił do mnie", "Курьер не позвонил мне", "昨天我和客服聊过了", "我的代理商代码在哪里",
+        "你是人工智能吗",
     ],
 )
 def test_questions_about_the_bot_and_other_people_are_not_a_request_for_a_person(text: str) -> None:
@@ -175,6 +179,7 @@ def test_questions_about_the_bot_and_other_people_are_not_a_request_for_a_person
     [
         "someone used my card", "I didn't make this purchase", "There's a charge I don't recognise on my card",
         "My account was hacked and someone ordered with my card", "My card was stolen and used in your shop",
+        "There's a charge from your company on my statement that I never authorised",
         "кто-то оплатил с моей карты", "Я не совершал эту покупку", "Мою карту украли, списали деньги",
         "Деньги списали без моего ведома", "Кто-то зашёл в мой аккаунт и заказал товар",
         "ktoś użył mojej karty", "Nie robiłem tej płatności", "Ktoś zapłacił moją kartą bez mojej zgody",
