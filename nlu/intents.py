@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from nlu.requests import correction_of, is_request, is_sarcastic
+from nlu.requests import correction_of, has_negative_emoji, is_request, is_sarcastic
 from nlu.wording import patterns, plain
 
 __all__ = ["Intent", "correction_of", "is_request", "is_sarcastic", "read_intent", "without_bot_questions"]
@@ -170,6 +170,8 @@ def read_intent(text: str) -> Intent:
     "hi, I was charged twice", "ok but when?") is Intent.NONE, so the bot answers the problem.
     """
     words = plain(text)
+    if has_negative_emoji(text):
+        return Intent.NONE
     if not words:
         return Intent.THANKS if _only_ending_emoji(text) else Intent.NONE
     if len(words) > _LONGEST_ACT:

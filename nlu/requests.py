@@ -67,6 +67,7 @@ _SARCASM_ALONE = patterns(
     r"\bthanks? (you )?for nothing\b", r"\byeah right\b", r"\bnot$", r"\bспасибо (вам )?за ничего\b", r"^ну спасибо\b",
     r"\bdzieki (wielkie )?za nic\b", "真是谢谢", "谢谢你们啊",
 )
+_THANKS = patterns(r"\b(thanks?|thank you|thx|спасибо|благодарю|dzieki|dziekuje)\b", "谢谢", "感谢", "多谢")
 _COMPLAINT = patterns(
     r"\b(never|nobody|no one|late|delayed|lost|broken|damaged|missing|useless|worst|terrible|awful|ignored|"
     r"waiting|waited|stuck)\b",
@@ -91,6 +92,14 @@ _COMPLAINT = patterns(
 )
 
 
+_NEGATIVE_EMOJI = frozenset("😡😠🤬🙄😒👎💩😤🤦😑😞😩😫🖕")
+"""Faces and signs that turn praise around: "thanks 🙄" is no thanks."""
+
+
+def has_negative_emoji(text: str) -> bool:
+    return any(char in _NEGATIVE_EMOJI for char in text)
+
+
 def is_request(text: str) -> bool:
     """The customer asks for action or sets a need: "I want this fixed today", "can you get it fixed?",
     "I need this sorted by Friday", "please refund me", "could you check?", in four languages."""
@@ -109,4 +118,6 @@ def is_sarcastic(text: str) -> bool:
     words = plain(text)
     if found(_SARCASM_ALONE, words):
         return True
+    if has_negative_emoji(text):
+        return found(_PRAISE, words) or found(_THANKS, words)
     return found(_PRAISE, words) and found(_COMPLAINT, words)

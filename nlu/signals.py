@@ -141,12 +141,16 @@ _SOLVED = patterns(
     r"\bпроблема решена\b", r"\bразобрал(ся|ась)\b", r"\bбольше вопросов нет\b",
     r"(?<!nie )\bdziała( już)?\b", r"\bpomogło\b", r"\bproblem rozwiązany\b", r"\bsprawa załatwiona\b",
     r"\bwszystko jasne\b", r"\bnie mam więcej pytań\b",
-    "解决了", "可以了", "没问题了", "好了 ?谢谢", "没有其他问题",
+    r"\b(i|we) (sorted|fixed|solved|figured out) (it|this|that)\b", r"\b(figured|sorted) (it|this|that) out\b",
+    r"\bfound it\b", r"\bсам(а)? (разобрал|решил|нашел|нашла|справил)\w*", r"\bуже (решил|нашел|нашла|разобрал)\w*",
+    r"\bporadzil(em|am) sobie\b", r"\bsobie poradzil(em|am)\b", r"\b(sam|sama|juz) (to )?(zalatwil|naprawil|rozwiazal|znalazl)\w*",
+    "解决了", "可以了", "没问题了", "好了 ?谢谢", "没有其他问题", "搞定了", "找到了", "弄好了",
 )
 _NOT_SOLVED = patterns(
-    r"\b(not|never|still|didnt|doesnt|dont|isnt|wasnt|hasnt|havent|cant|wont|aint|couldnt)\b.{0,20}"
-    r"\b(work|solved|fixed|sorted|arrived|help)", r"\bне\s+(работает|помогло|пришл|получил|решен)",
-    r"\bещё не\b", r"\bеще не\b", r"\bnie (działa|pomogło|doszł|dotarł)", r"\bwciąż nie\b", r"\bnadal nie\b",
+    r"\b(not|never(?! mind)|still|didnt|doesnt|dont|isnt|wasnt|hasnt|havent|cant|wont|aint|couldnt)\b.{0,20}"
+    r"\b(work|solved|fixed|sorted|arrived|help|found|figured)", r"\bне\s+(работает|помогло|пришл|получил|решен|"
+    r"разобрал|нашел|нашла|справил)",
+    r"\bещё не\b", r"\bеще не\b", r"\bnie (działa|pomogło|doszł|dotarł|znalazł|poradził|załatwił)", r"\bwciąż nie\b", r"\bnadal nie\b",
     "没解决", "还没", "没有解决", "不可以", "没收到", "没到",
 )
 _CONFUSED = patterns(

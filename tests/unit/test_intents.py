@@ -30,7 +30,7 @@ def test_a_message_that_is_only_an_ending_is_thanks(text: str) -> None:
         "ок, но когда?", "Хорошо, а посылка где?", "Спасибо, но мне нужен возврат", "понятно, но заказ так и не пришёл",
         "dzięki, ale gdzie jest mój zwrot?", "ok, ale kiedy?", "Dobrze, a co z paczką?", "super, ale nadal nie działa",
         "nie rozumiem", "谢谢，但是我的退款呢？", "好的，那什么时候到？", "好，但是还没收到", "谢谢，我的订单在哪里", "好慢",
-        "yes", "no", "", "🙁",
+        "yes", "no", "", "🙁", "thanks 🙄", "ok 😡", "👎",
     ],
 )
 def test_an_ending_word_with_a_problem_or_a_question_is_content(text: str) -> None:
@@ -191,7 +191,7 @@ def test_a_plain_no_or_a_complaint_is_not_a_correction(text: str) -> None:
         "Ну спасибо, отличный сервис, третью неделю жду", "Супер, посылка опять задерживается",
         "Отлично, до сих пор ничего не пришло", "Прекрасно, никто не отвечает",
         "Super, naprawdę świetna obsługa, paczki nie ma od tygodnia", "Świetnie, znowu opóźnienie",
-        "Wspaniale, nadal czekam", "Brawo, paczka zgubiona", "Dzięki za nic",
+        "Wspaniale, nadal czekam", "Brawo, paczka zgubiona", "Dzięki za nic", "Thanks 🙄", "Спасибо 😡",
         "真棒，等了一个星期还没到", "太好了，又丢了", "真行，一个月了还没收到", "厉害，没人回复", "真是谢谢你们了",
     ],
 )

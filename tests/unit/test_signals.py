@@ -205,3 +205,19 @@ def test_every_signal_raised_at_once_fits_the_stored_column() -> None:
     everything = Signals(**{name: True for name in vars(Signals())})
     assert len(",".join(everything.raised())) <= 128
     assert "money_lost" not in everything.for_logs()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["It's fine, I sorted it myself", "Never mind, I found it", "Сам разобрался, спасибо", "Już sobie poradziłem",
+     "我自己搞定了", "Thanks, that solved it!"],
+)
+def test_a_customer_who_sorted_it_themselves_has_solved_it(text: str) -> None:
+    assert detect_signals(text).solved
+
+
+@pytest.mark.parametrize(
+    "text", ["I haven't found it", "Я не разобрался", "Nie poradziłem sobie", "还没找到", "I can't figure it out"]
+)
+def test_not_finding_or_not_managing_is_not_solved(text: str) -> None:
+    assert not detect_signals(text).solved
