@@ -21,6 +21,8 @@ from knowledge.retrieval import Retrieval, TopicMatch
 from nlu.types import Emotion
 
 DEFAULT_ATTEMPTS = 2
+FELT = frozenset({Emotion.ANGER, Emotion.ANXIETY, Emotion.SADNESS, Emotion.CONFUSION})
+"""Feelings a reply meets before it says anything else."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,9 @@ class Scene:
 
     @property
     def case(self) -> Case:
-        return self.state.case
+        """The stored case; a state built with only a topic (a test, an old row) is a case on that topic."""
+        case = self.state.case
+        return case if case.topic_id or not self.state.topic_id else replace(case, topic_id=self.state.topic_id)
 
     def topic(self, topic_id: str | None) -> Topic | None:
         return self.pack.topic(topic_id, self.state.language) if topic_id else None
@@ -118,7 +122,7 @@ def _awaited_value(reading: Reading, scene: Scene, new_topic: Topic | None) -> s
 def _on_topic(reading: Reading, scene: Scene, topic: Topic, case: Case, awaited: str | None,
               first: bool) -> Decision:
     """Fill what this turn gives, then ask for what is still missing or commit to the next step."""
-    wording, before = scene.wording, case
+    before = case
     progressed = first
     if case.awaiting is not None and awaited is not None:
         case = replace(case.with_value(case.awaiting, awaited), awaiting=None, misses=0)
@@ -188,6 +192,12 @@ def _commit(reading: Reading, scene: Scene, topic: Topic, case: Case, first: boo
     if first:
         composed = compose_answer(topic, wording, reading.emotion, reading.score, state.apologised, step, extras,
                                   reading.opening, follow_up=topic.promises)
+        text, apologised = composed.text, apologised or composed.apologised
+    elif reading.emotion in FELT:
+        # Later in the case, with feeling: meet it (an apology only once), then the step and its time, not
+        # the explanation a second time.
+        composed = compose_answer(topic, wording, reading.emotion, reading.score, state.apologised, step, extras,
+                                  reading.opening, explain=False)
         text, apologised = composed.text, apologised or composed.apologised
     else:
         follow = (wording.follow_up,) if topic.promises and existing is None else ()

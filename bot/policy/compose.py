@@ -42,11 +42,13 @@ def compose_answer(
     extras: tuple[str, ...] = (),
     opening: tuple[str, ...] = (),
     follow_up: bool = False,
+    explain: bool = True,
 ) -> Composed:
     """The first answer on a case. ``step`` is what happens now (the filled next step, or the question
     for a detail the case still needs); ``follow_up`` adds the promise to check before the time;
     ``extras`` are announcements (gestures) placed after the step; ``opening`` goes before the
-    acknowledgement in the first paragraph (an introduction)."""
+    acknowledgement in the first paragraph (an introduction). ``explain`` False leaves out what the
+    customer was already told (the topic's answer and reassurance), so no paragraph comes twice."""
     variant = intensity(score)
     if emotion is Emotion.ANGER and apologised_before:
         variant = "again"
@@ -54,8 +56,10 @@ def compose_answer(
                            wording.language, problem=topic.problem, owner=topic.owner)
     first = join_sentences(*opening, acknowledgement)
     then = join_sentences(step, *((wording.follow_up,) if follow_up else ()))
-    if emotion is Emotion.CONFUSION:
-        body: tuple[str, ...] = (fill(wording.single_step, "single_step", wording.language, step=topic.first_step),)
+    if not explain:
+        body: tuple[str, ...] = (then, *extras)
+    elif emotion is Emotion.CONFUSION:
+        body = (fill(wording.single_step, "single_step", wording.language, step=topic.first_step),)
     elif emotion is Emotion.ANXIETY:
         body = (join_sentences(topic.reassurance, topic.answer), then, *extras)
     elif emotion is Emotion.ANGER:

@@ -9,13 +9,11 @@ record (a promise, a gesture, the closing).
 from __future__ import annotations
 
 import re
-
 from dataclasses import replace
 
 from bot.policy.case import Reading, Scene, case_turn, photo_for_case
 from bot.policy.compose import join_sentences
-from bot.policy.details import DetailReader
-from bot.policy.talk import dropped, ending, rating_buttons, small_talk
+from bot.policy.details import DEFAULT_READER, DetailReader
 from bot.policy.model import (
     AGENT_COMMANDS,
     Clock,
@@ -26,6 +24,7 @@ from bot.policy.model import (
     Reply,
     TurnKind,
 )
+from bot.policy.talk import dropped, ending, rating_buttons, small_talk
 from knowledge import KnowledgePack, Topic, Wording, fill
 from knowledge.retrieval import Retrieval, TopicMatch
 from nlu.intents import Intent, is_request, is_sarcastic, read_intent
@@ -46,7 +45,7 @@ def decide(
     state: ConversationState,
     pack: KnowledgePack,
     clock: Clock,
-    reader: DetailReader = DetailReader(),
+    reader: DetailReader = DEFAULT_READER,
 ) -> Decision:
     """Choose the move for this turn and compose its words."""
     scene = Scene(state, pack, clock, reader)
@@ -129,10 +128,10 @@ def _text_decision(
     if len(turn.text) > LONG_MESSAGE_CHARS:
         opening = (*opening, wording.long_message)
     best = retrieval.best if retrieval else None
-    current = scene.topic(state.case.topic_id)
+    current = scene.topic(scene.case.topic_id)
     request = is_request(turn.text)
     if not sarcastic and not request and _is_closing(signals, emotion, best, current):
-        return _closing(wording, current, state, opening)
+        return _closing(scene, current, opening)
     intent = read_intent(turn.text)
     if intent is Intent.NEVER_MIND:
         return dropped(scene, opening)
@@ -147,7 +146,7 @@ def _text_decision(
         return decided
     if state.last_move == Move.CLARIFY:
         return Decision(Reply(Move.UNKNOWN, join_sentences(*opening, wording.conversation.unknown)),
-                        topic_id=state.case.topic_id, apologised=state.apologised,
+                        topic_id=scene.case.topic_id, apologised=state.apologised,
                         notes=("said honestly it does not know: no topic after a clarifying question",))
     return _clarify(wording, retrieval, opening, state)
 
@@ -159,12 +158,13 @@ def _is_closing(signals: Signals | None, emotion: str, best: TopicMatch | None, 
     return best is None or current is None or best.topic.id == current.id
 
 
-def _closing(wording: Wording, current: Topic | None, state: ConversationState, opening: tuple[str, ...]) -> Decision:
+def _closing(scene: Scene, current: Topic | None, opening: tuple[str, ...]) -> Decision:
+    state, wording = scene.state, scene.wording
     confirm = (fill(wording.closing.solved, "closing.solved", wording.language, problem=current.problem) if current
                else wording.closing.solved_general)
     text = "\n\n".join((join_sentences(*opening, confirm), wording.closing.ask_rating))
     return Decision(Reply(Move.CLOSE, text, rating_buttons(state.conversation_id)), topic_id=state.topic_id,
-                    apologised=state.apologised, closes=True, case=replace(state.case, settled=True),
+                    apologised=state.apologised, closes=True, case=replace(scene.case, settled=True),
                     notes=("closed: the customer said it is solved",))
 
 

@@ -99,6 +99,10 @@ class DetailReader:
         return given
 
 
+DEFAULT_READER = DetailReader()
+"""The reader for a shop that configured nothing: order references such as #48213."""
+
+
 def shown(detail_kind: str, value: str) -> str:
     """A value as the reply names it: an order reference of digits gets its # back ("#48213")."""
     return f"#{value}" if detail_kind == "order_ref" and value.isdigit() else value

@@ -7,10 +7,10 @@ so an ending never hides a commitment.
 
 from __future__ import annotations
 
+from bot.policy.case import Scene
 from bot.policy.compose import join_sentences
 from bot.policy.deadlines import format_deadline
 from bot.policy.model import RATING_PREFIX, Button, Case, Decision, Move, Reply
-from bot.policy.case import Scene
 from knowledge import fill
 from nlu.intents import Intent
 

@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.policy.decide import decide, is_meaningful
 from bot.policy.assignment import Shift
+from bot.policy.decide import decide, is_meaningful
 from bot.policy.details import DetailReader
 from bot.policy.escalation import Escalation, EscalationRules, TurnFacts, should_escalate, tries_since_settled
 from bot.policy.language import choose_language
-from bot.policy.talk import rating_buttons
 from bot.policy.model import AGENT_COMMANDS, Clock, ConversationState, CustomerTurn, Decision, Move, Reply, TurnKind
+from bot.policy.talk import rating_buttons
 from bot.service.customer import CustomerRef, stored_kind
 from bot.service.handoff_desk import HandoffDesk, HandoffStart
 from bot.service.own_data import OwnData

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,7 +27,7 @@ class ConversationRef:
     topic_id: str | None = None
     apologised: bool = False
     gestures_given: frozenset[str] = frozenset()
-    case: Case = Case()
+    case: Case = field(default_factory=Case)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.handoff_card import CardContext
-from bot.storage.conversations import case_of
 from bot.policy.handoff_status import OPEN_STATUSES, HandoffStatus, initial_status, may_move
+from bot.storage.conversations import case_of
 from bot.storage.models import Conversation, Customer, Flag, Gesture, Handoff, Message, Promise, as_utc
 
 CARD_MESSAGES = 6
