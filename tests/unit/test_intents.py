@@ -9,7 +9,7 @@ _ACTS: dict[Intent, dict[str, list[str]]] = {
     Intent.THANKS: {
         "en": ["ok", "Okay.", "k", "cool", "great!", "perfect", "got it", "thank you so much!", "thanks, bye", "cheers",
                "ta", "ok thanks", "Thanks a lot for your help!", "that's all, thank you", "Great, thanks again!", "👍",
-               "🙏", "👍👍", "Thanks 😊"],
+               "🙏", "👍👍", "Thanks 😊", "Perfect, that's all I needed", "Okay, no worries, thanks"],
         "ru": ["спасибо", "ок", "Хорошо, спасибо", "понятно, спасибо", "До свидания!", "благодарю", "Спасибо большое!",
                "Ясно, спасибо за помощь", "ладно, пока", "Всё понятно, спасибо", "Спасибо 🙏"],
         "pl": ["dzięki", "Dziękuję", "ok, dzięki", "super, dziękuję", "do widzenia", "Dziekuje bardzo!",
