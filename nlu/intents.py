@@ -160,8 +160,11 @@ def _compiled(sources: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
                       for source in sources))
 
 
-_UNIT_PATTERNS = {intent: _compiled(units) for intent, units in _UNITS.items()}
-_FILLER_PATTERNS = _compiled(_FILLERS)
+_PHRASES: tuple[tuple[Intent | None, re.Pattern[str]], ...] = (
+    *((intent, pattern) for intent, units in _UNITS.items() for pattern in _compiled(units)),
+    *((None, pattern) for pattern in _compiled(_FILLERS)),
+)
+"""Every known phrase with the act it belongs to; fillers belong to none."""
 
 
 def read_intent(text: str) -> Intent:
@@ -170,9 +173,9 @@ def read_intent(text: str) -> Intent:
     A message that also carries a problem or a request ("thanks, but where is my refund?",
     "hi, I was charged twice", "ok but when?") is Intent.NONE, so the bot answers the problem.
     """
-    words = plain(text)
     if has_negative_emoji(text):
         return Intent.NONE
+    words = plain(text)
     if not words:
         return Intent.THANKS if _only_ending_emoji(text) else Intent.NONE
     if len(words) > _LONGEST_ACT:
@@ -222,9 +225,7 @@ def _acts(words: str) -> frozenset[Intent] | None:
 
 def _longest_phrase(words: str, position: int) -> tuple[Intent | None, int]:
     best: tuple[Intent | None, int] = (None, position)
-    candidates = [*((intent, pattern) for intent, compiled in _UNIT_PATTERNS.items() for pattern in compiled),
-                  *((None, pattern) for pattern in _FILLER_PATTERNS)]
-    for intent, pattern in candidates:
+    for intent, pattern in _PHRASES:
         match = pattern.match(words, position)
         if match and match.end() > best[1]:
             best = (intent, match.end())
