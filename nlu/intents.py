@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from nlu.requests import correction_of, has_negative_emoji, is_request, is_sarcastic
+from nlu.asks import correction_of, has_negative_emoji, is_request, is_sarcastic
 from nlu.wording import patterns, plain
 
 __all__ = ["Intent", "correction_of", "is_request", "is_sarcastic", "read_intent", "without_bot_questions"]
