@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlu.intents import without_bot_questions
 from nlu.asks import is_request, is_sarcastic
+from nlu.intents import without_bot_questions
 from nlu.wording import found, patterns, plain
 
 _PERSON = r"(a |an |the |some |your |one of your )?(real |actual |live |living |human |proper )?" \
