@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from nlu.requests import correction_of, has_negative_emoji, is_request, is_sarcastic
+from nlu.asks import correction_of, has_negative_emoji, is_request, is_sarcastic
 from nlu.wording import patterns, plain
 
 __all__ = ["Intent", "correction_of", "is_request", "is_sarcastic", "read_intent", "without_bot_questions"]
@@ -40,8 +40,9 @@ _UNITS: dict[Intent, tuple[str, ...]] = {
         r"super", r"fab", r"fine", r"good", r"alright", r"all right", r"got it", r"gotcha", r"understood", r"i see",
         r"noted", r"sounds good", r"will do", r"fair enough", r"(good)?bye( bye)?", r"see (you|ya)( later| soon)?",
         r"cya", r"later", r"good night", r"have a (nice|good|great|lovely) (day|evening|weekend|one)", r"take care",
-        r"that( i|)s (all|it)", r"no more questions", r"nothing else", r"all (good|clear|set)", r"(much )?appreciated",
-        r"(i )?appreciate (it|that|your help)", r"makes sense",
+        r"that( i|)s (all|it|everything)( i (needed|wanted))?", r"no worries", r"tnx", r"no more questions",
+        r"nothing else", r"all (good|clear|set)", r"(much )?appreciated", r"(i )?appreciate (it|that|your help)",
+        r"makes sense",
         r"спасибо", r"спасиб", r"спс", r"благодарю", r"ок", r"окей", r"хорошо", r"отлично", r"супер", r"класс",
         r"здорово", r"прекрасно", r"замечательно", r"(все )?понятно", r"(все )?ясно", r"понял(а)?", r"принято",
         r"ладно", r"договорились", r"годится", r"до свидания", r"пока", r"всего (доброго|хорошего)",
@@ -134,7 +135,7 @@ _BOT_QUESTIONS = patterns(
     r"\b(ты|вы) (живой|живая|настоящий|настоящая|реальный)\b",
     rf"\bя (говорю|общаюсь|разговариваю|переписываюсь|пишу|чатюсь) {_BOT_RU_WITH}( или {_BOT_RU_WITH})?\b",
     rf"\b(со мной|мне) (говорит|общается|переписывается|разговаривает|отвечает|пишет) {_BOT_RU}\b",
-    rf"\b(отвечает|пишет|отвечают) {_BOT_RU}\b", r"\b(тут|здесь|там) (есть )?(живой человек|живые люди|люди)\b",
+    rf"\b(отвечает|пишет|отвечают) {_BOT_RU}\b",
     r"\bэто автоматическ\w*( ответ| сообщение| чат)?\b", r"\bэто автоответ\w*\b",
     rf"\b(rozmawiam|pisze|gadam|czatuje|koresponduje) {_BOT_PL}( czy {_BOT_PL})?\b",
     rf"\b(jestes|jestescie|to) {_BOT_PL_IS}( czy {_BOT_PL_IS})?\b",
@@ -159,8 +160,11 @@ def _compiled(sources: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
                       for source in sources))
 
 
-_UNIT_PATTERNS = {intent: _compiled(units) for intent, units in _UNITS.items()}
-_FILLER_PATTERNS = _compiled(_FILLERS)
+_PHRASES: tuple[tuple[Intent | None, re.Pattern[str]], ...] = (
+    *((intent, pattern) for intent, units in _UNITS.items() for pattern in _compiled(units)),
+    *((None, pattern) for pattern in _compiled(_FILLERS)),
+)
+"""Every known phrase with the act it belongs to; fillers belong to none."""
 
 
 def read_intent(text: str) -> Intent:
@@ -169,9 +173,9 @@ def read_intent(text: str) -> Intent:
     A message that also carries a problem or a request ("thanks, but where is my refund?",
     "hi, I was charged twice", "ok but when?") is Intent.NONE, so the bot answers the problem.
     """
-    words = plain(text)
     if has_negative_emoji(text):
         return Intent.NONE
+    words = plain(text)
     if not words:
         return Intent.THANKS if _only_ending_emoji(text) else Intent.NONE
     if len(words) > _LONGEST_ACT:
@@ -221,9 +225,7 @@ def _acts(words: str) -> frozenset[Intent] | None:
 
 def _longest_phrase(words: str, position: int) -> tuple[Intent | None, int]:
     best: tuple[Intent | None, int] = (None, position)
-    candidates = [*((intent, pattern) for intent, compiled in _UNIT_PATTERNS.items() for pattern in compiled),
-                  *((None, pattern) for pattern in _FILLER_PATTERNS)]
-    for intent, pattern in candidates:
+    for intent, pattern in _PHRASES:
         match = pattern.match(words, position)
         if match and match.end() > best[1]:
             best = (intent, match.end())

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlu.asks import is_request, is_sarcastic
 from nlu.intents import without_bot_questions
-from nlu.requests import is_request, is_sarcastic
 from nlu.wording import found, patterns, plain
 
 _PERSON = r"(a |an |the |some |your |one of your )?(real |actual |live |living |human |proper )?" \
@@ -31,7 +31,8 @@ _PERSON_PL = r"(czlowiek\w*|konsultant\w*|pracownik\w*|kierownik\w*|menedzer\w*|
 _ASKS_FOR_HUMAN = patterns(
     rf"\b(talk|speak|chat|communicate) (to|with) {_PERSON}", rf"\b(get|give|bring|find) me {_PERSON}",
     rf"\b(put|transfer|connect|pass|forward|escalate|hand) (me|this|it|my (case|issue|question))( over| through| on)? "
-    rf"(to|with) {_PERSON}", r"\b(transfer|connect|escalate) me\b", r"\bescalate (this|it|my case)\b",
+    rf"(to|with) {_PERSON}", r"\b(transfer|connect) me\b", r"\bescalate\b",
+    r"\bwhere (is|are) (the |a |your )?(human|agent|person|operator|people|staff|manager)\b",
     rf"\b(i|we) (want|need|would like|d like|demand|require|d rather have|would rather have) {_PERSON}",
     rf"\b(can|could|may|will|would) {_PERSON}{_FROM}( please)? (look|check|help|call|ring|phone|contact|reply|respond|"
     r"handle|deal|"
@@ -50,7 +51,8 @@ _ASKS_FOR_HUMAN = patterns(
     rf"\b(поговорить|говорить|общаться|пообщаться|связаться|переписываться|разговаривать|поговорю|пообщаюсь|"
     rf"соедините|свяжите|переключите|переведите|подключите|соединить|связать|переключить|перевести|подключить)\b"
     rf".{{0,30}}\b{_PERSON_RU}",
-    r"\b(позовите|позови|позвать|дайте|дай|нужен|нужна|хочу|требую|прошу|пусть|зовите|пригласите)\b.{0,25}\b(живого |"
+    r"\b(позовите|позови|позвать|давайте|дайте|дай|нужен|нужна|хочу|требую|прошу|пусть|зовите|пригласите)\b"
+    r".{0,25}\b(живого |"
     r"настоящего |реального )?(человека|оператора|менеджера|специалиста|сотрудника|консультанта|руководителя|"
     r"начальника|старшего|администратора|человек|оператор|менеджер|специалист|сотрудник|консультант|руководитель|"
     r"начальник|кто ?(то|нибудь)|кого ?(то|нибудь))\b",
@@ -63,6 +65,9 @@ _ASKS_FOR_HUMAN = patterns(
     r".{0,20}\b(посмотреть|проверить|помочь|разобраться|ответить|связаться|перезвонить|позвонить|глянуть)",
     r"^(оператор|оператора|человек|человека|живого человека|менеджер|менеджера|специалиста|сотрудника)"
     r"( пожалуйста| срочно| быстро)*$",
+    r"\b(хочу|нужно|надо) к (оператору|человеку|менеджеру|специалисту|сотруднику|консультанту)\b",
+    r"\bкто ?(то |нибудь )?(живой|из людей)\b",
+    r"\bгде (тут |здесь )?(оператор|менеджер|живой человек|человек|сотрудник|специалист|консультант)\b",
     r"\bсоедините\b", r"\bпозовите\b", r"\bперезвоните( мне)?\b", r"\b(позвоните|наберите) мне\b",
     rf"\b(rozmawiac|porozmawiac|pogadac|pogadam|porozmawiam|pomowic|polaczyc|polacz|polaczcie|przelacz|przelaczcie|"
     rf"przelaczyc|skontaktowac|skontaktujcie|kontakt|wolal(a)?bym)\b.{{0,25}}\b{_PERSON_PL}",
@@ -73,13 +78,18 @@ _ASKS_FOR_HUMAN = patterns(
     r"\bniech (ktos|czlowiek|konsultant|pracownik|kierownik|specjalista)\b",
     r"\b(prawdziw|zyw)\w* (osob|czlowiek|konsultant|pracownik)\w*",
     r"\b(dosc|koniec|nie chce|mam dosc)\b.{0,20}\b(bot|robot)\w*",
+    r"\bz (kims|czlowiekiem|konsultantem|pracownikiem)( \w+)? (porozmawiac|pogadac|rozmawiac|pomowic)\b",
+    r"\b(jest|czy jest) (tu |tam )?(ktos|ktokolwiek) (zywy|prawdziwy)\b",
+    r"\bgdzie (jest )?(konsultant|czlowiek|pracownik|kierownik)\b",
+    r"\bprzekaz(cie|ac|anie)?\b.{0,20}\b(do )?(konsultant|czlowiek|pracownik|kierownik|przelozon|specjalist|doradc)\w*",
     r"\bz czlowiekiem\b", r"\bpolacz(cie)? mnie\b", r"\b(zadzwon|zadzwoncie|oddzwon|oddzwoncie)\b",
     r"\b(prosze|moze|mozecie|czy mozna|moglibyscie)\b.{0,15}\b(zadzwonic|oddzwonic)\b",
     r"^(konsultant|konsultanta|czlowieka|czlowiek|operator|operatora|kierownika|pracownika)( prosze| pilnie| teraz)*$",
     "人工(?!智能|费)", "真人", "活人", "接线员", "找客服", "(叫|找|让|请)(你们|你们的)?(经理|主管|负责人|领导|上级)",
     "(让|请|找)(一个|个)?(客服人员|工作人员|专员|客服|人|真人)(来)?(看|处理|帮|跟我|和我|联系|回复|打电话|给我)",
     "(我要|我想|想|要|能不能|可以|让我|请让我|希望)(跟|和|与)(你们)?(团队|公司)?(的)?(人|员工|工作人员|客服|真人|经理|主管)",
-    "(我要|我想)找(个)?人", "(请|麻烦|能不能|可以|能)(你们)?(给我|跟我)(打|回)(个)?电话", "有没有(真)?人(可以|能)", "(接|转给|转接|转)(你们的)?(客服|经理|主管|工作人员|专员)",
+    "(我要|我想)找(个)?人", "叫(个|一个)?(人|真人|客服|经理)来", "(请|麻烦|能不能|可以|能)(你们)?(给我|跟我)(打|回)(个)?电话", "有没有(真)?人(可以|能)",
+    "(接|转给|转接|转)(你们的)?(客服|经理|主管|工作人员|专员)",
     "(别|不要|不想)(让)?(跟|和)?(机器人|机器)",
 )
 _URGENT = patterns(
@@ -143,14 +153,16 @@ _SOLVED = patterns(
     r"\bwszystko jasne\b", r"\bnie mam więcej pytań\b",
     r"\b(i|we) (sorted|fixed|solved|figured out) (it|this|that)\b", r"\b(figured|sorted) (it|this|that) out\b",
     r"\bfound it\b", r"\bсам(а)? (разобрал|решил|нашел|нашла|справил)\w*", r"\bуже (решил|нашел|нашла|разобрал)\w*",
-    r"\bporadzil(em|am) sobie\b", r"\bsobie poradzil(em|am)\b", r"\b(sam|sama|juz) (to )?(zalatwil|naprawil|rozwiazal|znalazl)\w*",
+    r"\bporadzil(em|am) sobie\b", r"\bsobie poradzil(em|am)\b",
+    r"\b(sam|sama|juz) (to )?(zalatwil|naprawil|rozwiazal|znalazl)\w*",
     "解决了", "可以了", "没问题了", "好了 ?谢谢", "没有其他问题", "搞定了", "找到了", "弄好了",
 )
 _NOT_SOLVED = patterns(
     r"\b(not|never(?! mind)|still|didnt|doesnt|dont|isnt|wasnt|hasnt|havent|cant|wont|aint|couldnt)\b.{0,20}"
     r"\b(work|solved|fixed|sorted|arrived|help|found|figured)", r"\bне\s+(работает|помогло|пришл|получил|решен|"
     r"разобрал|нашел|нашла|справил)",
-    r"\bещё не\b", r"\bеще не\b", r"\bnie (działa|pomogło|doszł|dotarł|znalazł|poradził|załatwił)", r"\bwciąż nie\b", r"\bnadal nie\b",
+    r"\bещё не\b", r"\bеще не\b", r"\bnie (działa|pomogło|doszł|dotarł|znalazł|poradził|załatwił)", r"\bwciąż nie\b",
+    r"\bnadal nie\b",
     "没解决", "还没", "没有解决", "不可以", "没收到", "没到",
 )
 _CONFUSED = patterns(

@@ -9,7 +9,7 @@ _ACTS: dict[Intent, dict[str, list[str]]] = {
     Intent.THANKS: {
         "en": ["ok", "Okay.", "k", "cool", "great!", "perfect", "got it", "thank you so much!", "thanks, bye", "cheers",
                "ta", "ok thanks", "Thanks a lot for your help!", "that's all, thank you", "Great, thanks again!", "👍",
-               "🙏", "👍👍", "Thanks 😊"],
+               "🙏", "👍👍", "Thanks 😊", "Perfect, that's all I needed", "Okay, no worries, thanks"],
         "ru": ["спасибо", "ок", "Хорошо, спасибо", "понятно, спасибо", "До свидания!", "благодарю", "Спасибо большое!",
                "Ясно, спасибо за помощь", "ладно, пока", "Всё понятно, спасибо", "Спасибо 🙏"],
         "pl": ["dzięki", "Dziękuję", "ok, dzięki", "super, dziękuję", "do widzenia", "Dziekuje bardzo!",
@@ -50,7 +50,8 @@ _ACTS: dict[Intent, dict[str, list[str]]] = {
     Intent.NEVER_MIND: {
         "en": ["never mind", "forget it", "Nevermind, it doesn't matter", "nvm", "Oh, forget about it",
                "no need anymore", "it doesn't matter", "ignore my last message"],
-        "ru": ["неважно", "Забудьте", "Ладно, не важно", "проехали", "уже не надо", "забей", "Уже не нужно, спасибо",
+        "ru": ["неважно", "Забудьте", "Ладно, не важно", "проехали", "уже не надо", "забей",
+        "Уже не нужно, спасибо",
                "ничего не надо"],
         "pl": ["nieważne", "Zapomnij", "Mniejsza o to", "już nie trzeba", "nie ważne, dzięki", "Daj spokój",
                "odpuszczam", "nie szkodzi"],
@@ -93,86 +94,89 @@ def test_every_act_is_checked_with_at_least_eight_messages_in_every_language() -
     assert min(counts.values()) >= 8
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "I want this fixed today", "Can you get it fixed?", "I need this sorted by Friday", "please refund me",
-        "could you check?", "Can you please send a new one", "I'd like a refund",
-        "Is it possible to change the address?",
-        "Хочу, чтобы это исправили сегодня", "Можете проверить?", "Верните деньги, пожалуйста",
-        "Мне нужно решить это до пятницы",
-        "Отмените заказ", "Прошу вернуть деньги", "Не могли бы вы уточнить статус?", "Сделайте что-нибудь!",
-        "Chcę, żeby to naprawiono dzisiaj", "Możecie to sprawdzić?", "Proszę o zwrot pieniędzy",
-        "Potrzebuję tego do piątku",
-        "Anulujcie zamówienie", "Czy da się zmienić adres?", "Zwróćcie mi pieniądze", "Sprawdź to, proszę",
-        "我要今天解决", "请帮我查一下", "能不能退款？", "我需要周五之前解决", "麻烦尽快处理", "请给我退款", "你们能换一个吗",
-        "我想改地址",
-    ],
-)
+_REQUESTS = [
+    "I want this fixed today", "Can you get it fixed?", "I need this sorted by Friday", "please refund me",
+    "could you check?", "Can you please send a new one", "I'd like a refund",
+    "Is it possible to change the address?",
+    "Хочу, чтобы это исправили сегодня", "Можете проверить?", "Верните деньги, пожалуйста",
+    "Мне нужно решить это до пятницы",
+    "Отмените заказ", "Прошу вернуть деньги", "Не могли бы вы уточнить статус?", "Сделайте что-нибудь!",
+    "Chcę, żeby to naprawiono dzisiaj", "Możecie to sprawdzić?", "Proszę o zwrot pieniędzy",
+    "Potrzebuję tego do piątku",
+    "Anulujcie zamówienie", "Czy da się zmienić adres?", "Zwróćcie mi pieniądze", "Sprawdź to, proszę",
+    "我要今天解决", "请帮我查一下", "能不能退款？", "我需要周五之前解决", "麻烦尽快处理", "请给我退款", "你们能换一个吗",
+    "我想改地址", "Would you mind checking my order?", "Fix it", "Мне надо поменять адрес", "帮忙看一下",
+]
+
+_NOT_REQUESTS = [
+    "Thanks, that solved it!", "Where is my order?", "It works now", "Спасибо, всё работает", "Где мой заказ?",
+    "уже не надо", "Мне не нужно", "Dziękuję, już działa", "Gdzie jest paczka?", "谢谢，解决了", "请问我的订单在哪里", "ok",
+]
+
+_CORRECTIONS = [
+    "no, it's #48214", "sorry, I meant 48214", "wrong number, it's 48215", "Oops, typo: 60312",
+    "No, the order number is 48214", "Actually it should be anna@example.com", "I gave you the wrong email",
+    "my mistake, it's 77120",
+    "нет, номер 48214", "ой, не тот номер", "Извините, я ошибся: 48214", "Опечатка, правильный номер 48214",
+    "Я имел в виду заказ 60311", "Нет, 48214", "Перепутал, вот верный номер: 48214", "Точнее, 48214",
+    "nie, to #48214", "pomyliłem się", "Przepraszam, chodziło mi o 48214", "Zły numer, poprawny to 48214",
+    "Pomyliłam się, to 60311", "Nie, numer 48214", "literówka, 48214", "Nie ten numer, 48215",
+    "不对，是48214", "说错了", "我写错了，应该是48214", "不是48213，是48214", "打错了，是60311", "更正一下：48214",
+    "我的意思是48214", "输错了", "Sorry, wrong order number: 55123", "No no, 48214 not 48213",
+    "Не 48213, а 48214", "Sorry, pomyłka, numer to 48214", "I mean 48214",
+]
+
+_NOT_CORRECTIONS = [
+    "no", "No, it hasn't arrived", "no, it's been 5 days", "My order is 48214", "Нет, посылка не пришла уже 5 дней",
+    "нет", "Nie, to nie działa", "Nie dotarło", "不对劲，包裹一直没到", "尺码不对", "you sent the wrong size",
+    "It should be here by now", "Курьер ошибся адресом", "Курьер перепутал посылки", "应该是今天到的", "你们搞错了",
+    "To pomyłka, nie zamawiałem tego", "No, I mean it", "Не пришло, а я жду",
+]
+
+_SARCASM = [
+    "Oh brilliant, my next-day delivery is now on day six. Great service, really.", "Thanks for nothing",
+    "Wow, amazing, third week waiting", "Great, still no parcel", "Perfect, it's broken again",
+    "Great, that really solved it, not", "Excellent service, nobody answers", "Well done, lost my order twice",
+    "Ну спасибо, отличный сервис, третью неделю жду", "Супер, посылка опять задерживается",
+    "Отлично, до сих пор ничего не пришло", "Прекрасно, никто не отвечает",
+    "Super, naprawdę świetna obsługa, paczki nie ma od tygodnia", "Świetnie, znowu opóźnienie",
+    "Wspaniale, nadal czekam", "Brawo, paczka zgubiona", "Dzięki za nic", "Thanks 🙄", "Спасибо 😡",
+    "真棒，等了一个星期还没到", "Fantastic. Another week without my parcel.", "Lovely, the box arrived crushed", "太好了，又丢了",
+    "真行，一个月了还没收到", "厉害，没人回复", "真是谢谢你们了",
+]
+
+_NOT_SARCASM = [
+    "Great, thanks!", "Perfect, it arrived today", "Thanks, have a nice day", "Thanks again", "My parcel is late",
+    "Спасибо, больше вопросов нет", "Отлично, всё пришло", "Super, dziękuję, miłego dnia", "Świetnie, dotarło",
+    "太好了，收到了", "谢谢，没有问题了", "Great, I'll wait then", "Great, thanks, I'm still not sure how to track it",
+]
+
+
+@pytest.mark.parametrize("text", _REQUESTS)
 def test_asking_for_action_or_setting_a_need_is_a_request(text: str) -> None:
     assert is_request(text)
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["Thanks, that solved it!", "Where is my order?", "It works now", "Спасибо, всё работает", "Где мой заказ?",
-     "уже не надо", "Dziękuję, już działa", "Gdzie jest paczka?", "谢谢，解决了", "请问我的订单在哪里", "ok"],
-)
+@pytest.mark.parametrize("text", _NOT_REQUESTS)
 def test_thanks_and_plain_questions_are_not_requests(text: str) -> None:
     assert not is_request(text)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "no, it's #48214", "sorry, I meant 48214", "wrong number, it's 48215", "Oops, typo: 60312",
-        "No, the order number is 48214", "Actually it should be anna@example.com", "I gave you the wrong email",
-        "my mistake, it's 77120",
-        "нет, номер 48214", "ой, не тот номер", "Извините, я ошибся: 48214", "Опечатка, правильный номер 48214",
-        "Я имел в виду заказ 60311", "Нет, 48214", "Перепутал, вот верный номер: 48214", "Точнее, 48214",
-        "nie, to #48214", "pomyliłem się", "Przepraszam, chodziło mi o 48214", "Zły numer, poprawny to 48214",
-        "Pomyliłam się, to 60311", "Nie, numer 48214", "literówka, 48214", "Nie ten numer, 48215",
-        "不对，是48214", "说错了", "我写错了，应该是48214", "不是48213，是48214", "打错了，是60311", "更正一下：48214",
-        "我的意思是48214", "输错了",
-    ],
-)
+@pytest.mark.parametrize("text", _CORRECTIONS)
 def test_the_customer_correcting_what_they_said_is_a_correction(text: str) -> None:
     assert correction_of(text)
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["no", "No, it hasn't arrived", "no, it's been 5 days", "My order is 48214", "Нет, посылка не пришла уже 5 дней",
-     "нет", "Nie, to nie działa", "Nie dotarło", "不对劲，包裹一直没到", "尺码不对", "you sent the wrong size",
-     "It should be here by now", "Курьер ошибся адресом", "Курьер перепутал посылки", "应该是今天到的", "你们搞错了",
-     "To pomyłka, nie zamawiałem tego"],
-)
+@pytest.mark.parametrize("text", _NOT_CORRECTIONS)
 def test_a_plain_no_or_a_complaint_is_not_a_correction(text: str) -> None:
     assert not correction_of(text)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Oh brilliant, my next-day delivery is now on day six. Great service, really.", "Thanks for nothing",
-        "Wow, amazing, third week waiting", "Great, still no parcel", "Perfect, it's broken again",
-        "Great, that really solved it, not", "Excellent service, nobody answers", "Well done, lost my order twice",
-        "Ну спасибо, отличный сервис, третью неделю жду", "Супер, посылка опять задерживается",
-        "Отлично, до сих пор ничего не пришло", "Прекрасно, никто не отвечает",
-        "Super, naprawdę świetna obsługa, paczki nie ma od tygodnia", "Świetnie, znowu opóźnienie",
-        "Wspaniale, nadal czekam", "Brawo, paczka zgubiona", "Dzięki za nic", "Thanks 🙄", "Спасибо 😡",
-        "真棒，等了一个星期还没到", "太好了，又丢了", "真行，一个月了还没收到", "厉害，没人回复", "真是谢谢你们了",
-    ],
-)
+@pytest.mark.parametrize("text", _SARCASM)
 def test_praise_with_a_complaint_is_sarcasm(text: str) -> None:
     assert is_sarcastic(text)
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["Great, thanks!", "Perfect, it arrived today", "Thanks, have a nice day", "Thanks again", "My parcel is late",
-     "Спасибо, больше вопросов нет", "Отлично, всё пришло", "Super, dziękuję, miłego dnia", "Świetnie, dotarło",
-     "太好了，收到了", "谢谢，没有问题了", "Great, I'll wait then", "Great, thanks, I'm still not sure how to track it"],
-)
+@pytest.mark.parametrize("text", _NOT_SARCASM)
 def test_sincere_praise_or_a_plain_complaint_is_not_sarcasm(text: str) -> None:
     assert not is_sarcastic(text)

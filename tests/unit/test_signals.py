@@ -114,7 +114,8 @@ _ASKS_FOR_A_PERSON = {
         "I want to speak with a human being, not a machine", "Could someone from your support staff contact me?",
         "Let me chat with an actual human", "Escalate this to a person please", "Have somebody call me back",
         "Can someone from your team ring me?",
-        "agent", "I want to talk to a real person, please", "Can I speak to a human about my refund?",
+        "agent", "Please escalate", "I want to talk to a real person, please",
+        "Can I speak to a human about my refund?",
     ],
     "ru": [
         "Можно мне поговорить с живым человеком, а не с ботом?", "Позовите менеджера немедленно!",
@@ -124,7 +125,7 @@ _ASKS_FOR_A_PERSON = {
         "Хватит бота, нужен человек", "Может ли специалист посмотреть мою проблему?", "Свяжите меня с руководителем",
         "Передайте мой вопрос сотруднику, пожалуйста", "Оператора!", "Можно позвать менеджера?",
         "Мне нужен кто-то из поддержки", "Соедините меня с живым человеком, пожалуйста",
-        "Не хочу говорить с ботом",
+        "Не хочу говорить с ботом", "Где тут живой человек?",
     ],
     "pl": [
         "chcę rozmawiać z kimś kto coś może zrobić", "Chcę rozmawiać z konsultantem",
@@ -134,12 +135,13 @@ _ASKS_FOR_A_PERSON = {
         "Przełącz mnie na konsultanta", "Dość tego bota, potrzebuję człowieka",
         "Czy może się tym zająć prawdziwa osoba?", "Proszę o kontakt z pracownikiem", "konsultant proszę",
         "Proszę do mnie zadzwonić",
-        "Chcę porozmawiać z konsultantem", "Nie chcę rozmawiać z botem",
+        "Chcę porozmawiać z konsultantem", "Nie chcę rozmawiać z botem", "Chcę z kimś porozmawiać",
+        "Gdzie jest konsultant?",
     ],
     "zh": [
         "我要转人工", "请帮我转接人工客服", "我想和真人说话", "叫你们经理来", "能不能让客服人员看一下",
         "别让机器人回答了，我要找人", "有没有人可以跟我聊一下", "我更想跟你们团队的人沟通", "给我找个活人",
-        "请让工作人员联系我", "机器人没用，给我接客服", "可以转给你们的主管吗", "我要转人工客服", "请给我回个电话",
+        "请让工作人员联系我", "机器人没用，给我接客服", "可以转给你们的主管吗", "我要转人工客服", "请给我回个电话", "我要投诉，叫人来",
     ],
 }
 
@@ -153,7 +155,8 @@ _NOT_ASKING_FOR_A_PERSON = {
            "Курьер не позвонил мне"],
     "pl": ["Czy rozmawiam z botem?", "Jesteś człowiekiem czy botem?", "Wczoraj rozmawiałem z konsultantem i nic",
            "Kurier zostawił paczkę u innej osoby", "Chcę zmienić adres, paczka ma iść do innej osoby",
-           "Mój kod agenta nie działa", "Kurier nie zadzwonił do mnie"],
+           "Mój kod agenta nie działa", "Kurier nie zadzwonił do mnie",
+           "Wczoraj przekazałem sprawę konsultantowi"],
     "zh": ["你是机器人吗？", "你是真人吗", "快递员把包裹给了别人", "快递员没给我打电话", "昨天我和客服聊过了",
            "我的代理商代码在哪里", "你是人工智能吗"],
 }

@@ -17,9 +17,10 @@ _REQUESTS = patterns(
     rf"\b(please|pls|plz) {_ACTION}\b", rf"\b{_ACTION} (it|this|that|me|my \w+|the \w+)( \w+)? (please|pls|plz)\b",
     r"\b(get|have|need|want) (it|this|that|them|my \w+) (fixed|sorted|resolved|done|changed|cancel+ed|refunded|"
     r"replaced|sent|by|today|asap|now)\b",
-    r"\b(is it|would it be) possible to\b", r"\bi( would|d) appreciate (it )?if\b", r"\blet me know\b",
+    r"\b(is it|would it be) possible to\b", r"\b(would|do) you mind\b",
+    rf"^(please )?{_ACTION} (it|this|that|me|my)\b", r"\bi( would|d) appreciate (it )?if\b", r"\blet me know\b",
     r"\bmake sure\b", r"\brefund me\b",
-    r"(?<!не )\b(хочу|хотел бы|хотела бы|хотелось бы|нужно|надо|необходимо|прошу|требую|мне нужн\w*)\b",
+    r"(?<!\bне )\b(хочу|хотел бы|хотела бы|хотелось бы|нужно|надо|необходимо|прошу|требую|мне нужн\w*)\b",
     r"\b(можете|можно|могли бы|не могли бы|сможете|можешь|сможешь)\b",
     r"\b(сделайте|исправьте|верните|отмените|проверьте|пришлите|отправьте|замените|решите|помогите|разберитесь|"
     r"уточните|поменяйте|измените|ускорьте|вышлите|оформите|посмотрите|свяжитесь|перезвоните)\b",
@@ -28,15 +29,16 @@ _REQUESTS = patterns(
     r"\b(mozecie|mozesz|moze pan|moze pani|mozna|dacie rade|da sie)\b",
     r"\b(napraw|naprawcie|zwroccie|anuluj|anulujcie|sprawdz|sprawdzcie|wyslij|wyslijcie|zmien|zmiencie|wymien|"
     r"wymiencie|zalatw|zalatwcie|pomoz|pomozcie|odeslijcie|oddajcie|przyspieszcie|zwrocic)\b",
-    "我要", "我想", "我需要", "请(?!问)", "麻烦", "帮我", "能不能", "可不可以", "可以帮", "能帮", "你们能", "给我", "尽快",
+    "我要", "我想", "我需要", "请(?!问)", "麻烦", "帮我", "能不能", "可不可以", "可以帮", "能帮", "你们能", "帮忙", "给我", "尽快",
     "希望", "必须", "要求", "之前(处理|解决|搞定|退)",
 )
 _VALUE = r"(\d{3,}|\w+ \w+ (com|net|org|pl|ru|cn|de|uk|io|eu))\b"
 """What a corrected detail looks like in plain text: a number, or an e-mail address with its punctuation gone."""
 _CORRECTIONS = patterns(
     rf"^(no|nope|nah|oops|sorry|wait|actually|correction|my bad)( (its|it is|thats|that is|the|order|number|my|email|"
-    rf"ref|reference|code|actually|should be|right|correct|one|is|not \w+))* {_VALUE}",
-    r"\bi meant\b", r"^(sorry|oops|no)( no)? i mean\b", r"^(wrong|incorrect) (order )?(number|email|address|code|phone|"
+    rf"ref|reference|code|actually|should be|right|correct|one|is|no|not \w+))* {_VALUE}",
+    r"^not #?\d{3,} (but|its|it is)\b", rf"\bi mean( \w+){{0,3}} {_VALUE}",
+    r"\bi meant\b", r"^((sorry|oops|no) )?(wrong|incorrect) (order )?(number|email|address|code|phone|"
     r"digits?)\b", r"\b(typo|mistyped|misspelled|misspelt|my mistake|my bad)\b",
     rf"\bshould (be|have been|read)( \w+)? {_VALUE}", r"\bcorrection\b", r"\bscratch that\b",
     r"\bi (typed|gave|wrote|entered|put|sent) (you )?(the |a )?wrong\b", r"\bthe (right|correct) (one|number|order|"
@@ -44,11 +46,13 @@ _CORRECTIONS = patterns(
     rf"^(нет|ой|извините|простите|сорри|стоп|погодите|точнее)( (номер|это|заказ|мой|правильный|правильно|на самом деле|"
     rf"не \w+|а))* {_VALUE}",
     r"\bне тот (номер|заказ|адрес|email|емейл|имейл|телефон|код|размер)\b", r"\bне та (почта|дата|сумма|ссылка)\b",
-    r"\bопечата\w*", r"(^|\bя )ошиб(ся|лась)\b", r"\bимел(а)? в виду\b", r"\b(правильный|верный) (номер|адрес|заказ|"
+    r"\bопечата\w*", r"^не #?\d{3,} а\b", r"(^|\bя )ошиб(ся|лась)\b", r"\bимел(а)? в виду\b",
+    r"\b(правильный|верный) (номер|адрес|заказ|"
     r"код|email)\b", r"\bточнее\b", r"(^|\bя )перепутал(а)?\b",
     rf"^(nie|ups|sorry|przepraszam|oj)( (to|numer|chodzi o|chodzilo o|poprawny|prawidlowy|wlasciwy|zamowienia|"
     rf"zamowienie|mial byc|jest|a))* {_VALUE}", r"\bpomylil(em|am|o mi sie)\b",
-    r"\bpomylil(em|am)? sie\b", r"\bmoja pomylka\b", r"\bliterowka\b", r"\b(zly|bledny) (numer|adres|email|mail|kod)\b",
+    r"\bpomylil(em|am)? sie\b", r"^((sorry|przepraszam|ups|oj) )?pomylka\b", r"\bmoja pomylka\b", r"\bliterowka\b",
+    r"\b(zly|bledny) (numer|adres|email|mail|kod)\b",
     r"\b(zla|bledna) (data|kwota|nazwa)\b", r"\bnie ten (numer|adres|mail|email|kod)\b", r"\bchodzilo mi o\b",
     r"\bmial(em|am) na mysli\b", r"\b(poprawny|prawidlowy|wlasciwy) (numer|adres|kod|email)\b", r"\bpoprawka\b",
     "^不对(?!劲)", "说错了", "写错了", "打错了", "输错了", "填错了", "记错了", "我搞错了", "我弄错了", "更正", "纠正", "我是说", "我的意思是",
@@ -70,7 +74,8 @@ _SARCASM_ALONE = patterns(
 _THANKS = patterns(r"\b(thanks?|thank you|thx|спасибо|благодарю|dzieki|dziekuje)\b", "谢谢", "感谢", "多谢")
 _COMPLAINT = patterns(
     r"\b(never|nobody|no one|late|delayed|lost|broken|damaged|missing|useless|worst|terrible|awful|ignored|"
-    r"waiting|waited|stuck)\b",
+    r"waiting|waited|stuck|crushed|smashed|ruined|torn)\b", r"\banother (day|week|month)\b",
+    r"\bwithout (my|the|a|any) (parcel|package|order|refund|money|reply|answer)\b",
     r"\bstill (no|nothing|waiting|missing|broken|late|havent|hasnt|isnt|didnt|not (here|arrived|received|working|"
     r"delivered|fixed|refunded|sorted))\b",
     r"\b(didnt|doesnt|dont|isnt|wasnt|hasnt|havent|arent|werent|wont|cant|not) (arrive\w*|here|come|came|work\w*|"
