@@ -21,6 +21,9 @@ from knowledge.retrieval import Retrieval, TopicMatch
 from nlu.types import Emotion
 
 DEFAULT_ATTEMPTS = 2
+SWITCH_CONFIDENCE = 0.7
+"""While the bot waits on a detail, only a clear match for another topic is a new problem; a weaker one is
+an answer that could not be read."""
 FELT = frozenset({Emotion.ANGER, Emotion.ANXIETY, Emotion.SADNESS, Emotion.CONFUSION})
 """Feelings a reply meets before it says anything else."""
 
@@ -88,6 +91,8 @@ def case_turn(reading: Reading, scene: Scene) -> Decision | None:
     case, current = scene.case, scene.topic(scene.case.topic_id)
     best = reading.best
     new_topic = best.topic if best is not None and (current is None or best.topic.id != current.id) else None
+    if new_topic is not None and case.awaiting and best is not None and best.confidence < SWITCH_CONFIDENCE:
+        new_topic = None  # "I can't find it" while the bot waits for an order number is no new problem
     awaited = _awaited_value(reading, scene, new_topic)
     if new_topic is not None and awaited is None:
         if case.awaiting and current is not None and not new_topic.needs and not new_topic.promises:
@@ -97,7 +102,8 @@ def case_turn(reading: Reading, scene: Scene) -> Decision | None:
         return _on_topic(reading, scene, topic, Case(topic.id, carried), None, first=True)
     if current is None:
         return None
-    if best is None and awaited is None and not case.awaiting and not reading.request:
+    if (best is None and awaited is None and not case.awaiting and not reading.request
+            and not scene.reader.find_given({name: scene.kind_of(name) for name in current.needs}, reading.text)):
         return None
     return _on_topic(reading, scene, current, case, awaited, first=False)
 
