@@ -4,6 +4,7 @@ message that names the file, the topic or detail, and what to fix."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -147,3 +148,29 @@ def test_a_next_step_of_a_topic_that_needs_nothing_cannot_name_a_detail(content:
 def test_a_pack_built_in_memory_without_details_still_works() -> None:
     pack = KnowledgePack(topics={}, wording={})
     assert pack.details == {}
+
+
+NEEDS = {
+    "double_charge": ("order_ref",), "refund": ("order_ref",), "order_status": ("order_ref",), "cancel": ("order_ref",),
+    "change_contact": (), "account_locked": (), "talk_to_person": (), "wrong_item": ("order_ref", "item"),
+    "damaged_item": ("order_ref", "photo"), "not_received": ("order_ref",), "change_address": ("order_ref", "address"),
+    "discount_code": ("discount_code",), "return_shipping": (), "gift_card": (), "product_question": (),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_the_cases_real_shops_get_each_collecting_what_it_needs(language: str) -> None:
+    pack = load_pack(CONTENT_DIR)
+    assert {topic.id: topic.needs for topic in pack.topics[language]} == NEEDS
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_next_step_never_asks_again_for_a_detail_the_bot_already_collected(language: str) -> None:
+    """The bot asks for the order number itself; the next step, said once it is in, names the order instead
+    ("Now: our payments team checks both charges on order #48213"), never "send me your order number"."""
+    pack = load_pack(CONTENT_DIR)
+    order_number = pack.wording[language].details["order_ref"].name.lower()
+    for topic in pack.topics[language]:
+        if "order_ref" in topic.needs:
+            assert "{order_ref}" in topic.next_step, topic.id
+            assert order_number not in re.sub(r"\{\w+\}", "", topic.next_step).lower(), topic.id
