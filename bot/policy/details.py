@@ -20,10 +20,13 @@ TEXT_LIMIT = 200
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\+?\d[\d ()-]{6,}\d")
 _AMOUNT = re.compile(r"\d+(?:[.,]\d{1,2})?")
-_CODE_NAMED = re.compile(
-    r"(?:\bcode|\bcoupon|\bvoucher|\bpromo|\bкод|\bпромокод|\bkod|\bkupon|优惠码|折扣码|券码)\s*[:\"'«„]?\s*([A-Za-z0-9][A-Za-z0-9_-]{2,31})",
-    re.IGNORECASE)
-_CODE_TOKEN = re.compile(r"\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{3,32}\b|\b[A-Z]{4,32}\b")
+_CODE_WORD = re.compile(r"\bcode|\bcoupon|\bvoucher|\bpromo|\bкод|\bпромокод|\bkod|\bkupon|优惠码|折扣码|券码|代码",
+                        re.IGNORECASE)
+_CODE_NEAR = 40
+"""Characters after "code" in which the code itself is looked for ("Kod rabatowy LATO20", "code is WINTER10")."""
+_CODE_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])(?:(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{3,32}"
+                         r"|[A-Z]{4,32})(?![A-Za-z0-9_-])")
+"""A code's shape: letters with digits, or capitals; bounded by ASCII only, as Chinese writes it straight on."""
 _DATE_WORDS = re.compile(
     r"\d|\b(today|yesterday|ago|last|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
     r"|сегодня|вчера|назад|понедельник|вторник|сред|четверг|пятниц|суббот|воскресень|январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр"
@@ -61,9 +64,8 @@ class DetailReader:
             found = _AMOUNT.search(flat)
             return found.group(0).replace(",", ".") if found else None
         if kind == "code":
-            named = _CODE_NAMED.search(flat)
-            if named:
-                return named.group(1).upper()
+            if (named := _named_code(flat)) is not None:
+                return named
             tokens = flat.split()
             if len(tokens) == 1 and 3 <= len(tokens[0].strip(".,!?\"'")) <= 32:
                 return tokens[0].strip(".,!?\"'").upper()
@@ -86,8 +88,7 @@ class DetailReader:
                     return f"+{digits}"
             return None
         if kind == "code":
-            named = _CODE_NAMED.search(text)
-            return named.group(1).upper() if named else None
+            return _named_code(text)
         return None
 
     def find_given(self, wanted: dict[str, str], text: str) -> dict[str, str]:
@@ -97,6 +98,15 @@ class DetailReader:
             if kind in SHAPED_KINDS and (value := self.find(kind, text)) is not None:
                 given[name] = value
         return given
+
+
+def _named_code(text: str) -> str | None:
+    """A code written just after a word for it: a token with a digit, or in capitals, so "rabatowy" is not one."""
+    for word in _CODE_WORD.finditer(text):
+        token = _CODE_TOKEN.search(text, word.end(), word.end() + _CODE_NEAR)
+        if token is not None:
+            return token.group(0).upper()
+    return None
 
 
 DEFAULT_READER = DetailReader()

@@ -65,3 +65,14 @@ def test_a_reply_names_an_order_reference_as_the_shop_prints_it() -> None:
     assert shown("order_ref", "SO-1234") == "SO-1234"
     assert shown("email", "a@b.co") == "a@b.co"
 
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Kod rabatowy LATO20 nie działa", "LATO20"),
+    ("the code is winter10 and it fails", "WINTER10"),
+    ("промокод SALE-5 не работает", "SALE-5"),
+    ("优惠码SPRING8用不了", "SPRING8"),
+    ("the code doesn't work", None),
+])
+def test_a_discount_code_is_the_token_after_the_word_for_it(text: str, expected: str | None) -> None:
+    assert READER.find("code", text) == expected
