@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from bot.policy.assignment import parse_shift
-from bot.policy.escalation import load_rules
+from bot.policy.escalation import EscalationRules, load_rules
 from bot.policy.model import Case, CustomerTurn, Move, Reply, TurnKind
 from bot.service.customer import CustomerRef
 from bot.service.support import SupportService
@@ -47,6 +47,8 @@ from nlu.runtime import EmotionAnalyzer
 DEFAULT_AT = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC)
 """A Monday morning: inside every default working hour, so a script's promised times are ordinary ones."""
 CHANNEL = "script"
+DEFAULT_SCRIPTS_DIR = Path("tests/conversations")
+"""Where ``candor test conversations`` and the console look for scripts unless told otherwise."""
 _EXPECT_KEYS = frozenset({"move", "handoff", "quiet", "contains", "not_contains", "language", "slots", "topic"})
 _ANY_TOPIC = "(any)"
 
@@ -251,13 +253,13 @@ async def run_script(service: SupportService, database: Database, script: Script
 
 
 async def run_scripts(scripts: list[Script], analyzer: EmotionAnalyzer, pack: KnowledgePack, index: TopicIndex,
-                      folder: Path) -> list[ScriptResult]:
+                      folder: Path, rules: EscalationRules | None = None) -> list[ScriptResult]:
     """Each script as a new customer of one bot, on a fresh SQLite database in ``folder``."""
     url = f"sqlite+aiosqlite:///{folder / 'conversations.sqlite3'}"
     await upgrade_schema_async(url)
     database = Database(url)
     clock = [DEFAULT_AT]
-    service = SupportService(database, analyzer, pack, index, now=lambda: clock[0], rules=load_rules(),
+    service = SupportService(database, analyzer, pack, index, now=lambda: clock[0], rules=rules or load_rules(),
                              working=parse_shift("UTC", "09:00-18:00", "mon-fri"))
     try:
         return [await run_script(service, database, script, str(number), clock)

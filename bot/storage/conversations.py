@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 
@@ -9,11 +10,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.model import Case
-from bot.storage.models import Conversation, Customer, Gesture, Message, utc_now
+from bot.storage.models import Conversation, Customer, Gesture, Message, as_utc, utc_now
 from nlu.signals import Signals
 from nlu.types import SUPPORT_CLASSES, Analysis
 
 RECENT_TEXTS = 3
+REOPEN_WINDOW = dt.timedelta(hours=24)
+"""How long after a settled case ends a new message still continues it."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ class ConversationRepository:
             .limit(1)
         )
         if conversation is None:
+            conversation = await self._reopenable(customer.id)
+        if conversation is None:
             conversation = Conversation(customer_id=customer.id, language=customer.language)
             self._session.add(conversation)
             await self._session.flush()
@@ -97,6 +102,19 @@ class ConversationRepository:
             conversation.id, customer.id, conversation.language, int(count or 0), conversation.topic_id,
             conversation.apologised, frozenset(given), case_of(conversation),
         )
+
+    async def _reopenable(self, customer_id: int) -> Conversation | None:
+        """The customer's conversation that ended a short while ago with a settled case: writing again ("it
+        still hasn't come") continues that case, with what the bot already knows, instead of starting over."""
+        latest = await self._session.scalar(
+            select(Conversation).where(Conversation.customer_id == customer_id)
+            .order_by(Conversation.id.desc()).limit(1)
+        )
+        if (latest is None or latest.status != "closed" or not latest.settled or latest.closed_at is None
+                or utc_now() - as_utc(latest.closed_at) > REOPEN_WINDOW):
+            return None
+        latest.status = "open"
+        return latest
 
     async def recent_customer_texts(self, ref: ConversationRef, limit: int = RECENT_TEXTS) -> tuple[str, ...]:
         """The customer's last few text messages in this conversation, oldest first."""
@@ -178,7 +196,7 @@ class ConversationRepository:
         self._session.add(Gesture(conversation_id=ref.conversation_id, kind=kind, topic_id=topic_id, reason=reason[:256]))
 
     async def close(self, ref: ConversationRef) -> None:
-        """The customer said it is solved: the next message starts a new conversation."""
+        """The customer ended the case: a next message soon after continues it (see _reopenable), later ones start anew."""
         conversation = await self._session.get(Conversation, ref.conversation_id)
         if conversation is not None:
             conversation.status, conversation.closed_at = "closed", utc_now()
@@ -205,7 +223,7 @@ class ConversationRepository:
             select(Conversation).join(Customer)
             .where(Conversation.id == conversation_id, Customer.channel == channel, Customer.external_id == external_id)
         )
-        if conversation is None or conversation.status != "closed":
+        if conversation is None or conversation.closed_at is None:
             return None
         if conversation.satisfaction is not None:
             return RatingRecorded(first=False, language=conversation.language)
