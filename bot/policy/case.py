@@ -156,7 +156,7 @@ def _ask(reading: Reading, scene: Scene, topic: Topic, case: Case, detail: str, 
          said_corrected: tuple[str, ...], notes: list[str]) -> Decision:
     wording = scene.wording
     question = scene.question(detail)
-    if first:
+    if first or (case.awaiting is None and not progressed):
         composed = compose_answer(topic, wording, reading.emotion, reading.score, scene.state.apologised, question,
                                   opening=reading.opening)
         return Decision(Reply(Move.ASK_DETAIL, composed.text), topic_id=topic.id,
@@ -173,6 +173,10 @@ def _ask(reading: Reading, scene: Scene, topic: Topic, case: Case, detail: str, 
         text = fill(wording.conversation.offer_person, "conversation.offer_person", wording.language,
                     name=scene.named(detail))
         why = f"could not read {detail} {misses} time(s): offered a person"
+    elif reading.best is not None:
+        # The customer said more about the problem instead of giving the detail: what we know, and the question.
+        text = f"{topic.answer}\n\n{question}"
+        why = f"no {detail} in a message about the problem: answered and asked again"
     else:
         details = wording.details.get(detail)
         text = details.invalid if details else question

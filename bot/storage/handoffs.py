@@ -134,6 +134,10 @@ class HandoffRepository:
         handoff.status, handoff.resolved_at = HandoffStatus.RESOLVED, now
         if last is not None:
             handoff.anger_at_resolution, handoff.anxiety_at_resolution = last.anger, last.anxiety
+        conversation = await self._session.get(Conversation, handoff.conversation_id)
+        if conversation is not None:
+            # A person settled the case: the bot no longer waits on the detail it asked for before.
+            conversation.awaiting, conversation.misses, conversation.settled = None, 0, True
 
     async def add_agent_message(self, conversation_id: int, text: str, agent_name: str) -> int:
         message = Message(conversation_id=conversation_id, sender="agent", kind="text", text=text,

@@ -63,7 +63,7 @@ def test_when_the_model_cannot_load_the_bot_answers_says_so_in_the_log_and_offer
 
 
 def test_local_chat_keeps_going_after_odd_input(tmp_path: Path) -> None:
-    result = candor(tmp_path, "chat", stdin="\n/frobnicate\n" + "a" * 20000 + "\nwhere is my order\n")
+    result = candor(tmp_path, "chat", stdin="\n/frobnicate\n" + "a" * 20000 + "\nwhere is my order #48213\n")
     assert result.returncode == 0, result.stderr
     assert "empty" in result.stdout
     assert "/frobnicate" in result.stdout
@@ -161,7 +161,7 @@ def test_nlu_benchmark_prints_latency_throughput_and_memory(tmp_path: Path) -> N
 
 
 def test_promises_made_in_the_local_chat_can_be_listed_and_marked_kept(tmp_path: Path) -> None:
-    chat = candor(tmp_path, "chat", stdin="Where is my refund? I sent the shoes back two weeks ago.\n/quit\n")
+    chat = candor(tmp_path, "chat", stdin="Where is my refund for order #48213? I sent the shoes back two weeks ago.\n/quit\n")
     assert chat.returncode == 0, chat.stderr
 
     listed = candor(tmp_path, "promises", "list")
