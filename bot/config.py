@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.policy.assignment import ScheduleError, Shift, parse_days, parse_shift
+from bot.policy.details import DEFAULT_ORDER_REF_PATTERN, DetailReader
 from nlu.errors import CandorError
 from nlu.precision import PRECISION_CHOICES
 from nlu.registry import live_model_dir
@@ -47,6 +49,11 @@ class Settings(BaseSettings):
     """Seconds a webhook request's headers may take to arrive, from its first byte, before the connection is cut."""
     webhook_body_timeout: float = Field(default=10.0, gt=0, le=300, alias="CANDOR_WEBHOOK_BODY_TIMEOUT")
     """Seconds a webhook request's body may take to arrive before it is refused (408)."""
+    order_ref_pattern: str = Field(default=DEFAULT_ORDER_REF_PATTERN, alias="CANDOR_ORDER_REF_PATTERN")
+    """How the shop's order references look (a regular expression), so the bot can pick one out of a message."""
+    support_hours: str = Field(default="09:00-18:00", alias="CANDOR_SUPPORT_HOURS")
+    """When the shop's support team works, in the shop's time zone: promised times fall inside these hours."""
+    support_days: str = Field(default="mon-fri", alias="CANDOR_SUPPORT_DAYS")
     webhook_max_connections: int = Field(default=100, ge=1, le=100_000, alias="CANDOR_WEBHOOK_MAX_CONNECTIONS")
     """Open connections a webhook worker accepts; more are answered 503 and closed at once."""
 
@@ -104,6 +111,47 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """The shop's time zone: promised times are stated in it."""
         return ZoneInfo(self.timezone)
+
+    @field_validator("order_ref_pattern")
+    @classmethod
+    def _order_ref_pattern(cls, value: str) -> str:
+        pattern = value.strip()
+        try:
+            compiled = re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"not a regular expression ({error}); for example #?\\d{{5,}} (an optional # and 5+ digits)") from None
+        if not pattern or compiled.match(""):
+            raise ValueError("the pattern matches empty text, so every message would hold an order number; "
+                             "for example #?\\d{5,}")
+        return pattern
+
+    @field_validator("support_hours")
+    @classmethod
+    def _support_hours(cls, value: str) -> str:
+        try:
+            parse_shift("UTC", value, "mon")
+        except ScheduleError as error:
+            raise ValueError(str(error)) from None
+        return value.strip()
+
+    @field_validator("support_days")
+    @classmethod
+    def _support_days(cls, value: str) -> str:
+        try:
+            parse_days(value)
+        except ScheduleError as error:
+            raise ValueError(str(error)) from None
+        return value.strip()
+
+    @property
+    def support_shift(self) -> Shift:
+        """The support team's working time: promised times fall inside it."""
+        return parse_shift(self.timezone, self.support_hours, self.support_days)
+
+    @property
+    def detail_reader(self) -> DetailReader:
+        """How the bot reads the details a case needs, with the shop's order-reference pattern."""
+        return DetailReader(self.order_ref_pattern)
 
     @field_validator("log_level")
     @classmethod

@@ -49,7 +49,8 @@ class CandorRuntime:
         index = await build_topic_index(pack, analyzer)
         chat_locks = ChatLocks.for_database(settings.database_url)
         service = SupportService(database, analyzer, pack, index, settings.zone, rules=load_rules(), chat_locks=chat_locks,
-                                 fairness=Fairness(TokenBucket()), workspace=workspace)
+                                 fairness=Fairness(TokenBucket()), workspace=workspace,
+                                 reader=settings.detail_reader, working=settings.support_shift)
         return cls(database, analyzer, pack, index, service, chat_locks)
 
     async def close(self) -> None:

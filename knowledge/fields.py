@@ -31,9 +31,14 @@ class TextFields:
 PLAIN = TextFields()
 """A text that is sent as written: it takes no fields, so it has no braces."""
 
+DETAIL_NAMES = ("order_ref", "email", "phone", "date", "amount", "item", "size", "address", "discount_code", "photo")
+"""The details of the shipped details.yaml: a topic's next_step may name those its topic needs (the
+loader checks which). A detail added to details.yaml is added here too before a next_step can name it."""
+
 _HANDOFF_TIME = TextFields(("agent", "role", "deadline"), ("agent", "deadline"))
 _COMMAND = TextFields(("command",), ("command",))
 _AGENT = TextFields(("agent",), ("agent",))
+_PROBLEM = TextFields(("problem",), ("problem",))
 
 TEXT_FIELDS: dict[str, TextFields] = {
     "acknowledgements.*.*": TextFields(("problem", "owner")),
@@ -79,11 +84,18 @@ TEXT_FIELDS: dict[str, TextFields] = {
     "deadline": TextFields(("time", "zone", "weekday", "day", "month"), ("time", "day", "month")),
     "clarify_between": TextFields(("first", "second"), ("first", "second")),
     "unknown_command": TextFields(("command",)),
-    f"{TOPICS}.*.next_step": TextFields(("deadline",)),
+    "details.*.*": PLAIN,
+    "conversation.ending_open": TextFields(("problem", "promised", "deadline"), ("deadline",)),
+    "conversation.ending_waiting": TextFields(("problem", "detail"), ("detail",)),
+    "conversation.dropped": _PROBLEM,
+    "conversation.corrected": TextFields(("name", "value"), ("name", "value")),
+    "conversation.back_to_case": _PROBLEM,
+    "conversation.offer_person": TextFields(("name",), ("name",)),
+    f"{TOPICS}.*.next_step": TextFields(("deadline", *DETAIL_NAMES)),
 }
 """Every text the bot fills, by where it sits ("*" stands for any one key); any other text is PLAIN.
-A topic that promises a time must also have {deadline} in its next_step (checked by the loader,
-which knows which topics promise)."""
+A topic that promises a time must also have {deadline} in its next_step, and its next_step may name
+only the details that topic needs (both checked by the loader, which knows each topic's facts)."""
 
 
 def fields_for(path: str) -> TextFields:

@@ -1,30 +1,31 @@
 """Loading the curated content files into plain data, checking them as they load.
 
-Layout of a content directory: ``topics.yaml`` and ``gestures.yaml`` hold what every language
-shares (ids, times, rules); ``<language>/topics.yaml`` and ``<language>/wording.yaml`` hold the
-words. A missing topic or wording part is an error naming the file and the field, so a
-trainer's edit cannot silently drop a reply.
+Layout of a content directory: ``topics.yaml``, ``details.yaml`` and ``gestures.yaml`` hold what
+every language shares (ids, times, the details a topic needs, rules); ``<language>/topics.yaml``
+and ``<language>/wording.yaml`` hold the words. A missing topic or wording part is an error
+naming the file and the field, so a trainer's edit cannot silently drop a reply.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from knowledge.content_files import KnowledgeError, read_yaml
 from knowledge.fields import TOPICS, names_in, text_problems, where_text_sits
-from nlu.errors import CandorError
+from knowledge.forms import DetailRule, DetailWording, read_detail_wording, read_details
+
+__all__ = [
+    "CONTENT_DIR", "EMOTION_KEYS", "FALLBACK_LANGUAGE", "AgentsWording", "Closing", "ConversationWording", "GestureRule",
+    "HandoffWording", "KnowledgeError", "KnowledgePack", "PrivacyWording", "Topic", "Wording", "load_pack", "read_pack",
+    "read_yaml",
+]
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 FALLBACK_LANGUAGE = "en"
 EMOTION_KEYS = ("anxiety", "anger", "sadness", "confusion", "positive", "neutral")
-
-
-class KnowledgeError(CandorError):
-    """A content file is missing or malformed; the message names the file and the field."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Topic:
     resolution_hours: float = 0.0
     extension_hours: float = 0.0
     promises: bool = False
+    needs: tuple[str, ...] = ()
+    """The details the bot collects before it commits to anything, asked in this order."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,24 @@ class PrivacyWording:
 
 
 @dataclass(frozen=True)
+class ConversationWording:
+    """What the bot says between a topic's answers: endings, small talk, corrections, a dropped case."""
+
+    ending: str
+    ending_open: str
+    ending_waiting: str
+    bot_question: str
+    small_talk: str
+    greeting_back: str
+    dropped: str
+    dropped_general: str
+    corrected: str
+    back_to_case: str
+    unknown: str
+    offer_person: str
+
+
+@dataclass(frozen=True)
 class Wording:
     introduction: str
     greeting: str
@@ -157,6 +178,9 @@ class Wording:
     failure: str
     failure_kept: str
     storage_down: str
+    details: dict[str, DetailWording]
+    """Per detail of details.yaml: how a reply names it, the question, and what an unreadable answer gets."""
+    conversation: ConversationWording
     language: str = FALLBACK_LANGUAGE
     """The language these words are in: a text that cannot be filled falls back to the shipped one in it."""
 
@@ -173,6 +197,8 @@ class KnowledgePack:
     topics: dict[str, tuple[Topic, ...]]
     wording: dict[str, Wording]
     gestures: tuple[GestureRule, ...] = ()
+    details: dict[str, DetailRule] = field(default_factory=dict)
+    """The details a topic may need (details.yaml), by name."""
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -231,41 +257,41 @@ def load_pack(content_dir: Path = CONTENT_DIR) -> KnowledgePack:
 
 def read_pack(content_dir: Path = CONTENT_DIR) -> KnowledgePack:
     """The content as it is, checked for structure (every part present) but not for fields."""
-    shared = _read_shared_topics(content_dir / "topics.yaml")
+    details = read_details(content_dir / "details.yaml")
+    shared = _read_shared_topics(content_dir / "topics.yaml", details)
     gestures = _read_gestures(content_dir / "gestures.yaml", set(shared))
     topics: dict[str, tuple[Topic, ...]] = {}
     wording: dict[str, Wording] = {}
     for language_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        topics[language_dir.name] = _read_topics(language_dir / "topics.yaml", shared)
+        topics[language_dir.name] = _read_topics(language_dir / "topics.yaml", shared, details)
         wording[language_dir.name] = _read_wording(language_dir / "wording.yaml", [g.id for g in gestures],
-                                                   language_dir.name)
+                                                   details, language_dir.name)
     if FALLBACK_LANGUAGE not in wording:
         raise KnowledgeError(f"The knowledge pack in {content_dir} has no '{FALLBACK_LANGUAGE}' folder.")
-    return KnowledgePack(topics=topics, wording=wording, gestures=gestures)
+    return KnowledgePack(topics=topics, wording=wording, gestures=gestures, details=details)
 
 
-def read_yaml(path: Path) -> Any:
-    if not path.is_file():
-        raise KnowledgeError(f"Missing content file {path}.")
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise KnowledgeError(f"{path} is not valid YAML: {error}") from error
-
-
-def _read_shared_topics(path: Path) -> dict[str, dict[str, Any]]:
+def _read_shared_topics(path: Path, details: dict[str, DetailRule]) -> dict[str, dict[str, Any]]:
     raw = read_yaml(path)
     if not isinstance(raw, list):
-        raise KnowledgeError(f"{path} must be a list of topics (id, resolution_hours, extension_hours, promise).")
+        raise KnowledgeError(f"{path} must be a list of topics (id, resolution_hours, extension_hours, promise, needs).")
     shared: dict[str, dict[str, Any]] = {}
     for index, item in enumerate(raw):
         if not isinstance(item, dict) or "id" not in item:
             raise KnowledgeError(f"{path}: topic #{index + 1} needs an id.")
+        needs = item.get("needs") or []
+        if not isinstance(needs, list):
+            raise KnowledgeError(f"{path}: topic '{item['id']}' needs a list of details, like needs: [order_ref].")
+        for detail in needs:
+            if str(detail) not in details:
+                raise KnowledgeError(f"{path}: topic '{item['id']}' needs '{detail}', which is not a detail in "
+                                     f"{path.parent / 'details.yaml'}.")
         try:
             shared[str(item["id"])] = {
                 "resolution_hours": float(item.get("resolution_hours", 0)),
                 "extension_hours": float(item.get("extension_hours", 0)),
                 "promises": bool(item.get("promise", False)),
+                "needs": tuple(str(detail) for detail in needs),
             }
         except (TypeError, ValueError) as error:
             raise KnowledgeError(f"{path}: topic '{item['id']}' has a time that is not a number: {error}") from error
@@ -301,7 +327,7 @@ def _read_gestures(path: Path, topic_ids: set[str]) -> tuple[GestureRule, ...]:
 _TOPIC_TEXT_FIELDS = ("problem", "owner", "answer", "reassurance", "first_step", "next_step")
 
 
-def _read_topics(path: Path, shared: dict[str, dict[str, Any]]) -> tuple[Topic, ...]:
+def _read_topics(path: Path, shared: dict[str, dict[str, Any]], details: dict[str, DetailRule]) -> tuple[Topic, ...]:
     raw = read_yaml(path)
     if not isinstance(raw, list):
         raise KnowledgeError(f"{path} must be a list of topics.")
@@ -322,6 +348,7 @@ def _read_topics(path: Path, shared: dict[str, dict[str, Any]]) -> tuple[Topic, 
             raise KnowledgeError(
                 f"{path}: topic '{topic_id}' makes a promise, so next_step must contain {{deadline}} and 'promised' must say what is promised."
             )
+        _check_next_step_details(path, topic_id, text["next_step"], facts["needs"], set(details))
         topics.append(
             Topic(
                 id=topic_id, problem=text["problem"], owner=text["owner"], answer=text["answer"],
@@ -330,6 +357,7 @@ def _read_topics(path: Path, shared: dict[str, dict[str, Any]]) -> tuple[Topic, 
                 keywords=tuple(str(k).lower() for k in item["keywords"]),
                 promised=promised, resolution_hours=float(facts["resolution_hours"]),
                 extension_hours=float(facts["extension_hours"]), promises=bool(facts["promises"]),
+                needs=facts["needs"],
             )
         )
     absent = set(shared) - {t.id for t in topics}
@@ -338,7 +366,18 @@ def _read_topics(path: Path, shared: dict[str, dict[str, Any]]) -> tuple[Topic, 
     return tuple(topics)
 
 
-def _read_wording(path: Path, gesture_ids: list[str], language: str) -> Wording:
+def _check_next_step_details(path: Path, topic_id: str, next_step: str, needs: tuple[str, ...],
+                             details: set[str]) -> None:
+    """A next_step is said once the topic's details are in, so it may name only those it needs."""
+    unneeded = sorted((names_in(next_step) & details) - set(needs))
+    if unneeded:
+        listed = ", ".join("{" + name + "}" for name in unneeded)
+        has = f"needs only {', '.join(needs)}" if needs else "needs no details"
+        raise KnowledgeError(f"{path}: topic '{topic_id}': next_step uses {listed}, but the topic {has} "
+                             f"(needs in {path.parent.parent / 'topics.yaml'}).")
+
+
+def _read_wording(path: Path, gesture_ids: list[str], details: dict[str, DetailRule], language: str) -> Wording:
     raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise KnowledgeError(f"{path} must be a mapping of wording parts.")
@@ -360,6 +399,8 @@ def _read_wording(path: Path, gesture_ids: list[str], language: str) -> Wording:
     values["handoff"] = _section(path, raw, "handoff", HandoffWording)
     values["agents"] = _section(path, raw, "agents", AgentsWording)
     values["privacy"] = _section(path, raw, "privacy", PrivacyWording)
+    values["conversation"] = _section(path, raw, "conversation", ConversationWording)
+    values["details"] = read_detail_wording(path, raw["details"], details)
     values["acknowledgements"] = {str(e): {str(k): _clean(v) for k, v in variants.items()} for e, variants in acknowledgements.items()}
     values["weekdays"], values["months"] = tuple(values["weekdays"]), tuple(values["months"])
     if len(values["weekdays"]) != 7 or len(values["months"]) != 12:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import secrets
 import sys
+from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
+from bot.service.scripted import DEFAULT_SCRIPTS_DIR
 from bot.storage.database import Database, upgrade_schema
 
 DEFAULT_PORT = 8710
@@ -20,6 +22,8 @@ def add_console_commands(commands: Any) -> None:
     console.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     console.add_argument("--insecure-cookie", action="store_true",
                          help="send the session cookie over plain http too (local use only; not behind https)")
+    console.add_argument("--conversations", type=Path, default=DEFAULT_SCRIPTS_DIR,
+                         help=f"folder of conversation scripts the console runs (default: {DEFAULT_SCRIPTS_DIR})")
     console.set_defaults(handler=_serve)
 
 
@@ -36,7 +40,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if not args.insecure_cookie and args.host in LOOPBACK_HOSTS:
         print("The session cookie is Secure: a browser sends it back only over https. Opening the console over "
               "plain http here? Start it with --insecure-cookie.", file=sys.stderr)
-    app = build_console(database, secret, models_dir=settings.models_dir, secure_cookie=not args.insecure_cookie)
+    app = build_console(database, secret, models_dir=settings.models_dir, secure_cookie=not args.insecure_cookie,
+                        scripts_dir=args.conversations)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                 access_log=False, server_header=False)
     return 0

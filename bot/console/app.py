@@ -25,12 +25,14 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from bot.console.access import guarded_only, open_page, trainer_page
 from bot.console.charts import bar_chart, timeline_svg
+from bot.console.conversation_tests import ConversationTestPages
 from bot.console.knowledge_pages import KnowledgePages
 from bot.console.model_pages import ModelPages
 from bot.console.sessions import TrainerSessions, trainer_of
 from bot.console.signin import PasswordCheck, SignInPages
 from bot.console.web import render
 from bot.policy.passwords import verify_password
+from bot.service.scripted import DEFAULT_SCRIPTS_DIR
 from bot.storage.dashboard import dashboard_figures
 from bot.storage.database import Database
 from bot.storage.models import utc_now
@@ -106,12 +108,13 @@ class Console:
 def build_console(database: Database, secret: str, now: Callable[[], dt.datetime] = utc_now,
                   content_dir: Path = CONTENT_DIR, models_dir: Path = Path("var/models"),
                   data_dir: Path | None = None, dev_limit: int | None = None, secure_cookie: bool = True,
-                  verify: PasswordCheck = verify_password) -> Starlette:
+                  verify: PasswordCheck = verify_password, scripts_dir: Path = DEFAULT_SCRIPTS_DIR) -> Starlette:
     """The console app. ``secure_cookie=False`` only for plain-http local use (``--insecure-cookie``)."""
     console = Console(database)
     sign_in = SignInPages(database, now, verify)
     knowledge = KnowledgePages(database, content_dir)
     models = ModelPages(database, models_dir, data_dir or default_data_dir(), dev_limit)
+    conversation_tests = ConversationTestPages(scripts_dir, content_dir)
     routes = [
         open_page("/", console.index),
         *sign_in.routes(),
@@ -120,6 +123,7 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
         trainer_page("/dashboard", console.dashboard),
         *knowledge.routes(),
         *models.routes(),
+        *conversation_tests.routes(),
     ]
     middleware = [Middleware(SessionMiddleware, secret_key=secret, session_cookie="candor_console",
                              max_age=SESSION_HOURS * 3600, same_site="strict", https_only=secure_cookie),

@@ -38,28 +38,34 @@ def compose_answer(
     emotion: Emotion,
     score: float,
     apologised_before: bool,
-    deadline: str,
+    step: str,
     extras: tuple[str, ...] = (),
     opening: tuple[str, ...] = (),
+    follow_up: bool = False,
+    explain: bool = True,
 ) -> Composed:
-    """The answer's text. ``extras`` are announcements (gestures) placed after the next step;
-    ``opening`` goes before the acknowledgement in the first paragraph (an introduction)."""
+    """The first answer on a case. ``step`` is what happens now (the filled next step, or the question
+    for a detail the case still needs); ``follow_up`` adds the promise to check before the time;
+    ``extras`` are announcements (gestures) placed after the step; ``opening`` goes before the
+    acknowledgement in the first paragraph (an introduction). ``explain`` False leaves out what the
+    customer was already told (the topic's answer and reassurance), so no paragraph comes twice."""
     variant = intensity(score)
     if emotion is Emotion.ANGER and apologised_before:
         variant = "again"
     acknowledgement = fill(wording.acknowledgement(emotion, variant), f"acknowledgements.{emotion}.{variant}",
                            wording.language, problem=topic.problem, owner=topic.owner)
     first = join_sentences(*opening, acknowledgement)
-    next_step = fill(topic.next_step, f"topics.{topic.id}.next_step", wording.language, deadline=deadline)
-    follow_up = (wording.follow_up,) if topic.promises else ()
-    if emotion is Emotion.CONFUSION:
-        body: tuple[str, ...] = (fill(wording.single_step, "single_step", wording.language, step=topic.first_step),)
+    then = join_sentences(step, *((wording.follow_up,) if follow_up else ()))
+    if not explain:
+        body: tuple[str, ...] = (then, *extras)
+    elif emotion is Emotion.CONFUSION:
+        body = (fill(wording.single_step, "single_step", wording.language, step=topic.first_step),)
     elif emotion is Emotion.ANXIETY:
-        body = (topic.reassurance, topic.answer, join_sentences(next_step, *follow_up), *extras)
+        body = (join_sentences(topic.reassurance, topic.answer), then, *extras)
     elif emotion is Emotion.ANGER:
-        body = (join_sentences(next_step, *follow_up), *extras, topic.answer)
+        body = (then, *extras, topic.answer)
     else:
-        body = (topic.answer, join_sentences(next_step, *follow_up), *extras)
+        body = (topic.answer, then, *extras)
     apologised = (emotion, variant) in APOLOGISING
     return Composed("\n\n".join(part for part in (first, *body) if part), apologised)
 

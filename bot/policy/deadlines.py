@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from bot.policy.assignment import Shift
 from knowledge import Wording, fill
 
 MAX_CHECK_LEAD = dt.timedelta(hours=1)
@@ -16,9 +17,25 @@ CHECK_LEAD_SHARE = 0.25
 early enough to warn the customer, late enough that most promises are kept by then."""
 
 
-def due_time(now: dt.datetime, hours: float) -> dt.datetime:
-    """The promised time, rounded up to the next quarter hour so it reads like a person's promise."""
-    raw = now + dt.timedelta(hours=hours)
+WORK_LEAD = dt.timedelta(hours=1)
+"""Time a team gets after it starts work for something that fell due while nobody worked."""
+
+
+def due_time(now: dt.datetime, hours: float, working: Shift | None = None) -> dt.datetime:
+    """The promised time, rounded up to the next quarter hour so it reads like a person's promise.
+
+    With the responsible team's working hours, a time that would fall while nobody works (a
+    Sunday night) moves to an hour into the team's next working day: a promise only people at
+    work can keep.
+    """
+    raw = _quarter(now + dt.timedelta(hours=hours))
+    if working is None or working.covers(raw):
+        return raw
+    start = working.next_start(raw)
+    return raw if start is None else _quarter(start + min(WORK_LEAD, dt.timedelta(hours=max(hours, 0.25))))
+
+
+def _quarter(raw: dt.datetime) -> dt.datetime:
     rounded = raw.replace(second=0, microsecond=0)
     extra = (15 - rounded.minute % 15) % 15
     if extra == 0 and raw > rounded:

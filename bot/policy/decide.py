@@ -9,25 +9,25 @@ record (a promise, a gesture, the closing).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from bot.policy.compose import compose_answer, join_sentences
-from bot.policy.deadlines import check_time, due_time, format_deadline
-from bot.policy.gestures import choose_gesture
+from bot.policy.case import Reading, Scene, case_turn, photo_for_case
+from bot.policy.compose import join_sentences
+from bot.policy.details import DEFAULT_READER, DetailReader
 from bot.policy.model import (
     AGENT_COMMANDS,
-    RATING_PREFIX,
-    Button,
     Clock,
     ConversationState,
     CustomerTurn,
     Decision,
     Move,
-    PromiseDraft,
     Reply,
     TurnKind,
 )
+from bot.policy.talk import dropped, ending, rating_buttons, small_talk
 from knowledge import KnowledgePack, Topic, Wording, fill
 from knowledge.retrieval import Retrieval, TopicMatch
+from nlu.intents import Intent, is_request, is_sarcastic, read_intent
 from nlu.signals import Signals
 from nlu.types import Analysis, Emotion
 
@@ -45,12 +45,16 @@ def decide(
     state: ConversationState,
     pack: KnowledgePack,
     clock: Clock,
+    reader: DetailReader = DEFAULT_READER,
 ) -> Decision:
     """Choose the move for this turn and compose its words."""
+    scene = Scene(state, pack, clock, reader)
     wording = pack.wording_for(state.language)
     if turn.kind is TurnKind.COMMAND:
         return Decision(_command_reply(turn.command, wording))
     if turn.kind is TurnKind.NON_TEXT:
+        if turn.content_type == "photo" and (kept := photo_for_case(scene)) is not None:
+            return kept
         return Decision(Reply(Move.ASK_FOR_TEXT, wording.non_text.get(turn.content_type) or wording.non_text["default"]))
     if turn.kind is TurnKind.EDITED:
         return Decision(Reply(Move.NOTE_EDIT, wording.edited))
@@ -58,7 +62,7 @@ def decide(
         return Decision(Reply(Move.STALE_BUTTON, wording.button))
     if not is_meaningful(turn.text):
         return Decision(Reply(Move.ASK_FOR_TEXT, wording.empty))
-    return _text_decision(turn, analysis, signals, retrieval, state, pack, clock)
+    return _text_decision(turn, analysis, signals, retrieval, scene)
 
 
 def is_meaningful(text: str) -> bool:
@@ -83,11 +87,6 @@ def dominant_emotion(analysis: Analysis | None, signals: Signals | None = None) 
     if present:
         return max(present, key=lambda name: scores[name])
     return Emotion.POSITIVE if Emotion.POSITIVE in analysis.labels else Emotion.NEUTRAL
-
-
-def rating_buttons(conversation_id: int) -> tuple[Button, ...]:
-    """1–5 buttons; the data names the conversation so a forged or stale tap can be refused."""
-    return tuple(Button(str(score), f"{RATING_PREFIX}:{conversation_id}:{score}") for score in range(1, 6))
 
 
 _RATING = re.compile(r"rate:([0-9]{1,10}):([1-5])")
@@ -118,40 +117,38 @@ def _command_reply(command: str, wording: Wording) -> Reply:
 
 def _text_decision(
     turn: CustomerTurn, analysis: Analysis | None, signals: Signals | None, retrieval: Retrieval | None,
-    state: ConversationState, pack: KnowledgePack, clock: Clock,
+    scene: Scene,
 ) -> Decision:
-    wording = pack.wording_for(state.language)
+    state, wording = scene.state, scene.wording
     emotion = dominant_emotion(analysis, signals)
+    sarcastic = is_sarcastic(turn.text)
+    if sarcastic and emotion in (Emotion.POSITIVE, Emotion.NEUTRAL):
+        emotion = Emotion.ANGER
     opening = (wording.introduction,) if state.first_contact else ()
     if len(turn.text) > LONG_MESSAGE_CHARS:
         opening = (*opening, wording.long_message)
     best = retrieval.best if retrieval else None
-    current = pack.topic(state.topic_id, state.language) if state.topic_id else None
-    if _is_closing(signals, emotion, best, current):
-        return _closing(wording, current, state, opening)
-    if best is None:
-        return _clarify(wording, retrieval, opening, state)
-    topic = pack.topic(best.topic.id, state.language) or best.topic
+    current = scene.topic(scene.case.topic_id)
+    request = is_request(turn.text)
+    if not sarcastic and not request and _is_closing(signals, emotion, best, current):
+        return _closing(scene, current, opening)
+    intent = read_intent(turn.text)
+    if intent is Intent.NEVER_MIND:
+        return dropped(scene, opening)
+    if intent is Intent.THANKS and not sarcastic:
+        return ending(scene, opening)
+    if intent in (Intent.BOT_QUESTION, Intent.GREETING, Intent.SMALL_TALK):
+        return small_talk(intent, scene, opening)
     scores = analysis.scores.as_dict() if analysis else {}
-    gesture = choose_gesture(pack.gestures, topic.id, scores, state.gestures_given)
-    hours = gesture.rule.resolution_hours if gesture and gesture.rule.resolution_hours else topic.resolution_hours
-    existing = dict(state.open_promises).get(topic.id)
-    due = None
-    if topic.promises and emotion is not Emotion.CONFUSION:
-        due = existing or due_time(clock.now, hours)
-    deadline = format_deadline(wording, due, clock.zone) if due else ""
-    extras = (fill(wording.gestures[gesture.rule.id], f"gestures.{gesture.rule.id}", wording.language,
-                   problem=topic.problem, owner=topic.owner),) if gesture else ()
-    composed = compose_answer(topic, wording, emotion, scores.get(emotion, 0.0), state.apologised, deadline, extras, opening)
-    promise = None
-    if due is not None and existing is None:
-        promise = PromiseDraft(topic.id, topic.promised, due, check_time(clock.now, due), topic.extension_hours)
-    return Decision(
-        Reply(Move.ANSWER, composed.text), topic_id=topic.id, apologised=state.apologised or composed.apologised,
-        promise=promise, gesture=gesture,
-        notes=(f"answered from topic {topic.id} (confidence {best.confidence:.2f})", f"met {emotion}",
-               *((f"gave {gesture.rule.id}",) if gesture else ()), *(("promised a time",) if promise else ())),
-    )
+    reading = Reading(turn.text, emotion, scores.get(emotion, 0.0), scores, best, retrieval, opening, request=request)
+    decided = case_turn(reading, scene)
+    if decided is not None:
+        return decided
+    if state.last_move == Move.CLARIFY:
+        return Decision(Reply(Move.UNKNOWN, join_sentences(*opening, wording.conversation.unknown)),
+                        topic_id=scene.case.topic_id, apologised=state.apologised,
+                        notes=("said honestly it does not know: no topic after a clarifying question",))
+    return _clarify(wording, retrieval, opening, state)
 
 
 def _is_closing(signals: Signals | None, emotion: str, best: TopicMatch | None, current: Topic | None) -> bool:
@@ -161,12 +158,14 @@ def _is_closing(signals: Signals | None, emotion: str, best: TopicMatch | None, 
     return best is None or current is None or best.topic.id == current.id
 
 
-def _closing(wording: Wording, current: Topic | None, state: ConversationState, opening: tuple[str, ...]) -> Decision:
+def _closing(scene: Scene, current: Topic | None, opening: tuple[str, ...]) -> Decision:
+    state, wording = scene.state, scene.wording
     confirm = (fill(wording.closing.solved, "closing.solved", wording.language, problem=current.problem) if current
                else wording.closing.solved_general)
     text = "\n\n".join((join_sentences(*opening, confirm), wording.closing.ask_rating))
     return Decision(Reply(Move.CLOSE, text, rating_buttons(state.conversation_id)), topic_id=state.topic_id,
-                    apologised=state.apologised, closes=True, notes=("closed: the customer said it is solved",))
+                    apologised=state.apologised, closes=True, case=replace(scene.case, settled=True),
+                    notes=("closed: the customer said it is solved",))
 
 
 def _clarify(wording: Wording, retrieval: Retrieval | None, opening: tuple[str, ...], state: ConversationState) -> Decision:

@@ -88,9 +88,10 @@ class Escalation:
         return REASON_LABELS[self.reason]
 
 
-TRY_MOVES = frozenset({"answer", "clarify"})
-"""Replies that try to solve the customer's problem; a closing, a handoff or a person handing the customer
-back settles it, and the count starts again."""
+TRY_MOVES = frozenset({"answer", "corrected", "unknown"})
+"""Replies that try to solve the customer's problem. The bot's own questions (clarifying, a form's
+detail) are not tries: the customer answering them moves the case on. A closing, a handoff or a person
+handing the customer back settles it, and the count starts again."""
 
 
 def tries_since_settled(latest_moves: Iterable[str]) -> int:

@@ -24,6 +24,10 @@ class CardContext:
     open_promises: tuple[tuple[str, dt.datetime], ...]
     gestures: tuple[str, ...]
     topic_id: str | None
+    details: tuple[tuple[str, str], ...] = ()
+    """What the customer already gave the bot (order number, email…), so the agent never asks again."""
+    awaiting: str | None = None
+    """The detail the bot was still waiting for when it handed over."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ def render_card(card: HandoffCard) -> str:
         f"Feelings: {trajectory_line(context.trajectory)}",
         f"Summary: {about}; the customer wrote {customer_turns} and the bot replied {bot_turns} time(s) before this.",
         f"Handed over because: {card.detail}.",
+        f"Details given: {', '.join(f'{name} {value}' for name, value in context.details) or 'none'}"
+        + (f" (the bot was still waiting for: {context.awaiting})" if context.awaiting else ""),
         "",
         "Last messages:",
         *(f"  {sender}: {_clip(text)}" for sender, text in context.last_messages),

@@ -6,10 +6,11 @@ Plain frozen data, shared by the policy, the service and the channels.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.policy.assignment import Shift
 from bot.policy.gestures import GestureChoice
 
 RATING_PREFIX = "rate"
@@ -43,6 +44,17 @@ class Move(StrEnum):
     NOTE_EDIT = "note_edit"
     UNKNOWN_COMMAND = "unknown_command"
     STALE_BUTTON = "stale_button"
+    ASK_DETAIL = "ask_detail"
+    """A form question: the case needs a detail (an order number, a photo) before the bot can commit."""
+    CORRECTED = "corrected"
+    END = "end"
+    """Thanks or goodbye answered warmly, with no new promise and no rating button."""
+    SMALL_TALK = "small_talk"
+    """"Are you a bot?", a greeting, a compliment: a short human answer, and the case goes on."""
+    DROPPED = "dropped"
+    """The customer let the case go ("never mind")."""
+    UNKNOWN = "unknown"
+    """A question the pack cannot answer: said so honestly, with who can."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,50 @@ class Reply:
 class Clock:
     now: dt.datetime
     zone: ZoneInfo
+    working: Shift | None = None
+    """When the shop's support team works: promised times fall inside it (None: any time)."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """The customer's open problem as the bot remembers it between turns (stored with the conversation)."""
+
+    topic_id: str | None = None
+    slots: tuple[tuple[str, str], ...] = ()
+    """(detail, value) collected so far, in the order they came: ("order_ref", "48213")."""
+    awaiting: str | None = None
+    """The detail the bot asked for and is waiting on."""
+    misses: int = 0
+    """Answers to the awaited question that could not be read."""
+    settled: bool = False
+    """The bot gave the case's next step with every detail in: nothing more it can do but keep the promise."""
+
+    def value(self, detail: str) -> str | None:
+        return dict(self.slots).get(detail)
+
+    def with_value(self, detail: str, value: str) -> Case:
+        kept = tuple((name, old) for name, old in self.slots if name != detail)
+        return replace(self, slots=(*kept, (detail, value)))
+
+    def as_json(self) -> dict[str, object]:
+        """The case as the database keeps it beside each bot reply."""
+        return {"topic": self.topic_id, "slots": dict(self.slots), "awaiting": self.awaiting,
+                "misses": self.misses, "settled": self.settled}
+
+    @classmethod
+    def from_json(cls, value: dict[str, object]) -> Case:
+        slots = value.get("slots")
+        topic, awaiting, misses = value.get("topic"), value.get("awaiting"), value.get("misses")
+        return cls(topic if isinstance(topic, str) else None,
+                   tuple((str(k), str(v)) for k, v in slots.items()) if isinstance(slots, dict) else (),
+                   awaiting if isinstance(awaiting, str) else None, misses if isinstance(misses, int) else 0,
+                   value.get("settled") is True)
+
+    def describe(self) -> str:
+        """The case in one line, for a trainer: "order_status; order_ref=48213; waiting for: -; settled"."""
+        slots = ", ".join(f"{name}={value}" for name, value in self.slots) or "no details"
+        return (f"{self.topic_id or 'no topic'}; {slots}; waiting for: {self.awaiting or '-'}"
+                + ("; settled" if self.settled else ""))
 
 
 @dataclass(frozen=True)
@@ -90,6 +146,9 @@ class ConversationState:
     first_contact: bool = False
     open_promises: tuple[tuple[str, dt.datetime], ...] = ()
     """(topic id, due time) of promises still open: asked again, the bot repeats the same time."""
+    case: Case = field(default_factory=Case)
+    last_move: str = ""
+    """The bot's previous reply's move: an unclear answer to its own clarifying question is not asked twice."""
 
 
 @dataclass(frozen=True)
@@ -109,5 +168,9 @@ class Decision:
     promise: PromiseDraft | None = None
     gesture: GestureChoice | None = None
     closes: bool = False
+    case: Case | None = None
+    """The case after this turn; None leaves it as it was (beside ``topic_id`` and ``apologised``)."""
+    progressed: bool = False
+    """The customer moved the case on this turn (a new detail, a new problem): not a failed try."""
     notes: tuple[str, ...] = field(default_factory=tuple)
     """Why the engine chose what it did, for the log and for trainers."""

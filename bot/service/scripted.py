@@ -14,6 +14,8 @@ throwaway database, at a fixed time so promised times are the same on every run.
           expect: {move: close}
 
 ``expect`` may hold: ``move`` (one move or a list of allowed ones), ``handoff`` (true/false),
+``slots`` (details the case must hold after the turn, ``{order_ref: "48213"}``; ``null`` for one
+it must not hold), ``topic`` (the case's topic after the turn, or ``null``),
 ``quiet`` (true: no reply at all), ``contains`` and ``not_contains`` (texts, case-insensitive),
 ``language``. A script marked ``known_gap: "why"`` is reported apart and does not fail the run:
 it records a conversation the bot does not handle yet.
@@ -29,8 +31,9 @@ from typing import Any
 
 import yaml
 
-from bot.policy.escalation import load_rules
-from bot.policy.model import CustomerTurn, Move, Reply, TurnKind
+from bot.policy.assignment import parse_shift
+from bot.policy.escalation import EscalationRules, load_rules
+from bot.policy.model import Case, CustomerTurn, Move, Reply, TurnKind
 from bot.service.customer import CustomerRef
 from bot.service.support import SupportService
 from bot.storage.conversations import ConversationRepository
@@ -44,7 +47,10 @@ from nlu.runtime import EmotionAnalyzer
 DEFAULT_AT = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC)
 """A Monday morning: inside every default working hour, so a script's promised times are ordinary ones."""
 CHANNEL = "script"
-_EXPECT_KEYS = frozenset({"move", "handoff", "quiet", "contains", "not_contains", "language"})
+DEFAULT_SCRIPTS_DIR = Path("tests/conversations")
+"""Where ``candor test conversations`` and the console look for scripts unless told otherwise."""
+_EXPECT_KEYS = frozenset({"move", "handoff", "quiet", "contains", "not_contains", "language", "slots", "topic"})
+_ANY_TOPIC = "(any)"
 
 
 class ScriptError(CandorError):
@@ -59,12 +65,22 @@ class Expectation:
     contains: tuple[str, ...] = ()
     not_contains: tuple[str, ...] = ()
     language: str | None = None
+    slots: tuple[tuple[str, str | None], ...] = ()
+    topic: str | None = _ANY_TOPIC
 
 
 @dataclass(frozen=True)
 class ScriptTurn:
     customer: str
     expect: Expectation
+    photo: bool = False
+    """The customer sends a photo instead of text (``photo: true``)."""
+
+    @property
+    def as_turn(self) -> CustomerTurn:
+        if self.photo:
+            return CustomerTurn(TurnKind.NON_TEXT, content_type="photo")
+        return CustomerTurn(TurnKind.TEXT, text=self.customer)
 
 
 @dataclass(frozen=True)
@@ -82,6 +98,7 @@ class TurnResult:
     reply: Reply | None
     language: str
     problems: tuple[str, ...]
+    case: Case | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +117,8 @@ class ScriptResult:
             lines.append(f"  customer: {turn.customer}")
             said = f"[{turn.reply.move.value}, {turn.language}] {turn.reply.text}" if turn.reply else "(no reply)"
             lines.append(f"  bot:      {said}")
+            if turn.case is not None:
+                lines.append(f"  case:     {turn.case.describe()}")
             lines.extend(f"    ✗ {problem}" for problem in turn.problems)
         return "\n".join(lines)
 
@@ -145,8 +164,10 @@ def _script(entry: Any, where: str) -> Script:
 
 
 def _turn(entry: Any, where: str, language: str | None) -> ScriptTurn:
+    if isinstance(entry, dict) and entry.get("photo") is True and "customer" not in entry:
+        entry = {**entry, "customer": "[photo]"}
     if not isinstance(entry, dict) or not isinstance(entry.get("customer"), str):
-        raise ScriptError(f"{where}: each turn needs 'customer: <what the customer writes>'")
+        raise ScriptError(f"{where}: each turn needs 'customer: <what the customer writes>' (or 'photo: true')")
     expect = entry.get("expect") or {}
     if not isinstance(expect, dict) or (unknown := set(expect) - _EXPECT_KEYS):
         raise ScriptError(f"{where}: 'expect' takes {', '.join(sorted(_EXPECT_KEYS))}"
@@ -157,11 +178,18 @@ def _turn(entry: Any, where: str, language: str | None) -> ScriptTurn:
         allowed = frozenset(Move(move) for move in moves)
     except ValueError:
         raise ScriptError(f"{where}: move must be one of {', '.join(m.value for m in Move)}") from None
+    slots = expect.get("slots", {})
+    if not isinstance(slots, dict) or not all(isinstance(v, str | int) or v is None for v in slots.values()):
+        raise ScriptError(f"{where}: 'slots' must map each detail to the value the case holds (or null)")
+    topic = expect.get("topic", _ANY_TOPIC)
+    if topic is not None and not isinstance(topic, str):
+        raise ScriptError(f"{where}: 'topic' must be a topic id or null")
     return ScriptTurn(entry["customer"], Expectation(
         allowed, _flag(expect, "handoff", where), _flag(expect, "quiet", where),
         _texts(expect, "contains", where), _texts(expect, "not_contains", where),
         expect.get("language", language),
-    ))
+        tuple((str(name), None if value is None else str(value)) for name, value in slots.items()), topic,
+    ), photo=entry.get("photo") is True)
 
 
 def _flag(expect: dict[str, Any], key: str, where: str) -> bool | None:
@@ -179,9 +207,16 @@ def _texts(expect: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def problems_with(reply: Reply | None, language: str, expect: Expectation) -> tuple[str, ...]:
+def problems_with(reply: Reply | None, language: str, expect: Expectation, case: Case | None = None) -> tuple[str, ...]:
     """What the reply did that the script did not expect; empty when it did all of it."""
     found: list[str] = []
+    held = case or Case()
+    for name, value in expect.slots:
+        if held.value(name) != value:
+            found.append(f"expected the case to hold {name}={value}" if value is not None
+                         else f"expected the case not to hold {name}")
+    if expect.topic != _ANY_TOPIC and held.topic_id != expect.topic:
+        found.append(f"expected the case's topic to be {expect.topic or 'none'}, not {held.topic_id or 'none'}")
     if expect.quiet is True and reply is not None:
         found.append("expected no reply")
     if expect.quiet is False and reply is None:
@@ -207,21 +242,25 @@ async def run_script(service: SupportService, database: Database, script: Script
     results: list[TurnResult] = []
     for number, turn in enumerate(script.turns):
         clock[0] = script.at + dt.timedelta(minutes=number)
-        reply = await service.handle(customer, CustomerTurn(TurnKind.TEXT, text=turn.customer))
+        reply = await service.handle(customer, turn.as_turn)
         async with database.session() as session:
-            language = await ConversationRepository(session).customer_language(CHANNEL, customer_id) or "-"
-        results.append(TurnResult(turn.customer, reply, language, problems_with(reply, language, turn.expect)))
+            repository = ConversationRepository(session)
+            language = await repository.customer_language(CHANNEL, customer_id) or "-"
+            case = await repository.latest_case(CHANNEL, customer_id)
+        results.append(TurnResult(turn.customer, reply, language, problems_with(reply, language, turn.expect, case),
+                                  case))
     return ScriptResult(script, tuple(results))
 
 
 async def run_scripts(scripts: list[Script], analyzer: EmotionAnalyzer, pack: KnowledgePack, index: TopicIndex,
-                      folder: Path) -> list[ScriptResult]:
+                      folder: Path, rules: EscalationRules | None = None) -> list[ScriptResult]:
     """Each script as a new customer of one bot, on a fresh SQLite database in ``folder``."""
     url = f"sqlite+aiosqlite:///{folder / 'conversations.sqlite3'}"
     await upgrade_schema_async(url)
     database = Database(url)
     clock = [DEFAULT_AT]
-    service = SupportService(database, analyzer, pack, index, now=lambda: clock[0], rules=load_rules())
+    service = SupportService(database, analyzer, pack, index, now=lambda: clock[0], rules=rules or load_rules(),
+                             working=parse_shift("UTC", "09:00-18:00", "mon-fri"))
     try:
         return [await run_script(service, database, script, str(number), clock)
                 for number, script in enumerate(scripts, start=1)]

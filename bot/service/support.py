@@ -16,6 +16,8 @@ from contextlib import nullcontext
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
+from bot.policy.assignment import Shift
+from bot.policy.details import DetailReader
 from bot.policy.escalation import EscalationRules
 from bot.policy.fairness import Arrivals, Fairness, is_crisis
 from bot.policy.model import CustomerTurn, Reply
@@ -43,6 +45,7 @@ class SupportService:
         self, database: Database, analyzer: EmotionAnalyzer, pack: KnowledgePack, index: TopicIndex,
         zone: ZoneInfo | None = None, now: Callable[[], dt.datetime] = utc_now, rules: EscalationRules | None = None,
         chat_locks: ChatLocks | None = None, fairness: Fairness | None = None, workspace: AgentWorkspace | None = None,
+        reader: DetailReader | None = None, working: Shift | None = None,
     ) -> None:
         zone = zone or ZoneInfo("UTC")
         rules = rules or EscalationRules()
@@ -52,7 +55,8 @@ class SupportService:
         self._waits = WaitNotices(pack)
         self._handoffs = HandoffDesk(database, pack, zone, now, workspace=workspace, locks=self._locks)
         self._promises = PromiseFollowUps(database, pack, zone, now, self._locks, self._handoffs, rules)
-        self._turns = CustomerTurns(database, analyzer, pack, index, zone, now, rules, self._handoffs, self._promises)
+        self._turns = CustomerTurns(database, analyzer, pack, index, zone, now, rules, self._handoffs, self._promises,
+                                    reader, working)
 
     def attach_scheduler(self, schedule: Schedule) -> None:
         """The channel's way to run a promise check at a given time (PTB's JobQueue on Telegram)."""

@@ -15,10 +15,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.policy.decide import decide, is_meaningful, rating_buttons
+from bot.policy.assignment import Shift
+from bot.policy.decide import decide, is_meaningful
+from bot.policy.details import DetailReader
 from bot.policy.escalation import Escalation, EscalationRules, TurnFacts, should_escalate, tries_since_settled
 from bot.policy.language import choose_language
 from bot.policy.model import AGENT_COMMANDS, Clock, ConversationState, CustomerTurn, Decision, Move, Reply, TurnKind
+from bot.policy.talk import rating_buttons
 from bot.service.customer import CustomerRef, stored_kind
 from bot.service.handoff_desk import HandoffDesk, HandoffStart
 from bot.service.own_data import OwnData
@@ -59,7 +62,7 @@ class _Decided:
 class CustomerTurns:
     def __init__(self, database: Database, analyzer: EmotionAnalyzer, pack: KnowledgePack, index: TopicIndex,
                  zone: ZoneInfo, now: Callable[[], dt.datetime], rules: EscalationRules, desk: HandoffDesk,
-                 promises: PromiseFollowUps) -> None:
+                 promises: PromiseFollowUps, reader: DetailReader | None = None, working: Shift | None = None) -> None:
         self._database = database
         self._analyzer = analyzer
         self._pack = pack
@@ -69,6 +72,8 @@ class CustomerTurns:
         self._rules = rules
         self._desk = desk
         self._promises = promises
+        self._reader = reader or DetailReader()
+        self._working = working
         self._ratings = Ratings(database, pack)
         self._own_data = OwnData(database, pack, desk)
 
@@ -168,10 +173,13 @@ class CustomerTurns:
         retrieval = self._retrieve(turn, analysis, language)
         first_contact = ref.customer_messages_before == 0 and turn.kind is TurnKind.TEXT
         promises = PromiseRepository(session)
+        moves = await repository.latest_bot_moves(ref)
         state = ConversationState(ref.conversation_id, language, ref.topic_id, ref.apologised,
-                                  ref.gestures_given, first_contact, await promises.open_dues(ref.conversation_id))
-        decision = decide(turn, analysis, signals, retrieval, state, self._pack, Clock(self._now(), self._zone))
-        escalation = await self._escalation(repository, ref, turn, signals, retrieval, decision,
+                                  ref.gestures_given, first_contact, await promises.open_dues(ref.conversation_id),
+                                  ref.case, moves[0] if moves else "")
+        decision = decide(turn, analysis, signals, retrieval, state, self._pack, Clock(self._now(), self._zone, self._working),
+                          self._reader)
+        escalation = await self._escalation(repository, ref, turn, signals, retrieval, decision, moves,
                                             analysis is not None and analysis.degraded)
         started: HandoffStart | None = None
         if escalation is not None:
@@ -181,7 +189,7 @@ class CustomerTurns:
                 retrieval.best.topic.id if retrieval and retrieval.best else ref.topic_id,
             )
             decision = Decision(started.reply, topic_id=decision.topic_id or ref.topic_id,
-                                apologised=state.apologised,
+                                apologised=state.apologised, case=decision.case,
                                 notes=(f"handed off: {escalation.label} ({escalation.detail})",))
         promise, stored_as = await self._record(repository, promises, ref, language, decision)
         return _Decided(decision, started, promise, stored_as)
@@ -191,9 +199,12 @@ class CustomerTurns:
         decision: Decision,
     ) -> tuple[tuple[int, dt.datetime] | None, int]:
         """Store the reply and everything it committed to, in the same transaction as the message."""
+        case = decision.case or ref.case
         stored_as = await repository.add_bot_message(ref.conversation_id, decision.reply.text,
-                                                     decision.reply.move.value, "; ".join(decision.notes))
+                                                     decision.reply.move.value, "; ".join(decision.notes), case)
         await repository.remember(ref, decision.topic_id, decision.apologised)
+        if decision.case is not None:
+            await repository.remember_case(ref, decision.case)
         if decision.gesture is not None and decision.topic_id is not None:
             await repository.add_gesture(ref, decision.gesture.rule.id, decision.topic_id, decision.gesture.reason)
         if decision.closes:
@@ -208,16 +219,21 @@ class CustomerTurns:
 
     async def _escalation(
         self, repository: ConversationRepository, ref: ConversationRef, turn: CustomerTurn, signals: Signals | None,
-        retrieval: Retrieval | None, decision: Decision, degraded: bool = False,
+        retrieval: Retrieval | None, decision: Decision, moves: list[str], degraded: bool = False,
     ) -> Escalation | None:
-        """Whether a person should take over now (only for text the model or the rules could read)."""
+        """Whether a person should take over now (only for text the model or the rules could read).
+
+        A turn that moved the case on (a detail given, a new problem, small talk) is no failed try,
+        however often the bot spoke before.
+        """
         if signals is None or turn.kind is not TurnKind.TEXT or decision.closes:
             return None
         best = retrieval.best if retrieval else None
         facts = TurnFacts(
             signals=signals, feelings=await repository.recent_feelings(ref),
-            tries=tries_since_settled(await repository.latest_bot_moves(ref)),
-            same_problem=signals.repeated_question or best is None or best.topic.id == ref.topic_id,
+            tries=tries_since_settled(moves),
+            same_problem=not decision.progressed and (signals.repeated_question or best is None
+                                                      or best.topic.id == ref.topic_id),
             degraded=degraded,
         )
         return should_escalate(facts, self._rules)

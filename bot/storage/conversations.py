@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import json
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Conversation, Customer, Gesture, Message, utc_now
+from bot.policy.model import Case
+from bot.storage.models import Conversation, Customer, Gesture, Message, as_utc, utc_now
 from nlu.signals import Signals
 from nlu.types import SUPPORT_CLASSES, Analysis
 
 RECENT_TEXTS = 3
+REOPEN_WINDOW = dt.timedelta(hours=24)
+"""How long after a settled case ends a new message still continues it."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ class ConversationRef:
     topic_id: str | None = None
     apologised: bool = False
     gestures_given: frozenset[str] = frozenset()
+    case: Case = field(default_factory=Case)
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,8 @@ class StoredMessage:
     scored_by: str
     move: str
     signals: tuple[str, ...] = ()
+    case_after: Case | None = None
+    """For a bot reply: the case after that turn (topic, slots, awaiting, settled), when it was recorded."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,8 @@ class ConversationRepository:
             .limit(1)
         )
         if conversation is None:
+            conversation = await self._reopenable(customer.id)
+        if conversation is None:
             conversation = Conversation(customer_id=customer.id, language=customer.language)
             self._session.add(conversation)
             await self._session.flush()
@@ -90,8 +100,21 @@ class ConversationRepository:
         given = await self._session.scalars(select(Gesture.kind).where(Gesture.conversation_id == conversation.id))
         return ConversationRef(
             conversation.id, customer.id, conversation.language, int(count or 0), conversation.topic_id,
-            conversation.apologised, frozenset(given),
+            conversation.apologised, frozenset(given), case_of(conversation),
         )
+
+    async def _reopenable(self, customer_id: int) -> Conversation | None:
+        """The customer's conversation that ended a short while ago with a settled case: writing again ("it
+        still hasn't come") continues that case, with what the bot already knows, instead of starting over."""
+        latest = await self._session.scalar(
+            select(Conversation).where(Conversation.customer_id == customer_id)
+            .order_by(Conversation.id.desc()).limit(1)
+        )
+        if (latest is None or latest.status != "closed" or not latest.settled or latest.closed_at is None
+                or utc_now() - as_utc(latest.closed_at) > REOPEN_WINDOW):
+            return None
+        latest.status = "open"
+        return latest
 
     async def recent_customer_texts(self, ref: ConversationRef, limit: int = RECENT_TEXTS) -> tuple[str, ...]:
         """The customer's last few text messages in this conversation, oldest first."""
@@ -140,9 +163,11 @@ class ConversationRepository:
         await self._session.flush()
         return message.id
 
-    async def add_bot_message(self, conversation_id: int, text: str, move: str, why: str = "") -> int:
-        """Store a reply with why the policy chose it, for trainers reviewing the conversation."""
-        message = Message(conversation_id=conversation_id, sender="bot", kind="text", text=text, move=move, why=why[:256])
+    async def add_bot_message(self, conversation_id: int, text: str, move: str, why: str = "",
+                              case_after: Case | None = None) -> int:
+        """Store a reply with why the policy chose it, and the case after it, for trainers reviewing the conversation."""
+        message = Message(conversation_id=conversation_id, sender="bot", kind="text", text=text, move=move, why=why[:256],
+                          case_after=json.dumps(case_after.as_json(), ensure_ascii=False) if case_after else "")
         self._session.add(message)
         conversation = await self._session.get(Conversation, conversation_id)
         if conversation is not None:
@@ -159,11 +184,19 @@ class ConversationRepository:
         if conversation is not None:
             conversation.topic_id, conversation.apologised = topic_id, apologised
 
+    async def remember_case(self, ref: ConversationRef, case: Case) -> None:
+        """Keep the case for the next turn, whichever worker takes it."""
+        conversation = await self._session.get(Conversation, ref.conversation_id)
+        if conversation is not None:
+            conversation.topic_id = case.topic_id
+            conversation.slots = json.dumps(dict(case.slots), ensure_ascii=False)
+            conversation.awaiting, conversation.misses, conversation.settled = case.awaiting, case.misses, case.settled
+
     async def add_gesture(self, ref: ConversationRef, kind: str, topic_id: str, reason: str) -> None:
         self._session.add(Gesture(conversation_id=ref.conversation_id, kind=kind, topic_id=topic_id, reason=reason[:256]))
 
     async def close(self, ref: ConversationRef) -> None:
-        """The customer said it is solved: the next message starts a new conversation."""
+        """The customer ended the case: a next message soon after continues it (see _reopenable), later ones start anew."""
         conversation = await self._session.get(Conversation, ref.conversation_id)
         if conversation is not None:
             conversation.status, conversation.closed_at = "closed", utc_now()
@@ -190,7 +223,7 @@ class ConversationRepository:
             select(Conversation).join(Customer)
             .where(Conversation.id == conversation_id, Customer.channel == channel, Customer.external_id == external_id)
         )
-        if conversation is None or conversation.status != "closed":
+        if conversation is None or conversation.closed_at is None:
             return None
         if conversation.satisfaction is not None:
             return RatingRecorded(first=False, language=conversation.language)
@@ -211,6 +244,15 @@ class ConversationRepository:
         """The language the customer was last answered in; None for someone the bot has no record of."""
         return await self._session.scalar(
             select(Customer.language).where(Customer.channel == channel, Customer.external_id == external_id))
+
+    async def latest_case(self, channel: str, external_id: str) -> Case | None:
+        """The case of the customer's latest conversation (open or just closed); None for an unknown customer."""
+        conversation = await self._session.scalar(
+            select(Conversation).join(Customer)
+            .where(Customer.channel == channel, Customer.external_id == external_id)
+            .order_by(Conversation.id.desc()).limit(1)
+        )
+        return case_of(conversation) if conversation is not None else None
 
     async def set_language(self, ref: ConversationRef, language: str) -> None:
         conversation = await self._session.get(Conversation, ref.conversation_id)
@@ -262,4 +304,29 @@ def _stored(row: Message) -> StoredMessage:
         scores = {name.value: float(getattr(row, name) or 0.0) for name in SUPPORT_CLASSES}
     labels = tuple(label for label in row.labels.split(",") if label)
     signals = tuple(name for name in row.signals.split(",") if name)
-    return StoredMessage(row.sender, row.kind, row.text, row.language, scores, labels, row.scored_by, row.move, signals)
+    return StoredMessage(row.sender, row.kind, row.text, row.language, scores, labels, row.scored_by, row.move, signals,
+                         case_from_text(row.case_after))
+
+
+def case_of(conversation: Conversation) -> Case:
+    """The case a conversation row keeps (an empty one for rows from before cases were kept)."""
+    slots = _json_object(conversation.slots) or {}
+    return Case(conversation.topic_id, tuple((str(name), str(value)) for name, value in slots.items()),
+                conversation.awaiting, conversation.misses or 0, bool(conversation.settled))
+
+
+def case_from_text(text: str | None) -> Case | None:
+    """A case stored beside a bot reply, or None for a reply stored without one."""
+    value = _json_object(text)
+    return Case.from_json(value) if value is not None else None
+
+
+def _json_object(text: str | None) -> dict[str, object] | None:
+    """A stored JSON object, or None for an empty or unreadable one (a row from before it was kept)."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None

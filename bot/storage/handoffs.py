@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.handoff_card import CardContext
 from bot.policy.handoff_status import OPEN_STATUSES, HandoffStatus, initial_status, may_move
+from bot.storage.conversations import case_of
 from bot.storage.models import Conversation, Customer, Flag, Gesture, Handoff, Message, Promise, as_utc
 
 CARD_MESSAGES = 6
@@ -133,6 +134,10 @@ class HandoffRepository:
         handoff.status, handoff.resolved_at = HandoffStatus.RESOLVED, now
         if last is not None:
             handoff.anger_at_resolution, handoff.anxiety_at_resolution = last.anger, last.anxiety
+        conversation = await self._session.get(Conversation, handoff.conversation_id)
+        if conversation is not None:
+            # A person settled the case: the bot no longer waits on the detail it asked for before.
+            conversation.awaiting, conversation.misses, conversation.settled = None, 0, True
 
     async def add_agent_message(self, conversation_id: int, text: str, agent_name: str) -> int:
         message = Message(conversation_id=conversation_id, sender="agent", kind="text", text=text,
@@ -175,7 +180,10 @@ class HandoffRepository:
             select(Gesture.kind).where(Gesture.conversation_id == conversation_id)
         )).all())
         conversation = await self._session.get(Conversation, conversation_id)
-        return CardContext(feelings, last, promises, gestures, conversation.topic_id if conversation else None)
+        if conversation is None:
+            return CardContext(feelings, last, promises, gestures, None)
+        case = case_of(conversation)
+        return CardContext(feelings, last, promises, gestures, case.topic_id, case.slots, case.awaiting)
 
     def _select(self) -> Select[Handoff, Customer]:
         return (select(Handoff, Customer).join(Conversation, Conversation.id == Handoff.conversation_id)

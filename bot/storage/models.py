@@ -50,6 +50,11 @@ class Conversation(Base):
     apologised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     satisfaction: Mapped[int | None] = mapped_column(Integer, nullable=True)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    slots: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    """The case's details as JSON, {"order_ref": "48213"}: kept so a restart or another worker goes on with them."""
+    awaiting: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    misses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    settled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     customer: Mapped[Customer] = relationship(back_populates="conversations")
     messages: Mapped[list[Message]] = relationship(back_populates="conversation", order_by="Message.id")
@@ -81,6 +86,8 @@ class Message(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     """When a bot reply reached the channel; None until then (or for replies stored before 0007)."""
+    case_after: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """For a bot reply: the case as it stood after that turn (JSON), shown beside the turn in the console."""
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 

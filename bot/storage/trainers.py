@@ -9,7 +9,9 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.policy.model import Case
 from bot.policy.passwords import hash_password, new_token, token_hash
+from bot.storage.conversations import case_from_text
 from bot.storage.models import (
     ContentVersion,
     Conversation,
@@ -63,6 +65,8 @@ class ReviewMessage:
     scores: dict[str, float] | None
     labels: tuple[str, ...]
     corrected: tuple[str, ...] | None
+    case: Case | None = None
+    """For a bot reply: the case after that turn (topic, details, what the bot waits for)."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,7 @@ class TrainerRepository:
                 m.id, m.sender, m.text, m.move, m.why,
                 {name: float(getattr(m, name)) for name in SUPPORT_CLASSES} if m.anger is not None else None,
                 tuple(label for label in m.labels.split(",") if label), corrected.get(m.id),
+                case_from_text(m.case_after),
             )
             for m in messages
         ]
@@ -240,3 +245,4 @@ def _account_of(trainer: Trainer) -> TrainerAccount:
 
 WEIGHTS = {"handed off": 3, "flagged by an agent": 4, "low model confidence": 1, "emotion rose instead of fell": 2,
            "low satisfaction": 3}
+

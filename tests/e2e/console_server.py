@@ -16,6 +16,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from bot.console.app import build_console
+from bot.policy.model import Case
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.trainers import TrainerRepository
@@ -48,7 +49,8 @@ async def seed(database: Database) -> None:
                            model_version="test")
         await conversations.add_customer_message(ref, "text", "My refund still hasn't come and I'm scared", worried, 1)
         await conversations.add_bot_message(ref.conversation_id, "Refunds take 5–10 business days.", "answer",
-                                             "answered from topic refund (confidence 0.82); met anxiety")
+                                             "answered from topic refund (confidence 0.82); met anxiety",
+                                             Case("refund", (("order_ref", "48213"),), settled=True))
         angrier = Analysis("en", EmotionScores.from_mapping({"anger": 0.8, "anxiety": 0.5}), ("anger",),
                            model_version="test")
         await conversations.add_customer_message(ref, "text", "This is useless", angrier, 2)

@@ -34,7 +34,7 @@ def stored_rows(tmp_path: Path, query: str) -> list[tuple[object, ...]]:
 
 
 def test_run_without_a_token_opens_the_local_chat_and_stores_the_message_with_scores(tmp_path: Path) -> None:
-    result = candor(tmp_path, "run", stdin="my card was charged twice and I'm really worried\n/quit\n")
+    result = candor(tmp_path, "run", stdin="my card was charged twice for order #48213 and I'm really worried\n/quit\n")
     assert result.returncode == 0, result.stderr
     assert "local chat" in result.stdout
     assert "the double charge on your card" in result.stdout
@@ -42,7 +42,7 @@ def test_run_without_a_token_opens_the_local_chat_and_stores_the_message_with_sc
     [(text, anxiety, labels)] = stored_rows(
         tmp_path, "select text, anxiety, labels from messages where sender = 'customer'"
     )
-    assert text == "my card was charged twice and I'm really worried"
+    assert text == "my card was charged twice for order #48213 and I'm really worried"
     assert isinstance(anxiety, float) and labels
 
 
@@ -52,7 +52,7 @@ def test_when_the_model_cannot_load_the_bot_answers_says_so_in_the_log_and_offer
     broken = tmp_path / "broken-model"
     broken.mkdir()
     (broken / "config.json").write_text("{ not json")
-    result = candor(tmp_path, "chat", stdin="where is my order?\nI still don't have my order, where is it?\n/quit\n",
+    result = candor(tmp_path, "chat", stdin="where is my order #48213?\nI still don't have my order, where is it?\n/quit\n",
                     CANDOR_MODEL_DIR=str(broken))
     assert result.returncode == 0, result.stderr
     assert "degraded mode" in result.stderr, "the operator can see the model is not in use"
@@ -63,7 +63,7 @@ def test_when_the_model_cannot_load_the_bot_answers_says_so_in_the_log_and_offer
 
 
 def test_local_chat_keeps_going_after_odd_input(tmp_path: Path) -> None:
-    result = candor(tmp_path, "chat", stdin="\n/frobnicate\n" + "a" * 20000 + "\nwhere is my order\n")
+    result = candor(tmp_path, "chat", stdin="\n/frobnicate\n" + "a" * 20000 + "\nwhere is my order #48213\n")
     assert result.returncode == 0, result.stderr
     assert "empty" in result.stdout
     assert "/frobnicate" in result.stdout
@@ -161,7 +161,7 @@ def test_nlu_benchmark_prints_latency_throughput_and_memory(tmp_path: Path) -> N
 
 
 def test_promises_made_in_the_local_chat_can_be_listed_and_marked_kept(tmp_path: Path) -> None:
-    chat = candor(tmp_path, "chat", stdin="Where is my refund? I sent the shoes back two weeks ago.\n/quit\n")
+    chat = candor(tmp_path, "chat", stdin="Where is my refund for order #48213? I sent the shoes back two weeks ago.\n/quit\n")
     assert chat.returncode == 0, chat.stderr
 
     listed = candor(tmp_path, "promises", "list")

@@ -48,6 +48,7 @@ async def test_review_queue_ranks_what_needs_attention_and_a_correction_is_store
         page = await client.get("/conversations/1")
         assert "<svg" in page.text and 'data-series="anxiety"' in page.text
         assert "Why: answered from topic refund (confidence 0.82)" in page.text, "the policy's decision and why"
+        assert "Case: refund; order_ref=48213; waiting for: -; settled" in page.text, "the case beside the turn"
         assert "My refund still hasn&#39;t come and I&#39;m scared" in page.text
         token = CSRF.search(page.text)
         assert token is not None

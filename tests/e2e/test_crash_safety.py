@@ -44,13 +44,13 @@ FIRST_CHAT = 910_000
 QUESTIONS = (
     "Where is my order? It was due on Monday.",
     "How do I return a dress that doesn't fit?",
-    "I was charged twice for the same order",
-    "When will I get my refund for the shoes I sent back?",
+    "I was charged twice for order #48213",
+    "When will I get my refund for the shoes I sent back? Order #48214",
     "I can't log in to my account",
     "Can I change the delivery address of my order?",
     "Which payment methods do you accept?",
     "The parcel arrived damaged, what now?",
-    "How long does delivery to Poland take?",
+    "Can I talk to a person about all this?",
     "Do you have this jacket in size M?",
 )
 

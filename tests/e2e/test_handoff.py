@@ -117,7 +117,7 @@ async def test_strong_worry_that_does_not_ease_hands_off(bot: Bot) -> None:
 
 
 async def test_the_same_problem_unsolved_after_two_tries_hands_off(bot: Bot) -> None:
-    for count, text in enumerate(["Where is my order?", "Where is my order? It still has not come",
+    for count, text in enumerate(["Where is my order #48213?", "Where is my order? It still has not come",
                                   "Where is my order? I have asked twice now"], start=1):
         bot.api.customer_sends_text(4020, text)
         await bot.api.wait_for_messages(4020, count)

@@ -77,7 +77,7 @@ async def test_a_short_blip_is_retried_and_the_customer_just_gets_the_answer(
     support, database = service
     sent: list[Reply] = []
     database.refusals = 2
-    await support.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="Where is my order?"), 11, recorder(sent))
+    await support.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="Where is my order #48213?"), 11, recorder(sent))
     assert [reply.move for reply in sent] == [Move.ANSWER]
     assert "your order" in sent[0].text
 
@@ -88,7 +88,7 @@ async def test_a_longer_outage_gets_one_honest_wait_message_and_the_message_is_a
     support, database = service
     sent: list[Reply] = []
     deliver = recorder(sent)
-    turn = CustomerTurn(TurnKind.TEXT, text="Gdzie jest mój zwrot pieniędzy za buty?")
+    turn = CustomerTurn(TurnKind.TEXT, text="Gdzie jest mój zwrot pieniędzy za buty? Zamówienie #48213")
     database.refusals = 1000
     for _ in range(2):  # Telegram (or the polling retry job) brings the same message again
         with pytest.raises(StorageUnavailable):

@@ -60,7 +60,7 @@ async def bot(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Running
 
 
 async def test_worried_customer_gets_a_reply_and_the_message_is_stored_with_scores(bot: RunningBot) -> None:
-    bot.api.customer_sends_text(1001, "My card was charged twice and I'm really worried")
+    bot.api.customer_sends_text(1001, "My card was charged twice for order #48213 and I'm really worried")
     [reply] = await bot.api.wait_for_messages(1001, 1)
     assert "support bot" in reply.text
     assert "double charge" in reply.text
@@ -68,7 +68,7 @@ async def test_worried_customer_gets_a_reply_and_the_message_is_stored_with_scor
     stored = await bot.stored(1001)
     assert [m.sender for m in stored] == ["customer", "bot"]
     customer = stored[0]
-    assert customer.text == "My card was charged twice and I'm really worried"
+    assert customer.text == "My card was charged twice for order #48213 and I'm really worried"
     assert customer.scores is not None and set(customer.scores) == {
         "anger", "anxiety", "sadness", "confusion", "positive", "neutral"
     }

@@ -38,7 +38,7 @@ async def bot(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Bot]:
 
 
 async def test_anxious_customer_gets_reassurance_with_a_concrete_time(bot: Bot) -> None:
-    bot.api.customer_sends_text(3001, "I'm really scared, my card was charged twice for one order")
+    bot.api.customer_sends_text(3001, "I'm really scared, my card was charged twice for order #48213")
     [reply] = await bot.api.wait_for_messages(3001, 1)
     topic = PACK.topic("double_charge", "en")
     assert topic is not None
@@ -51,7 +51,7 @@ async def test_anxious_customer_gets_reassurance_with_a_concrete_time(bot: Bot) 
 
 
 async def test_gesture_is_announced_and_recorded(bot: Bot) -> None:
-    bot.api.customer_sends_text(3002, "This is outrageous, you charged me twice for the same order! Unacceptable!")
+    bot.api.customer_sends_text(3002, "This is outrageous, you charged me twice for order #48213! Unacceptable!")
     [reply] = await bot.api.wait_for_messages(3002, 1)
     assert "This one is on us" in reply.text and "priority" in reply.text
     [(kind, reason)] = await bot.query(
@@ -97,7 +97,7 @@ async def test_solved_problem_ends_with_a_one_tap_rating_that_is_stored(bot: Bot
 
 
 async def test_a_late_promise_is_followed_up_honestly_even_after_a_restart(bot: Bot) -> None:
-    bot.api.customer_sends_text(3007, "I want to cancel my order please")
+    bot.api.customer_sends_text(3007, "I want to cancel my order #48213 please")
     [answer] = await bot.api.wait_for_messages(3007, 1)
     assert CONCRETE_TIME.search(answer.text)
     await bot.stop()

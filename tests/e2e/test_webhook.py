@@ -146,7 +146,7 @@ async def test_at_debug_the_telegram_library_logs_no_customer_words_or_names(
     """/mydata sends the customer's own words and name back: they pass through the library's requests."""
     quiet_noisy_loggers(logging.DEBUG)
     caplog.set_level(logging.DEBUG)
-    words, data = text_update(40, 6006, "My parcel from Wrocław never came"), text_update(41, 6006, "/mydata")
+    words, data = text_update(40, 6006, "Where is my order #48213? It is a week late, I live in Wrocław"), text_update(41, 6006, "/mydata")
     data["message"]["entities"] = [{"type": "bot_command", "offset": 0, "length": 7}]  # type: ignore[index]
     for update in (words, data):
         update["message"]["from"]["first_name"] = update["message"]["chat"]["first_name"] = "Przemysława"  # type: ignore[index]

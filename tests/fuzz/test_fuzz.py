@@ -253,6 +253,11 @@ def assert_polite(reply: Reply, echoed: str | None = "") -> None:
         assert 1 <= len(button.data.encode()) <= CALLBACK_DATA_LIMIT, f"callback data Telegram refuses: {button.data!r}"
 
 
+TEXT_MOVES = (Move.ANSWER, Move.CLARIFY, Move.CLOSE, Move.ASK_DETAIL, Move.CORRECTED, Move.END, Move.SMALL_TALK,
+              Move.DROPPED, Move.UNKNOWN)
+"""What a customer's text can get: an answer on a case, a question, an ending, small talk, an honest "I don't know"."""
+
+
 def assert_in_language(decision: Decision, turn: CustomerTurn, state: ConversationState) -> None:
     """The reply is the part of the conversation language's wording that fits this turn."""
     reply, text, wording = decision.reply, decision.reply.text, PACK.wording_for(state.language)
@@ -268,13 +273,27 @@ def assert_in_language(decision: Decision, turn: CustomerTurn, state: Conversati
     elif not is_meaningful(turn.text):
         assert (reply.move, text) == (Move.ASK_FOR_TEXT, wording.empty)
     else:
-        assert reply.move in (Move.ANSWER, Move.CLARIFY, Move.CLOSE), reply.move
-        if reply.move is Move.ANSWER:
-            topic = PACK.topic(decision.topic_id or "", state.language)
-            assert topic is not None and (topic.answer in text or topic.first_step in text)
+        talk = wording.conversation
+        assert reply.move in TEXT_MOVES, reply.move
+        topic = PACK.topic(decision.topic_id or "", state.language)
+        if reply.move in (Move.ANSWER, Move.CORRECTED, Move.ASK_DETAIL):
+            assert topic is not None, "a case's reply belongs to a topic"
+        if reply.move is Move.ASK_DETAIL:
+            questions = [part for words in wording.details.values() for part in (words.ask, words.invalid)]
+            assert (any(question in text for question in questions) or talk.offer_person.split("{")[0] in text
+                    or (topic is not None and topic.first_step in text)), "the question, or one step for the confused"
+        elif reply.move is Move.END:
+            assert any(ending.split("{")[0] in text for ending in (talk.ending, talk.ending_open, talk.ending_waiting))
+            assert decision.promise is None, "an ending makes no new promise"
+        elif reply.move is Move.SMALL_TALK:
+            assert any(said in text for said in (talk.bot_question, talk.greeting_back, talk.small_talk))
+        elif reply.move is Move.DROPPED:
+            assert talk.dropped.split("{")[0] in text or talk.dropped_general in text
+        elif reply.move is Move.UNKNOWN:
+            assert text.endswith(talk.unknown) and decision.promise is None
         elif reply.move is Move.CLARIFY:
             assert text.endswith(wording.clarify) or wording.clarify_between.split("{")[0] in text
-        else:
+        elif reply.move is Move.CLOSE:
             assert text.endswith(wording.closing.ask_rating) and decision.closes
             assert [parse_rating(b.data) for b in reply.buttons] == [(state.conversation_id, s) for s in range(1, 6)]
         if state.first_contact:
@@ -902,7 +921,7 @@ def test_a_message_with_a_nul_character_is_answered(tmp_path: Path) -> None:
     with LoopThread() as loop:
         reply = loop.run(tell_the_service(database_url(tmp_path, "nul"), CustomerRef("telegram", "8", "Ol\x00ga"),
                                           CustomerTurn(TurnKind.TEXT, text="Where is my refund?\x00")))
-    assert reply is not None and reply.move is Move.ANSWER
+    assert reply is not None and reply.move is Move.ASK_DETAIL
 
 
 @pytest.mark.no_database

@@ -14,11 +14,13 @@ from nlu.runtime import EmotionAnalyzer
 pytestmark = pytest.mark.no_database  # the scripts run on a throwaway SQLite database of their own
 
 SCRIPTS = """
-- name: a refund question is answered, and asking for a person hands off
+- name: a refund question asks for the order, the number is used, and asking for a person hands off
   language: en
   turns:
     - customer: "Where is my refund? I sent the shoes back two weeks ago."
-      expect: {move: answer, contains: ["refund"], not_contains: ["{"], handoff: false}
+      expect: {move: ask_detail, contains: ["refund"], not_contains: ["{"], handoff: false, topic: refund}
+    - customer: "#48213"
+      expect: {move: answer, slots: {order_ref: "48213"}, contains: ["#48213"]}
     - customer: "I want to talk to a real person please"
       expect: {move: hand_off, handoff: true}
 - name: a reply that misses what the script wants
@@ -43,7 +45,8 @@ async def test_a_script_that_holds_passes_and_one_that_does_not_shows_its_transc
     holds, misses = await play(tmp_path, SCRIPTS)
     assert holds.startswith("PASS ") and "bot:      [hand_off, en]" in holds
     assert misses.startswith("FAIL ")
-    assert "customer: Where is my refund?" in misses and "bot:      [answer, en]" in misses
+    assert "customer: Where is my refund?" in misses and "bot:      [ask_detail, en]" in misses
+    assert "case:     refund; no details; waiting for: order_ref" in misses, "the case beside the turn"
     assert "✗ expected move close" in misses and "✗ expected the reply to contain '48213'" in misses
 
 
@@ -62,3 +65,10 @@ def test_a_broken_script_is_refused_with_the_file_and_what_to_fix(tmp_path: Path
     with pytest.raises(ScriptError, match="broken.yaml") as refused:
         load_scripts([path])
     assert message in str(refused.value)
+
+
+def test_a_slots_expectation_must_map_details_to_values(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("- name: x\n  turns:\n    - customer: hi\n      expect: {slots: [order_ref]}\n")
+    with pytest.raises(ScriptError, match="'slots' must map each detail"):
+        load_scripts([path])

@@ -70,9 +70,9 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
 
 
 async def test_signals_of_each_customer_message_are_stored(harness: Harness) -> None:
-    await harness.say("Where is my refund for order 1234?")
+    await harness.say("Where is my refund for order 12345?")
     await harness.say("This is urgent, I want a real person")
-    await harness.say("where is my refund for order 1234??")
+    await harness.say("where is my refund for order 12345??")
     customer = [m for m in await harness.stored() if m.sender == "customer"]
     assert [m.signals for m in customer] == [(), ("asks_for_human", "urgent"), ("repeated_question",)]
 
@@ -81,14 +81,14 @@ async def test_replies_are_delivered_in_the_order_messages_arrived(harness: Harn
     deliver = harness.output.to(CUSTOMER)
     await asyncio.gather(
         harness.service.handle(CUSTOMER, CustomerTurn(TurnKind.COMMAND, text="/help", command="help"), deliver=deliver),
-        harness.service.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="I was charged twice"), deliver=deliver),
+        harness.service.handle(CUSTOMER, CustomerTurn(TurnKind.TEXT, text="I was charged twice for order #48213"), deliver=deliver),
         harness.service.handle(CUSTOMER, CustomerTurn(TurnKind.NON_TEXT, content_type="sticker"), deliver=deliver),
     )
     assert [reply.move.value for reply in harness.output.replies_to(CUSTOMER)] == ["help", "answer", "ask_for_text"]
 
 
 async def test_a_promised_time_is_stored_scheduled_and_followed_up_honestly_before_it_passes(harness: Harness) -> None:
-    reply = await harness.say("Where is my refund? I returned the item two weeks ago")
+    reply = await harness.say("Where is my refund for order #48213? I returned the item two weeks ago")
     assert reply.move is Move.ANSWER and "10:00" in reply.text
     [(promise_id, check_at)] = harness.scheduled
     assert START < check_at < START + dt.timedelta(hours=24)
@@ -107,7 +107,7 @@ async def test_a_promised_time_is_stored_scheduled_and_followed_up_honestly_befo
 
 
 async def test_a_kept_promise_is_not_followed_up(harness: Harness) -> None:
-    await harness.say("I was charged twice for one order")
+    await harness.say("I was charged twice for order #48213")
     [(promise_id, check_at)] = harness.scheduled
     async with harness.database.session() as session:
         assert await PromiseRepository(session).keep(promise_id)
@@ -117,7 +117,7 @@ async def test_a_kept_promise_is_not_followed_up(harness: Harness) -> None:
 
 
 async def test_asking_again_gives_the_same_time_and_no_second_promise(harness: Harness) -> None:
-    first = await harness.say("Where is my refund?")
+    first = await harness.say("Where is my refund for order #48213?")
     harness.now[0] = START + dt.timedelta(hours=2)
     second = await harness.say("Any news on my refund?")
     assert len(harness.scheduled) == 1
@@ -125,7 +125,7 @@ async def test_asking_again_gives_the_same_time_and_no_second_promise(harness: H
 
 
 async def test_gesture_is_recorded_with_the_conversation(harness: Harness) -> None:
-    reply = await harness.say("I was charged twice and I'm really worried and scared about my money")
+    reply = await harness.say("I was charged twice for order #48213 and I'm really worried and scared about my money")
     assert "This one is on us" in reply.text
     async with harness.database.session() as session:
         [(kind, reason)] = await ConversationRepository(session).gestures_of(1)
@@ -133,7 +133,7 @@ async def test_gesture_is_recorded_with_the_conversation(harness: Harness) -> No
 
 
 async def test_solved_closes_asks_for_an_optional_rating_and_stores_it_once(harness: Harness) -> None:
-    await harness.say("Where is my refund?")
+    await harness.say("Where is my refund for order #48213?")
     closing = await harness.say("Thanks, that solved it!")
     assert closing.move is Move.CLOSE and "your refund is sorted" in closing.text
     assert [b.data for b in closing.buttons] == [f"rate:1:{n}" for n in range(1, 6)]
@@ -159,7 +159,7 @@ async def test_a_second_rating_tap_is_answered_in_the_customers_language(harness
 
 
 async def test_forged_rating_for_someone_elses_conversation_changes_nothing(harness: Harness) -> None:
-    await harness.say("Where is my refund?")
+    await harness.say("Where is my refund for order #48213?")
     await harness.say("Thanks, that solved it!")
     intruder = CustomerRef("telegram", "666", "Mallory")
     reply = await harness.tap("rate:1:1", customer=intruder)
@@ -192,7 +192,7 @@ def test_conversation_language_is_stable_unless_the_customer_clearly_switches(
 
 
 async def test_a_promise_missed_twice_goes_to_a_person_and_the_customer_is_told(harness: Harness) -> None:
-    await harness.say("Where is my refund? I returned the item two weeks ago")
+    await harness.say("Where is my refund for order #48213? I returned the item two weeks ago")
     [(promise_id, first_check)] = harness.scheduled
     harness.now[0] = first_check
     await harness.service.follow_up(promise_id, harness.output.to_customer)
@@ -209,21 +209,22 @@ async def test_a_promise_missed_twice_goes_to_a_person_and_the_customer_is_told(
 
 
 async def test_each_reply_is_stored_with_why_the_policy_chose_it(harness: Harness) -> None:
-    await harness.say("Where is my refund? I returned the item two weeks ago")
+    await harness.say("Where is my refund for order #48213? I returned the item two weeks ago")
     async with harness.database.session() as session:
         [_, reply] = await TrainerRepository(session).transcript(1)
-    assert reply.move == "answer" and reply.why.startswith("answered from topic refund (confidence")
+    assert reply.move == "answer" and "answered from topic refund (confidence" in reply.why
+    assert reply.why.startswith("case refund: order_ref 48213"), "the case the reply was decided on"
     assert "promised a time" in reply.why
 
 
 async def test_a_customer_sees_what_is_kept_and_can_delete_it_with_one_confirming_tap(harness: Harness) -> None:
     other = CustomerRef("telegram", "502", "Piotr")
-    await harness.say("Where is my refund? I returned the item two weeks ago")
+    await harness.say("Where is my refund for order #48213? I returned the item two weeks ago")
     await harness.say("Gdzie jest moja paczka?", customer=other)
 
     shown = await harness.service.handle(CUSTOMER, CustomerTurn(TurnKind.COMMAND, text="/mydata", command="mydata"))
     assert shown is not None and "Name: Olga" in shown.text and "messages: 2" in shown.text
-    assert "customer: Where is my refund?" in shown.text
+    assert "customer: Where is my refund for order #48213?" in shown.text, shown.text
 
     asked = await harness.service.handle(CUSTOMER, CustomerTurn(TurnKind.COMMAND, text="/forget", command="forget"))
     assert asked is not None and "can't be undone" in asked.text and asked.buttons[0].data == "forget:confirm"
@@ -236,7 +237,7 @@ async def test_a_customer_sees_what_is_kept_and_can_delete_it_with_one_confirmin
 
 
 async def test_old_conversations_are_purged_by_the_retention_setting(harness: Harness) -> None:
-    await harness.say("Where is my refund?")
+    await harness.say("Where is my refund for order #48213?")
     stored_at = utc_now()  # replies are stamped with the wall clock, not the harness's
     async with harness.database.session() as session:
         assert (await PrivacyRepository(session).purge_before(stored_at - dt.timedelta(days=30))).messages == 0

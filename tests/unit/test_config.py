@@ -1,3 +1,4 @@
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,25 @@ def test_model_precision_is_checked(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     monkeypatch.setenv("CANDOR_MODEL_PRECISION", "int4")
     with pytest.raises(ConfigError, match="CANDOR_MODEL_PRECISION.*auto, float32, bfloat16"):
         load_settings()
+
+
+def test_the_shops_order_pattern_and_support_hours_are_checked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CANDOR_ORDER_REF_PATTERN", "SO-(\\d{4}")
+    monkeypatch.setenv("CANDOR_SUPPORT_HOURS", "9-5")
+    monkeypatch.setenv("CANDOR_SUPPORT_DAYS", "weekdays")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert "CANDOR_ORDER_REF_PATTERN" in message and "not a regular expression" in message
+    assert "CANDOR_SUPPORT_HOURS" in message and "09:00-18:00" in message
+    assert "CANDOR_SUPPORT_DAYS" in message and "mon-fri" in message
+    monkeypatch.setenv("CANDOR_ORDER_REF_PATTERN", "\\d*")
+    monkeypatch.delenv("CANDOR_SUPPORT_HOURS")
+    monkeypatch.delenv("CANDOR_SUPPORT_DAYS")
+    with pytest.raises(ConfigError, match="matches empty text"):
+        load_settings()
+    monkeypatch.setenv("CANDOR_ORDER_REF_PATTERN", "SO-\\d{4}")
+    settings = load_settings()
+    assert settings.detail_reader.find("order_ref", "my order SO-1234 is late") == "SO-1234"
+    assert settings.support_shift.covers(dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC))

@@ -37,7 +37,7 @@ def answer(
     signals: Signals | None = None, state: ConversationState | None = None,
 ) -> Decision:
     state = state or ConversationState(7, language, first_contact=first_contact)
-    return decide(CustomerTurn(TurnKind.TEXT, text="…"), feeling(emotion, score),
+    return decide(CustomerTurn(TurnKind.TEXT, text="… order #48213"), feeling(emotion, score),
                   signals or Signals(), about(topic_id, language), state, PACK, CLOCK)
 
 
@@ -71,7 +71,8 @@ def test_angry_customer_gets_a_plain_admission_and_the_action_first_and_one_apol
     first = answer(language, "order_status", "anger", 0.9)
     text = first.reply.text
     assert topic.problem in text
-    assert text.index(topic.next_step.split("{deadline}")[0]) < text.index(topic.answer), "action before explanation"
+    step = topic.next_step.replace("{order_ref}", "#48213").split("{deadline}")[0]
+    assert text.index(step) < text.index(topic.answer), "action before explanation"
     assert first.apologised
     assert not any(phrase in text for phrase in STOCK_PHRASES)
     again = answer(language, "order_status", "anger", 0.9,
@@ -174,7 +175,7 @@ def test_empty_message_is_answered_politely(language: str, text: str) -> None:
 
 
 def test_very_long_message_is_kept_and_its_main_point_answered() -> None:
-    decision = decide(CustomerTurn(TurnKind.TEXT, text="x" * 20000), feeling(), Signals(), about("refund", "en"),
+    decision = decide(CustomerTurn(TurnKind.TEXT, text="x" * 20000 + " order #48213"), feeling(), Signals(), about("refund", "en"),
                       ConversationState(7, "en"), PACK, CLOCK)
     assert decision.reply.move is Move.ANSWER
     assert "kept your whole message" in decision.reply.text

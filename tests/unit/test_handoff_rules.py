@@ -30,8 +30,10 @@ def test_an_open_handoff_can_be_taken_transferred_resolved_or_closed_when_the_cu
         assert may_move(status, HandoffStatus.CUSTOMER_GONE) and not may_move(status, HandoffStatus.QUEUED)
 
 
-def test_answers_and_questions_count_as_tries_until_something_settles_the_problem() -> None:
-    assert tries_since_settled(["answer", "clarify", "close", "answer"]) == 2
+def test_answers_count_as_tries_until_something_settles_the_problem_and_the_bots_own_questions_do_not() -> None:
+    assert tries_since_settled(["answer", "unknown", "close", "answer"]) == 2
+    assert tries_since_settled(["answer", "clarify", "answer"]) == 1
+    assert tries_since_settled(["answer", "ask_detail", "answer"]) == 1
     assert tries_since_settled(["handed_back", "answer"]) == 0
     assert tries_since_settled([]) == 0
 

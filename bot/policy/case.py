@@ -1,0 +1,256 @@
+"""A customer's case across turns: which problem, which details are in, what the bot waits for, what it promised.
+
+The first reply on a case meets the customer's feeling, says what the bot knows and asks for the
+first missing detail; each answer fills the form, and once every detail is in, the bot commits
+to the next step and its time, naming what it was given ("order #48213"). It never asks again for
+what it has, takes a value given early or corrected, answers a side question and comes back, and
+only commits to a time for the problem the customer actually has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bot.policy.compose import compose_answer, join_sentences
+from bot.policy.deadlines import check_time, due_time, format_deadline
+from bot.policy.details import DetailReader, shown
+from bot.policy.gestures import choose_gesture
+from bot.policy.model import Case, Clock, ConversationState, Decision, Move, PromiseDraft, Reply
+from knowledge import KnowledgePack, Topic, Wording, fill
+from knowledge.retrieval import Retrieval, TopicMatch
+from nlu.types import Emotion
+
+DEFAULT_ATTEMPTS = 2
+SWITCH_CONFIDENCE = 0.7
+"""While the bot waits on a detail, only a clear match for another topic is a new problem; a weaker one is
+an answer that could not be read."""
+FELT = frozenset({Emotion.ANGER, Emotion.ANXIETY, Emotion.SADNESS, Emotion.CONFUSION})
+"""Feelings a reply meets before it says anything else."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the engine read in one customer turn."""
+
+    text: str
+    emotion: Emotion
+    score: float
+    """The score of ``emotion``: how strongly the customer feels it."""
+    scores: dict[str, float]
+    best: TopicMatch | None
+    retrieval: Retrieval | None
+    opening: tuple[str, ...] = ()
+    """An introduction (first contact) or a note on a long message, said first."""
+    photo: bool = False
+    """The turn is a photo: it fills a detail of kind photo."""
+    request: bool = False
+    """The customer asks for action ("can you get it fixed?"): pressing on the case, not a new problem."""
+
+
+@dataclass(frozen=True)
+class Scene:
+    """The conversation and the shop the turn happens in."""
+
+    state: ConversationState
+    pack: KnowledgePack
+    clock: Clock
+    reader: DetailReader
+
+    @property
+    def wording(self) -> Wording:
+        return self.pack.wording_for(self.state.language)
+
+    @property
+    def case(self) -> Case:
+        """The stored case; a state built with only a topic (a test, an old row) is a case on that topic."""
+        case = self.state.case
+        return case if case.topic_id or not self.state.topic_id else replace(case, topic_id=self.state.topic_id)
+
+    def topic(self, topic_id: str | None) -> Topic | None:
+        return self.pack.topic(topic_id, self.state.language) if topic_id else None
+
+    def kind_of(self, detail: str) -> str:
+        rule = self.pack.details.get(detail)
+        return rule.kind if rule else "text"
+
+    def attempts_for(self, detail: str) -> int:
+        rule = self.pack.details.get(detail)
+        return rule.attempts if rule else DEFAULT_ATTEMPTS
+
+    def named(self, detail: str) -> str:
+        words = self.wording.details.get(detail)
+        return words.name if words else detail
+
+    def question(self, detail: str) -> str:
+        words = self.wording.details.get(detail)
+        return words.ask if words else self.wording.clarify
+
+
+def case_turn(reading: Reading, scene: Scene) -> Decision | None:
+    """The reply that moves the case on, or None when the turn is about no topic at all (the caller clarifies)."""
+    case, current = scene.case, scene.topic(scene.case.topic_id)
+    best = reading.best
+    new_topic = best.topic if best is not None and (current is None or best.topic.id != current.id) else None
+    if new_topic is not None and case.awaiting and best is not None and best.confidence < SWITCH_CONFIDENCE:
+        new_topic = None  # "I can't find it" while the bot waits for an order number is no new problem
+    awaited = _awaited_value(reading, scene, new_topic)
+    if new_topic is not None and awaited is None:
+        if case.awaiting and current is not None and not new_topic.needs and not new_topic.promises:
+            return _side_question(reading, scene, scene.topic(new_topic.id) or new_topic, current)
+        topic = scene.topic(new_topic.id) or new_topic
+        carried = tuple((name, value) for name, value in case.slots if name in topic.needs)
+        return _on_topic(reading, scene, topic, Case(topic.id, carried), None, first=True)
+    if current is None:
+        return None
+    if (best is None and awaited is None and not case.awaiting and not reading.request
+            and not scene.reader.find_given({name: scene.kind_of(name) for name in current.needs}, reading.text)):
+        return None
+    return _on_topic(reading, scene, current, case, awaited, first=False)
+
+
+def _awaited_value(reading: Reading, scene: Scene, new_topic: Topic | None) -> str | None:
+    """The answer to the bot's own question, if this turn holds one.
+
+    Free text is taken as the answer only when it is not a question about another topic: "how
+    much is return shipping?" while the bot waits for an address is a side question.
+    """
+    detail = scene.case.awaiting
+    if detail is None:
+        return None
+    kind = scene.kind_of(detail)
+    if kind == "photo":
+        return "photo" if reading.photo else None
+    if kind == "text" and new_topic is not None:
+        return None
+    return scene.reader.read_answer(kind, reading.text)
+
+
+def _on_topic(reading: Reading, scene: Scene, topic: Topic, case: Case, awaited: str | None,
+              first: bool) -> Decision:
+    """Fill what this turn gives, then ask for what is still missing or commit to the next step."""
+    before = case
+    progressed = first
+    if case.awaiting is not None and awaited is not None:
+        case = replace(case.with_value(case.awaiting, awaited), awaiting=None, misses=0)
+        progressed = True
+    wanted = {name: scene.kind_of(name) for name in topic.needs if name != before.awaiting or awaited is None}
+    corrected: list[str] = []
+    for name, value in scene.reader.find_given(wanted, reading.text).items():
+        if case.value(name) == value:
+            continue
+        if case.value(name) is not None:
+            corrected.append(name)
+        case = case.with_value(name, value)
+        progressed = True
+    if case.awaiting is not None and case.value(case.awaiting) is not None:
+        case = replace(case, awaiting=None, misses=0)
+    missing = [name for name in topic.needs if case.value(name) is None]
+    notes = [f"case {topic.id}: " + (", ".join(f"{name} {value}" for name, value in case.slots) or "no details yet")]
+    said_corrected = tuple(_corrected(scene, topic, name, case) for name in corrected)
+    if missing:
+        return _ask(reading, scene, topic, case, missing[0], first, progressed, said_corrected, notes)
+    return _commit(reading, scene, topic, replace(case, settled=True), first, progressed, said_corrected, notes)
+
+
+def _ask(reading: Reading, scene: Scene, topic: Topic, case: Case, detail: str, first: bool, progressed: bool,
+         said_corrected: tuple[str, ...], notes: list[str]) -> Decision:
+    wording = scene.wording
+    question = scene.question(detail)
+    if first or (case.awaiting is None and not progressed):
+        composed = compose_answer(topic, wording, reading.emotion, reading.score, scene.state.apologised, question,
+                                  opening=reading.opening)
+        return Decision(Reply(Move.ASK_DETAIL, composed.text), topic_id=topic.id,
+                        apologised=scene.state.apologised or composed.apologised,
+                        case=replace(case, awaiting=detail, misses=0, settled=False), progressed=True,
+                        notes=(*notes, f"asked for {detail}", f"met {reading.emotion}"))
+    if progressed or case.awaiting != detail:
+        text = "\n\n".join((*said_corrected, join_sentences(*reading.opening, question)))
+        return Decision(Reply(Move.ASK_DETAIL, text), topic_id=topic.id, apologised=scene.state.apologised,
+                        case=replace(case, awaiting=detail, misses=0, settled=False), progressed=progressed,
+                        notes=(*notes, f"asked for {detail}"))
+    misses = case.misses + 1
+    if misses >= scene.attempts_for(detail):
+        text = fill(wording.conversation.offer_person, "conversation.offer_person", wording.language,
+                    name=scene.named(detail))
+        why = f"could not read {detail} {misses} time(s): offered a person"
+    elif reading.best is not None:
+        # The customer said more about the problem instead of giving the detail: what we know, and the question.
+        text = f"{topic.answer}\n\n{question}"
+        why = f"no {detail} in a message about the problem: answered and asked again"
+    else:
+        details = wording.details.get(detail)
+        text = details.invalid if details else question
+        why = f"could not read {detail}: asked again"
+    return Decision(Reply(Move.ASK_DETAIL, text), topic_id=topic.id, apologised=scene.state.apologised,
+                    case=replace(case, misses=misses), notes=(*notes, why))
+
+
+def _commit(reading: Reading, scene: Scene, topic: Topic, case: Case, first: bool, progressed: bool,
+            said_corrected: tuple[str, ...], notes: list[str]) -> Decision:
+    """Every detail is in: the next step, with its time when the topic promises one."""
+    wording, state, clock = scene.wording, scene.state, scene.clock
+    gesture = choose_gesture(scene.pack.gestures, topic.id, reading.scores, state.gestures_given)
+    hours = gesture.rule.resolution_hours if gesture and gesture.rule.resolution_hours else topic.resolution_hours
+    existing = dict(state.open_promises).get(topic.id)
+    due = (existing or due_time(clock.now, hours, clock.working)) if topic.promises else None
+    deadline = format_deadline(wording, due, clock.zone) if due else ""
+    values = {name: shown(scene.kind_of(name), value) for name, value in case.slots}
+    step = fill(topic.next_step, f"topics.{topic.id}.next_step", wording.language, deadline=deadline, **values)
+    extras = (fill(wording.gestures[gesture.rule.id], f"gestures.{gesture.rule.id}", wording.language,
+                   problem=topic.problem, owner=topic.owner),) if gesture else ()
+    apologised = state.apologised
+    if first:
+        composed = compose_answer(topic, wording, reading.emotion, reading.score, state.apologised, step, extras,
+                                  reading.opening, follow_up=topic.promises)
+        text, apologised = composed.text, apologised or composed.apologised
+    elif reading.emotion in FELT:
+        # Later in the case, with feeling: meet it (an apology only once), then the step and its time, not
+        # the explanation a second time.
+        composed = compose_answer(topic, wording, reading.emotion, reading.score, state.apologised, step, extras,
+                                  reading.opening, explain=False)
+        text, apologised = composed.text, apologised or composed.apologised
+    else:
+        follow = (wording.follow_up,) if topic.promises and existing is None else ()
+        text = "\n\n".join(part for part in (*said_corrected, join_sentences(*reading.opening, step, *follow), *extras)
+                           if part)
+    promise = None
+    if due is not None and existing is None:
+        promise = PromiseDraft(topic.id, topic.promised, due, check_time(clock.now, due), topic.extension_hours)
+    move = Move.CORRECTED if said_corrected else Move.ANSWER
+    return Decision(
+        Reply(move, text), topic_id=topic.id, apologised=apologised, promise=promise, gesture=gesture,
+        case=case, progressed=progressed,
+        notes=(*notes, f"answered from topic {topic.id}" + (f" (confidence {reading.best.confidence:.2f})"
+                                                             if reading.best else ""),
+               f"met {reading.emotion}", *((f"gave {gesture.rule.id}",) if gesture else ()),
+               *(("promised a time",) if promise else ())),
+    )
+
+
+def _side_question(reading: Reading, scene: Scene, side: Topic, current: Topic) -> Decision:
+    """A question about something else while the case waits on a detail: answer it, then come back."""
+    wording, case = scene.wording, scene.case
+    assert case.awaiting is not None  # only called while the bot waits on a detail
+    step = fill(side.next_step, f"topics.{side.id}.next_step", wording.language, deadline="")
+    back = fill(wording.conversation.back_to_case, "conversation.back_to_case", wording.language,
+                problem=current.problem)
+    text = "\n\n".join((join_sentences(*reading.opening, side.answer), step,
+                        join_sentences(back, scene.question(case.awaiting))))
+    return Decision(Reply(Move.ANSWER, text), topic_id=current.id, apologised=scene.state.apologised, case=case,
+                    progressed=True, notes=(f"answered side question {side.id}", f"back to {current.id}"))
+
+
+def _corrected(scene: Scene, topic: Topic, detail: str, case: Case) -> str:
+    wording = scene.wording
+    value = case.value(detail) or ""
+    return fill(wording.conversation.corrected, "conversation.corrected", wording.language,
+                name=scene.named(detail), value=shown(scene.kind_of(detail), value))
+
+
+def photo_for_case(scene: Scene) -> Decision | None:
+    """A photo the case is waiting for (a damaged item): it fills the detail and the case goes on."""
+    case, current = scene.case, scene.topic(scene.case.topic_id)
+    if case.awaiting is None or current is None or scene.kind_of(case.awaiting) != "photo":
+        return None
+    reading = Reading("", Emotion.NEUTRAL, 0.0, {}, None, None, photo=True)
+    return _on_topic(reading, scene, current, case, "photo", first=False)
