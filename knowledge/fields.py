@@ -89,6 +89,7 @@ TEXT_FIELDS: dict[str, TextFields] = {
     "conversation.ending_waiting": TextFields(("problem", "detail"), ("detail",)),
     "conversation.dropped": _PROBLEM,
     "conversation.corrected": TextFields(("name", "value"), ("name", "value")),
+    "conversation.noted": TextFields(("name", "value"), ("value",)),
     "conversation.back_to_case": _PROBLEM,
     "conversation.offer_person": TextFields(("name",), ("name",)),
     f"{TOPICS}.*.next_step": TextFields(("deadline", *DETAIL_NAMES)),

@@ -145,6 +145,8 @@ class ConversationWording:
     dropped: str
     dropped_general: str
     corrected: str
+    noted: str
+    """Said before the next question when the customer just gave a detail: what the bot now has."""
     back_to_case: str
     unknown: str
     offer_person: str

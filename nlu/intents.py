@@ -65,7 +65,7 @@ _UNITS: dict[Intent, tuple[str, ...]] = {
     ),
     Intent.SMALL_TALK: (
         r"how (are|r) (you|u)( doing| today)?", r"how( i|)s it going", r"how( i|)s your day", r"what( i|)s up",
-        r"sup", r"wassup", (r"(you are|youre|ur|u r) (so |really |very )?(great|awesome|amazing|the best|helpful|funny|"
+        r"sup", r"wassup", (r"(you are|youre|ur|u r) (actually |so |really |very |pretty |quite )*(great|awesome|amazing|the best|helpful|funny|"
         r"smart|clever|nice|sweet|cool|kind|lovely|brilliant|fast|quick|a star)"),
         r"(nice|good|great|cool|smart|clever|cute|helpful|lovely) bot", r"(good|great|nice) (job|work)", r"well done",
         r"you rock", r"(i )?love (you|it|this bot)", r"a?(ha)+h?", r"(he){2,}", r"lol+", r"lmao", r"rofl",
@@ -98,10 +98,10 @@ _FILLERS = (
     r"all", r"there", r"now", r"for now", r"anyway", r"just", r"actually", r"sorry", r"its (fine|ok|okay)", r"please",
     (r"for (the |your |all )?(help|helping|info|information|answer|reply|time|support|quick (reply|answer)|that|"
     r"everything)"), r"indeed", r"honestly", r"seriously", r"tell me", r"be honest", r"quick question", r"btw",
-    r"curious", r"wait", r"um+", r"i wonder",
+    r"curious", r"wait", r"um+", r"i wonder", r"ugh", r"hmm+", r"meh", r"oh well", r"pretty",
     r"ну", r"да", r"ага", r"угу", r"вам", r"тебе", r"большое", r"огромное", r"все", r"всем", r"тогда", r"еще раз",
     r"за (помощь|ответ|информацию)", r"а", r"скажите", r"скажи", r"честно", r"вообще", r"серьезно", r"просто",
-    r"интересно", r"я", r"извините",
+    r"интересно", r"я", r"извините", r"хотя", r"хотя нет", r"нет",
     r"bardzo", r"wielkie", r"serdeczne", r"serdecznie", r"za (pomoc|odpowiedz|informacje)", r"jeszcze raz",
     r"raz jeszcze", r"no", r"tak", r"a(c)?ha", r"to", r"w takim razie", r"wam", r"ci", r"pieknie", r"czy",
     r"powiedz", r"szczerze", r"serio", r"w ogole", r"tak naprawde", r"przepraszam",
@@ -191,6 +191,19 @@ def read_intent(text: str) -> Intent:
         if intent in acts:
             return intent
     return Intent.NONE
+
+
+_CLAUSE = re.compile(r"[,.;!:\u2014\u2013，。；！：]+")
+
+
+def drops_case(text: str) -> bool:
+    """The customer lets the case go, then says why: "ugh never mind, I'll just pay full price", "хотя нет, не
+    надо, пусть приходит", "算了，不改了". A never-mind in one of the first two clauses counts, unless the message
+    asks something ("never mind that, where is my refund?" is a new question)."""
+    if "?" in text or "？" in text:
+        return False
+    clauses = [clause for clause in _CLAUSE.split(text) if clause.strip()]
+    return any(read_intent(clause) is Intent.NEVER_MIND for clause in clauses[:2])
 
 
 def without_bot_questions(words: str) -> str:

@@ -112,8 +112,11 @@ _SELF_HARM = patterns(
 )
 _MONEY_LOST = patterns(
     r"\bfraud", r"\bscam", r"\bstolen\b", r"\bstole\b", r"\bhacked\b", r"\bunauthori[sz]ed\b", r"\bphishing\b",
-    r"\bidentity theft\b", r"\bsomeone (else )?(used|took|stole|charged|accessed|logged into|ordered (with|on)|"
-    r"paid with|bought (with|on)) (my|our)\b",
+    r"\bidentity theft\b", r"\bsomeone (else )?(is |has |has been |must have )?(used|using|took|taking|stole|"
+    r"stealing|charged|charging|accessed|logged into|ordered (with|on)|paid with|paying with|bought (with|on)) "
+    r"(my|our)\b",
+    r"\b(orders?|purchases?|payments?|charges?) (on my (account|card) )?(that )?i (never|didnt|did not) (made|make|"
+    r"placed?|order(ed)?)\b",
     r"\bi (didnt|did not|never) (make|made|authori[sz]e|authori[sz]ed|approve|approved) "
     r"(this|that|these|those|the|any)? ?"
     r"(purchases?|payments?|orders?|transactions?|charges?)\b",

@@ -98,8 +98,9 @@ def case_turn(reading: Reading, scene: Scene) -> Decision | None:
         if case.awaiting and current is not None and not new_topic.needs and not new_topic.promises:
             return _side_question(reading, scene, scene.topic(new_topic.id) or new_topic, current)
         topic = scene.topic(new_topic.id) or new_topic
-        carried = tuple((name, value) for name, value in case.slots if name in topic.needs)
-        return _on_topic(reading, scene, topic, Case(topic.id, carried), None, first=True)
+        # The details stay with the conversation: an order number given for one problem is the customer's
+        # order for the next one too (and the reply names it, so a different order is corrected at once).
+        return _on_topic(reading, scene, topic, Case(topic.id, case.slots), None, first=True)
     if current is None:
         return None
     if (best is None and awaited is None and not case.awaiting and not reading.request
@@ -130,7 +131,9 @@ def _on_topic(reading: Reading, scene: Scene, topic: Topic, case: Case, awaited:
     """Fill what this turn gives, then ask for what is still missing or commit to the next step."""
     before = case
     progressed = first
+    received: list[str] = []
     if case.awaiting is not None and awaited is not None:
+        received.append(case.awaiting)
         case = replace(case.with_value(case.awaiting, awaited), awaiting=None, misses=0)
         progressed = True
     wanted = {name: scene.kind_of(name) for name in topic.needs if name != before.awaiting or awaited is None}
@@ -138,33 +141,33 @@ def _on_topic(reading: Reading, scene: Scene, topic: Topic, case: Case, awaited:
     for name, value in scene.reader.find_given(wanted, reading.text).items():
         if case.value(name) == value:
             continue
-        if case.value(name) is not None:
-            corrected.append(name)
+        (corrected if case.value(name) is not None else received).append(name)
         case = case.with_value(name, value)
         progressed = True
     if case.awaiting is not None and case.value(case.awaiting) is not None:
         case = replace(case, awaiting=None, misses=0)
     missing = [name for name in topic.needs if case.value(name) is None]
     notes = [f"case {topic.id}: " + (", ".join(f"{name} {value}" for name, value in case.slots) or "no details yet")]
-    said_corrected = tuple(_corrected(scene, topic, name, case) for name in corrected)
+    said_corrected = tuple(_said(scene, "corrected", name, case) for name in corrected)
     if missing:
-        return _ask(reading, scene, topic, case, missing[0], first, progressed, said_corrected, notes)
+        noted = tuple(_said(scene, "noted", name, case) for name in received if scene.kind_of(name) != "photo")
+        return _ask(reading, scene, topic, case, missing[0], first, progressed, (*said_corrected, *noted), notes)
     return _commit(reading, scene, topic, replace(case, settled=True), first, progressed, said_corrected, notes)
 
 
 def _ask(reading: Reading, scene: Scene, topic: Topic, case: Case, detail: str, first: bool, progressed: bool,
-         said_corrected: tuple[str, ...], notes: list[str]) -> Decision:
+         said: tuple[str, ...], notes: list[str]) -> Decision:
     wording = scene.wording
     question = scene.question(detail)
     if first or (case.awaiting is None and not progressed):
-        composed = compose_answer(topic, wording, reading.emotion, reading.score, scene.state.apologised, question,
-                                  opening=reading.opening)
+        composed = compose_answer(topic, wording, reading.emotion, reading.score, scene.state.apologised,
+                                  join_sentences(*said, question), opening=reading.opening)
         return Decision(Reply(Move.ASK_DETAIL, composed.text), topic_id=topic.id,
                         apologised=scene.state.apologised or composed.apologised,
                         case=replace(case, awaiting=detail, misses=0, settled=False), progressed=True,
                         notes=(*notes, f"asked for {detail}", f"met {reading.emotion}"))
     if progressed or case.awaiting != detail:
-        text = "\n\n".join((*said_corrected, join_sentences(*reading.opening, question)))
+        text = join_sentences(*reading.opening, *said, question)
         return Decision(Reply(Move.ASK_DETAIL, text), topic_id=topic.id, apologised=scene.state.apologised,
                         case=replace(case, awaiting=detail, misses=0, settled=False), progressed=progressed,
                         notes=(*notes, f"asked for {detail}"))
@@ -240,11 +243,12 @@ def _side_question(reading: Reading, scene: Scene, side: Topic, current: Topic) 
                     progressed=True, notes=(f"answered side question {side.id}", f"back to {current.id}"))
 
 
-def _corrected(scene: Scene, topic: Topic, detail: str, case: Case) -> str:
+def _said(scene: Scene, what: str, detail: str, case: Case) -> str:
+    """"Got it: order number #48213." (``noted``) or "I've changed the order number to #48214." (``corrected``)."""
     wording = scene.wording
-    value = case.value(detail) or ""
-    return fill(wording.conversation.corrected, "conversation.corrected", wording.language,
-                name=scene.named(detail), value=shown(scene.kind_of(detail), value))
+    template = wording.conversation.noted if what == "noted" else wording.conversation.corrected
+    return fill(template, f"conversation.{what}", wording.language, name=scene.named(detail),
+                value=shown(scene.kind_of(detail), case.value(detail) or ""))
 
 
 def photo_for_case(scene: Scene) -> Decision | None:
@@ -254,3 +258,16 @@ def photo_for_case(scene: Scene) -> Decision | None:
         return None
     reading = Reading("", Emotion.NEUTRAL, 0.0, {}, None, None, photo=True)
     return _on_topic(reading, scene, current, case, "photo", first=False)
+
+
+def with_given_details(reading: Reading, scene: Scene) -> Case | None:
+    """The case holding the shaped details this turn gave (an order number) when no topic was found yet, so the
+    answer to the bot's clarifying question goes on with them; None when the turn gave none."""
+    wanted = {name: rule.kind for name, rule in scene.pack.details.items()}
+    given = scene.reader.find_given(wanted, reading.text)
+    if not given:
+        return None
+    case = scene.case
+    for name, value in given.items():
+        case = case.with_value(name, value)
+    return case

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.policy.case import Reading, Scene, case_turn, photo_for_case
+from bot.policy.case import Reading, Scene, case_turn, photo_for_case, with_given_details
 from bot.policy.compose import join_sentences
 from bot.policy.details import DEFAULT_READER, DetailReader
 from bot.policy.model import (
@@ -27,7 +27,7 @@ from bot.policy.model import (
 from bot.policy.talk import dropped, ending, rating_buttons, small_talk
 from knowledge import KnowledgePack, Topic, Wording, fill
 from knowledge.retrieval import Retrieval, TopicMatch
-from nlu.intents import Intent, is_request, is_sarcastic, read_intent
+from nlu.intents import Intent, drops_case, is_request, is_sarcastic, read_intent
 from nlu.signals import Signals
 from nlu.types import Analysis, Emotion
 
@@ -133,7 +133,7 @@ def _text_decision(
     if not sarcastic and not request and _is_closing(signals, emotion, best, current):
         return _closing(scene, current, opening)
     intent = read_intent(turn.text)
-    if intent is Intent.NEVER_MIND:
+    if intent is Intent.NEVER_MIND or drops_case(turn.text):
         return dropped(scene, opening)
     if intent is Intent.THANKS and not sarcastic:
         return ending(scene, opening)
@@ -144,11 +144,12 @@ def _text_decision(
     decided = case_turn(reading, scene)
     if decided is not None:
         return decided
+    kept = with_given_details(reading, scene)
     if state.last_move == Move.CLARIFY:
         return Decision(Reply(Move.UNKNOWN, join_sentences(*opening, wording.conversation.unknown)),
-                        topic_id=scene.case.topic_id, apologised=state.apologised,
+                        topic_id=scene.case.topic_id, apologised=state.apologised, case=kept,
                         notes=("said honestly it does not know: no topic after a clarifying question",))
-    return _clarify(wording, retrieval, opening, state)
+    return replace(_clarify(wording, retrieval, opening, state), case=kept, progressed=kept is not None)
 
 
 def _is_closing(signals: Signals | None, emotion: str, best: TopicMatch | None, current: Topic | None) -> bool:

@@ -49,6 +49,8 @@ def small_talk(intent: Intent, scene: Scene, opening: tuple[str, ...]) -> Decisi
     talk = scene.wording.conversation
     said = {Intent.BOT_QUESTION: talk.bot_question, Intent.GREETING: talk.greeting_back}.get(intent, talk.small_talk)
     text = join_sentences(*opening, said)
+    if intent is Intent.GREETING and scene.state.first_contact:
+        text = scene.wording.greeting  # a first "hi" gets the whole greeting: who the bot is and what it does
     case = scene.case
     current = scene.topic(case.topic_id)
     if case.awaiting is not None and current is not None:
