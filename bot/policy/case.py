@@ -147,7 +147,8 @@ def _on_topic(reading: Reading, scene: Scene, topic: Topic, case: Case, awaited:
     if case.awaiting is not None and case.value(case.awaiting) is not None:
         case = replace(case, awaiting=None, misses=0)
     missing = [name for name in topic.needs if case.value(name) is None]
-    notes = [f"case {topic.id}: " + (", ".join(f"{name} {value}" for name, value in case.slots) or "no details yet")]
+    # Names only: notes go to the log, and a detail's value may be an email, a phone number or an address.
+    notes = [f"case {topic.id}: " + (", ".join(name for name, _ in case.slots) or "no details yet")]
     said_corrected = tuple(_said(scene, "corrected", name, case) for name in corrected)
     if missing:
         noted = tuple(_said(scene, "noted", name, case) for name in received if scene.kind_of(name) != "photo")

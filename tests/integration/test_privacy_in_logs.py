@@ -29,15 +29,18 @@ def test_filter_rewrites_records_from_any_library() -> None:
     assert "abcdefghijklmnopqrstuvwxyz0123" not in record.getMessage()
 
 
-async def handle_one_turn(tmp_path: Path, customer: CustomerRef, text: str) -> Reply | None:
-    """One text turn through a real service on a fresh database (the model left out: keyword scores)."""
+async def handle_one_turn(tmp_path: Path, customer: CustomerRef, text: str, *more: str) -> Reply | None:
+    """Text turns through a real service on a fresh database (the model left out: keyword scores); the last reply."""
     url = database_url(tmp_path, 'c')
     await upgrade_schema_async(url)
     database, analyzer = Database(url), EmotionAnalyzer(None)
     pack = load_pack()
     service = SupportService(database, analyzer, pack, TopicIndex.build(pack, None))
     try:
-        return await service.handle(customer, CustomerTurn(TurnKind.TEXT, text=text))
+        reply = await service.handle(customer, CustomerTurn(TurnKind.TEXT, text=text))
+        for later in more:
+            reply = await service.handle(customer, CustomerTurn(TurnKind.TEXT, text=later))
+        return reply
     finally:
         await analyzer.close()
         await database.dispose()
@@ -53,6 +56,17 @@ async def test_handling_a_turn_logs_no_customer_words_or_names(
     assert reply is not None and "double charge" in reply.text
     assert "turn handled" in caplog.text
     assert "4111" not in caplog.text and "Zuzanna" not in caplog.text and "charged twice" not in caplog.text
+
+
+async def test_the_details_a_case_collects_are_named_in_the_log_but_never_shown(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    reply = await handle_one_turn(tmp_path, CustomerRef("telegram", "78", "Ola"),
+                                  "I need to change the delivery address for order #55120", "12 Baker Street, London NW1 6XE")
+    assert reply is not None and "#55120" in reply.text and "12 Baker Street" in reply.text
+    assert "case change_address: order_ref, address" in caplog.text
+    assert "Baker" not in caplog.text and "55120" not in caplog.text
 
 
 @pytest.mark.parametrize(

@@ -213,7 +213,7 @@ async def test_each_reply_is_stored_with_why_the_policy_chose_it(harness: Harnes
     async with harness.database.session() as session:
         [_, reply] = await TrainerRepository(session).transcript(1)
     assert reply.move == "answer" and "answered from topic refund (confidence" in reply.why
-    assert reply.why.startswith("case refund: order_ref 48213"), "the case the reply was decided on"
+    assert reply.why.startswith("case refund: order_ref;"), "the case the reply was decided on, without its values"
     assert "promised a time" in reply.why
 
 
