@@ -25,9 +25,12 @@ echo "== ruff ==" >&2
 .venv/bin/ruff check . || status=$?
 echo "== mypy (strict: bot, nlu, knowledge) ==" >&2
 .venv/bin/mypy || status=$?
+# In CI, each pass also lists its slowest tests, so the run's time can be kept under watch.
+durations=()
+if [[ -n "${CI:-}" ]]; then durations=(--durations=20); fi
 if [[ " $databases " == *" sqlite "* ]]; then
   echo "== tests on SQLite ==" >&2
-  .venv/bin/python -m pytest "$@" || status=$?
+  .venv/bin/python -m pytest "${durations[@]}" "$@" || status=$?
 fi
 if [[ " $databases " == *" postgresql "* ]]; then
   pg_home="$(mktemp -d "${TMPDIR:-/tmp}/candor-pg.XXXXXX")"
@@ -35,7 +38,7 @@ if [[ " $databases " == *" postgresql "* ]]; then
   trap 'scripts/postgres.sh stop "$pg_home/data"; rm -rf "$pg_home"' EXIT
   if url="$(scripts/postgres.sh start "$pg_home/data" "$pg_port")"; then
     echo "== tests on PostgreSQL ($url) ==" >&2
-    CANDOR_TEST_POSTGRES_URL="$url" .venv/bin/python -m pytest "$@" || status=$?
+    CANDOR_TEST_POSTGRES_URL="$url" .venv/bin/python -m pytest "${durations[@]}" "$@" || status=$?
   else
     echo "PostgreSQL could not be started; see above. The PostgreSQL pass did not run." >&2
     status=1
