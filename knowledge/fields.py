@@ -31,7 +31,8 @@ class TextFields:
 PLAIN = TextFields()
 """A text that is sent as written: it takes no fields, so it has no braces."""
 
-DETAIL_NAMES = ("order_ref", "email", "phone", "date", "amount", "item", "size", "address", "discount_code", "photo")
+DETAIL_NAMES = ("order_ref", "email", "phone", "contact", "date", "amount", "item", "size", "address", "discount_code",
+                "photo")
 """The details of the shipped details.yaml: a topic's next_step may name those its topic needs (the
 loader checks which). A detail added to details.yaml is added here too before a next_step can name it."""
 
@@ -39,6 +40,7 @@ _HANDOFF_TIME = TextFields(("agent", "role", "deadline"), ("agent", "deadline"))
 _COMMAND = TextFields(("command",), ("command",))
 _AGENT = TextFields(("agent",), ("agent",))
 _PROBLEM = TextFields(("problem",), ("problem",))
+_ORDER = TextFields(("order_ref",), ("order_ref",))
 
 TEXT_FIELDS: dict[str, TextFields] = {
     "acknowledgements.*.*": TextFields(("problem", "owner")),
@@ -93,6 +95,38 @@ TEXT_FIELDS: dict[str, TextFields] = {
     "conversation.back_to_case": _PROBLEM,
     "conversation.offer_person": TextFields(("name",), ("name",)),
     f"{TOPICS}.*.next_step": TextFields(("deadline", *DETAIL_NAMES)),
+    "shop.checked": _ORDER,
+    "shop.checked_demo": _ORDER,
+    "shop.not_found": _ORDER,
+    "shop.not_found_final": _ORDER,
+    "shop.unavailable": _ORDER,
+    "shop.order_status.*": TextFields(("order_ref", "placed"), ("order_ref",)),
+    "shop.parcel_scanned": TextFields(("carrier", "tracking", "place", "time", "event"), ("place", "time")),
+    "shop.parcel_scanned_nowhere": TextFields(("carrier", "tracking", "time", "event"), ("time",)),
+    "shop.parcel_expected": TextFields(("carrier", "day"), ("day",)),
+    "shop.parcel_late": TextFields(("carrier", "day"), ("day",)),
+    "shop.parcel_delivered": TextFields(("carrier", "time"), ("time",)),
+    "shop.parcel_pickup": TextFields(("carrier",)),
+    "shop.parcel_problem": TextFields(("carrier", "event"), ("event",)),
+    "shop.parcel_not_scanned": TextFields(("carrier", "tracking")),
+    "shop.parcel_none": _ORDER,
+    "shop.tracking_link": TextFields(("url",), ("url",)),
+    "shop.payments_two": TextFields(("amount", "order_ref", "first", "second"), ("amount", "first", "second")),
+    "shop.payments_hold": TextFields(("amount", "hold", "order_ref", "at"), ("hold",)),
+    "shop.payments_one": TextFields(("amount", "order_ref", "at"), ("amount",)),
+    "shop.payments_failed": TextFields(("amount",), ("amount",)),
+    "shop.payments_none": _ORDER,
+    "shop.refund_on_way": TextFields(("amount", "order_ref", "created", "expected"), ("expected",)),
+    "shop.refund_late": TextFields(("amount", "order_ref", "expected"), ("expected",)),
+    "shop.refund_sent": TextFields(("amount", "order_ref", "created"), ("amount",)),
+    "shop.refund_failed": TextFields(("amount", "order_ref"), ("amount",)),
+    "shop.refund_none": _ORDER,
+    "shop.watch": TextFields(("owner",)),
+    "shop.disputed": TextFields(("owner",)),
+    "shop.moment": TextFields(("time", "weekday", "day", "month"), ("time",)),
+    "shop.moment_today": TextFields(("time",), ("time",)),
+    "shop.moment_yesterday": TextFields(("time",), ("time",)),
+    "shop.day": TextFields(("weekday", "day", "month"), ("day",)),
 }
 """Every text the bot fills, by where it sits ("*" stands for any one key); any other text is PLAIN.
 A topic that promises a time must also have {deadline} in its next_step, and its next_step may name

@@ -15,8 +15,14 @@ from typing import Any
 
 from knowledge.content_files import KnowledgeError, read_yaml
 
-DETAIL_KINDS = ("order_ref", "email", "phone", "date", "amount", "code", "text", "photo")
-"""How an answer can be checked: order_ref is the shop's configured pattern; text takes any words."""
+DETAIL_KINDS = ("order_ref", "email", "phone", "contact", "date", "amount", "code", "text", "photo")
+"""How an answer can be checked: order_ref is the shop's configured pattern; contact is an email or a phone
+number with its country code; text takes any words."""
+LOOKUPS = ("order", "payments", "shipments", "refunds")
+"""What a topic reads in the shop's data once the order is proved the customer's (topics.yaml: lookup)."""
+ORDER_STATUSES = ("pending_payment", "paid", "processing", "on_hold", "shipped", "partially_shipped", "delivered",
+                  "cancelled", "refunded", "partially_refunded")
+"""An order's status in the shop contract (docs/shop-api.yaml); the wording has a line for each."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from knowledge.content_files import KnowledgeError, read_yaml
 from knowledge.fields import TOPICS, names_in, text_problems, where_text_sits
-from knowledge.forms import DetailRule, DetailWording, read_detail_wording, read_details
+from knowledge.forms import LOOKUPS, ORDER_STATUSES, DetailRule, DetailWording, read_detail_wording, read_details
 
 __all__ = [
     "CONTENT_DIR", "EMOTION_KEYS", "FALLBACK_LANGUAGE", "AgentsWording", "Closing", "ConversationWording", "GestureRule",
@@ -45,6 +45,9 @@ class Topic:
     promises: bool = False
     needs: tuple[str, ...] = ()
     """The details the bot collects before it commits to anything, asked in this order."""
+    lookup: str = ""
+    """What the shop's data says about this problem ("payments", "shipments", "refunds", "order"): with a shop
+    connected, the bot looks the order up once the customer proved it is theirs, and answers from the facts."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,51 @@ class ConversationWording:
 
 
 @dataclass(frozen=True)
+class ShopWording:
+    """What the bot says about the shop's own data: proving an order is yours, and the facts a lookup found."""
+
+    demo_note: str
+    share_phone: str
+    """The label of Telegram's button that shares the customer's own phone number."""
+    not_own_contact: str
+    checked: str
+    checked_demo: str
+    not_found: str
+    not_found_final: str
+    unavailable: str
+    order_status: dict[str, str]
+    """One line per order status of the shop contract (docs/shop-api.yaml)."""
+    parcel_scanned: str
+    parcel_scanned_nowhere: str
+    parcel_expected: str
+    parcel_late: str
+    parcel_delivered: str
+    parcel_pickup: str
+    parcel_problem: str
+    parcel_not_scanned: str
+    parcel_none: str
+    tracking_link: str
+    payments_two: str
+    payments_hold: str
+    payments_one: str
+    payments_failed: str
+    payments_none: str
+    refund_on_way: str
+    refund_late: str
+    refund_sent: str
+    refund_failed: str
+    refund_none: str
+    watch: str
+    disputed: str
+    moment: str
+    moment_today: str
+    moment_yesterday: str
+    day: str
+    day_today: str
+    day_tomorrow: str
+
+
+@dataclass(frozen=True)
 class Wording:
     introduction: str
     greeting: str
@@ -183,6 +231,7 @@ class Wording:
     details: dict[str, DetailWording]
     """Per detail of details.yaml: how a reply names it, the question, and what an unreadable answer gets."""
     conversation: ConversationWording
+    shop: ShopWording
     language: str = FALLBACK_LANGUAGE
     """The language these words are in: a text that cannot be filled falls back to the shipped one in it."""
 
@@ -288,8 +337,14 @@ def _read_shared_topics(path: Path, details: dict[str, DetailRule]) -> dict[str,
             if str(detail) not in details:
                 raise KnowledgeError(f"{path}: topic '{item['id']}' needs '{detail}', which is not a detail in "
                                      f"{path.parent / 'details.yaml'}.")
+        lookup = str(item.get("lookup") or "")
+        if lookup and lookup not in LOOKUPS:
+            raise KnowledgeError(f"{path}: topic '{item['id']}' has lookup '{lookup}'; it can be {', '.join(LOOKUPS)}.")
+        if lookup and "order_ref" not in needs:
+            raise KnowledgeError(f"{path}: topic '{item['id']}' looks up the order, so it needs order_ref.")
         try:
             shared[str(item["id"])] = {
+                "lookup": lookup,
                 "resolution_hours": float(item.get("resolution_hours", 0)),
                 "extension_hours": float(item.get("extension_hours", 0)),
                 "promises": bool(item.get("promise", False)),
@@ -359,7 +414,7 @@ def _read_topics(path: Path, shared: dict[str, dict[str, Any]], details: dict[st
                 keywords=tuple(str(k).lower() for k in item["keywords"]),
                 promised=promised, resolution_hours=float(facts["resolution_hours"]),
                 extension_hours=float(facts["extension_hours"]), promises=bool(facts["promises"]),
-                needs=facts["needs"],
+                needs=facts["needs"], lookup=facts["lookup"],
             )
         )
     absent = set(shared) - {t.id for t in topics}
@@ -402,6 +457,10 @@ def _read_wording(path: Path, gesture_ids: list[str], details: dict[str, DetailR
     values["agents"] = _section(path, raw, "agents", AgentsWording)
     values["privacy"] = _section(path, raw, "privacy", PrivacyWording)
     values["conversation"] = _section(path, raw, "conversation", ConversationWording)
+    values["shop"] = _section(path, raw, "shop", ShopWording)
+    missing_statuses = [status for status in ORDER_STATUSES if not values["shop"].order_status.get(status)]
+    if missing_statuses:
+        raise KnowledgeError(f"{path}: shop.order_status lacks a line for {', '.join(missing_statuses)}.")
     values["details"] = read_detail_wording(path, raw["details"], details)
     values["acknowledgements"] = {str(e): {str(k): _clean(v) for k, v in variants.items()} for e, variants in acknowledgements.items()}
     values["weekdays"], values["months"] = tuple(values["weekdays"]), tuple(values["months"])

@@ -140,6 +140,12 @@ class TelegramChannel:
     async def on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Keep stickers, photos and the like, and ask for words."""
         message = _message(update)
+        shared = message.contact
+        if shared is not None and message.from_user is not None and shared.user_id == message.from_user.id:
+            # The customer's own number, shared with the button: proof of an order with that phone.
+            digits = "".join(ch for ch in shared.phone_number if ch.isdigit())
+            await self._turn(update, context, CustomerTurn(TurnKind.SHARED_CONTACT, text=f"+{digits}"[:16]))
+            return
         content = next((name for name in NON_TEXT_CONTENT if getattr(message, name, None)), "other")
         text = message.caption or (message.sticker.emoji or "" if message.sticker else "")
         await self._turn(update, context, CustomerTurn(TurnKind.NON_TEXT, text=text, content_type=content))

@@ -16,11 +16,15 @@ from bot.policy.deadlines import check_time, due_time, format_deadline
 from bot.policy.details import DetailReader, shown
 from bot.policy.gestures import choose_gesture
 from bot.policy.model import Case, Clock, ConversationState, Decision, Move, PromiseDraft, Reply
+from bot.policy.order_facts import Finding, Told, request_kinds, tell
+from bot.policy.orders import LookupRequest, OrderFacts
 from knowledge import KnowledgePack, Topic, Wording, fill
 from knowledge.retrieval import Retrieval, TopicMatch
 from nlu.types import Emotion
 
 DEFAULT_ATTEMPTS = 2
+MAX_FAILED_PROOFS = 3
+"""Lookups that found no order with the customer's contact before a person takes over."""
 SWITCH_CONFIDENCE = 0.7
 """While the bot waits on a detail, only a clear match for another topic is a new problem; a weaker one is
 an answer that could not be read."""
@@ -55,6 +59,10 @@ class Scene:
     pack: KnowledgePack
     clock: Clock
     reader: DetailReader
+    shop: str | None = None
+    """The shop backend the bot can look orders up in ("demo", "shopify", ...); None: no shop connected."""
+    facts: OrderFacts | None = None
+    """What a lookup this turn asked for found (the service looks up, then decides again with it)."""
 
     @property
     def wording(self) -> Wording:
@@ -85,6 +93,16 @@ class Scene:
         words = self.wording.details.get(detail)
         return words.ask if words else self.wording.clarify
 
+    def needs(self, topic: Topic) -> tuple[str, ...]:
+        """The topic's details, and with a shop connected the contact that proves the order is the customer's."""
+        if self.shop and topic.lookup and "contact" not in topic.needs:
+            return (*topic.needs, "contact")
+        return topic.needs
+
+    def button_for(self, detail: str) -> str:
+        """Telegram's "share my phone number" button goes with the question for a contact."""
+        return self.wording.shop.share_phone if self.kind_of(detail) == "contact" else ""
+
 
 def case_turn(reading: Reading, scene: Scene) -> Decision | None:
     """The reply that moves the case on, or None when the turn is about no topic at all (the caller clarifies)."""
@@ -104,7 +122,7 @@ def case_turn(reading: Reading, scene: Scene) -> Decision | None:
     if current is None:
         return None
     if (best is None and awaited is None and not case.awaiting and not reading.request
-            and not scene.reader.find_given({name: scene.kind_of(name) for name in current.needs}, reading.text)):
+            and not scene.reader.find_given({name: scene.kind_of(name) for name in scene.needs(current)}, reading.text)):
         return None
     return _on_topic(reading, scene, current, case, awaited, first=False)
 
@@ -136,7 +154,8 @@ def _on_topic(reading: Reading, scene: Scene, topic: Topic, case: Case, awaited:
         received.append(case.awaiting)
         case = replace(case.with_value(case.awaiting, awaited), awaiting=None, misses=0)
         progressed = True
-    wanted = {name: scene.kind_of(name) for name in topic.needs if name != before.awaiting or awaited is None}
+    needs = scene.needs(topic)
+    wanted = {name: scene.kind_of(name) for name in needs if name != before.awaiting or awaited is None}
     corrected: list[str] = []
     for name, value in scene.reader.find_given(wanted, reading.text).items():
         if case.value(name) == value:
@@ -146,7 +165,7 @@ def _on_topic(reading: Reading, scene: Scene, topic: Topic, case: Case, awaited:
         progressed = True
     if case.awaiting is not None and case.value(case.awaiting) is not None:
         case = replace(case, awaiting=None, misses=0)
-    missing = [name for name in topic.needs if case.value(name) is None]
+    missing = [name for name in needs if case.value(name) is None]
     # Names only: notes go to the log, and a detail's value may be an email, a phone number or an address.
     notes = [f"case {topic.id}: " + (", ".join(name for name, _ in case.slots) or "no details yet")]
     said_corrected = tuple(_said(scene, "corrected", name, case) for name in corrected)
@@ -163,13 +182,14 @@ def _ask(reading: Reading, scene: Scene, topic: Topic, case: Case, detail: str, 
     if first or (case.awaiting is None and not progressed):
         composed = compose_answer(topic, wording, reading.emotion, reading.score, scene.state.apologised,
                                   join_sentences(*said, question), opening=reading.opening)
-        return Decision(Reply(Move.ASK_DETAIL, composed.text), topic_id=topic.id,
+        return Decision(Reply(Move.ASK_DETAIL, composed.text, contact_button=scene.button_for(detail)), topic_id=topic.id,
                         apologised=scene.state.apologised or composed.apologised,
                         case=replace(case, awaiting=detail, misses=0, settled=False), progressed=True,
                         notes=(*notes, f"asked for {detail}", f"met {reading.emotion}"))
     if progressed or case.awaiting != detail:
         text = join_sentences(*reading.opening, *said, question)
-        return Decision(Reply(Move.ASK_DETAIL, text), topic_id=topic.id, apologised=scene.state.apologised,
+        return Decision(Reply(Move.ASK_DETAIL, text, contact_button=scene.button_for(detail)), topic_id=topic.id,
+                        apologised=scene.state.apologised,
                         case=replace(case, awaiting=detail, misses=0, settled=False), progressed=progressed,
                         notes=(*notes, f"asked for {detail}"))
     misses = case.misses + 1
@@ -185,13 +205,23 @@ def _ask(reading: Reading, scene: Scene, topic: Topic, case: Case, detail: str, 
         details = wording.details.get(detail)
         text = details.invalid if details else question
         why = f"could not read {detail}: asked again"
-    return Decision(Reply(Move.ASK_DETAIL, text), topic_id=topic.id, apologised=scene.state.apologised,
-                    case=replace(case, misses=misses), notes=(*notes, why))
+    return Decision(Reply(Move.ASK_DETAIL, text, contact_button=scene.button_for(detail)), topic_id=topic.id,
+                    apologised=scene.state.apologised, case=replace(case, misses=misses), notes=(*notes, why))
 
 
 def _commit(reading: Reading, scene: Scene, topic: Topic, case: Case, first: bool, progressed: bool,
             said_corrected: tuple[str, ...], notes: list[str]) -> Decision:
-    """Every detail is in: the next step, with its time when the topic promises one."""
+    """Every detail is in: with a shop connected, what its data says; then the next step, with its time when the
+    topic promises one (or, when the data shows nothing wrong, what to do if that changes)."""
+    told: Told | None = None
+    if scene.shop and topic.lookup:
+        looked = _look_up(scene, topic, case, progressed, notes)
+        if isinstance(looked, Decision):
+            return looked
+        told, case = looked
+        notes = [*notes, told.note]
+        if told.finding in (Finding.FINE, Finding.DISPUTED):
+            return _facts_only(reading, scene, topic, case, told, first, progressed, said_corrected, notes)
     wording, state, clock = scene.wording, scene.state, scene.clock
     gesture = choose_gesture(scene.pack.gestures, topic.id, reading.scores, state.gestures_given)
     hours = gesture.rule.resolution_hours if gesture and gesture.rule.resolution_hours else topic.resolution_hours
@@ -199,13 +229,16 @@ def _commit(reading: Reading, scene: Scene, topic: Topic, case: Case, first: boo
     due = (existing or due_time(clock.now, hours, clock.working)) if topic.promises else None
     deadline = format_deadline(wording, due, clock.zone) if due else ""
     values = {name: shown(scene.kind_of(name), value) for name, value in case.slots}
-    step = fill(topic.next_step, f"topics.{topic.id}.next_step", wording.language, deadline=deadline, **values)
+    step = join_sentences(told.text if told else "",
+                          fill(topic.next_step, f"topics.{topic.id}.next_step", wording.language, deadline=deadline,
+                               **values))
+    explain = told is None or told.finding is Finding.UNCLEAR
     extras = (fill(wording.gestures[gesture.rule.id], f"gestures.{gesture.rule.id}", wording.language,
                    problem=topic.problem, owner=topic.owner),) if gesture else ()
     apologised = state.apologised
     if first:
         composed = compose_answer(topic, wording, reading.emotion, reading.score, state.apologised, step, extras,
-                                  reading.opening, follow_up=topic.promises)
+                                  reading.opening, follow_up=topic.promises, explain=explain)
         text, apologised = composed.text, apologised or composed.apologised
     elif reading.emotion in FELT:
         # Later in the case, with feeling: meet it (an apology only once), then the step and its time, not
@@ -231,6 +264,63 @@ def _commit(reading: Reading, scene: Scene, topic: Topic, case: Case, first: boo
     )
 
 
+def _look_up(scene: Scene, topic: Topic, case: Case, progressed: bool, notes: list[str]) -> Decision | tuple[Told, Case]:
+    """The facts for the case's order, or the decision that asks the service to fetch them (or to try the proof
+    again, or to hand over after too many failed proofs)."""
+    wording = scene.wording
+    ref, contact = case.value("order_ref") or "", case.value("contact") or ""
+    request = LookupRequest(ref, contact, request_kinds(topic.lookup))
+    facts = scene.facts if scene.facts is not None and scene.facts.request == request else None
+    shown_ref = shown("order_ref", ref)
+    if facts is None:
+        return Decision(Reply(Move.ANSWER, ""), topic_id=topic.id, apologised=scene.state.apologised, case=case,
+                        progressed=progressed, lookup=request, notes=(*notes, "looking the order up"))
+    if facts.unavailable is not None:
+        text = fill(wording.shop.unavailable, "shop.unavailable", wording.language, order_ref=shown_ref)
+        return Told(text, Finding.UNCLEAR, f"shop unavailable ({facts.unavailable})"), case
+    if not facts.found or facts.order is None:
+        return _not_proved(scene, topic, case, shown_ref, notes)
+    proved = case if ref in case.verified else replace(case, verified=(*case.verified, ref))
+    return tell(topic.lookup, topic.id, facts, wording, scene.clock, shown_ref), proved
+
+
+def _not_proved(scene: Scene, topic: Topic, case: Case, shown_ref: str, notes: list[str]) -> Decision:
+    """The shop has no such order with that contact: ask again without saying which was wrong; after the third
+    failure a person takes over, and nothing about the order is shown."""
+    wording = scene.wording
+    failed = case.failed_proofs + 1
+    case = replace(case.without("contact"), failed_proofs=failed, awaiting="contact", misses=0, settled=False)
+    if failed >= MAX_FAILED_PROOFS:
+        text = fill(wording.shop.not_found_final, "shop.not_found_final", wording.language, order_ref=shown_ref)
+        return Decision(Reply(Move.ASK_DETAIL, text), topic_id=topic.id, apologised=scene.state.apologised,
+                        case=replace(case, awaiting=None), progressed=True, hand_off=True,
+                        notes=(*notes, f"no order with that contact, {failed} times: a person takes over"))
+    text = fill(wording.shop.not_found, "shop.not_found", wording.language, order_ref=shown_ref)
+    return Decision(Reply(Move.ASK_DETAIL, text, contact_button=wording.shop.share_phone), topic_id=topic.id,
+                    apologised=scene.state.apologised, case=case, progressed=True,
+                    notes=(*notes, f"no order with that contact ({failed} of {MAX_FAILED_PROOFS})"))
+
+
+def _facts_only(reading: Reading, scene: Scene, topic: Topic, case: Case, told: Told, first: bool, progressed: bool,
+                said_corrected: tuple[str, ...], notes: list[str]) -> Decision:
+    """The data shows nothing wrong (a hold, a parcel on its way), or contradicts the customer: the facts, then what
+    to do if they change, or a person who can look at it with them. No promise: there is nothing for a team to do."""
+    wording, state = scene.wording, scene.state
+    tail = wording.shop.watch if told.finding is Finding.FINE else wording.shop.disputed
+    step = join_sentences(told.text, fill(tail, f"shop.{'watch' if told.finding is Finding.FINE else 'disputed'}",
+                                          wording.language, owner=topic.owner))
+    apologised = state.apologised
+    if first or reading.emotion in FELT:
+        composed = compose_answer(topic, wording, reading.emotion, reading.score, state.apologised, step,
+                                  opening=reading.opening, explain=False)
+        text, apologised = composed.text, apologised or composed.apologised
+    else:
+        text = "\n\n".join(part for part in (*said_corrected, join_sentences(*reading.opening, step)) if part)
+    return Decision(Reply(Move.CORRECTED if said_corrected else Move.ANSWER, text), topic_id=topic.id,
+                    apologised=apologised, case=replace(case, settled=True), progressed=progressed,
+                    notes=(*notes, f"answered from the shop's data: {told.finding}", f"met {reading.emotion}"))
+
+
 def _side_question(reading: Reading, scene: Scene, side: Topic, current: Topic) -> Decision:
     """A question about something else while the case waits on a detail: answer it, then come back."""
     wording, case = scene.wording, scene.case
@@ -250,6 +340,16 @@ def _said(scene: Scene, what: str, detail: str, case: Case) -> str:
     template = wording.conversation.noted if what == "noted" else wording.conversation.corrected
     return fill(template, f"conversation.{what}", wording.language, name=scene.named(detail),
                 value=shown(scene.kind_of(detail), case.value(detail) or ""))
+
+
+def shared_contact(scene: Scene, phone: str) -> Decision | None:
+    """The customer shared their own phone number with Telegram's button: it is the case's contact, and the case
+    goes on (the lookup checks it against the order). None when there is no case to use it for."""
+    current = scene.topic(scene.case.topic_id)
+    if current is None or "contact" not in scene.needs(current):
+        return None
+    reading = Reading("", Emotion.NEUTRAL, 0.0, {}, None, None)
+    return _on_topic(reading, scene, current, replace(scene.case, awaiting="contact"), phone, first=False)
 
 
 def photo_for_case(scene: Scene) -> Decision | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.policy.case import Reading, Scene, case_turn, photo_for_case, with_given_details
+from bot.policy.case import Reading, Scene, case_turn, photo_for_case, shared_contact, with_given_details
 from bot.policy.compose import join_sentences
 from bot.policy.details import DEFAULT_READER, DetailReader
 from bot.policy.model import (
@@ -24,6 +24,7 @@ from bot.policy.model import (
     Reply,
     TurnKind,
 )
+from bot.policy.orders import OrderFacts
 from bot.policy.talk import dropped, ending, rating_buttons, small_talk
 from knowledge import KnowledgePack, Topic, Wording, fill
 from knowledge.retrieval import Retrieval, TopicMatch
@@ -46,15 +47,30 @@ def decide(
     pack: KnowledgePack,
     clock: Clock,
     reader: DetailReader = DEFAULT_READER,
+    shop: str | None = None,
+    facts: OrderFacts | None = None,
 ) -> Decision:
-    """Choose the move for this turn and compose its words."""
-    scene = Scene(state, pack, clock, reader)
+    """Choose the move for this turn and compose its words.
+
+    ``shop`` names the connected shop backend (None: none); ``facts`` is what the lookup a first decision asked
+    for found, so the same turn is decided again with them."""
+    scene = Scene(state, pack, clock, reader, shop, facts)
     wording = pack.wording_for(state.language)
     if turn.kind is TurnKind.COMMAND:
-        return Decision(_command_reply(turn.command, wording))
+        reply = _command_reply(turn.command, wording)
+        if reply.move is Move.GREET and shop == "demo":
+            reply = replace(reply, text=f"{reply.text}\n\n{wording.shop.demo_note}")
+        return Decision(reply)
+    if turn.kind is TurnKind.SHARED_CONTACT:
+        if (kept := shared_contact(scene, turn.text)) is not None:
+            return kept
+        return Decision(Reply(Move.ASK_FOR_TEXT, wording.non_text.get("contact") or wording.non_text["default"]))
     if turn.kind is TurnKind.NON_TEXT:
         if turn.content_type == "photo" and (kept := photo_for_case(scene)) is not None:
             return kept
+        if turn.content_type == "contact" and scene.case.awaiting == "contact":
+            return Decision(Reply(Move.ASK_DETAIL, wording.shop.not_own_contact,
+                                  contact_button=wording.shop.share_phone))
         return Decision(Reply(Move.ASK_FOR_TEXT, wording.non_text.get(turn.content_type) or wording.non_text["default"]))
     if turn.kind is TurnKind.EDITED:
         return Decision(Reply(Move.NOTE_EDIT, wording.edited))
@@ -125,6 +141,8 @@ def _text_decision(
     if sarcastic and emotion in (Emotion.POSITIVE, Emotion.NEUTRAL):
         emotion = Emotion.ANGER
     opening = (wording.introduction,) if state.first_contact else ()
+    if state.first_contact and scene.shop == "demo":
+        opening = (*opening, wording.shop.demo_note)
     if len(turn.text) > LONG_MESSAGE_CHARS:
         opening = (*opening, wording.long_message)
     best = retrieval.best if retrieval else None

@@ -34,9 +34,9 @@ _DATE_WORDS = re.compile(
     r"|今天|昨天|前天|上周|星期|周[一二三四五六日]|月|号|日",
     re.IGNORECASE)
 
-KINDS = ("order_ref", "email", "phone", "date", "amount", "code", "text", "photo")
+KINDS = ("order_ref", "email", "phone", "contact", "date", "amount", "code", "text", "photo")
 """How an answer is checked; every detail in the knowledge pack has one of these kinds."""
-SHAPED_KINDS = frozenset({"order_ref", "email", "phone", "code"})
+SHAPED_KINDS = frozenset({"order_ref", "email", "phone", "contact", "code"})
 """Kinds with a shape clear enough to pick out of a sentence before the bot asked for them."""
 
 
@@ -89,6 +89,8 @@ class DetailReader:
             return None
         if kind == "code":
             return _named_code(text)
+        if kind == "contact":
+            return self.find("email", text) or self.find("phone", text)
         return None
 
     def find_given(self, wanted: dict[str, str], text: str) -> dict[str, str]:

@@ -27,6 +27,8 @@ class EscalationReason(StrEnum):
     HIGH_EMOTION = "high_emotion"
     REPEATED_FAILURE = "repeated_failure"
     MISSED_PROMISE = "missed_promise"
+    UNVERIFIED = "unverified"
+    """The customer could not prove an order is theirs (three lookups found no order with their contact)."""
 
     @property
     def for_logs(self) -> str:
@@ -41,6 +43,7 @@ REASON_LABELS: dict[EscalationReason, str] = {
     EscalationReason.HIGH_EMOTION: "strong feeling that is not easing",
     EscalationReason.REPEATED_FAILURE: "the bot did not solve it after two tries",
     EscalationReason.MISSED_PROMISE: "a promised time was missed",
+    EscalationReason.UNVERIFIED: "the customer could not prove the order is theirs (3 tries)",
 }
 """How each reason reads on the agents' handoff card."""
 

@@ -28,6 +28,9 @@ class CardContext:
     """What the customer already gave the bot (order number, email…), so the agent never asks again."""
     awaiting: str | None = None
     """The detail the bot was still waiting for when it handed over."""
+    verified: tuple[str, ...] = ()
+    """Orders the customer proved are theirs (the shop found them with the customer's email or phone)."""
+    failed_proofs: int = 0
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,16 @@ def trajectory_line(trajectory: tuple[tuple[float, float], ...]) -> str:
     return f"anxiety {anxiety}; anger {anger}"
 
 
+def verified_line(context: CardContext) -> str:
+    """Whether the agent may talk about the order: only one the customer proved is theirs."""
+    proved = ", ".join(f"#{ref}" for ref in context.verified)
+    failed = f"{context.failed_proofs} failed proof(s)" if context.failed_proofs else ""
+    if proved:
+        return f"yes, order {proved} matches their email or phone" + (f" ({failed})" if failed else "")
+    return "no" + (f": {failed}, do not share order details until they prove it" if failed else
+                   ": the customer has not proved an order is theirs")
+
+
 def render_card(card: HandoffCard) -> str:
     context = card.context
     customer_turns = sum(1 for sender, _ in context.last_messages if sender == "customer")
@@ -74,6 +87,7 @@ def render_card(card: HandoffCard) -> str:
         f"Handed over because: {card.detail}.",
         f"Details given: {', '.join(f'{name} {value}' for name, value in context.details) or 'none'}"
         + (f" (the bot was still waiting for: {context.awaiting})" if context.awaiting else ""),
+        f"Verified: {verified_line(context)}",
         "",
         "Last messages:",
         *(f"  {sender}: {_clip(text)}" for sender, text in context.last_messages),

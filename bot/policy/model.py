@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.policy.assignment import Shift
 from bot.policy.gestures import GestureChoice
+from bot.policy.orders import LookupRequest
 
 RATING_PREFIX = "rate"
 AGENT_COMMANDS = frozenset({"take", "transfer", "resolve", "flag"})
@@ -24,6 +25,8 @@ class TurnKind(StrEnum):
     NON_TEXT = "non_text"
     EDITED = "edited"
     BUTTON = "button"
+    SHARED_CONTACT = "shared_contact"
+    """The customer shared their own phone number with Telegram's button: ``text`` holds it in E.164 form."""
 
 
 class Move(StrEnum):
@@ -82,6 +85,8 @@ class Reply:
     """(chat id, message id) of a message to pass on as it is after the text: an agent's photo or file."""
     stored_as: int | None = None
     """The stored bot message this reply is, marked delivered once the channel has sent it."""
+    contact_button: str = ""
+    """The label of a button that shares the customer's own phone number (Telegram's request_contact), if any."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,10 @@ class Case:
     """Answers to the awaited question that could not be read."""
     settled: bool = False
     """The bot gave the case's next step with every detail in: nothing more it can do but keep the promise."""
+    verified: tuple[str, ...] = ()
+    """Order references the customer proved are theirs (the shop found the order with their contact)."""
+    failed_proofs: int = 0
+    """Lookups the shop answered "no such order with that contact": after three, a person takes over."""
 
     def value(self, detail: str) -> str | None:
         return dict(self.slots).get(detail)
@@ -113,25 +122,33 @@ class Case:
         kept = tuple((name, old) for name, old in self.slots if name != detail)
         return replace(self, slots=(*kept, (detail, value)))
 
+    def without(self, detail: str) -> Case:
+        return replace(self, slots=tuple((name, value) for name, value in self.slots if name != detail))
+
     def as_json(self) -> dict[str, object]:
         """The case as the database keeps it beside each bot reply."""
         return {"topic": self.topic_id, "slots": dict(self.slots), "awaiting": self.awaiting,
-                "misses": self.misses, "settled": self.settled}
+                "misses": self.misses, "settled": self.settled, "verified": list(self.verified),
+                "failed_proofs": self.failed_proofs}
 
     @classmethod
     def from_json(cls, value: dict[str, object]) -> Case:
         slots = value.get("slots")
         topic, awaiting, misses = value.get("topic"), value.get("awaiting"), value.get("misses")
+        verified, failed = value.get("verified"), value.get("failed_proofs")
         return cls(topic if isinstance(topic, str) else None,
                    tuple((str(k), str(v)) for k, v in slots.items()) if isinstance(slots, dict) else (),
                    awaiting if isinstance(awaiting, str) else None, misses if isinstance(misses, int) else 0,
-                   value.get("settled") is True)
+                   value.get("settled") is True, tuple(str(ref) for ref in verified) if isinstance(verified, list) else (),
+                   failed if isinstance(failed, int) else 0)
 
     def describe(self) -> str:
         """The case in one line, for a trainer: "order_status; order_ref=48213; waiting for: -; settled"."""
-        slots = ", ".join(f"{name}={value}" for name, value in self.slots) or "no details"
-        return (f"{self.topic_id or 'no topic'}; {slots}; waiting for: {self.awaiting or '-'}"
-                + ("; settled" if self.settled else ""))
+        slots = ", ".join(f"{name}={'(given)' if name == 'contact' else value}" for name, value in self.slots)
+        proofs = (f"; verified: {', '.join(self.verified)}" if self.verified else "") + (
+            f"; failed proofs: {self.failed_proofs}" if self.failed_proofs else "")
+        return (f"{self.topic_id or 'no topic'}; {slots or 'no details'}; waiting for: {self.awaiting or '-'}"
+                + ("; settled" if self.settled else "") + proofs)
 
 
 @dataclass(frozen=True)
@@ -174,3 +191,8 @@ class Decision:
     """The customer moved the case on this turn (a new detail, a new problem): not a failed try."""
     notes: tuple[str, ...] = field(default_factory=tuple)
     """Why the engine chose what it did, for the log and for trainers."""
+    lookup: LookupRequest | None = None
+    """The order to look up before this turn can be answered: the service fetches the facts and decides again."""
+    hand_off: bool = False
+    """A person takes over now for a reason the policy saw (the customer could not prove the order is theirs);
+    the reply's text is said before the handoff's own words."""

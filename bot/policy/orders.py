@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-ORDER_STATUSES = ("pending_payment", "paid", "processing", "on_hold", "shipped", "partially_shipped", "delivered",
-                  "cancelled", "refunded", "partially_refunded")
+from knowledge import forms
+
+ORDER_STATUSES = forms.ORDER_STATUSES
+"""An order's status (the wording has a line for each, so the tuple lives with the knowledge pack)."""
+
 PAYMENT_STATUSES = ("pending", "settled", "refunded", "failed")
 """Two settled payments for one order are a real double charge; a pending one is a hold."""
 SHIPMENT_STATUSES = ("pending", "info_received", "in_transit", "out_for_delivery", "attempt_fail", "delivered",

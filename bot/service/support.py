@@ -25,6 +25,7 @@ from bot.service.agent_workspace import AgentWorkspace
 from bot.service.bursts import store_folded
 from bot.service.customer import CustomerRef, Deliver, storable
 from bot.service.handoff_desk import HandoffDesk
+from bot.service.lookups import OrderLookups
 from bot.service.outage import StorageUnavailable, WaitNotices, is_storage_outage, with_storage_retries
 from bot.service.promises import DeliverTo, PromiseFollowUps, Schedule
 from bot.service.sending import deliver_reply
@@ -45,7 +46,7 @@ class SupportService:
         self, database: Database, analyzer: EmotionAnalyzer, pack: KnowledgePack, index: TopicIndex,
         zone: ZoneInfo | None = None, now: Callable[[], dt.datetime] = utc_now, rules: EscalationRules | None = None,
         chat_locks: ChatLocks | None = None, fairness: Fairness | None = None, workspace: AgentWorkspace | None = None,
-        reader: DetailReader | None = None, working: Shift | None = None,
+        reader: DetailReader | None = None, working: Shift | None = None, lookups: OrderLookups | None = None,
     ) -> None:
         zone = zone or ZoneInfo("UTC")
         rules = rules or EscalationRules()
@@ -56,7 +57,7 @@ class SupportService:
         self._handoffs = HandoffDesk(database, pack, zone, now, workspace=workspace, locks=self._locks)
         self._promises = PromiseFollowUps(database, pack, zone, now, self._locks, self._handoffs, rules)
         self._turns = CustomerTurns(database, analyzer, pack, index, zone, now, rules, self._handoffs, self._promises,
-                                    reader, working)
+                                    reader, working, lookups)
 
     def attach_scheduler(self, schedule: Schedule) -> None:
         """The channel's way to run a promise check at a given time (PTB's JobQueue on Telegram)."""

@@ -18,12 +18,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.policy.assignment import Shift
 from bot.policy.decide import decide, is_meaningful
 from bot.policy.details import DetailReader
-from bot.policy.escalation import Escalation, EscalationRules, TurnFacts, should_escalate, tries_since_settled
+from bot.policy.escalation import (
+    Escalation,
+    EscalationReason,
+    EscalationRules,
+    TurnFacts,
+    should_escalate,
+    tries_since_settled,
+)
 from bot.policy.language import choose_language
 from bot.policy.model import AGENT_COMMANDS, Clock, ConversationState, CustomerTurn, Decision, Move, Reply, TurnKind
+from bot.policy.orders import LookupRequest, OrderFacts
 from bot.policy.talk import rating_buttons
 from bot.service.customer import CustomerRef, stored_kind
 from bot.service.handoff_desk import HandoffDesk, HandoffStart
+from bot.service.lookups import OrderLookups
 from bot.service.own_data import OwnData
 from bot.service.promises import PromiseFollowUps
 from bot.service.ratings import Ratings
@@ -40,6 +49,18 @@ from nlu.types import Analysis
 logger = logging.getLogger(__name__)
 
 Effect = Callable[[], Awaitable[None]]
+MAX_LOOKUPS_PER_TURN = 2
+"""A turn decided with the facts it asked for needs no other; the bound only stops a loop if it ever did."""
+
+
+class _LookupFirst(Exception):
+    """The decision needs the shop's facts: the turn's transaction is rolled back (nothing was stored), the order
+    is looked up with no transaction open, and the turn runs again with the facts."""
+
+    def __init__(self, conversation_id: int, request: LookupRequest) -> None:
+        super().__init__("lookup first")
+        self.conversation_id = conversation_id
+        self.request = request
 
 
 @dataclass(frozen=True)
@@ -62,7 +83,8 @@ class _Decided:
 class CustomerTurns:
     def __init__(self, database: Database, analyzer: EmotionAnalyzer, pack: KnowledgePack, index: TopicIndex,
                  zone: ZoneInfo, now: Callable[[], dt.datetime], rules: EscalationRules, desk: HandoffDesk,
-                 promises: PromiseFollowUps, reader: DetailReader | None = None, working: Shift | None = None) -> None:
+                 promises: PromiseFollowUps, reader: DetailReader | None = None, working: Shift | None = None,
+                 lookups: OrderLookups | None = None) -> None:
         self._database = database
         self._analyzer = analyzer
         self._pack = pack
@@ -74,6 +96,7 @@ class CustomerTurns:
         self._promises = promises
         self._reader = reader or DetailReader()
         self._working = working
+        self._lookups = lookups
         self._ratings = Ratings(database, pack)
         self._own_data = OwnData(database, pack, desk)
 
@@ -123,6 +146,17 @@ class CustomerTurns:
 
     async def _turn(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None) -> TurnOutcome:
         analysis = await self._analyse(turn)
+        facts: OrderFacts | None = None
+        for _ in range(MAX_LOOKUPS_PER_TURN):
+            try:
+                return await self._decided_turn(customer, turn, telegram_message_id, analysis, facts)
+            except _LookupFirst as needed:
+                assert self._lookups is not None  # only a service with a shop asks for a lookup
+                facts = await self._lookups.facts(needed.conversation_id, needed.request)
+        return await self._decided_turn(customer, turn, telegram_message_id, analysis, facts, last=True)
+
+    async def _decided_turn(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None,
+                            analysis: Analysis | None, facts: OrderFacts | None, last: bool = False) -> TurnOutcome:
         decided: _Decided | None = None
         async with self._database.session() as session:
             repository = ConversationRepository(session)
@@ -137,7 +171,7 @@ class CustomerTurns:
                                                   signals)
             handed_off = await HandoffRepository(session).open_for(ref.conversation_id)
             if handed_off is None or _is_agent_command(turn):
-                decided = await self._decide(session, repository, ref, turn, analysis, signals, language)
+                decided = await self._decide(session, repository, ref, turn, analysis, signals, language, facts, last)
         if decided is None:
             assert handed_off is not None  # decided is None only while a person has the conversation
             logger.info("turn stored for handoff %d kind=%s; relaying it", handed_off.id, turn.kind.value)
@@ -168,8 +202,10 @@ class CustomerTurns:
 
     async def _decide(self, session: AsyncSession, repository: ConversationRepository, ref: ConversationRef,
                       turn: CustomerTurn, analysis: Analysis | None, signals: Signals | None,
-                      language: str) -> _Decided:
-        """Decide the reply (or a handoff) and store it with what it commits to, in the turn's transaction."""
+                      language: str, facts: OrderFacts | None = None, last: bool = False) -> _Decided:
+        """Decide the reply (or a handoff) and store it with what it commits to, in the turn's transaction.
+
+        A decision that needs the shop's facts first raises ``_LookupFirst``, which rolls the transaction back."""
         retrieval = self._retrieve(turn, analysis, language)
         first_contact = ref.customer_messages_before == 0 and turn.kind is TurnKind.TEXT
         promises = PromiseRepository(session)
@@ -177,10 +213,17 @@ class CustomerTurns:
         state = ConversationState(ref.conversation_id, language, ref.topic_id, ref.apologised,
                                   ref.gestures_given, first_contact, await promises.open_dues(ref.conversation_id),
                                   ref.case, moves[0] if moves else "")
+        shop = self._lookups.shop_name if self._lookups else None
         decision = decide(turn, analysis, signals, retrieval, state, self._pack, Clock(self._now(), self._zone, self._working),
-                          self._reader)
-        escalation = await self._escalation(repository, ref, turn, signals, retrieval, decision, moves,
-                                            analysis is not None and analysis.degraded)
+                          self._reader, shop, facts)
+        if decision.lookup is not None:
+            if last or self._lookups is None:
+                raise RuntimeError(f"the turn asked for a lookup it was not given: {decision.notes}")
+            raise _LookupFirst(ref.conversation_id, decision.lookup)
+        escalation = (Escalation(EscalationReason.UNVERIFIED, "no order matched the customer's email or phone")
+                      if decision.hand_off else
+                      await self._escalation(repository, ref, turn, signals, retrieval, decision, moves,
+                                             analysis is not None and analysis.degraded))
         started: HandoffStart | None = None
         if escalation is not None:
             started = await self._desk.start(
@@ -188,7 +231,9 @@ class CustomerTurns:
                 (analysis.scores.anger, analysis.scores.anxiety) if analysis else None,
                 retrieval.best.topic.id if retrieval and retrieval.best else ref.topic_id,
             )
-            decision = Decision(started.reply, topic_id=decision.topic_id or ref.topic_id,
+            said_first = decision.reply.text if decision.hand_off else ""
+            reply = replace(started.reply, text="\n\n".join(part for part in (said_first, started.reply.text) if part))
+            decision = Decision(reply, topic_id=decision.topic_id or ref.topic_id,
                                 apologised=state.apologised, case=decision.case,
                                 notes=(f"handed off: {escalation.label} ({escalation.detail})",))
         promise, stored_as = await self._record(repository, promises, ref, language, decision)

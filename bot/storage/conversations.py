@@ -191,6 +191,8 @@ class ConversationRepository:
             conversation.topic_id = case.topic_id
             conversation.slots = json.dumps(dict(case.slots), ensure_ascii=False)
             conversation.awaiting, conversation.misses, conversation.settled = case.awaiting, case.misses, case.settled
+            conversation.verified = json.dumps(list(case.verified))
+            conversation.failed_proofs = case.failed_proofs
 
     async def add_gesture(self, ref: ConversationRef, kind: str, topic_id: str, reason: str) -> None:
         self._session.add(Gesture(conversation_id=ref.conversation_id, kind=kind, topic_id=topic_id, reason=reason[:256]))
@@ -312,13 +314,23 @@ def case_of(conversation: Conversation) -> Case:
     """The case a conversation row keeps (an empty one for rows from before cases were kept)."""
     slots = _json_object(conversation.slots) or {}
     return Case(conversation.topic_id, tuple((str(name), str(value)) for name, value in slots.items()),
-                conversation.awaiting, conversation.misses or 0, bool(conversation.settled))
+                conversation.awaiting, conversation.misses or 0, bool(conversation.settled),
+                _json_strings(conversation.verified), conversation.failed_proofs or 0)
 
 
 def case_from_text(text: str | None) -> Case | None:
     """A case stored beside a bot reply, or None for a reply stored without one."""
     value = _json_object(text)
     return Case.from_json(value) if value is not None else None
+
+
+def _json_strings(text: str | None) -> tuple[str, ...]:
+    """A stored JSON list of strings; empty for a row from before it was kept."""
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return ()
+    return tuple(str(item) for item in value) if isinstance(value, list) else ()
 
 
 def _json_object(text: str | None) -> dict[str, object] | None:

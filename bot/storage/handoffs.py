@@ -183,7 +183,8 @@ class HandoffRepository:
         if conversation is None:
             return CardContext(feelings, last, promises, gestures, None)
         case = case_of(conversation)
-        return CardContext(feelings, last, promises, gestures, case.topic_id, case.slots, case.awaiting)
+        return CardContext(feelings, last, promises, gestures, case.topic_id, case.slots, case.awaiting, case.verified,
+                           case.failed_proofs)
 
     def _select(self) -> Select[Handoff, Customer]:
         return (select(Handoff, Customer).join(Conversation, Conversation.id == Handoff.conversation_id)

@@ -55,6 +55,9 @@ class Conversation(Base):
     awaiting: Mapped[str | None] = mapped_column(String(32), nullable=True)
     misses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     settled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    verified: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    """Order references the customer proved are theirs in this conversation, as a JSON list."""
+    failed_proofs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     customer: Mapped[Customer] = relationship(back_populates="conversations")
     messages: Mapped[list[Message]] = relationship(back_populates="conversation", order_by="Message.id")

@@ -103,7 +103,7 @@ def test_a_detail_of_an_unknown_kind_is_refused_naming_the_file_and_the_detail(c
     edit(content / "details.yaml", lambda doc: doc.__setitem__("phone", {"kind": "telephone", "attempts": 2}))
     message = refusal(content)
     assert "details.yaml: detail 'phone' has the kind 'telephone'" in message
-    assert "order_ref, email, phone, date, amount, code, text, photo" in message
+    assert "order_ref, email, phone, contact, date, amount, code, text, photo" in message
 
 
 def test_a_language_without_the_words_for_a_detail_is_refused(content: Path) -> None:
