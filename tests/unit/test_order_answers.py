@@ -39,7 +39,10 @@ def about(topic_id: str | None, language: str = "en") -> Retrieval:
     return Retrieval(best=TopicMatch(topic, 0.9), candidates=(TopicMatch(topic, 0.9),))
 
 
-def say(text: str, topic_id: str | None, case: Case = Case(), facts: OrderFacts | None = None,
+NO_CASE = Case()
+
+
+def say(text: str, topic_id: str | None, case: Case = NO_CASE, facts: OrderFacts | None = None,
         shop: str | None = "http", language: str = "en", first_contact: bool = False,
         kind: TurnKind = TurnKind.TEXT) -> Decision:
     state = ConversationState(7, language, case.topic_id, case=case, first_contact=first_contact)
