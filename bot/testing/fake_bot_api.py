@@ -142,6 +142,14 @@ class FakeBotApi:
             message["caption"] = caption
         return self.push({"message": message})
 
+    def customer_shares_contact(self, chat_id: int, phone: str, own: bool = True) -> int:
+        """Telegram's "share my phone number" button (request_contact): the customer's own contact, or (``own``
+        False) a contact card of someone else, which carries another user's id."""
+        message = self._message(chat_id)
+        message["contact"] = {"phone_number": phone, "first_name": "Alex",
+                              "user_id": chat_id if own else chat_id + 1}
+        return self.push({"message": message})
+
     def customer_edits(self, chat_id: int, message_id: int, text: str) -> int:
         message = self._message(chat_id)
         message.update({"message_id": message_id, "text": text, "edit_date": int(time.time())})

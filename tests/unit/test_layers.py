@@ -14,6 +14,7 @@ FORBIDDEN = {
     "bot/policy": ("bot.service", "bot.channels", "bot.storage", "bot.console", "bot.cli", "bot.runtime"),
     "bot/service": ("bot.channels.telegram", "bot.channels.webhook", "bot.channels.agents", "bot.console", "bot.cli"),
     "bot/storage": ("bot.service", "bot.channels", "bot.console", "bot.cli"),
+    "bot/shop": ("bot.service", "bot.channels", "bot.storage", "bot.console", "bot.cli", "bot.runtime"),
     "nlu": ("bot",),
     "knowledge": ("bot",),
 }
