@@ -34,10 +34,10 @@ How WooCommerce's data maps to the contract:
   when the order is fully refunded; settled once ``date_paid_gmt`` is set (its time); otherwise pending,
   except a cancelled or draft order that was never paid, which has no payment.
 - shipments: one per item of the Shipment Tracking extension (carrier from ``tracking_provider``, or
-  ``custom_tracking_provider`` where a store exposes it); info_received until its ``date_shipped``,
-  in_transit from that day on. The extension keeps no scans or estimates, so ``last_event`` and
-  ``estimated_delivery`` are None. Without the extension (its route answers WordPress's ``rest_no_route``
-  404) an order has no shipments and ``health()`` leaves "shipments" out.
+  ``custom_tracking_provider`` where a store exposes it); info_received until its ``date_shipped`` (the
+  store's date, compared with today in UTC), in_transit from that day on. The extension keeps no scans or
+  estimates, so ``last_event`` and ``estimated_delivery`` are None. Without the extension (its route answers
+  WordPress's ``rest_no_route`` 404) an order has no shipments and ``health()`` leaves "shipments" out.
 - refunds: from ``/orders/{id}/refunds``; WooCommerce records a refund once it is made, so each is
   succeeded, created at ``date_created_gmt``, its ``amount`` positive, ``expected_by`` None.
 - times: WooCommerce's ``*_gmt`` fields carry no offset; they are read as UTC.
