@@ -10,6 +10,7 @@ import pytest
 from bot.policy.orders import Item, Payment, Refund, Shipment, ShopHealth
 from bot.shop.backend import OrderNotFound, ShopUnavailable
 from bot.shop.woocommerce import WooCommerceShop
+from bot.testing.webhook_client import free_port
 from tests.integration.fake_woocommerce import (
     KEY,
     SECRET,
@@ -206,3 +207,14 @@ async def test_an_address_without_woocommerce_is_unavailable_not_an_unknown_orde
             await shop.order("727", "olga@example.com")
     finally:
         await shop.close()
+
+
+async def test_a_store_that_cannot_be_reached_is_unavailable() -> None:
+    shop = WooCommerceShop(f"http://127.0.0.1:{free_port()}", f"{KEY}:{SECRET}")
+    try:
+        with pytest.raises(ShopUnavailable) as error:
+            await shop.orders("olga@example.com")
+    finally:
+        await shop.close()
+
+    assert "could not be reached" in error.value.reason
