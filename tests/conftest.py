@@ -124,6 +124,8 @@ def make_settings(tmp_path: Path, api: FakeBotApi | None = None, **overrides: ob
     values: dict[str, object] = {
         "DATABASE_URL": database_url(tmp_path),
         "CANDOR_MODEL_DIR": str(default_model_dir()),
+        # No shop unless a test connects one: order references in other tests are not the demo shop's orders.
+        "CANDOR_SHOP": "none",
     }
     if api is not None:
         values.update({"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url})
@@ -134,7 +136,7 @@ def make_settings(tmp_path: Path, api: FakeBotApi | None = None, **overrides: ob
 def subprocess_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """A clean environment for running ``candor`` as a user would, with its own database."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "CANDOR_", "DATABASE_"))}
-    env.update({"HF_HUB_OFFLINE": "1", "DATABASE_URL": database_url(tmp_path), **extra})
+    env.update({"HF_HUB_OFFLINE": "1", "DATABASE_URL": database_url(tmp_path), "CANDOR_SHOP": "none", **extra})
     return env
 
 

@@ -67,6 +67,8 @@ class BenchWorker:
             "CANDOR_WEBHOOK_SECRET": setup.secret, "DATABASE_URL": database_url,
             "CANDOR_MODEL_DIR": str(setup.model_dir.resolve()), "CANDOR_MODEL_PRECISION": setup.precision,
             "CANDOR_LOG_LEVEL": "INFO", "HF_HUB_OFFLINE": "1",
+            # Order lookups only where a level asks for them (``--shop``): the others measure the bot alone.
+            "CANDOR_SHOP": "none",
             # The bench's customers each hold a connection (Telegram holds at most 100): none is refused here.
             "CANDOR_WEBHOOK_MAX_CONNECTIONS": str(BENCH_MAX_CONNECTIONS), **(extra_env or {}),
         })
