@@ -96,7 +96,8 @@ SHIPMENT_STATUS = {
     "DELIVERED": "delivered", "PICKED_UP": "delivered",
     "FAILURE": "exception", "NOT_DELIVERED": "exception", "DELAYED": "exception",
 }
-NO_PARCEL = {"CANCELED", "CANCELLED", "LABEL_VOIDED"}
+NO_PARCEL = {"CANCELED", "LABEL_VOIDED"}
+"""Display statuses of a fulfillment that sends nothing (with fulfillment status CANCELLED)."""
 
 
 class ShopifyShop:
@@ -268,8 +269,8 @@ def _order_status(node: Node) -> str:
     if fulfillment == "ON_HOLD":
         return "on_hold"
     if fulfillment == "FULFILLED":
-        parcels = [_str(f, "displayStatus") for f in _list(node, "fulfillments") if _str(f, "status") != "CANCELLED"]
-        delivered = parcels and all(status in ("DELIVERED", "PICKED_UP") for status in parcels)
+        parcels = [_str(f, "displayStatus") for f in _list(node, "fulfillments") if _is_parcel(f)]
+        delivered = bool(parcels) and all(status in ("DELIVERED", "PICKED_UP") for status in parcels)
         return "delivered" if delivered else "shipped"
     if fulfillment == "PARTIALLY_FULFILLED":
         return "partially_shipped"
@@ -308,9 +309,9 @@ def _payment_status(kind: str | None, status: str | None) -> str | None:
 
 
 def _shipments(fulfillment: Node) -> tuple[Shipment, ...]:
-    display, status = _str(fulfillment, "displayStatus"), _str(fulfillment, "status")
-    if display in NO_PARCEL or status == "CANCELLED":
+    if not _is_parcel(fulfillment):
         return ()
+    display, status = _str(fulfillment, "displayStatus"), _str(fulfillment, "status")
     if display in SHIPMENT_STATUS:
         mapped = SHIPMENT_STATUS[display]
     else:
@@ -327,6 +328,10 @@ def _shipments(fulfillment: Node) -> tuple[Shipment, ...]:
                           tracking_url=_str(tracking, "url") if tracking else None, status=mapped,
                           estimated_delivery=_when(fulfillment, "estimatedDeliveryAt"), last_event=last_event)
                  for tracking in trackings)
+
+
+def _is_parcel(fulfillment: Node) -> bool:
+    return _str(fulfillment, "displayStatus") not in NO_PARCEL and _str(fulfillment, "status") != "CANCELLED"
 
 
 def _refund(refund: Node) -> Refund:

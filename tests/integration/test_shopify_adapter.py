@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 
 from bot.shop.backend import OrderNotFound, ShopUnavailable
@@ -141,6 +142,27 @@ async def test_each_fulfillment_status_becomes_the_contracts_parcel_status(shop:
     assert (await shop.order("1005", "+48511222333")).status == "partially_shipped"
 
 
+async def test_an_orders_status_reads_shopifys_financial_and_fulfillment_states(shop: ShopifyShop,
+                                                                                 fake: FakeShopify) -> None:
+    cy = "cy@example.com"
+    fake.orders += [
+        shopify_order(3001, "2026-11-01T09:00:00Z", email=cy, fulfillment_status="FULFILLED",
+                      fulfillments=[fulfillment("DELIVERED"), fulfillment("LABEL_VOIDED")]),
+        shopify_order(3002, "2026-11-02T09:00:00Z", email=cy, financial="REFUNDED",
+                      cancelled_at="2026-11-02T10:00:00Z"),
+        shopify_order(3003, "2026-11-03T09:00:00Z", email=cy, financial="PENDING"),
+        shopify_order(3004, "2026-11-04T09:00:00Z", email=cy, fulfillment_status="ON_HOLD"),
+        shopify_order(3005, "2026-11-05T09:00:00Z", email=cy, fulfillment_status="IN_PROGRESS"),
+        shopify_order(3006, "2026-11-06T09:00:00Z", email=cy, financial="REFUNDED"),
+    ]
+
+    orders = await shop.orders(cy, limit=10)
+
+    assert [(order.ref, order.status) for order in orders] == [
+        ("3006", "refunded"), ("3005", "processing"), ("3004", "on_hold"), ("3003", "pending_payment"),
+        ("3002", "cancelled"), ("3001", "delivered")]
+
+
 async def test_refunds_show_amount_status_and_no_invented_expected_date(shop: ShopifyShop) -> None:
     refunds = await shop.refunds("1004", ANN)
 
@@ -238,6 +260,13 @@ async def test_a_shop_nobody_answers_at_is_unavailable() -> None:
     finally:
         await nowhere.close()
     assert raised.value.reason.startswith("connection failed")
+
+
+async def test_a_client_the_caller_shares_stays_open_after_close(shop_url: str) -> None:
+    async with httpx.AsyncClient() as shared:
+        backend = ShopifyShop(shop_url, TOKEN, client=shared)
+        await backend.close()
+        assert (await backend.order("1002", ANN)).ref == "1002"
 
 
 async def test_health_names_the_api_version_and_the_60_day_window(shop: ShopifyShop, fake: FakeShopify) -> None:
