@@ -29,8 +29,10 @@ How Shopify's answers map onto the contract (``bot/policy/orders.py``):
   CARRIER_PICKED_UP, IN_TRANSIT -> in_transit; OUT_FOR_DELIVERY -> out_for_delivery;
   ATTEMPTED_DELIVERY -> attempt_fail; READY_FOR_PICKUP -> available_for_pickup; DELIVERED,
   PICKED_UP -> delivered; FAILURE, NOT_DELIVERED, DELAYED (the carrier reports a problem) ->
-  exception. CANCELED and LABEL_VOIDED fulfillments are no parcel and are left out. The last event
-  is the latest of the fulfillment's recent events (its message, city and country).
+  exception; with no display status, the fulfillment's own status (OPEN/PENDING -> pending,
+  FAILURE/ERROR -> exception, else info_received). CANCELED and LABEL_VOIDED fulfillments (or status
+  CANCELLED) send nothing and are left out. The last event is the latest by ``happenedAt`` of the
+  five newest events: its message (or its status when there is none), city and country.
 - Refunds: ``totalRefundedSet`` at ``createdAt``; succeeded unless its transactions say pending or
   all failed. Shopify has no expected date, so ``expected_by`` is None.
 """
