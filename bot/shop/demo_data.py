@@ -316,14 +316,28 @@ def _refund_failed(d: _Draft) -> DemoOrder:
 
 
 _STORIES: dict[str, tuple[Callable[[_Draft], DemoOrder], float]] = {  # how the order goes, and its age in hours
-    "late": (_late, 7 * 24 + 3), "on_the_way": (_on_the_way, 2 * 24 + 1), "exception": (_exception, 6 * 24),
-    "delivered": (_delivered, 9 * 24 + 5), "hold": (_hold, 20), "double": (_double, 3 * 24 + 2), "paid": (_paid, 30),
-    "refund_pending": (_refund_pending, 4 * 24), "refund_late": (_refund_late, 20 * 24), "refund_done":
-    (_refund_done, 15 * 24), "processing": (_processing, 26), "awaiting_payment": (_awaiting_payment, 3),
-    "on_hold": (_on_hold, 3 * 24), "partially_shipped": (_partially_shipped, 4 * 24), "label_created":
-    (_label_created, 28), "out_for_delivery": (_out_for_delivery, 3 * 24), "attempt_failed": (_attempt_failed, 5 * 24),
-    "pickup": (_pickup, 3 * 24 + 6), "expired": (_expired, 75 * 24), "partially_refunded": (_partially_refunded, 18 * 24),
-    "cancelled": (_cancelled, 5 * 24), "refund_failed": (_refund_failed, 12 * 24),
+    "late": (_late, 7 * 24 + 3),
+    "on_the_way": (_on_the_way, 2 * 24 + 1),
+    "exception": (_exception, 6 * 24),
+    "delivered": (_delivered, 9 * 24 + 5),
+    "hold": (_hold, 20),
+    "double": (_double, 3 * 24 + 2),
+    "paid": (_paid, 30),
+    "refund_pending": (_refund_pending, 4 * 24),
+    "refund_late": (_refund_late, 20 * 24),
+    "refund_done": (_refund_done, 15 * 24),
+    "processing": (_processing, 26),
+    "awaiting_payment": (_awaiting_payment, 3),
+    "on_hold": (_on_hold, 3 * 24),
+    "partially_shipped": (_partially_shipped, 4 * 24),
+    "label_created": (_label_created, 28),
+    "out_for_delivery": (_out_for_delivery, 3 * 24),
+    "attempt_failed": (_attempt_failed, 5 * 24),
+    "pickup": (_pickup, 3 * 24 + 6),
+    "expired": (_expired, 75 * 24),
+    "partially_refunded": (_partially_refunded, 18 * 24),
+    "cancelled": (_cancelled, 5 * 24),
+    "refund_failed": (_refund_failed, 12 * 24),
 }
 
 _KEY_STORIES = ("late", "on_the_way", "exception", "delivered", "hold", "double", "paid", "refund_pending",
@@ -355,6 +369,8 @@ _LINES = ((0,), (1,), (2,), (3, 6), (4,), (5,), (6, 7), (7,), (1, 4))  # product
 
 
 def _draft(ref: str, customer: str, story: str, carrier: int, now: dt.datetime) -> DemoOrder:
+    if now.utcoffset() is None:
+        raise ValueError("the demo shop's clock must give times with a time zone")
     build, age_hours = _STORIES[story]
     products = _LINES[int(ref) % len(_LINES)]
     lines = tuple((product, 2 if product == 6 else 1) for product in products)
@@ -366,14 +382,10 @@ def _draft(ref: str, customer: str, story: str, carrier: int, now: dt.datetime) 
 
 def demo_orders(now: dt.datetime) -> tuple[DemoOrder, ...]:
     """All 50 orders as they stand at ``now`` (which must carry its time zone)."""
-    if now.utcoffset() is None:
-        raise ValueError("the demo shop's clock must give times with a time zone")
     return tuple(_draft(*row, now) for row in _CATALOGUE)
 
 
 def demo_order(ref: str, now: dt.datetime) -> DemoOrder | None:
     """One order as it stands at ``now``, or None for a reference the demo shop does not have."""
-    if now.utcoffset() is None:
-        raise ValueError("the demo shop's clock must give times with a time zone")
     return next((_draft(*row, now) for row in _CATALOGUE if row[0] == ref), None)
 

@@ -162,3 +162,40 @@ def test_what_the_demo_server_sends_has_exactly_the_fields_of_the_contract(spec:
     assert set(order_list_json([summary])["orders"][0]) == set(schemas["OrderSummary"]["properties"])
     assert set(refunds_json(refunded.refunds)["refunds"][0]) == set(schemas["Refund"]["properties"])
     assert set(health_json(ShopHealth("1", ("orders",)))) == set(schemas["Health"]["properties"])
+
+
+def check_against(spec: dict[str, Any], schema: dict[str, Any], value: Any, where: str) -> list[str]:
+    """Where ``value`` breaks ``schema``: missing required fields, nulls where none is allowed, statuses off the list."""
+    schema = resolve(spec, schema)
+    if value is None:
+        return [] if allows_null(spec, schema) else [f"{where} is null"]
+    options = [resolve(spec, option) for option in schema.get("oneOf", []) if resolve(spec, option).get("type") != "null"]
+    if options:
+        return check_against(spec, options[0], value, where)
+    if "enum" in schema and value not in schema["enum"]:
+        return [f"{where} is off the list"]
+    if "pattern" in schema and not re.match(schema["pattern"], value):
+        return [f"{where} does not match {schema['pattern']}"]
+    if schema.get("format") == "date-time" and dt.datetime.fromisoformat(value).utcoffset() is None:
+        return [f"{where} has no offset"]
+    problems = [f"{where}.{name} is missing" for name in schema.get("required", []) if name not in value]
+    for name, field in schema.get("properties", {}).items():
+        if name in value:
+            problems += check_against(spec, field, value[name], f"{where}.{name}")
+    if isinstance(value, list):
+        for index, entry in enumerate(value):
+            problems += check_against(spec, schema["items"], entry, f"{where}[{index}]")
+    return problems
+
+
+def test_every_demo_answer_keeps_to_the_contract(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    problems = []
+    for entry in demo_orders(dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)):
+        problems += check_against(spec, schemas["Order"], order_json(entry.order), entry.order.ref)
+        problems += check_against(spec, schemas["ShipmentList"], shipments_json(entry.shipments), entry.order.ref)
+        problems += check_against(spec, schemas["RefundList"], refunds_json(entry.refunds), entry.order.ref)
+
+    assert problems == []
+    assert check_against(spec, schemas["Refund"], {"amount": "1,00", "status": "late"}, "bad") == [
+        "bad.currency is missing", "bad.amount does not match ^-?[0-9]+(\\.[0-9]+)?$", "bad.status is off the list"]
