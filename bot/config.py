@@ -10,11 +10,12 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.policy.assignment import ScheduleError, Shift, parse_days, parse_shift
 from bot.policy.details import DEFAULT_ORDER_REF_PATTERN, DetailReader
+from bot.shop.factory import SHOP_KINDS
 from nlu.errors import CandorError
 from nlu.precision import PRECISION_CHOICES
 from nlu.registry import live_model_dir
@@ -56,6 +57,12 @@ class Settings(BaseSettings):
     support_days: str = Field(default="mon-fri", alias="CANDOR_SUPPORT_DAYS")
     webhook_max_connections: int = Field(default=100, ge=1, le=100_000, alias="CANDOR_WEBHOOK_MAX_CONNECTIONS")
     """Open connections a webhook worker accepts; more are answered 503 and closed at once."""
+    shop: str = Field(default="demo", alias="CANDOR_SHOP")
+    """Where order, parcel and refund lookups go: none, demo (built-in demo data), http, shopify, woocommerce."""
+    shop_url: str | None = Field(default=None, alias="CANDOR_SHOP_URL", validate_default=True)
+    """The shop service's base URL (the contract's paths, /v1/..., are appended), or the store's address."""
+    shop_token: SecretStr | None = Field(default=None, alias="CANDOR_SHOP_TOKEN", validate_default=True)
+    """The Bearer token of the http backend, or the platform's access token; never printed or logged."""
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -153,6 +160,38 @@ class Settings(BaseSettings):
         """How the bot reads the details a case needs, with the shop's order-reference pattern."""
         return DetailReader(self.order_ref_pattern)
 
+    @field_validator("shop", mode="before")
+    @classmethod
+    def _shop(cls, value: object) -> str:
+        kind = str(value or "").strip().lower() or "demo"
+        if kind not in SHOP_KINDS:
+            raise ValueError(f"expected one of {', '.join(SHOP_KINDS)} (demo is the built-in demo shop, none turns "
+                             "order lookups off)")
+        return kind
+
+    @field_validator("shop_url", mode="before")
+    @classmethod
+    def _shop_url(cls, value: object, info: ValidationInfo) -> str | None:
+        text = str(value or "").strip().rstrip("/")
+        kind = info.data.get("shop")
+        if not text:
+            if kind in ("http", "shopify", "woocommerce"):
+                raise ValueError(f"CANDOR_SHOP={kind} needs the shop's base URL, for example https://shop.example.com")
+            return None
+        if not re.match(r"^https?://[^/\s]+\S*$", text):
+            raise ValueError("expected an http(s) URL such as https://shop.example.com or http://127.0.0.1:8720")
+        return text
+
+    @field_validator("shop_token", mode="before")
+    @classmethod
+    def _shop_token(cls, value: object, info: ValidationInfo) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            kind = info.data.get("shop")
+            if kind in ("shopify", "woocommerce"):
+                raise ValueError(f"CANDOR_SHOP={kind} needs an access token for the shop's API")
+            return None
+        return value.strip() if isinstance(value, str) else value
+
     @field_validator("log_level")
     @classmethod
     def _log_level(cls, value: str) -> str:
@@ -198,6 +237,8 @@ def load_settings(env_file: str | None = ".env") -> Settings:
         lines = []
         for problem in error.errors():
             name = str(problem["loc"][0]) if problem["loc"] else "configuration"
+            field = Settings.model_fields.get(name)  # a default validated by itself is named by field, not variable
+            name = field.alias if field is not None and field.alias else name
             message = str(problem["msg"]).removeprefix("Value error, ")
             lines.append(f"  {name}: {message}")
         raise ConfigError("Candor cannot start; please fix these settings:\n" + "\n".join(lines)) from None

@@ -20,6 +20,7 @@ from bot.cli.knowledge import add_knowledge_commands
 from bot.cli.nlu import add_nlu_commands
 from bot.cli.promises import add_promises_commands
 from bot.cli.run import add_run_commands
+from bot.cli.shop import add_shop_commands
 from bot.cli.test import add_test_commands
 from bot.cli.trainers import add_trainers_commands
 from bot.config import load_settings
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_trainers_commands(commands)
     add_promises_commands(commands)
     add_customers_commands(commands)
+    add_shop_commands(commands)
     add_bench_commands(commands)
     add_test_commands(commands)
     return parser
