@@ -12,7 +12,10 @@ from bot.config import Settings
 from bot.policy.escalation import load_rules
 from bot.policy.fairness import Fairness, TokenBucket
 from bot.service.agent_workspace import AgentWorkspace
+from bot.service.lookups import OrderLookups
 from bot.service.support import SupportService
+from bot.shop.backend import ShopBackend
+from bot.shop.factory import open_shop
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.models import utc_now
@@ -32,6 +35,7 @@ class CandorRuntime:
     index: TopicIndex
     service: SupportService
     chat_locks: ChatLocks
+    shop: ShopBackend | None = None
 
     @classmethod
     async def start(cls, settings: Settings, workspace: AgentWorkspace | None = None) -> CandorRuntime:
@@ -48,12 +52,18 @@ class CandorRuntime:
         analyzer = await EmotionAnalyzer.load(settings.model_dir, settings.model_precision)
         index = await build_topic_index(pack, analyzer)
         chat_locks = ChatLocks.for_database(settings.database_url)
+        token = settings.shop_token.get_secret_value() if settings.shop_token else None
+        shop = open_shop(settings.shop, settings.shop_url, token, utc_now)
+        logger.info("order lookups: %s", f"backend={shop.name}" if shop else "off (CANDOR_SHOP=none)")
         service = SupportService(database, analyzer, pack, index, settings.zone, rules=load_rules(), chat_locks=chat_locks,
                                  fairness=Fairness(TokenBucket()), workspace=workspace,
-                                 reader=settings.detail_reader, working=settings.support_shift)
-        return cls(database, analyzer, pack, index, service, chat_locks)
+                                 reader=settings.detail_reader, working=settings.support_shift,
+                                 lookups=OrderLookups(shop, utc_now) if shop else None)
+        return cls(database, analyzer, pack, index, service, chat_locks, shop)
 
     async def close(self) -> None:
+        if self.shop is not None:
+            await self.shop.close()
         await self.analyzer.close()
         await self.chat_locks.dispose()
         await self.database.dispose()

@@ -32,11 +32,24 @@ def open_shop(kind: str, url: str | None, token: str | None, now: Callable[[], d
         from bot.shop.http import HttpShop
 
         return HttpShop(_required(url, kind), token)
-    # shopify and woocommerce: their adapters (bot/shop/shopify.py, bot/shop/woocommerce.py) are opened here.
-    if kind in ("shopify", "woocommerce"):
-        raise ShopSetupError(f"CANDOR_SHOP={kind}: this build does not include the {kind} backend yet; "
-                             "use http (a service implementing docs/shop-api.yaml) or demo")
+    if kind == "shopify":
+        from bot.shop.shopify import ShopifyShop
+
+        return ShopifyShop(_required(url, kind), _token(token, kind))
+    if kind == "woocommerce":
+        from bot.shop.woocommerce import WooCommerceShop
+
+        try:
+            return WooCommerceShop(_required(url, kind), _token(token, kind))
+        except ValueError as error:
+            raise ShopSetupError(f"CANDOR_SHOP_TOKEN: {error}") from None
     raise ShopSetupError(f"CANDOR_SHOP={kind[:32]!r} is not a shop backend; expected one of {', '.join(SHOP_KINDS)}")
+
+
+def _token(token: str | None, kind: str) -> str:
+    if not token:
+        raise ShopSetupError(f"CANDOR_SHOP={kind} needs CANDOR_SHOP_TOKEN, the shop API's access token")
+    return token
 
 
 def _required(url: str | None, kind: str) -> str:
