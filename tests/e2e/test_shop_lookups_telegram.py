@@ -163,11 +163,12 @@ async def test_three_failed_proofs_hand_the_customer_to_a_person(bot: Bot) -> No
 @pytest.mark.parametrize(("chat_id", "text", "words"), [
     (9141, "I was charged twice for order #50007, my email is oliver.bennett@example.com",
      "can't reach our order system"),
-    (9142, "С меня дважды списали деньги за заказ #50029, почта maria.ivanova@example.net", "#50029"),
+    (9142, "С меня дважды списали деньги за заказ #50029, почта maria.ivanova@example.net",
+     "нет связи с нашей системой заказов"),
 ])
 async def test_a_shop_that_does_not_answer_in_time_is_said_honestly_not_guessed(
         bot: Bot, chat_id: int, text: str, words: str) -> None:
     answer = await says(bot, chat_id, text)
     assert words in answer.text
-    for guess in ("settled", "hold", "Вы правы", "блокировк"):
+    for guess in ("pending hold, not a charge", "You're right", "Вы правы", "Вторая операция на"):
         assert guess not in answer.text
