@@ -235,6 +235,8 @@ def _commit(reading: Reading, scene: Scene, topic: Topic, case: Case, first: boo
     explain = told is None or told.finding is Finding.UNCLEAR
     extras = (fill(wording.gestures[gesture.rule.id], f"gestures.{gesture.rule.id}", wording.language,
                    problem=topic.problem, owner=topic.owner),) if gesture else ()
+    if told is not None and told.link:
+        extras = (*extras, told.link)
     apologised = state.apologised
     if first:
         composed = compose_answer(topic, wording, reading.emotion, reading.score, state.apologised, step, extras,
@@ -310,12 +312,13 @@ def _facts_only(reading: Reading, scene: Scene, topic: Topic, case: Case, told: 
     step = join_sentences(told.text, fill(tail, f"shop.{'watch' if told.finding is Finding.FINE else 'disputed'}",
                                           wording.language, owner=topic.owner))
     apologised = state.apologised
+    links = (told.link,) if told.link else ()
     if first or reading.emotion in FELT:
-        composed = compose_answer(topic, wording, reading.emotion, reading.score, state.apologised, step,
+        composed = compose_answer(topic, wording, reading.emotion, reading.score, state.apologised, step, links,
                                   opening=reading.opening, explain=False)
         text, apologised = composed.text, apologised or composed.apologised
     else:
-        text = "\n\n".join(part for part in (*said_corrected, join_sentences(*reading.opening, step)) if part)
+        text = "\n\n".join(part for part in (*said_corrected, join_sentences(*reading.opening, step), *links) if part)
     return Decision(Reply(Move.CORRECTED if said_corrected else Move.ANSWER, text), topic_id=topic.id,
                     apologised=apologised, case=replace(case, settled=True), progressed=progressed,
                     notes=(*notes, f"answered from the shop's data: {told.finding}", f"met {reading.emotion}"))

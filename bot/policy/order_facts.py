@@ -43,6 +43,8 @@ class Told:
     finding: Finding
     note: str
     """Why, for the log and the trainer's transcript (no personal data: statuses and counts only)."""
+    link: str = ""
+    """Where the customer can follow it themselves (the courier's tracking page), said last, on its own line."""
 
 
 def request_kinds(lookup: str) -> tuple[str, ...]:
@@ -66,7 +68,7 @@ def tell(lookup: str, topic_id: str, facts: OrderFacts, wording: Wording, clock:
         told = Told("", Finding.UNCLEAR, f"order status {facts.order.status}")
     status = _order_line(facts, wording, clock, ref)
     lead = status if lookup in ("order", "shipments") or not told.text else ""
-    return Told(" ".join(part for part in (checked, lead, told.text) if part), told.finding, told.note)
+    return Told(" ".join(part for part in (checked, lead, told.text) if part), told.finding, told.note, told.link)
 
 
 def _order_line(facts: OrderFacts, wording: Wording, clock: Clock, ref: str) -> str:
@@ -134,9 +136,8 @@ def _shipments(shipments: tuple[Shipment, ...], topic_id: str, wording: Wording,
         finding = Finding.FINE
     else:
         finding = Finding.UNCLEAR
-    if parcel.tracking_url:
-        parts.append(fill(words.tracking_link, "shop.tracking_link", language, url=parcel.tracking_url))
-    return Told(" ".join(part for part in parts if part), finding, note)
+    link = fill(words.tracking_link, "shop.tracking_link", language, url=parcel.tracking_url) if parcel.tracking_url else ""
+    return Told(" ".join(part for part in parts if part), finding, note, link)
 
 
 def _last_scan(parcel: Shipment, wording: Wording, clock: Clock) -> str:

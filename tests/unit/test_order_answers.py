@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.policy.assignment import parse_shift
 from bot.policy.decide import decide
+from bot.policy.handoff_card import CardContext, HandoffCard, render_card
 from bot.policy.model import Case, Clock, ConversationState, CustomerTurn, Decision, Move, TurnKind
 from bot.policy.orders import (
     LookupRequest,
@@ -147,6 +148,8 @@ def test_a_late_parcel_is_told_with_its_last_scan_and_estimate_and_the_team_take
     text = answer.reply.text
     assert "Your parcel (DPD 01234567890123) was last scanned in Warsaw at 15:00 yesterday" in text
     assert "so it's late" in text and answer.promise is not None
+    assert text.endswith("\n\nYou can follow it here: https://tracking.dpd.example/01234567890123"), \
+        "the tracking link stands last, on its own, so no sentence runs into it"
 
 
 def test_a_parcel_on_its_way_gives_the_couriers_day_and_no_team_promise() -> None:
@@ -190,3 +193,13 @@ def test_the_demo_shop_is_labelled_in_the_first_reply() -> None:
     greeting = decide(CustomerTurn(TurnKind.COMMAND, text="/start", command="start"), None, None, None,
                       ConversationState(7, "en"), PACK, CLOCK, shop="demo")
     assert "demo shop" in greeting.reply.text
+
+
+def test_the_agents_card_says_whether_the_customer_proved_the_order_is_theirs() -> None:
+    def card(context: CardContext) -> str:
+        return render_card(HandoffCard(3, "Anna", "en", "unverified", "3 tries", "waiting", "your order", context))
+
+    proved = card(CardContext((), (), (), (), "order_status", (("order_ref", "50003"),), None, ("50003",), 1))
+    assert "Verified: yes, order #50003 matches their email or phone (1 failed proof(s))" in proved
+    unproved = card(CardContext((), (), (), (), "order_status", (("order_ref", "50003"),), None, (), 3))
+    assert "Verified: no: 3 failed proof(s), do not share order details until they prove it" in unproved
