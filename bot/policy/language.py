@@ -15,6 +15,8 @@ from nlu.types import Analysis
 
 _LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
 _POLISH_LETTERS = re.compile(r"[ąćęłńśźżĄĆĘŁŃŚŹŻ]")
+_ADDRESSES = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+", re.IGNORECASE)
+"""An email or a web address is in no language: "dmitry.kuznetsov@example.org" is four Latin words of none."""
 
 
 def language_of(stored: str | None, text: str = "") -> str:
@@ -32,10 +34,12 @@ def choose_language(current: str, analysis: Analysis | None, text: str = "") -> 
     """Keep the conversation's language unless the customer clearly writes in another we speak.
 
     A one- or two-word Latin-script message ("ok", "thanks!", "super") says little about the
-    language, so it never switches a conversation; Cyrillic and Chinese script are clear at once.
+    language, so it never switches a conversation, and neither does an email address given as an
+    answer; Cyrillic and Chinese script are clear at once.
     """
     if analysis is None or analysis.language == current or analysis.language not in SUPPORTED_LANGUAGES:
         return current
-    if analysis.language in ("en", "pl") and len(_LATIN_WORD.findall(text)) < 3 and not _POLISH_LETTERS.search(text):
+    words = _LATIN_WORD.findall(_ADDRESSES.sub(" ", text))
+    if analysis.language in ("en", "pl") and len(words) < 3 and not _POLISH_LETTERS.search(text):
         return current
     return analysis.language

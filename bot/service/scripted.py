@@ -19,6 +19,10 @@ it must not hold), ``topic`` (the case's topic after the turn, or ``null``),
 ``quiet`` (true: no reply at all), ``contains`` and ``not_contains`` (texts, case-insensitive),
 ``language``. A script marked ``known_gap: "why"`` is reported apart and does not fail the run:
 it records a conversation the bot does not handle yet.
+
+A script with ``shop: demo`` runs with order lookups in the built-in demo shop (bot/shop/demo_data.py,
+its orders built from the script's clock), so "where is my order #50001?" is answered from its facts;
+a turn ``shares_phone: "+447700900123"`` is the customer tapping Telegram's "share my phone number".
 """
 
 from __future__ import annotations
@@ -35,7 +39,9 @@ from bot.policy.assignment import parse_shift
 from bot.policy.escalation import EscalationRules, load_rules
 from bot.policy.model import Case, CustomerTurn, Move, Reply, TurnKind
 from bot.service.customer import CustomerRef
+from bot.service.lookups import OrderLookups
 from bot.service.support import SupportService
+from bot.shop.demo import DemoShop
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database, upgrade_schema_async
 from knowledge import KnowledgePack
@@ -75,11 +81,15 @@ class ScriptTurn:
     expect: Expectation
     photo: bool = False
     """The customer sends a photo instead of text (``photo: true``)."""
+    shared_phone: str = ""
+    """The customer shares their own phone number with Telegram's button (``shares_phone: "+44…"``)."""
 
     @property
     def as_turn(self) -> CustomerTurn:
         if self.photo:
             return CustomerTurn(TurnKind.NON_TEXT, content_type="photo")
+        if self.shared_phone:
+            return CustomerTurn(TurnKind.SHARED_CONTACT, text=self.shared_phone)
         return CustomerTurn(TurnKind.TEXT, text=self.customer)
 
 
@@ -90,6 +100,8 @@ class Script:
     turns: tuple[ScriptTurn, ...]
     at: dt.datetime = DEFAULT_AT
     known_gap: str = ""
+    shop: str | None = None
+    """"demo": the conversation runs with order lookups in the built-in demo shop."""
 
 
 @dataclass(frozen=True)
@@ -158,16 +170,26 @@ def _script(entry: Any, where: str) -> Script:
             raise ScriptError(f"{where}: 'at' must be a time such as 2026-11-30T10:00:00Z") from None
     if not isinstance(at, dt.datetime) or at.tzinfo is None:
         raise ScriptError(f"{where}: 'at' must be a time with its offset, such as 2026-11-30T10:00:00Z")
+    shop = entry.get("shop")
+    if shop not in (None, "demo"):
+        raise ScriptError(f"{where}: 'shop' can only be demo (the built-in demo shop) or left out")
     return Script(entry["name"].strip(), where, tuple(_turn(turn, f"{where} turn {n}", language)
                                                       for n, turn in enumerate(turns, start=1)),
-                  at, str(entry.get("known_gap") or ""))
+                  at, str(entry.get("known_gap") or ""), shop)
 
 
 def _turn(entry: Any, where: str, language: str | None) -> ScriptTurn:
     if isinstance(entry, dict) and entry.get("photo") is True and "customer" not in entry:
         entry = {**entry, "customer": "[photo]"}
+    phone = entry.get("shares_phone") if isinstance(entry, dict) else None
+    if phone is not None and (not isinstance(phone, str) or not phone.startswith("+")
+                              or not phone[1:].isdigit() or not 8 <= len(phone) <= 16):
+        raise ScriptError(f"{where}: 'shares_phone' must be a phone number in E.164 form, like \"+447700900123\"")
+    if isinstance(entry, dict) and phone and "customer" not in entry:
+        entry = {**entry, "customer": f"[shares phone {phone}]"}
     if not isinstance(entry, dict) or not isinstance(entry.get("customer"), str):
-        raise ScriptError(f"{where}: each turn needs 'customer: <what the customer writes>' (or 'photo: true')")
+        raise ScriptError(f"{where}: each turn needs 'customer: <what the customer writes>' (or 'photo: true', "
+                          "or 'shares_phone: \"+44…\"')")
     expect = entry.get("expect") or {}
     if not isinstance(expect, dict) or (unknown := set(expect) - _EXPECT_KEYS):
         raise ScriptError(f"{where}: 'expect' takes {', '.join(sorted(_EXPECT_KEYS))}"
@@ -189,7 +211,7 @@ def _turn(entry: Any, where: str, language: str | None) -> ScriptTurn:
         _texts(expect, "contains", where), _texts(expect, "not_contains", where),
         expect.get("language", language),
         tuple((str(name), None if value is None else str(value)) for name, value in slots.items()), topic,
-    ), photo=entry.get("photo") is True)
+    ), photo=entry.get("photo") is True, shared_phone=phone or "")
 
 
 def _flag(expect: dict[str, Any], key: str, where: str) -> bool | None:
@@ -259,11 +281,20 @@ async def run_scripts(scripts: list[Script], analyzer: EmotionAnalyzer, pack: Kn
     await upgrade_schema_async(url)
     database = Database(url)
     clock = [DEFAULT_AT]
-    service = SupportService(database, analyzer, pack, index, now=lambda: clock[0], rules=rules or load_rules(),
-                             working=parse_shift("UTC", "09:00-18:00", "mon-fri"))
+
+    def now() -> dt.datetime:
+        return clock[0]
+
+    def service_for(lookups: OrderLookups | None) -> SupportService:
+        return SupportService(database, analyzer, pack, index, now=now, rules=rules or load_rules(),
+                              working=parse_shift("UTC", "09:00-18:00", "mon-fri"), lookups=lookups)
+    plain = service_for(None)
+    # The demo shop's orders follow the script's clock, so its late parcel is late on every run.
+    with_shop = service_for(OrderLookups(DemoShop(now), now, cache_seconds=0))
     try:
-        return [await run_script(service, database, script, str(number), clock)
+        return [await run_script(with_shop if script.shop else plain, database, script, str(number), clock)
                 for number, script in enumerate(scripts, start=1)]
     finally:
-        await service.handoffs.close()
+        await plain.handoffs.close()
+        await with_shop.handoffs.close()
         await database.dispose()

@@ -121,7 +121,7 @@ async def test_a_double_charge_is_answered_differently_for_a_hold_and_for_two_se
 
 
 @pytest.mark.parametrize(("chat_id", "text", "expected"), [
-    (9121, "Where is my refund for order #50008? grace.walsh@example.net", ("expected by", "on its way")),
+    (9121, "Where is my refund for order #50008? grace.walsh@example.net", ("is on its way: it's expected on", "on its way")),
     (9122, "Где мой возврат по заказу #50030? Почта dmitry.kuznetsov@example.org", ("возврат",)),
 ])
 async def test_a_refund_is_answered_with_its_status_and_expected_date(

@@ -183,6 +183,10 @@ def _analysis(language: str) -> Analysis:
         ("en", "ru", "Где заказ?", "ru"),
         ("ru", "zh", "谢谢", "zh"),
         ("en", "fr", "Bonjour, où est ma commande ?", "en"),
+        # An email given as the answer to "which email is on the order?" is in no language.
+        ("ru", "en", "dmitry.kuznetsov@example.org", "ru"),
+        ("zh", "en", "wang.fang@example.com", "zh"),
+        ("ru", "en", "my email is maria.ivanova@example.net", "en"),
     ],
 )
 def test_conversation_language_is_stable_unless_the_customer_clearly_switches(

@@ -172,7 +172,7 @@ def test_a_refund_on_its_way_has_its_expected_date_and_a_late_one_is_called_late
     pending = Refund("49.90", "PLN", "pending", NOW - dt.timedelta(days=2), NOW + dt.timedelta(days=3))
     _, on_way = looked_up(f"Where is my refund for order #50003? {EMAIL}", "refund",
                           lambda request: found(request, order(SETTLED, status="refunded"), refunds=(pending,)))
-    assert "expected by on Fri 4 Dec" in on_way.reply.text and on_way.promise is None
+    assert "expected on Fri 4 Dec" in on_way.reply.text and on_way.promise is None
     late = replace(pending, expected_by=NOW - dt.timedelta(days=2))
     _, overdue = looked_up(f"Where is my refund for order #50003? {EMAIL}", "refund",
                            lambda request: found(request, order(SETTLED, status="refunded"), refunds=(late,)))
