@@ -163,6 +163,13 @@ class ShopWording:
     share_phone: str
     """The label of Telegram's button that shares the customer's own phone number."""
     not_own_contact: str
+    find_by_phone: str
+    """Said after the question for an order's number: the shared phone finds the customer's orders instead."""
+    one_order: str
+    orders_found: str
+    order_line: str
+    no_orders: str
+    orders_unavailable: str
     checked: str
     checked_demo: str
     not_found: str

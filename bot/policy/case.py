@@ -16,7 +16,7 @@ from bot.policy.deadlines import check_time, due_time, format_deadline
 from bot.policy.details import DetailReader, shown
 from bot.policy.gestures import choose_gesture
 from bot.policy.model import Case, Clock, ConversationState, Decision, Move, PromiseDraft, Reply
-from bot.policy.order_facts import Finding, Told, request_kinds, tell
+from bot.policy.order_facts import Finding, Told, moment, money, request_kinds, tell
 from bot.policy.orders import LookupRequest, OrderFacts
 from knowledge import KnowledgePack, Topic, Wording, fill
 from knowledge.retrieval import Retrieval, TopicMatch
@@ -61,8 +61,8 @@ class Scene:
     reader: DetailReader
     shop: str | None = None
     """The shop backend the bot can look orders up in ("demo", "shopify", ...); None: no shop connected."""
-    facts: OrderFacts | None = None
-    """What a lookup this turn asked for found (the service looks up, then decides again with it)."""
+    facts: tuple[OrderFacts, ...] = ()
+    """What the lookups this turn asked for found (the service looks up, then decides again with them)."""
 
     @property
     def wording(self) -> Wording:
@@ -93,15 +93,27 @@ class Scene:
         words = self.wording.details.get(detail)
         return words.ask if words else self.wording.clarify
 
+    def facts_for(self, request: LookupRequest) -> OrderFacts | None:
+        return next((facts for facts in self.facts if facts.request == request), None)
+
     def needs(self, topic: Topic) -> tuple[str, ...]:
         """The topic's details, and with a shop connected the contact that proves the order is the customer's."""
         if self.shop and topic.lookup and "contact" not in topic.needs:
             return (*topic.needs, "contact")
         return topic.needs
 
-    def button_for(self, detail: str) -> str:
-        """Telegram's "share my phone number" button goes with the question for a contact."""
-        return self.wording.shop.share_phone if self.kind_of(detail) == "contact" else ""
+    def button_for(self, detail: str, topic: Topic) -> str:
+        """Telegram's "share my phone number" button goes with the question for a contact, and with the question for
+        the order's number when the shop can find the customer's orders by the number Telegram vouches for."""
+        if self.kind_of(detail) == "contact" or (detail == "order_ref" and "contact" in self.needs(topic)):
+            return self.wording.shop.share_phone
+        return ""
+
+    def ask(self, detail: str, topic: Topic) -> str:
+        """The form's question; for an order number with a shop connected, also how to find it without one."""
+        if detail == "order_ref" and "contact" in self.needs(topic):
+            return join_sentences(self.question(detail), self.wording.shop.find_by_phone)
+        return self.question(detail)
 
 
 def case_turn(reading: Reading, scene: Scene) -> Decision | None:
@@ -178,17 +190,17 @@ def _on_topic(reading: Reading, scene: Scene, topic: Topic, case: Case, awaited:
 def _ask(reading: Reading, scene: Scene, topic: Topic, case: Case, detail: str, first: bool, progressed: bool,
          said: tuple[str, ...], notes: list[str]) -> Decision:
     wording = scene.wording
-    question = scene.question(detail)
+    question = scene.ask(detail, topic)
     if first or (case.awaiting is None and not progressed):
         composed = compose_answer(topic, wording, reading.emotion, reading.score, scene.state.apologised,
                                   join_sentences(*said, question), opening=reading.opening)
-        return Decision(Reply(Move.ASK_DETAIL, composed.text, contact_button=scene.button_for(detail)), topic_id=topic.id,
+        return Decision(Reply(Move.ASK_DETAIL, composed.text, contact_button=scene.button_for(detail, topic)), topic_id=topic.id,
                         apologised=scene.state.apologised or composed.apologised,
                         case=replace(case, awaiting=detail, misses=0, settled=False), progressed=True,
                         notes=(*notes, f"asked for {detail}", f"met {reading.emotion}"))
     if progressed or case.awaiting != detail:
         text = join_sentences(*reading.opening, *said, question)
-        return Decision(Reply(Move.ASK_DETAIL, text, contact_button=scene.button_for(detail)), topic_id=topic.id,
+        return Decision(Reply(Move.ASK_DETAIL, text, contact_button=scene.button_for(detail, topic)), topic_id=topic.id,
                         apologised=scene.state.apologised,
                         case=replace(case, awaiting=detail, misses=0, settled=False), progressed=progressed,
                         notes=(*notes, f"asked for {detail}"))
@@ -205,7 +217,7 @@ def _ask(reading: Reading, scene: Scene, topic: Topic, case: Case, detail: str, 
         details = wording.details.get(detail)
         text = details.invalid if details else question
         why = f"could not read {detail}: asked again"
-    return Decision(Reply(Move.ASK_DETAIL, text, contact_button=scene.button_for(detail)), topic_id=topic.id,
+    return Decision(Reply(Move.ASK_DETAIL, text, contact_button=scene.button_for(detail, topic)), topic_id=topic.id,
                     apologised=scene.state.apologised, case=replace(case, misses=misses), notes=(*notes, why))
 
 
@@ -272,7 +284,7 @@ def _look_up(scene: Scene, topic: Topic, case: Case, progressed: bool, notes: li
     wording = scene.wording
     ref, contact = case.value("order_ref") or "", case.value("contact") or ""
     request = LookupRequest(ref, contact, request_kinds(topic.lookup))
-    facts = scene.facts if scene.facts is not None and scene.facts.request == request else None
+    facts = scene.facts_for(request)
     shown_ref = shown("order_ref", ref)
     if facts is None:
         return Decision(Reply(Move.ANSWER, ""), topic_id=topic.id, apologised=scene.state.apologised, case=case,
@@ -352,7 +364,40 @@ def shared_contact(scene: Scene, phone: str) -> Decision | None:
     if current is None or "contact" not in scene.needs(current):
         return None
     reading = Reading("", Emotion.NEUTRAL, 0.0, {}, None, None)
+    if scene.case.value("order_ref") is None:
+        return _orders_of(reading, scene, current, replace(scene.case.with_value("contact", phone), awaiting=None))
     return _on_topic(reading, scene, current, replace(scene.case, awaiting="contact"), phone, first=False)
+
+
+def _orders_of(reading: Reading, scene: Scene, topic: Topic, case: Case) -> Decision:
+    """The customer does not have the order's number but shared the phone Telegram vouches for: their recent orders
+    by that number (one is taken at once; several are listed to choose from; none, and the bot asks for the number)."""
+    wording, words = scene.wording, scene.wording.shop
+    request = LookupRequest("", case.value("contact") or "", ())
+    facts = scene.facts_for(request)
+    if facts is None:
+        return Decision(Reply(Move.ASK_DETAIL, ""), topic_id=topic.id, apologised=scene.state.apologised, case=case,
+                        progressed=True, lookup=request, notes=("looking up the orders of the shared phone",))
+    if len(facts.orders) == 1:
+        ref = facts.orders[0].ref
+        found = fill(words.one_order, "shop.one_order", wording.language, order_ref=shown("order_ref", ref))
+        return _on_topic(replace(reading, opening=(found,)), scene, topic, case.with_value("order_ref", ref), None,
+                         first=False)
+    button = words.share_phone
+    if facts.orders:
+        lines = [fill(words.order_line, "shop.order_line", wording.language, order_ref=shown("order_ref", summary.ref),
+                      placed=moment(summary.placed_at, wording, scene.clock), total=money(summary.total, summary.currency))
+                 for summary in facts.orders]
+        text = fill(words.orders_found, "shop.orders_found", wording.language, orders="\n".join(lines))
+        case, button, why = replace(case, awaiting="order_ref"), "", f"listed {len(lines)} orders of the shared phone"
+    elif facts.unavailable is not None:
+        text, case, why = words.orders_unavailable, replace(case.without("contact"), awaiting="order_ref"), \
+            f"shop unavailable ({facts.unavailable})"
+    else:
+        text, case, why = words.no_orders, replace(case.without("contact"), awaiting="order_ref"), \
+            "no orders with the shared phone"
+    return Decision(Reply(Move.ASK_DETAIL, text, contact_button=button), topic_id=topic.id,
+                    apologised=scene.state.apologised, case=case, progressed=True, notes=(why,))
 
 
 def photo_for_case(scene: Scene) -> Decision | None:

@@ -48,12 +48,12 @@ def decide(
     clock: Clock,
     reader: DetailReader = DEFAULT_READER,
     shop: str | None = None,
-    facts: OrderFacts | None = None,
+    facts: tuple[OrderFacts, ...] = (),
 ) -> Decision:
     """Choose the move for this turn and compose its words.
 
-    ``shop`` names the connected shop backend (None: none); ``facts`` is what the lookup a first decision asked
-    for found, so the same turn is decided again with them."""
+    ``shop`` names the connected shop backend (None: none); ``facts`` is what the lookups earlier decisions of this
+    turn asked for found, so the same turn is decided again with them."""
     scene = Scene(state, pack, clock, reader, shop, facts)
     wording = pack.wording_for(state.language)
     if turn.kind is TurnKind.COMMAND:

@@ -95,7 +95,8 @@ class ShopHealth:
 
 @dataclass(frozen=True)
 class LookupRequest:
-    """The order the case needs looked up, with the contact the customer gave as proof it is theirs."""
+    """The order the case needs looked up, with the contact the customer gave as proof it is theirs; with no
+    ``ref``, the customer's recent orders (only for a phone number Telegram vouched for)."""
 
     ref: str
     contact: str
@@ -116,6 +117,8 @@ class OrderFacts:
     order: Order | None = None
     shipments: tuple[Shipment, ...] | None = None
     refunds: tuple[Refund, ...] | None = None
+    orders: tuple[OrderSummary, ...] = ()
+    """The contact's recent orders, for a request without a ``ref``."""
     source: str = "shop"
     """Which backend answered ("demo", "http", "shopify", "woocommerce"): the demo's facts are labelled as such."""
     notes: tuple[str, ...] = field(default_factory=tuple)

@@ -28,6 +28,8 @@ CACHE_SECONDS = 120.0
 """How long one conversation's lookup is reused: long enough for the follow-up questions of one case, short
 enough that a parcel scanned meanwhile shows up when the customer asks again later."""
 CACHE_ENTRIES = 10_000
+RECENT_ORDERS = 5
+"""How many of a customer's orders are listed when they do not know the order's number."""
 SLACK_SECONDS = 1.0
 """Beyond the backend's own timeout, before the lookup as a whole is given up (a backend that hangs past it)."""
 
@@ -81,6 +83,16 @@ class OrderLookups:
     async def _fetch(self, request: LookupRequest) -> OrderFacts:
         checked = OrderFacts(request, self._now(), source=self._shop.name)
         ref, contact, kinds = request.ref, request.contact, request.kinds
+        if not ref:
+            try:
+                async with asyncio.timeout(self._timeout):
+                    listed = await _guarded(self._shop.orders(contact, RECENT_ORDERS))
+            except TimeoutError:
+                return replace(checked, unavailable="timed out")
+            if isinstance(listed, ShopError):
+                return replace(checked, found=False) if isinstance(listed, OrderNotFound) else replace(
+                    checked, unavailable=_reason(listed))
+            return replace(checked, found=bool(listed), orders=listed)
         try:
             async with asyncio.timeout(self._timeout):
                 order, shipments, refunds = await asyncio.gather(

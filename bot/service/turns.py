@@ -49,8 +49,9 @@ from nlu.types import Analysis
 logger = logging.getLogger(__name__)
 
 Effect = Callable[[], Awaitable[None]]
-MAX_LOOKUPS_PER_TURN = 2
-"""A turn decided with the facts it asked for needs no other; the bound only stops a loop if it ever did."""
+MAX_LOOKUPS_PER_TURN = 3
+"""A turn needs at most two lookups (the customer's orders by their shared phone, then the one order); the bound
+only stops a loop if a decision ever asked for more."""
 
 
 class _LookupFirst(Exception):
@@ -146,17 +147,17 @@ class CustomerTurns:
 
     async def _turn(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None) -> TurnOutcome:
         analysis = await self._analyse(turn)
-        facts: OrderFacts | None = None
+        facts: tuple[OrderFacts, ...] = ()
         for _ in range(MAX_LOOKUPS_PER_TURN):
             try:
                 return await self._decided_turn(customer, turn, telegram_message_id, analysis, facts)
             except _LookupFirst as needed:
                 assert self._lookups is not None  # only a service with a shop asks for a lookup
-                facts = await self._lookups.facts(needed.conversation_id, needed.request)
+                facts = (*facts, await self._lookups.facts(needed.conversation_id, needed.request))
         return await self._decided_turn(customer, turn, telegram_message_id, analysis, facts, last=True)
 
     async def _decided_turn(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None,
-                            analysis: Analysis | None, facts: OrderFacts | None, last: bool = False) -> TurnOutcome:
+                            analysis: Analysis | None, facts: tuple[OrderFacts, ...], last: bool = False) -> TurnOutcome:
         decided: _Decided | None = None
         async with self._database.session() as session:
             repository = ConversationRepository(session)
@@ -202,7 +203,7 @@ class CustomerTurns:
 
     async def _decide(self, session: AsyncSession, repository: ConversationRepository, ref: ConversationRef,
                       turn: CustomerTurn, analysis: Analysis | None, signals: Signals | None,
-                      language: str, facts: OrderFacts | None = None, last: bool = False) -> _Decided:
+                      language: str, facts: tuple[OrderFacts, ...] = (), last: bool = False) -> _Decided:
         """Decide the reply (or a handoff) and store it with what it commits to, in the turn's transaction.
 
         A decision that needs the shop's facts first raises ``_LookupFirst``, which rolls the transaction back."""

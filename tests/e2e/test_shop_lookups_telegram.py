@@ -172,3 +172,13 @@ async def test_a_shop_that_does_not_answer_in_time_is_said_honestly_not_guessed(
     assert words in answer.text
     for guess in ("pending hold, not a charge", "You're right", "Вы правы", "Вторая операция на"):
         assert guess not in answer.text
+
+
+async def test_a_customer_without_the_order_number_finds_it_with_the_phone_telegram_shares(bot: Bot) -> None:
+    chat_id = 9151
+    asked = await says(bot, chat_id, "Where is my order? I don't have the number")
+    assert offers_the_share_button(asked)
+    listed = await shares_phone(bot, chat_id, "+447700900123")
+    assert "#50001" in listed.text and "#50004" in listed.text
+    answer = await says(bot, chat_id, "50001")
+    assert "Hinckley Hub" in answer.text

@@ -15,6 +15,7 @@ from bot.policy.orders import (
     LookupRequest,
     Order,
     OrderFacts,
+    OrderSummary,
     Payment,
     Refund,
     Shipment,
@@ -48,7 +49,7 @@ def say(text: str, topic_id: str | None, case: Case = NO_CASE, facts: OrderFacts
         kind: TurnKind = TurnKind.TEXT) -> Decision:
     state = ConversationState(7, language, case.topic_id, case=case, first_contact=first_contact)
     return decide(CustomerTurn(kind, text=text), CALM, detect_signals(text), about(topic_id, language), state, PACK,
-                  CLOCK, shop=shop, facts=facts)
+                  CLOCK, shop=shop, facts=(facts,) if facts else ())
 
 
 def order(*payments: Payment, status: str = "paid") -> Order:
@@ -203,3 +204,40 @@ def test_the_agents_card_says_whether_the_customer_proved_the_order_is_theirs() 
     assert "Verified: yes, order #50003 matches their email or phone (1 failed proof(s))" in proved
     unproved = card(CardContext((), (), (), (), "order_status", (("order_ref", "50003"),), None, (), 3))
     assert "Verified: no: 3 failed proof(s), do not share order details until they prove it" in unproved
+
+
+def summary(ref: str) -> OrderSummary:
+    return OrderSummary(ref, "shipped", NOW - dt.timedelta(days=2), "49.90", "PLN")
+
+
+def test_without_the_order_number_the_shared_phone_finds_the_customers_orders() -> None:
+    asked = say("Where is my order?", "order_status")
+    assert asked.case is not None and asked.case.awaiting == "order_ref"
+    assert "Share my phone number" in asked.reply.text and asked.reply.contact_button == "Share my phone number"
+    phone = "+48601234567"
+    listing = say(phone, None, asked.case, kind=TurnKind.SHARED_CONTACT)
+    assert listing.lookup == LookupRequest("", phone, ())
+    several = OrderFacts(listing.lookup, NOW, found=True, orders=(summary("50012"), summary("50013")))
+    chosen = say(phone, None, asked.case, facts=several, kind=TurnKind.SHARED_CONTACT)
+    assert "#50012, placed" in chosen.reply.text and "#50013" in chosen.reply.text
+    assert chosen.case is not None and chosen.case.awaiting == "order_ref" and chosen.case.value("contact") == phone
+    nothing = say(phone, None, asked.case, facts=OrderFacts(listing.lookup, NOW), kind=TurnKind.SHARED_CONTACT)
+    assert "don't see any orders" in nothing.reply.text
+    assert nothing.case is not None and nothing.case.value("contact") is None
+
+
+def test_one_order_by_the_shared_phone_is_taken_and_looked_up_in_the_same_turn() -> None:
+    phone = "+48601234567"
+    case = Case("order_status", awaiting="order_ref")
+    listed = LookupRequest("", phone, ())
+    one = OrderFacts(listed, NOW, found=True, orders=(summary("50012"),))
+    state = ConversationState(7, "en", "order_status", case=case)
+    turn_ = CustomerTurn(TurnKind.SHARED_CONTACT, text=phone)
+    then = decide(turn_, None, None, None, state, PACK, CLOCK, shop="http", facts=(one,))
+    assert then.lookup == LookupRequest("50012", phone, ("shipments",))
+    parcel = Shipment("DPD", "0123", None, "in_transit", NOW + dt.timedelta(days=2),
+                      TrackingEvent(NOW - dt.timedelta(hours=3), "In transit", "Warszawa"))
+    answer = decide(turn_, None, None, None, state, PACK, CLOCK, shop="http",
+                    facts=(one, found(then.lookup, order(SETTLED, status="shipped"), shipments=(parcel,))))
+    assert "I found one order with your phone number: #50012." in answer.reply.text
+    assert "Warszawa" in answer.reply.text and answer.case is not None and answer.case.verified == ("50012",)
