@@ -120,5 +120,9 @@ class BenchWorker:
             self._process.kill()
             self._process.wait()
 
+    def log_text(self) -> str:
+        """The worker's log so far (the benchmark counts lines in it at a level's milestones)."""
+        return self._log_path.read_text(encoding="utf-8", errors="replace")
+
     def _log_tail(self, lines: int = 30) -> str:
-        return "\n".join(self._log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        return "\n".join(self.log_text().splitlines()[-lines:])
