@@ -27,6 +27,7 @@ from pathlib import Path
 import httpx
 
 from bot.bench.load import Script
+from bot.bench.process import cpu_seconds
 from bot.bench.stats import percentile
 from bot.shop.demo_data import demo_orders
 from bot.testing.webhook_client import free_port
@@ -145,6 +146,9 @@ class DemoShopServer:
                 await asyncio.sleep(0.1)
         self.stop()
         raise ShopServerError(f"the demo shop did not answer within {READY_TIMEOUT_SECONDS:.0f} s:\n{self._output()}")
+
+    def cpu_seconds(self) -> float:
+        return cpu_seconds(self._process.pid)
 
     def stop(self) -> None:
         if self._process.poll() is None:
