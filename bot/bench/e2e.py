@@ -9,6 +9,7 @@ log line (nlu/runtime.py), so it is measured where the model runs, not guessed f
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 import os
@@ -24,7 +25,17 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from telegram.constants import FloodLimit
 
-from bot.bench.load import Customers, TurnOutcome, run_customers
+from bot.bench.load import CONVERSATIONS, Customers, Script, TurnOutcome, run_customers
+from bot.bench.shop import (
+    LOOKUP_HEADER,
+    DemoShopServer,
+    LookupFigures,
+    count_lookups,
+    format_lookup_row,
+    lookup_footer,
+    order_conversations,
+)
+from bot.bench.stats import percentile
 from bot.bench.worker import BenchWorker, WorkerSetup
 from bot.testing.fake_bot_api import FakeBotApi
 from nlu.runtime import ModelUsage
@@ -51,6 +62,8 @@ class E2eOptions:
     database_url: str | None = None
     """None: a fresh SQLite file per level."""
     timeout: float = 120.0
+    shop: bool = False
+    """Workers look orders up in the demo shop over HTTP, and the customers ask about demo orders."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,7 @@ class LevelRun:
     usage: ModelUsage | None
     peak_rss_mb: float
     worker_errors: int
+    lookups: LookupFigures | None = None
 
 
 @dataclass(frozen=True)
@@ -98,14 +112,8 @@ class LevelFigures:
     worker_errors: int
     failures: str = ""
     """The httpx errors behind the posts that got no answer, with counts."""
-
-
-def percentile(values: Sequence[float], percent: float) -> float:
-    """Nearest-rank percentile; NaN for no values, so an empty level prints as such instead of failing."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
+    lookups: LookupFigures | None = None
+    """With ``--shop``: the order lookups the worker made."""
 
 
 def steady_window(completions: Sequence[float], last_start: float) -> tuple[float, float] | None:
@@ -151,6 +159,7 @@ def summarise(run: LevelRun) -> LevelFigures:
         max(0.0, run.machine_cpu_seconds - run.worker_cpu_seconds - run.bench_cpu_seconds) / wall,
         run.peak_rss_mb, run.worker_errors,
         ", ".join(f"{name} {count}" for name, count in Counter(o.failure for o in run.outcomes if o.failure).items()),
+        run.lookups,
     )
 
 
@@ -200,9 +209,13 @@ def header_lines(options: E2eOptions) -> list[str]:
     """What was measured and how, printed before the figures."""
     database = ("a fresh SQLite file per level" if options.database_url is None
                 else make_url(options.database_url).render_as_string(hide_password=True))
+    shop = ("; with --shop each worker looks orders up in the demo shop (candor shop serve-demo) over HTTP on "
+            "127.0.0.1 (its CPU counts with the customers'), and the customers name demo orders, give the order's email, "
+            "ask a follow-up and thank"
+            if options.shop else "")
     return [
         (f"candor bench e2e — one worker (candor run --webhook) per level against the fake Bot API on 127.0.0.1; "
-         f"database: {database}; {os.cpu_count()} CPU cores shared by the worker, the customers and the fake Bot API"),
+         f"database: {database}; {os.cpu_count()} CPU cores shared by the worker, the customers and the fake Bot API{shop}"),
         (f"each level: a fresh worker, {options.warmup} warm-up messages, then closed-loop customers in en/ru/pl/zh "
          "(send, wait for the reply, send the next); no agents are set up, so a handoff is recorded and the bot "
          "goes on answering"),
@@ -214,8 +227,8 @@ def header_lines(options: E2eOptions) -> list[str]:
     ]
 
 
-def footer_lines() -> list[str]:
-    return [
+def footer_lines(shop: bool = False) -> list[str]:
+    return ([lookup_footer()] if shop else []) + [
         ("model busy: wall time the model thread spent scoring customers' messages (from the worker's shutdown log) "
          "over the level's wall time, warm-up included; with 1 chat it is the model's share of each reply's latency"),
         (f"the rate limiter is PTB's AIORateLimiter as the bot runs it: {LIMITER_CALLS_PER_SECOND} calls/s with a "
@@ -242,16 +255,27 @@ async def run_e2e_benchmark(options: E2eOptions, model_dir: Path, precision: str
     first_id = time.time_ns() // 1_000_000  # unique across runs, should a PostgreSQL database be reused
     ids = itertools.count(first_id)
     figures: list[LevelFigures] = []
+    shop: DemoShopServer | None = None
+    scripts = order_conversations(dt.datetime.now(dt.UTC)) if options.shop else CONVERSATIONS
     try:
         with tempfile.TemporaryDirectory(prefix="candor-bench-e2e-") as folder:
+            if options.shop:
+                shop = DemoShopServer.start(Path(folder))
+                await shop.wait_until_ready()
             report(TABLE_HEADER)
             for index, (chats, messages) in enumerate(options.levels, 1):
                 url = options.database_url or f"sqlite:///{Path(folder) / f'level-{index}.sqlite3'}"
-                run = await _run_level(setup, api, ids, url, Path(folder), chats, messages, options)
+                run = await _run_level(setup, api, ids, url, Path(folder), chats, messages, options, shop, scripts)
                 figures.append(summarise(run))
                 report(format_row(figures[-1]))
     finally:
+        if shop is not None:
+            shop.stop()
         api.stop()
+    lookups = [f.lookups for f in figures if f.lookups is not None]
+    if lookups:
+        for line in [*LOOKUP_HEADER, *(format_lookup_row(f) for f in lookups)]:
+            report(line)
     for f in figures:
         for line in format_notes(f):
             report(line)
@@ -259,20 +283,22 @@ async def run_e2e_benchmark(options: E2eOptions, model_dir: Path, precision: str
 
 
 async def _run_level(setup: WorkerSetup, api: FakeBotApi, ids: Iterator[int], database_url: str, folder: Path,
-                     chats: int, messages: int, options: E2eOptions) -> LevelRun:
-    worker = BenchWorker.start(setup, database_url, folder)
+                     chats: int, messages: int, options: E2eOptions, shop: DemoShopServer | None,
+                     scripts: Sequence[Script]) -> LevelRun:
+    worker = BenchWorker.start(setup, database_url, folder, shop.worker_env() if shop is not None else None)
     try:
         await worker.wait_until_ready(setup.secret)
         customers = Customers(worker.url, setup.secret, api, ids, ids, options.timeout)
         started = time.monotonic()
         if options.warmup > 0:
-            await run_customers(customers, min(chats, options.warmup), options.warmup)
+            await run_customers(customers, min(chats, options.warmup), options.warmup, scripts)
         warmed = time.monotonic()
+        warmup_lookups = count_lookups(worker.log_text())
         calls_before = len(api.timeline)
-        worker_cpu, bench_cpu, machine_cpu = worker.cpu_seconds(), _own_cpu_seconds(), _machine_cpu_seconds()
-        outcomes = await run_customers(customers, chats, messages)
+        worker_cpu, bench_cpu, machine_cpu = worker.cpu_seconds(), _bench_cpu_seconds(shop), _machine_cpu_seconds()
+        outcomes = await run_customers(customers, chats, messages, scripts)
         wall = time.monotonic() - warmed
-        worker_cpu, bench_cpu = worker.cpu_seconds() - worker_cpu, _own_cpu_seconds() - bench_cpu
+        worker_cpu, bench_cpu = worker.cpu_seconds() - worker_cpu, _bench_cpu_seconds(shop) - bench_cpu
         machine_cpu = _machine_cpu_seconds() - machine_cpu
         calls = tuple(c.received_at for c in api.timeline[calls_before:] if c.method in COUNTED_CALLS)
     except BaseException:
@@ -280,14 +306,16 @@ async def _run_level(setup: WorkerSetup, api: FakeBotApi, ids: Iterator[int], da
         raise
     ended = await worker.stop()
     errors = sum(1 for line in ended.log.splitlines() if " ERROR " in line or " CRITICAL " in line)
+    replies = sum(1 for o in outcomes if o.reply_latency is not None)
+    lookups = LookupFigures.from_log(chats, ended.log, warmup_lookups, replies) if shop is not None else None
     return LevelRun(chats, tuple(outcomes), wall, warmed - started, calls, worker_cpu, bench_cpu, machine_cpu,
-                    ModelUsage.parse(ended.log), ended.peak_rss_mb, errors)
+                    ModelUsage.parse(ended.log), ended.peak_rss_mb, errors, lookups)
 
 
-def _own_cpu_seconds() -> float:
-    """This process: the customers and the fake Bot API, which share the machine with the worker."""
+def _bench_cpu_seconds(shop: DemoShopServer | None) -> float:
+    """This process (the customers and the fake Bot API) and the demo shop, which share the machine with the worker."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    return usage.ru_utime + usage.ru_stime + (shop.cpu_seconds() if shop is not None else 0.0)
 
 
 def _machine_cpu_seconds() -> float:

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import httpx
 
-from bot.bench.e2e import BENCH_TOKEN, percentile
+from bot.bench.e2e import BENCH_TOKEN
 from bot.bench.load import Customers, ReplyWatch, _send
+from bot.bench.stats import percentile
 from bot.bench.worker import BenchWorker, WorkerSetup
 from bot.policy.assignment import AgentProfile
 from bot.storage.agents import AgentRepository

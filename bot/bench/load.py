@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -23,7 +23,9 @@ from bot.testing.webhook_client import text_update
 
 REPLY_GRACE_SECONDS = 0.5
 """How long after the worker's answer a reply may still arrive; webhook mode sends it before the 200."""
-CONVERSATIONS: tuple[tuple[str, ...], ...] = (
+Script = tuple[str, ...]
+"""One customer's lines, in order."""
+CONVERSATIONS: tuple[Script, ...] = (
     ("Hi, where is my order? It was due on Monday.", "It's #{order}", "The tracking page hasn't changed since Friday",
      "Thanks, that helps!"),
     ("I returned the jacket two weeks ago and still no refund", "Order #{order}, sent back on the 3rd",
@@ -110,13 +112,15 @@ class ReplyWatch:
             future.set_result(message)
 
 
-def customer_lines(chat_id: int, script: tuple[str, ...]) -> list[str]:
+def customer_lines(chat_id: int, script: Script) -> list[str]:
     """A conversation's lines, with an order number of this customer's own."""
     return [line.format(order=40000 + chat_id % 60000) for line in script]
 
 
-async def run_customers(customers: Customers, chats: int, messages: int) -> list[TurnOutcome]:
-    """``messages`` customer messages from ``chats`` concurrent closed-loop slots; done when every post is answered."""
+async def run_customers(customers: Customers, chats: int, messages: int,
+                        scripts: Sequence[Script] = CONVERSATIONS) -> list[TurnOutcome]:
+    """``messages`` customer messages from ``chats`` concurrent closed-loop slots, each going through ``scripts``
+    from its own starting point; done when every post is answered."""
     budget = itertools.count()
     turns: list[asyncio.Task[TurnOutcome]] = []
     limits = httpx.Limits(max_connections=chats * 2, max_keepalive_connections=chats * 2)
@@ -124,7 +128,7 @@ async def run_customers(customers: Customers, chats: int, messages: int) -> list
         with ReplyWatch(customers.api, asyncio.get_running_loop()) as watch:
 
             async def slot(index: int) -> None:
-                conversations = itertools.islice(itertools.cycle(CONVERSATIONS), index, None)
+                conversations = itertools.islice(itertools.cycle(scripts), index, None)
                 while True:
                     chat_id = next(customers.chat_ids)
                     for text in customer_lines(chat_id, next(conversations)):

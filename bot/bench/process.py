@@ -53,6 +53,15 @@ def bot_process_peak_rss_mb(model_dir: Path, precision: str, messages: int = 200
     return peak_kb / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a running process's threads so far; 0 where unreadable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def high_water_kb(pid: int) -> int:
     """VmHWM of a running process. Read from /proc, not wait4's ru_maxrss: that one also counts
     the parent's pages the child held between fork and exec."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.bench.process import high_water_kb
+from bot.bench.process import cpu_seconds, high_water_kb
 from bot.channels.webhook import SECRET_HEADER
 from bot.testing.webhook_client import free_port
 
@@ -98,11 +98,7 @@ class BenchWorker:
 
     def cpu_seconds(self) -> float:
         """User plus system CPU time of all the worker's threads so far."""
-        try:
-            fields = Path(f"/proc/{self._process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self._process.pid)
 
     async def stop(self) -> WorkerExit:
         """Read the peak memory while the process still lives, then stop it as an operator would."""
@@ -120,5 +116,9 @@ class BenchWorker:
             self._process.kill()
             self._process.wait()
 
+    def log_text(self) -> str:
+        """The worker's log so far (the benchmark counts lines in it at a level's milestones)."""
+        return self._log_path.read_text(encoding="utf-8", errors="replace")
+
     def _log_tail(self, lines: int = 30) -> str:
-        return "\n".join(self._log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        return "\n".join(self.log_text().splitlines()[-lines:])

@@ -30,6 +30,9 @@ def add_bench_commands(commands: Any) -> None:
                      help="the workers' database, e.g. postgresql://user:password@host/db (default: a fresh SQLite "
                           "file per level)")
     e2e.add_argument("--timeout", type=float, default=120.0, help="seconds a customer waits for one answer")
+    e2e.add_argument("--shop", action="store_true",
+                     help="the workers look orders up in the demo shop over HTTP (candor shop serve-demo) and the "
+                          "customers ask about demo orders; adds lookups and their latency per level")
     e2e.set_defaults(handler=_bench_e2e)
     parser.set_defaults(handler=lambda args, settings: _bench_e2e(e2e.parse_args([]), settings))
     handoffs = bench.add_parser("handoffs", help="many customers ask for a person at once, one in crisis: reply "
@@ -50,11 +53,12 @@ def add_bench_commands(commands: Any) -> None:
 def _bench_e2e(args: argparse.Namespace, settings: Any) -> int:
     from bot.bench.e2e import E2eOptions, footer_lines, header_lines, run_e2e_benchmark
 
-    options = E2eOptions(_levels(args.chats, args.messages), max(args.warmup, 0), args.database_url, args.timeout)
+    options = E2eOptions(_levels(args.chats, args.messages), max(args.warmup, 0), args.database_url, args.timeout,
+                         args.shop)
     for line in header_lines(options):
         print(line)
     asyncio.run(run_e2e_benchmark(options, settings.model_dir, settings.model_precision, print))
-    for line in footer_lines():
+    for line in footer_lines(options.shop):
         print(line)
     return 0
 

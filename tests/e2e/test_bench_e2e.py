@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from bot.bench.e2e import LevelFigures, ceiling, percentile, rate_within, steady_window
+from bot.bench.e2e import LevelFigures, ceiling, rate_within, steady_window
+from bot.bench.shop import LookupFigures, order_conversations
+from bot.bench.stats import percentile
+from bot.shop.demo_data import demo_orders
 from tests.conftest import CANDOR, subprocess_env
 
 NUMBER = r"\d+(?:\.\d+)?"
@@ -55,6 +59,46 @@ def test_the_benchmark_prints_latency_rate_memory_and_model_share_for_each_level
         assert 0 < float(share) <= 100 and int(peak) > 100
     assert re.search(rf"1 chat: model thread busy {NUMBER} %", out), out
     assert out.count("ceiling:") == 2
+
+
+def test_the_shop_customers_name_every_demo_order_with_its_own_email_in_four_languages() -> None:
+    now = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
+    conversations = order_conversations(now)
+    assert {(c[0].split("#")[1][:5], c[1]) for c in conversations} == {(d.order.ref, d.email) for d in demo_orders(now)}
+    openings = [c[0] for c in conversations[:4]]
+    assert [any(word in line for line in openings) for word in ("order", "zamówienie", "заказ", "订单")] == [True] * 4
+
+
+def test_lookup_figures_leave_out_the_warm_up_and_count_what_the_shop_could_not_answer() -> None:
+    lines = (
+        "INFO bot.service.lookups: order lookup conversation=1 backend=http found=True unavailable=- ms=900",
+        "INFO bot.service.turns: turn conversation=2",
+        "INFO bot.service.lookups: order lookup conversation=2 backend=http found=True unavailable=- ms=12",
+        "INFO bot.service.lookups: order lookup conversation=3 backend=http found=False unavailable=- ms=30",
+        "INFO bot.service.lookups: order lookup conversation=4 backend=http found=False unavailable=timed out ms=6001",
+    )
+    figures = LookupFigures.from_log(chats=2, log="\n".join(lines), skip=1, replies=6)
+    assert (figures.milliseconds, figures.not_found, figures.unavailable) == ((12.0, 30.0, 6001.0), 2, 1)
+
+
+@pytest.mark.slow
+def test_the_shop_level_prints_how_many_lookups_the_worker_made_and_how_long_they_took(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(CANDOR), "bench", "e2e", "--shop", "--chats", "2", "--messages", "12", "--warmup", "2"],
+        check=False, capture_output=True, text=True, timeout=300, cwd=tmp_path, env=subprocess_env(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    print(out)
+    assert re.search(r"^\s+2\s+12\s+\d+\s+\d+\s+0/0\s", out, re.MULTILINE), out
+    assert "order lookups in the demo shop over HTTP" in out and "replies with a lookup" in out
+    row = re.search(rf"^\s+2\s+(\d+)\s+(\d+)\s+\d+\s+({NUMBER})\s+({NUMBER})\s+({NUMBER})\s+(\d+) % of (\d+)$",
+                    out, re.MULTILINE)
+    assert row is not None, out
+    lookups, not_found, p50, p95, slowest, share, replies = row.groups()
+    assert int(lookups) >= 1 and int(not_found) == 0, "every customer gives the email on their order"
+    assert 0 < float(p50) <= float(p95) <= float(slowest)
+    assert int(share) > 0 and 0 < int(replies) <= 12
 
 
 @pytest.mark.slow
