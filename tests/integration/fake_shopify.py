@@ -22,13 +22,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bot.testing.webhook_client import free_port
+from bot.shop.demo_server import LoopbackServer
 
 INVALID_TOKEN = {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}
 COST = {"requestedQueryCost": 252, "actualQueryCost": 42,
@@ -265,18 +264,9 @@ def _window(items: list[Any], args: dict[str, str]) -> list[Any]:
 @asynccontextmanager
 async def serving(shop: FakeShopify) -> AsyncIterator[str]:
     """The fake on a free port of 127.0.0.1 for the duration; yields the shop's base URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(shop.app(), host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    async with asyncio.timeout(30):
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.02)
+    server = LoopbackServer(shop.app())
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield await server.start()
     finally:
         shop._released.set()
-        server.should_exit = True
-        await task
+        await server.stop()

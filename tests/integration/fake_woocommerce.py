@@ -18,11 +18,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+
+from bot.shop.demo_server import LoopbackServer
 
 KEY = "ck_4f1c0de5a9b3"
 SECRET = "cs_77e0b2a41d9f"
@@ -183,19 +184,9 @@ def _basic(user: str, password: str) -> str:
 @asynccontextmanager
 async def serve_woocommerce(store: FakeWooCommerce) -> AsyncIterator[str]:
     """The store served on a free port of 127.0.0.1; yields its base URL."""
-    server = uvicorn.Server(uvicorn.Config(store.app(), host="127.0.0.1", port=0, log_level="warning",
-                                           lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    async with asyncio.timeout(30):
-        while not server.started:
-            if task.done():
-                task.result()
-                raise RuntimeError("the fake WooCommerce server stopped before it started")
-            await asyncio.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
+    server = LoopbackServer(store.app())
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield await server.start()
     finally:
         store.released.set()
-        server.should_exit = True
-        await task
+        await server.stop()
