@@ -1,6 +1,7 @@
 """Tokens, passwords and what customers write never reach the log."""
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -8,8 +9,13 @@ import pytest
 from bot.logs import RedactSecrets, quiet_noisy_loggers, redact
 from bot.policy.model import CustomerTurn, Reply, TurnKind
 from bot.service.customer import CustomerRef
+from bot.service.lookups import OrderLookups
 from bot.service.support import SupportService
+from bot.shop.demo import DemoShop
+from bot.shop.demo_server import LoopbackServer, contract_app
+from bot.shop.http import HttpShop
 from bot.storage.database import Database, upgrade_schema_async
+from bot.storage.models import utc_now
 from knowledge import load_pack
 from knowledge.retrieval import TopicIndex
 from nlu.runtime import EmotionAnalyzer
@@ -29,13 +35,14 @@ def test_filter_rewrites_records_from_any_library() -> None:
     assert "abcdefghijklmnopqrstuvwxyz0123" not in record.getMessage()
 
 
-async def handle_one_turn(tmp_path: Path, customer: CustomerRef, text: str, *more: str) -> Reply | None:
+async def handle_one_turn(tmp_path: Path, customer: CustomerRef, text: str, *more: str,
+                          lookups: OrderLookups | None = None) -> Reply | None:
     """Text turns through a real service on a fresh database (the model left out: keyword scores); the last reply."""
     url = database_url(tmp_path, 'c')
     await upgrade_schema_async(url)
     database, analyzer = Database(url), EmotionAnalyzer(None)
     pack = load_pack()
-    service = SupportService(database, analyzer, pack, TopicIndex.build(pack, None))
+    service = SupportService(database, analyzer, pack, TopicIndex.build(pack, None), lookups=lookups)
     try:
         reply = await service.handle(customer, CustomerTurn(TurnKind.TEXT, text=text))
         for later in more:
@@ -67,6 +74,29 @@ async def test_the_details_a_case_collects_are_named_in_the_log_but_never_shown(
     assert reply is not None and "#55120" in reply.text and "12 Baker Street" in reply.text
     assert "case change_address: order_ref, address" in caplog.text
     assert "Baker" not in caplog.text and "55120" not in caplog.text
+
+
+async def test_an_order_lookup_over_http_logs_neither_the_contact_nor_the_orders_facts(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    quiet_noisy_loggers(logging.DEBUG)
+    caplog.set_level(logging.DEBUG)
+    async with LoopbackServer(contract_app(DemoShop(utc_now), "log-test-token")) as shop_url:
+        shop = HttpShop(shop_url, "log-test-token")
+        try:
+            reply = await handle_one_turn(
+                tmp_path, CustomerRef("telegram", "79", "Oliver"),
+                "I was charged twice for order #50006, my email is oliver.bennett@example.com",
+                lookups=OrderLookups(shop, utc_now))
+        finally:
+            await shop.close()
+    assert reply is not None
+    amount = re.search(r"two settled payments of ([\d.]+)", reply.text)
+    assert amount is not None, reply.text
+    assert "order lookup conversation=1 backend=http found=True" in caplog.text
+    assert "payments settled=2" in caplog.text, "the log says what the bot found in kinds and counts only"
+    for private in ("oliver.bennett", "example.com", "log-test-token", "50006", amount.group(1)):
+        assert private not in caplog.text
 
 
 @pytest.mark.parametrize(
