@@ -15,6 +15,8 @@ from bot.bench.stats import percentile
 from bot.shop.demo_data import demo_orders
 from tests.conftest import CANDOR, subprocess_env
 
+pytestmark = pytest.mark.no_database  # each benchmark level's worker has a fresh SQLite file of its own
+
 NUMBER = r"\d+(?:\.\d+)?"
 
 

@@ -149,6 +149,7 @@ def test_a_rejected_token_is_explained_not_dumped_as_a_traceback(tmp_path: Path,
     assert "Traceback" not in result.stderr and "WRONGtoken" not in result.stderr
 
 
+@pytest.mark.no_database  # its bot process answers on a throwaway SQLite file of its own
 def test_nlu_benchmark_prints_latency_throughput_and_memory(tmp_path: Path) -> None:
     # A small run (the figures' presence is tested, not their values), with a ceiling a busy machine cannot reach.
     result = candor(tmp_path, "bench", "nlu", "--messages", "20", "--batch-messages", "128", "--bot-messages", "12",
