@@ -264,7 +264,8 @@ def assert_in_language(decision: Decision, turn: CustomerTurn, state: Conversati
     if turn.kind is TurnKind.COMMAND:
         assert text in (wording.greeting, wording.help, wording.handoff.not_for_customers,
                         wording.unknown_command.format(command=f"/{turn.command}"[:64]))
-    elif turn.kind is TurnKind.NON_TEXT:
+    elif turn.kind is TurnKind.NON_TEXT or turn.kind is TurnKind.SHARED_CONTACT:
+        # Without a shop, a shared phone number is kept like any other attachment and words are asked for.
         assert text in wording.non_text.values()
     elif turn.kind is TurnKind.EDITED:
         assert text == wording.edited
