@@ -72,6 +72,17 @@ def test_local_chat_keeps_going_after_odd_input(tmp_path: Path) -> None:
     assert "Bye" in result.stdout
 
 
+def test_on_a_fresh_install_the_local_chat_looks_orders_up_in_the_labelled_demo_shop(tmp_path: Path) -> None:
+    # CANDOR_SHOP empty is CANDOR_SHOP unset: the default a new user gets from ./scripts/run.sh.
+    result = candor(tmp_path, "chat", stdin="Where is my order #50001? It should be here by now\n"
+                    "emily.clarke@example.com\n", CANDOR_SHOP="")
+    assert result.returncode == 0, result.stderr
+    assert "demo shop" in result.stdout, "the first reply says the orders are sample data"
+    assert "Hinckley Hub" in result.stdout and "DPD" in result.stdout
+    assert "order lookups: backend=demo" in result.stderr
+    assert "emily.clarke" not in result.stderr
+
+
 async def test_run_with_a_token_long_polls_the_bot_api_and_answers(tmp_path: Path, fake_api: FakeBotApi) -> None:
     process = await asyncio.create_subprocess_exec(
         str(CANDOR), "run", "--poll-timeout", "1", cwd=tmp_path,
