@@ -295,7 +295,7 @@ def _look_up(scene: Scene, topic: Topic, case: Case, progressed: bool, notes: li
     if not facts.found or facts.order is None:
         return _not_proved(scene, topic, case, shown_ref, notes)
     proved = case if ref in case.verified else replace(case, verified=(*case.verified, ref))
-    return tell(topic.lookup, topic.id, facts, wording, scene.clock, shown_ref), proved
+    return tell(topic.lookup, facts, wording, scene.clock, shown_ref), proved
 
 
 def _not_proved(scene: Scene, topic: Topic, case: Case, shown_ref: str, notes: list[str]) -> Decision:

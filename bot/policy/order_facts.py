@@ -8,7 +8,7 @@ from and when ("Your parcel (DPD 0123…) was last scanned in Warsaw at 14:02 ye
   topic's next step and its time;
 - ``FINE``: the data shows nothing wrong yet (a hold, a parcel on its way, a refund on its way): the
   facts, and what to do if they change;
-- ``DISPUTED``: the data contradicts the customer (one payment, a parcel marked delivered): the bot
+- ``DISPUTED``: the data contradicts the customer (one payment, a parcel marked delivered that they ask about): the bot
   says what it sees and offers a person; it never argues;
 - ``UNCLEAR``: the data says nothing either way (no refund yet, nothing shipped): the facts it has,
   then the topic's next step as without a shop.
@@ -52,7 +52,7 @@ def request_kinds(lookup: str) -> tuple[str, ...]:
     return (lookup,) if lookup in ("shipments", "refunds") else ()
 
 
-def tell(lookup: str, topic_id: str, facts: OrderFacts, wording: Wording, clock: Clock, ref: str) -> Told:
+def tell(lookup: str, facts: OrderFacts, wording: Wording, clock: Clock, ref: str) -> Told:
     """The facts a found order gives for this topic (``ref`` as the reply shows it: "#50001")."""
     words = wording.shop
     assert facts.order is not None  # only a found order is told
@@ -61,7 +61,7 @@ def tell(lookup: str, topic_id: str, facts: OrderFacts, wording: Wording, clock:
     if lookup == "payments":
         told = _payments(facts.order.payments, wording, clock, ref)
     elif lookup == "shipments" and facts.shipments is not None:
-        told = _shipments(facts.shipments, topic_id, wording, clock, ref)
+        told = _shipments(facts.shipments, wording, clock, ref)
     elif lookup == "refunds" and facts.refunds is not None:
         told = _refunds(facts.refunds, wording, clock, ref)
     else:
@@ -104,7 +104,7 @@ def _payments(payments: tuple[Payment, ...], wording: Wording, clock: Clock, ref
     return Told(fill(words.payments_none, "shop.payments_none", language, order_ref=ref), Finding.UNCLEAR, counts)
 
 
-def _shipments(shipments: tuple[Shipment, ...], topic_id: str, wording: Wording, clock: Clock, ref: str) -> Told:
+def _shipments(shipments: tuple[Shipment, ...], wording: Wording, clock: Clock, ref: str) -> Told:
     words, language = wording.shop, wording.language
     if not shipments:
         return Told(fill(words.parcel_none, "shop.parcel_none", language, order_ref=ref), Finding.UNCLEAR,
@@ -122,7 +122,8 @@ def _shipments(shipments: tuple[Shipment, ...], topic_id: str, wording: Wording,
         when = parcel.last_event.at if parcel.last_event else None
         parts = [fill(words.parcel_delivered, "shop.parcel_delivered", language, carrier=carrier,
                       time=moment(when, wording, clock))]
-        finding = Finding.DISPUTED if topic_id == "not_received" else Finding.FINE
+        # Asked where it is, the customer does not have it: the courier's word is stated, and a person offered.
+        finding = Finding.DISPUTED
     elif parcel.status == "available_for_pickup":
         parts.append(fill(words.parcel_pickup, "shop.parcel_pickup", language, carrier=carrier))
         finding = Finding.FINE

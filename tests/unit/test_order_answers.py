@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.policy.assignment import parse_shift
 from bot.policy.decide import decide
 from bot.policy.handoff_card import CardContext, HandoffCard, render_card
@@ -161,12 +163,15 @@ def test_a_parcel_on_its_way_gives_the_couriers_day_and_no_team_promise() -> Non
     assert "InPost expects to deliver it tomorrow" in answer.reply.text and answer.promise is None
 
 
-def test_a_delivered_parcel_the_customer_did_not_receive_is_not_argued_with() -> None:
+@pytest.mark.parametrize(("text", "topic_id"), [("My parcel never came, order #50003", "not_received"),
+                                               ("Where is my order #50003?", "order_status")])
+def test_a_delivered_parcel_the_customer_asks_about_is_stated_and_not_argued_with(text: str, topic_id: str) -> None:
     parcel = Shipment("DPD", "0123", None, "delivered", None,
                       TrackingEvent(NOW - dt.timedelta(days=1), "Delivered to the door", "Warsaw"))
-    _, answer = looked_up(f"My parcel never came, order #50003, {EMAIL}", "not_received",
+    _, answer = looked_up(f"{text}, {EMAIL}", topic_id,
                           lambda request: found(request, order(SETTLED, status="delivered"), shipments=(parcel,)))
     assert "marked it as delivered" in answer.reply.text and "won't argue" in answer.reply.text
+    assert "hasn't happened by then" not in answer.reply.text and answer.promise is None
 
 
 def test_a_refund_on_its_way_has_its_expected_date_and_a_late_one_is_called_late() -> None:
