@@ -7,7 +7,14 @@ refusal becomes the delivery error the service understands, the same way everywh
 
 from __future__ import annotations
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 
 from bot.channels.delivery import split_text
 from bot.channels.refusals import refusals_translated
@@ -22,7 +29,7 @@ class TelegramOutput:
     async def send(self, chat_id: int, reply: Reply) -> None:
         """Raises ``CustomerUnreachable`` when the customer blocked the bot, ``DeliveryRefused`` for other
         refusals that trying again will not change."""
-        markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
+        markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
         if reply.buttons:
             markup = InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data)
                                             for b in reply.buttons]])
@@ -30,6 +37,8 @@ class TelegramOutput:
             # Telegram shares only the customer's own number through this button, and hides it once used.
             markup = ReplyKeyboardMarkup([[KeyboardButton(reply.contact_button, request_contact=True)]],
                                          resize_keyboard=True, one_time_keyboard=True)
+        elif reply.clear_keyboard:
+            markup = ReplyKeyboardRemove()
         parts = split_text(reply.text) if reply.text else []
         async with refusals_translated(to_customer=True):
             for number, part in enumerate(parts, start=1):

@@ -55,7 +55,23 @@ def decide(
     ``shop`` names the connected shop backend (None: none); ``facts`` is what the lookups earlier decisions of this
     turn asked for found, so the same turn is decided again with them."""
     scene = Scene(state, pack, clock, reader, shop, facts)
-    wording = pack.wording_for(state.language)
+    decision = _decision(turn, analysis, signals, retrieval, scene)
+    if _button_was_offered(scene) and not decision.reply.contact_button and not decision.reply.buttons:
+        # The "share my phone number" keyboard stays on the customer's screen until a reply takes it away.
+        decision = replace(decision, reply=replace(decision.reply, clear_keyboard=True))
+    return decision
+
+
+def _button_was_offered(scene: Scene) -> bool:
+    """The bot's last question came with the "share my phone number" keyboard (a contact, or an order number the
+    shared phone can find)."""
+    awaiting, topic = scene.case.awaiting, scene.topic(scene.case.topic_id)
+    return awaiting is not None and topic is not None and bool(scene.button_for(awaiting, topic))
+
+
+def _decision(turn: CustomerTurn, analysis: Analysis | None, signals: Signals | None, retrieval: Retrieval | None,
+              scene: Scene) -> Decision:
+    shop, wording = scene.shop, scene.wording
     if turn.kind is TurnKind.COMMAND:
         reply = _command_reply(turn.command, wording)
         if reply.move is Move.GREET and shop == "demo":

@@ -87,6 +87,8 @@ class Reply:
     """The stored bot message this reply is, marked delivered once the channel has sent it."""
     contact_button: str = ""
     """The label of a button that shares the customer's own phone number (Telegram's request_contact), if any."""
+    clear_keyboard: bool = False
+    """Take that button's keyboard away: the question it went with is answered."""
 
 
 @dataclass(frozen=True)

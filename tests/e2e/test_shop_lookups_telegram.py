@@ -182,3 +182,4 @@ async def test_a_customer_without_the_order_number_finds_it_with_the_phone_teleg
     assert "#50001" in listed.text and "#50004" in listed.text
     answer = await says(bot, chat_id, "50001")
     assert "Hinckley Hub" in answer.text
+    assert answer.params.get("reply_markup", {}).get("remove_keyboard") is True, "the answered button goes away"

@@ -246,3 +246,16 @@ def test_one_order_by_the_shared_phone_is_taken_and_looked_up_in_the_same_turn()
                     facts=(one, found(then.lookup, order(SETTLED, status="shipped"), shipments=(parcel,))))
     assert "I found one order with your phone number: #50012." in answer.reply.text
     assert "Warszawa" in answer.reply.text and answer.case is not None and answer.case.verified == ("50012",)
+
+
+def test_the_share_phone_keyboard_is_taken_away_once_its_question_is_answered() -> None:
+    asked = say("Where is my order #50003?", "order_status")
+    assert asked.reply.contact_button and not asked.reply.clear_keyboard and asked.case is not None
+    first = say(EMAIL, None, asked.case)
+    assert first.lookup is not None
+    parcel = Shipment("DPD", "0123", None, "in_transit", NOW + dt.timedelta(days=2), None)
+    answer = say(EMAIL, None, asked.case, facts=found(first.lookup, order(SETTLED, status="shipped"),
+                                                      shipments=(parcel,)))
+    assert answer.reply.clear_keyboard and not answer.reply.contact_button
+    without_shop = say("Where is my order #50003?", "order_status", shop=None)
+    assert not without_shop.reply.clear_keyboard
