@@ -101,6 +101,7 @@ TEXT_FIELDS: dict[str, TextFields] = {
     "shop.checked": _ORDER,
     "shop.checked_demo": _ORDER,
     "shop.not_found": _ORDER,
+    "shop.not_found_again": _ORDER,
     "shop.not_found_final": _ORDER,
     "shop.unavailable": _ORDER,
     "shop.order_status.*": TextFields(("order_ref", "placed"), ("order_ref",)),

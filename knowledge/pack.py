@@ -173,6 +173,8 @@ class ShopWording:
     checked: str
     checked_demo: str
     not_found: str
+    not_found_again: str
+    """The second failed proof: not the first one's words again, and what happens after one more."""
     not_found_final: str
     unavailable: str
     order_status: dict[str, str]

@@ -309,7 +309,9 @@ def _not_proved(scene: Scene, topic: Topic, case: Case, shown_ref: str, notes: l
         return Decision(Reply(Move.ASK_DETAIL, text), topic_id=topic.id, apologised=scene.state.apologised,
                         case=replace(case, awaiting=None), progressed=True, hand_off=True,
                         notes=(*notes, f"no order with that contact, {failed} times: a person takes over"))
-    text = fill(wording.shop.not_found, "shop.not_found", wording.language, order_ref=shown_ref)
+    again = failed == MAX_FAILED_PROOFS - 1
+    text = fill(wording.shop.not_found_again if again else wording.shop.not_found,
+                f"shop.{'not_found_again' if again else 'not_found'}", wording.language, order_ref=shown_ref)
     return Decision(Reply(Move.ASK_DETAIL, text, contact_button=wording.shop.share_phone), topic_id=topic.id,
                     apologised=scene.state.apologised, case=case, progressed=True,
                     notes=(*notes, f"no order with that contact ({failed} of {MAX_FAILED_PROOFS})"))

@@ -32,7 +32,8 @@ class ScriptFigures:
     unnecessary_handoffs: int = 0
     """Handoffs on a turn whose script did not ask for one."""
     ignored_previous_turn: int = 0
-    """Replies that asked again for a detail the case already held, or repeated the bot's previous reply word for word."""
+    """Replies that asked again for a detail the case already held (unless the shop just refused it as proof), or
+    repeated the bot's previous reply word for word."""
     replies: int = 0
     length: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     """Reply lengths per language: words, or characters for Chinese."""
@@ -74,7 +75,9 @@ def figures_of(results: list[ScriptResult]) -> ScriptFigures:
             if reply.move is Move.HAND_OFF:
                 figures.handoffs += 1
                 figures.unnecessary_handoffs += expected.expect.handoff is not True
-            asked_again = reply.move is Move.ASK_DETAIL and after.awaiting is not None and before.value(after.awaiting)
+            # Asking again for a contact the shop did not match to the order is the proof working, not forgetting.
+            asked_again = (reply.move is Move.ASK_DETAIL and after.awaiting is not None and before.value(after.awaiting)
+                           and after.failed_proofs == before.failed_proofs)
             figures.ignored_previous_turn += bool(asked_again) or reply.text == previous_text
             figures.length[turn.language].append(len(reply.text) if turn.language == "zh" else len(reply.text.split()))
             before, previous_text = after, reply.text

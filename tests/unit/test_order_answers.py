@@ -130,7 +130,10 @@ def test_no_order_with_that_contact_asks_again_without_saying_which_and_the_thir
         case = decision.case
         if attempt < 3:
             assert decision.reply.move is Move.ASK_DETAIL and not decision.hand_off
+        if attempt == 1:
             assert "can't say which" in decision.reply.text
+        if attempt == 2:  # not the same words twice, and what happens after one more try
+            assert "doesn't match order #50003 either" in decision.reply.text and "to a person" in decision.reply.text
     assert decision.hand_off and "person" in decision.reply.text
 
 
