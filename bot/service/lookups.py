@@ -16,7 +16,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TypeVar
 
 from bot.policy.orders import LookupRequest, OrderFacts
@@ -36,14 +36,6 @@ SLACK_SECONDS = 1.0
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class LookupTiming:
-    """One lookup's wall time, for the benchmark (``candor bench e2e --shop``)."""
-
-    milliseconds: float
-    cached: bool
-
-
 class OrderLookups:
     def __init__(self, shop: ShopBackend, now: Callable[[], dt.datetime], cache_seconds: float = CACHE_SECONDS,
                  timeout: float = LOOKUP_TIMEOUT_SECONDS + SLACK_SECONDS) -> None:
@@ -52,8 +44,6 @@ class OrderLookups:
         self._cache_seconds = cache_seconds
         self._timeout = timeout
         self._cache: OrderedDict[tuple[int, LookupRequest], tuple[float, OrderFacts]] = OrderedDict()
-        self.timings: list[LookupTiming] = []
-        """Every lookup's time since start (the benchmark reads and clears it)."""
 
     @property
     def shop_name(self) -> str:
@@ -61,16 +51,14 @@ class OrderLookups:
 
     async def facts(self, conversation_id: int, request: LookupRequest) -> OrderFacts:
         """What the shop says about the order for this conversation, from the cache when it is fresh."""
-        started = time.perf_counter()
         key = (conversation_id, request)
         kept = self._cache.get(key)
         if kept is not None and kept[0] > time.monotonic():
             self._cache.move_to_end(key)
-            self.timings.append(LookupTiming((time.perf_counter() - started) * 1000, cached=True))
             return kept[1]
+        started = time.perf_counter()
         facts = await self._fetch(request)
         elapsed = (time.perf_counter() - started) * 1000
-        self.timings.append(LookupTiming(elapsed, cached=False))
         logger.info("order lookup conversation=%d backend=%s found=%s unavailable=%s ms=%.0f%s", conversation_id,
                     self._shop.name, facts.found, facts.unavailable or "-", elapsed,
                     f" notes={';'.join(facts.notes)}" if facts.notes else "")
