@@ -13,22 +13,18 @@ from collections.abc import Callable
 
 from bot.policy.orders import CAPABILITIES, Order, OrderSummary, Refund, Shipment, ShopHealth
 from bot.shop.backend import OrderNotFound
+from bot.shop.contacts import same_email, same_phone
 from bot.shop.demo_data import DemoOrder, demo_order, demo_orders
 
 DEMO_VERSION = "demo-1"
-_MIN_PHONE_DIGITS = 7
-"""Fewer digits than this is not a phone number, so it matches nothing."""
 
 
 def contact_matches(contact: str, email: str, phone: str) -> bool:
     """Whether ``contact`` is this email (any letter case) or this phone (the same E.164 digits)."""
     text = contact.strip()
     if "@" in text:
-        return text.casefold() == email.casefold()
-    if re.search(r"[^\d\s()+.-]", text):
-        return False
-    digits = re.sub(r"\D", "", text)
-    return len(digits) >= _MIN_PHONE_DIGITS and digits == re.sub(r"\D", "", phone)
+        return same_email(email, text)
+    return not re.search(r"[^\d\s()+.-]", text) and same_phone(phone, text)
 
 
 class DemoShop:

@@ -60,6 +60,7 @@ from bot.policy.orders import (
     TrackingEvent,
 )
 from bot.shop.backend import LOOKUP_TIMEOUT_SECONDS, OrderNotFound, ShopUnavailable
+from bot.shop.contacts import MIN_PHONE_DIGITS, phone_digits, same_email, same_phone
 
 Node = Mapping[str, Any]
 
@@ -233,23 +234,16 @@ def _contact_search(contact: str) -> str | None:
     value = re.sub(r'["\\\s]', "", contact)
     if "@" in value:
         return f'email:"{value}"'
-    digits = _digits(value)
-    return f'phone:"+{digits}"' if len(digits) >= 7 else None
+    digits = phone_digits(value)
+    return f'phone:"+{digits}"' if len(digits) >= MIN_PHONE_DIGITS else None
 
 
 def _contact_matches(node: Node, contact: str) -> bool:
-    contact = contact.strip()
     if "@" in contact:
-        email = _str(node, "email")
-        return email is not None and email.strip().casefold() == contact.casefold()
-    digits = _digits(contact)
+        return same_email(_str(node, "email"), contact)
     address = node.get("shippingAddress")
     phones = [_str(node, "phone"), _str(address, "phone") if isinstance(address, Mapping) else None]
-    return len(digits) >= 7 and any(phone is not None and _digits(phone) == digits for phone in phones)
-
-
-def _digits(phone: str) -> str:
-    return re.sub(r"\D", "", phone)
+    return any(same_phone(phone, contact) for phone in phones)
 
 
 def _summary(node: Node) -> OrderSummary:

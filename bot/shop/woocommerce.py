@@ -59,6 +59,7 @@ import httpx
 
 from bot.policy.orders import CAPABILITIES, Item, Order, OrderSummary, Payment, Refund, Shipment, ShopHealth
 from bot.shop.backend import LOOKUP_TIMEOUT_SECONDS, OrderNotFound, ShopUnavailable
+from bot.shop.contacts import same_email
 
 T = TypeVar("T")
 JsonObject = Mapping[str, object]
@@ -223,7 +224,7 @@ def _contact_matches(order: JsonObject, contact: str) -> bool:
     billing = _object(order.get("billing", {}))
     if "@" in contact:
         email = billing.get("email")
-        return isinstance(email, str) and bool(email.strip()) and email.strip().casefold() == contact.strip().casefold()
+        return isinstance(email, str) and same_email(email, contact)
     phone = billing.get("phone")
     return isinstance(phone, str) and _phones_match(phone, contact)
 
