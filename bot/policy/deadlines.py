@@ -28,14 +28,14 @@ def due_time(now: dt.datetime, hours: float, working: Shift | None = None) -> dt
     Sunday night) moves to an hour into the team's next working day: a promise only people at
     work can keep.
     """
-    raw = _quarter(now + dt.timedelta(hours=hours))
+    raw = quarter(now + dt.timedelta(hours=hours))
     if working is None or working.covers(raw):
         return raw
     start = working.next_start(raw)
-    return raw if start is None else _quarter(start + min(WORK_LEAD, dt.timedelta(hours=max(hours, 0.25))))
+    return raw if start is None else quarter(start + min(WORK_LEAD, dt.timedelta(hours=max(hours, 0.25))))
 
 
-def _quarter(raw: dt.datetime) -> dt.datetime:
+def quarter(raw: dt.datetime) -> dt.datetime:
     rounded = raw.replace(second=0, microsecond=0)
     extra = (15 - rounded.minute % 15) % 15
     if extra == 0 and raw > rounded:

@@ -265,3 +265,129 @@ class FailedUpdate(Base):
     first_failed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     last_failed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     given_up_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+
+
+class Team(Base):
+    """People who do the work the bot commits to (payments, delivery…), and where they see it.
+
+    Each team works in a Telegram chat (a forum topic of it with ``thread_id``) or, with
+    ``webhook_url``, in its own helpdesk. The knowledge pack names the team of each commitment.
+    """
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    work_hours: Mapped[str] = mapped_column(String(16), default="09:00-17:00")
+    work_days: Mapped[str] = mapped_column(String(64), default="mon-fri")
+    target_hours: Mapped[float] = mapped_column(Float)
+    """Working hours the team takes for a commitment: a task is due this much of the team's working time later."""
+    lead_user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    webhook_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    webhook_secret: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    """The Standard Webhooks signing secret (whsec_…): kept to sign, never shown after it is made."""
+    inbound_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """SHA-256 of the bearer token a helpdesk uses to post task events back."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+    members: Mapped[list[TeamMember]] = relationship(back_populates="team", cascade="all, delete-orphan")
+
+
+class TeamMember(Base):
+    """A person who may act on a team's tasks; customers hear their name and role."""
+
+    __tablename__ = "team_members"
+    __table_args__ = (UniqueConstraint("team_id", "telegram_user_id", name="uq_team_members_team_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(128), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+    team: Mapped[Team] = relationship(back_populates="members")
+
+
+class Task(Base):
+    """A commitment the bot made to a customer, as the work a team receives, keeps and closes.
+
+    ``state``: open → taken → waiting (for the customer's answer) → done / declined. What the
+    customer is told about it comes from this row and its events, never from the bot's hopes.
+    """
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    promise_id: Mapped[int | None] = mapped_column(ForeignKey("promises.id", ondelete="SET NULL"), nullable=True)
+    team_name: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    """The topic committed to (double_charge) or the gesture asked for (gesture:delivery_upgrade)."""
+    topic_id: Mapped[str] = mapped_column(String(64))
+    promised: Mapped[str] = mapped_column(Text, default="")
+    order_ref: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    facts: Mapped[str] = mapped_column(Text, default="")
+    verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    transcript: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    state: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    original_due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    warn_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    """When the customer hears it runs late (before ``due_at``) unless it is done or the team gave a new time."""
+    late_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    taken_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    first_touch_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    """The note for the customer (done) or the reason (declined)."""
+    lead_alerted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    card_chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    card_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
+    pending_action: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    """A tap that waits for words: need_info (the question), done (the note), decline (the reason)."""
+    pending_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    question: Mapped[str] = mapped_column(Text, default="")
+    handoff_id: Mapped[int | None] = mapped_column(ForeignKey("handoffs.id", ondelete="SET NULL"), nullable=True)
+
+
+class TaskEvent(Base):
+    """Something that happened to a task: who (name, role), what, when."""
+
+    __tablename__ = "task_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    kind: Mapped[str] = mapped_column(String(24))
+    actor_user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    actor_name: Mapped[str] = mapped_column(String(64), default="")
+    actor_role: Mapped[str] = mapped_column(String(128), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class TaskDelivery(Base):
+    """One task event owed to a team's helpdesk webhook: retried with backoff until it is taken."""
+
+    __tablename__ = "task_deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    team_name: Mapped[str] = mapped_column(String(32))
+    message_id: Mapped[str] = mapped_column(String(64), unique=True)
+    """Standard Webhooks' webhook-id: the same on every retry of this delivery."""
+    event: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    given_up_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_error: Mapped[str] = mapped_column(String(120), default="")
