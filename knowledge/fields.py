@@ -41,12 +41,13 @@ _COMMAND = TextFields(("command",), ("command",))
 _AGENT = TextFields(("agent",), ("agent",))
 _PROBLEM = TextFields(("problem",), ("problem",))
 _ORDER = TextFields(("order_ref",), ("order_ref",))
+_MEMBER = TextFields(("member",), ("member",))
 
 TEXT_FIELDS: dict[str, TextFields] = {
     "acknowledgements.*.*": TextFields(("problem", "owner")),
     "single_step": TextFields(("step",), ("step",)),
     "promise_update": TextFields(("problem", "promised", "deadline", "new_deadline"), ("new_deadline",)),
-    "gestures.*": TextFields(("problem", "owner")),
+    "gestures.*": TextFields(("problem", "owner", "deadline")),
     "closing.solved": TextFields(("problem",)),
     "closing.thanks_rating": TextFields(("score",)),
     "handoff.assigned": _HANDOFF_TIME,
@@ -131,6 +132,32 @@ TEXT_FIELDS: dict[str, TextFields] = {
     "shop.moment_today": TextFields(("time",), ("time",)),
     "shop.moment_yesterday": TextFields(("time",), ("time",)),
     "shop.day": TextFields(("weekday", "day", "month"), ("day",)),
+    "tasks.taken": TextFields(("problem", "member", "owner", "time", "deadline"), ("member", "deadline")),
+    "tasks.more_time": TextFields(("problem", "member", "owner", "deadline", "old_deadline"), ("member", "deadline")),
+    "tasks.need_info": TextFields(("problem", "member", "owner", "question"), ("member", "question")),
+    "tasks.info_passed": TextFields(("member", "deadline"), ("member",)),
+    "tasks.done": TextFields(("problem", "member", "owner", "note"), ("member", "note")),
+    "tasks.declined": TextFields(("problem", "member", "owner"), ("member",)),
+    "tasks.late_untouched": TextFields(("problem", "owner", "deadline", "new_deadline"), ("new_deadline",)),
+    "tasks.late_taken": TextFields(("problem", "member", "owner", "deadline", "new_deadline"), ("member", "new_deadline")),
+    "tasks.card_title": TextFields(("task", "team", "problem"), ("task",)),
+    "tasks.card_order": _ORDER,
+    "tasks.card_facts": TextFields(("facts",), ("facts",)),
+    "tasks.card_promised": TextFields(("promised", "deadline"), ("deadline",)),
+    "tasks.card_taken": _MEMBER,
+    "tasks.card_waiting": TextFields(("question",), ("question",)),
+    "tasks.card_done": TextFields(("member", "note"), ("member", "note")),
+    "tasks.card_declined": TextFields(("member", "reason"), ("member", "reason")),
+    "tasks.ask_note": _MEMBER,
+    "tasks.ask_reason": _MEMBER,
+    "tasks.ask_question": _MEMBER,
+    "tasks.customer_answered": TextFields(("member", "task"), ("task",)),
+    "tasks.customer_warned": TextFields(("task", "deadline"), ("task", "deadline")),
+    "tasks.lead_alert": TextFields(("lead", "task", "problem", "deadline"), ("task", "deadline")),
+    "tasks.to_person": TextFields(("task",), ("task",)),
+    "tasks.tapped_take": TextFields(("task",)),
+    "tasks.tapped_more_time": TextFields(("deadline",), ("deadline",)),
+    "tasks.refused_not_member": TextFields(("team",)),
 }
 """Every text the bot fills, by where it sits ("*" stands for any one key); any other text is PLAIN.
 A topic that promises a time must also have {deadline} in its next_step, and its next_step may name

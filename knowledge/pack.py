@@ -48,6 +48,8 @@ class Topic:
     lookup: str = ""
     """What the shop's data says about this problem ("payments", "shipments", "refunds", "order"): with a shop
     connected, the bot looks the order up once the customer proved it is theirs, and answers from the facts."""
+    team: str = ""
+    """The team that receives this topic's commitment as a task (every topic that promises names one)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class GestureRule:
     topics: tuple[str, ...]
     when_any_emotion: dict[str, float]
     resolution_hours: float
+    team: str = ""
+    """The team that carries the gesture out (it becomes their task); empty for one the bot grants itself."""
 
 
 @dataclass(frozen=True)
@@ -210,6 +214,65 @@ class ShopWording:
 
 
 @dataclass(frozen=True)
+class TaskButtons:
+    """The labels of a task card's buttons: each contains its English word (Take, More time, Need info, Done,
+    Decline) in the English pack, and the translation in a team's language."""
+
+    take: str
+    more_1h: str
+    more_4h: str
+    next_day: str
+    need_info: str
+    done: str
+    decline: str
+
+
+@dataclass(frozen=True)
+class TaskWording:
+    """What customers hear about the work a team does for them, and what the team's card and notes say."""
+
+    taken: str
+    more_time: str
+    need_info: str
+    info_passed: str
+    done: str
+    declined: str
+    late_untouched: str
+    late_taken: str
+    buttons: TaskButtons
+    card_title: str
+    card_priority: str
+    card_order: str
+    card_verified: str
+    card_unverified: str
+    card_facts: str
+    card_said: str
+    card_promised: str
+    card_open: str
+    card_taken: str
+    card_waiting: str
+    card_done: str
+    card_declined: str
+    ask_note: str
+    ask_reason: str
+    ask_question: str
+    customer_answered: str
+    customer_warned: str
+    lead_alert: str
+    to_person: str
+    tapped_take: str
+    tapped_more_time: str
+    tapped_words: str
+    tapped_done: str
+    tapped_declined: str
+    tapped_asked: str
+    refused_not_member: str
+    refused_closed: str
+    refused_waiting: str
+    refused_unknown: str
+
+
+@dataclass(frozen=True)
 class Wording:
     introduction: str
     greeting: str
@@ -241,6 +304,7 @@ class Wording:
     """Per detail of details.yaml: how a reply names it, the question, and what an unreadable answer gets."""
     conversation: ConversationWording
     shop: ShopWording
+    tasks: TaskWording
     language: str = FALLBACK_LANGUAGE
     """The language these words are in: a text that cannot be filled falls back to the shipped one in it."""
 
@@ -326,9 +390,18 @@ def read_pack(content_dir: Path = CONTENT_DIR) -> KnowledgePack:
         topics[language_dir.name] = _read_topics(language_dir / "topics.yaml", shared, details)
         wording[language_dir.name] = _read_wording(language_dir / "wording.yaml", [g.id for g in gestures],
                                                    details, language_dir.name)
+        _check_team_gestures(language_dir / "wording.yaml", gestures, wording[language_dir.name])
     if FALLBACK_LANGUAGE not in wording:
         raise KnowledgeError(f"The knowledge pack in {content_dir} has no '{FALLBACK_LANGUAGE}' folder.")
     return KnowledgePack(topics=topics, wording=wording, gestures=gestures, details=details)
+
+
+def _check_team_gestures(path: Path, gestures: tuple[GestureRule, ...], wording: Wording) -> None:
+    """A gesture a team carries out is announced as asked for, with the time it is confirmed by: never as done."""
+    for rule in gestures:
+        if rule.team and "deadline" not in names_in(wording.gestures.get(rule.id, "")):
+            raise KnowledgeError(f"{path}: gestures.{rule.id} is carried out by the {rule.team} team, so its "
+                                 "announcement must say when they confirm it: add {deadline}.")
 
 
 def _read_shared_topics(path: Path, details: dict[str, DetailRule]) -> dict[str, dict[str, Any]]:
@@ -351,6 +424,10 @@ def _read_shared_topics(path: Path, details: dict[str, DetailRule]) -> dict[str,
             raise KnowledgeError(f"{path}: topic '{item['id']}' has lookup '{lookup}'; it can be {', '.join(LOOKUPS)}.")
         if lookup and "order_ref" not in needs:
             raise KnowledgeError(f"{path}: topic '{item['id']}' looks up the order, so it needs order_ref.")
+        team = str(item.get("team") or "")
+        if bool(item.get("promise", False)) and not team:
+            raise KnowledgeError(f"{path}: topic '{item['id']}' promises a time, so it needs the team that keeps the "
+                                 "promise, like team: payments (see candor teams add).")
         try:
             shared[str(item["id"])] = {
                 "lookup": lookup,
@@ -358,6 +435,7 @@ def _read_shared_topics(path: Path, details: dict[str, DetailRule]) -> dict[str,
                 "extension_hours": float(item.get("extension_hours", 0)),
                 "promises": bool(item.get("promise", False)),
                 "needs": tuple(str(detail) for detail in needs),
+                "team": team,
             }
         except (TypeError, ValueError) as error:
             raise KnowledgeError(f"{path}: topic '{item['id']}' has a time that is not a number: {error}") from error
@@ -376,7 +454,7 @@ def _read_gestures(path: Path, topic_ids: set[str]) -> tuple[GestureRule, ...]:
             rule = GestureRule(
                 id=str(item["id"]), topics=tuple(str(t) for t in item["topics"]),
                 when_any_emotion={str(k): float(v) for k, v in dict(item["when_any_emotion"]).items()},
-                resolution_hours=float(item.get("resolution_hours", 0)),
+                resolution_hours=float(item.get("resolution_hours", 0)), team=str(item.get("team") or ""),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise KnowledgeError(f"{path}: gesture #{index + 1} is missing or has a bad field {error}.") from error
@@ -423,7 +501,7 @@ def _read_topics(path: Path, shared: dict[str, dict[str, Any]], details: dict[st
                 keywords=tuple(str(k).lower() for k in item["keywords"]),
                 promised=promised, resolution_hours=float(facts["resolution_hours"]),
                 extension_hours=float(facts["extension_hours"]), promises=bool(facts["promises"]),
-                needs=facts["needs"], lookup=facts["lookup"],
+                needs=facts["needs"], lookup=facts["lookup"], team=facts["team"],
             )
         )
     absent = set(shared) - {t.id for t in topics}
@@ -467,6 +545,7 @@ def _read_wording(path: Path, gesture_ids: list[str], details: dict[str, DetailR
     values["privacy"] = _section(path, raw, "privacy", PrivacyWording)
     values["conversation"] = _section(path, raw, "conversation", ConversationWording)
     values["shop"] = _section(path, raw, "shop", ShopWording)
+    values["tasks"] = _tasks_section(path, raw)
     missing_statuses = [status for status in ORDER_STATUSES if not values["shop"].order_status.get(status)]
     if missing_statuses:
         raise KnowledgeError(f"{path}: shop.order_status lacks a line for {', '.join(missing_statuses)}.")
@@ -476,6 +555,17 @@ def _read_wording(path: Path, gesture_ids: list[str], details: dict[str, DetailR
     if len(values["weekdays"]) != 7 or len(values["months"]) != 12:
         raise KnowledgeError(f"{path}: weekdays needs 7 names (Monday first) and months 12.")
     return Wording(**values, language=language)
+
+
+def _tasks_section(path: Path, raw: dict[str, Any]) -> TaskWording:
+    """The tasks section, with its nested button labels."""
+    section = dict(raw["tasks"]) if isinstance(raw.get("tasks"), dict) else {}
+    buttons = _section(path, section, "buttons", TaskButtons)
+    section.pop("buttons", None)
+    try:
+        return TaskWording(buttons=buttons, **{str(k): _clean(v) for k, v in section.items()})
+    except TypeError as error:
+        raise KnowledgeError(f"{path}: tasks: {error}") from error
 
 
 def _section(path: Path, raw: dict[str, Any], name: str, kind: type[Any]) -> Any:
