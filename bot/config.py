@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     support_days: str = Field(default="mon-fri", alias="CANDOR_SUPPORT_DAYS")
     webhook_max_connections: int = Field(default=100, ge=1, le=100_000, alias="CANDOR_WEBHOOK_MAX_CONNECTIONS")
     """Open connections a webhook worker accepts; more are answered 503 and closed at once."""
+    task_watch_seconds: float = Field(default=60.0, ge=0.5, le=3600, alias="CANDOR_TASK_WATCH_SECONDS")
+    """How often a worker looks at the teams' tasks: cards left behind, leads to alert, customers to tell first."""
     shop: str = Field(default="demo", alias="CANDOR_SHOP")
     """Where order, parcel and refund lookups go: none, demo (built-in demo data), http, shopify, woocommerce."""
     shop_url: str | None = Field(default=None, alias="CANDOR_SHOP_URL", validate_default=True)

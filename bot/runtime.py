@@ -14,13 +14,16 @@ from bot.policy.fairness import Fairness, TokenBucket
 from bot.service.agent_workspace import AgentWorkspace
 from bot.service.lookups import OrderLookups
 from bot.service.support import SupportService
+from bot.service.team_board import TeamBoard
 from bot.shop.backend import ShopBackend
 from bot.shop.factory import open_shop
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.models import utc_now
 from bot.storage.privacy import Purged, forget_the_old
+from bot.storage.teams import TeamRepository
 from knowledge import KnowledgePack, load_pack
+from knowledge.pack import FALLBACK_LANGUAGE
 from knowledge.retrieval import TopicIndex, example_texts
 from nlu.runtime import EmotionAnalyzer
 
@@ -38,12 +41,14 @@ class CandorRuntime:
     shop: ShopBackend | None = None
 
     @classmethod
-    async def start(cls, settings: Settings, workspace: AgentWorkspace | None = None) -> CandorRuntime:
+    async def start(cls, settings: Settings, workspace: AgentWorkspace | None = None,
+                    board: TeamBoard | None = None) -> CandorRuntime:
         """Load content, migrate the database to the newest schema, load the model, index the topics.
 
         The content comes first: a pack with a text the bot cannot fill stops the start before
         anything else is touched (KnowledgeError, which ``candor`` reports and exits on). ``workspace`` is the
-        agents' group (none for the local chat).
+        agents' group and ``board`` the teams' chats (none for the local chat, whose tasks wait in
+        ``candor tasks list``).
         """
         pack = load_pack()
         await upgrade_schema_async(settings.database_url)
@@ -58,7 +63,8 @@ class CandorRuntime:
         service = SupportService(database, analyzer, pack, index, settings.zone, rules=load_rules(), chat_locks=chat_locks,
                                  fairness=Fairness(TokenBucket()), workspace=workspace,
                                  reader=settings.detail_reader, working=settings.support_shift,
-                                 lookups=OrderLookups(shop, utc_now) if shop else None)
+                                 lookups=OrderLookups(shop, utc_now) if shop else None, board=board)
+        await report_teams(database, pack)
         return cls(database, analyzer, pack, index, service, chat_locks, shop)
 
     async def close(self) -> None:
@@ -67,6 +73,21 @@ class CandorRuntime:
         await self.analyzer.close()
         await self.chat_locks.dispose()
         await self.database.dispose()
+
+
+async def report_teams(database: Database, pack: KnowledgePack) -> None:
+    """Say at start which teams the pack sends commitments to that nobody configured: their tasks wait unseen."""
+    async with database.session() as session:
+        configured = {team.name for team in await TeamRepository(session).all()}
+    named = {topic.team for topic in pack.topics_for(FALLBACK_LANGUAGE) if topic.team}
+    named |= {rule.team for rule in pack.gestures if rule.team}
+    missing = sorted(named - configured)
+    if missing:
+        logger.warning("the knowledge pack sends commitments to teams that are not configured: %s. Their tasks "
+                       "are kept and listed by 'candor tasks list', but nobody sees a card until you add them "
+                       "with 'candor teams add --name NAME --chat-id ID ...'", ", ".join(missing))
+    else:
+        logger.info("teams: %s", ", ".join(sorted(configured)) or "none")
 
 
 async def keep_house(database: Database, retention_days: int | None) -> Purged:

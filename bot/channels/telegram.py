@@ -30,6 +30,7 @@ from bot.channels.agents import AgentsChannel, TelegramWorkspace
 from bot.channels.delivery import ChannelClosing, DeliveryRefused
 from bot.channels.group_pacer import GroupPacer
 from bot.channels.output import TelegramOutput
+from bot.channels.teams import TeamsChannel, TelegramTeamBoard
 from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures
 from bot.config import Settings
 from bot.policy.fairness import Arrivals, TypingBudget, may_fold
@@ -39,6 +40,7 @@ from bot.service.agent_workspace import AgentWorkspace, NullWorkspace
 from bot.service.customer import CustomerRef
 from bot.service.outage import StorageUnavailable, is_storage_outage
 from bot.service.support import SupportService
+from bot.service.team_board import TeamBoard
 from nlu.errors import CandorError
 
 logger = logging.getLogger(__name__)
@@ -290,16 +292,19 @@ class TelegramSide:
     application: Application  # type: ignore[type-arg]  # PTB's generics
     workspace: AgentWorkspace
     pacer: GroupPacer
+    board: TeamBoard
 
 
 def open_telegram(settings: Settings, polling: bool = True) -> TelegramSide:
-    """The Bot API client and the agents' group, ready before the service exists, so the service gets its
-    workspace at construction (a NullWorkspace when no agents' group is configured)."""
+    """The Bot API client, the agents' group and the teams' chats, ready before the service exists, so the
+    service gets its workspace and board at construction (a NullWorkspace when no agents' group is configured)."""
     application = _new_application(settings, polling)
     pacer = GroupPacer(settings.group_messages_per_minute)
     workspace: AgentWorkspace = (TelegramWorkspace(application.bot, settings.agents_chat_id, pacer)
                                  if settings.agents_chat_id is not None else NullWorkspace())
-    return TelegramSide(application, workspace, pacer)
+    shared = {settings.agents_chat_id: pacer} if settings.agents_chat_id is not None else {}
+    board = TelegramTeamBoard(application.bot, settings.group_messages_per_minute, shared)
+    return TelegramSide(application, workspace, pacer, board)
 
 
 def _new_application(settings: Settings, polling: bool) -> Application:  # type: ignore[type-arg]  # PTB's generics
@@ -335,6 +340,9 @@ def build_application(settings: Settings, runtime: CandorRuntime, side: Telegram
         agents = AgentsChannel(runtime.service.handoffs, settings.agents_chat_id, side.pacer)
         agents.register(application)
         agents.check_queue_every(application, QUEUE_CHECK_SECONDS)
+    teams = TeamsChannel(runtime.service)
+    teams.register(application)
+    teams.watch_every(application, settings.task_watch_seconds)
     runtime.service.attach_scheduler(channel.schedule_checks(application))
     _keep_house_every(application, runtime, settings.retention_days, HOUSEKEEPING_SECONDS)
     return application
@@ -355,7 +363,7 @@ async def serve_telegram(settings: Settings, stop: asyncio.Event | None = None, 
     """Run long polling until ``stop`` is set (or SIGINT/SIGTERM), then shut down cleanly."""
     stop = stop or stop_on_signals()
     side = open_telegram(settings)
-    runtime = await CandorRuntime.start(settings, side.workspace)
+    runtime = await CandorRuntime.start(settings, side.workspace, side.board)
     try:
         application = build_application(settings, runtime, side)
         async with running(application, runtime, settings):
@@ -386,6 +394,7 @@ async def running(application: Application, runtime: CandorRuntime,  # type: ign
             yield
         finally:
             await runtime.service.handoffs.close()
+            await runtime.service.tasks.close()
             await application.stop()
 
 

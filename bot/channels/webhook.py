@@ -146,7 +146,7 @@ async def serve_webhook(settings: Settings, listen: str, port: int, stop: asynci
         raise ConfigError("webhook mode needs CANDOR_WEBHOOK_SECRET (the secret_token given to setWebhook)")
     secret = settings.webhook_secret.get_secret_value()
     side = open_telegram(settings, polling=False)
-    runtime = await CandorRuntime.start(settings, side.workspace)
+    runtime = await CandorRuntime.start(settings, side.workspace, side.board)
     try:
         failures = UpdateFailures()
         application = build_application(settings, runtime, side, failures=failures)

@@ -10,14 +10,16 @@ only commits to a time for the problem the customer actually has.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 
 from bot.policy.compose import compose_answer, join_sentences
-from bot.policy.deadlines import check_time, due_time, format_deadline
+from bot.policy.deadlines import check_time, format_deadline
 from bot.policy.details import DetailReader, shown
 from bot.policy.gestures import choose_gesture
-from bot.policy.model import Case, Clock, ConversationState, Decision, Move, PromiseDraft, Reply
+from bot.policy.model import Case, Clock, ConversationState, Decision, Move, PromiseDraft, Reply, TaskPlan
 from bot.policy.order_facts import Finding, Told, moment, money, request_kinds, tell
 from bot.policy.orders import LookupRequest, OrderFacts
+from bot.policy.tasks import commitment_due
 from knowledge import KnowledgePack, Topic, Wording, fill
 from knowledge.retrieval import Retrieval, TopicMatch
 from nlu.types import Emotion
@@ -236,17 +238,22 @@ def _commit(reading: Reading, scene: Scene, topic: Topic, case: Case, first: boo
             return _facts_only(reading, scene, topic, case, told, first, progressed, said_corrected, notes)
     wording, state, clock = scene.wording, scene.state, scene.clock
     gesture = choose_gesture(scene.pack.gestures, topic.id, reading.scores, state.gestures_given)
-    hours = gesture.rule.resolution_hours if gesture and gesture.rule.resolution_hours else topic.resolution_hours
+    granted = gesture is not None and not gesture.rule.team  # the bot's own gesture: priority in the team's queue
+    cap = (gesture.rule.resolution_hours or None) if gesture is not None and granted else None
     existing = dict(state.open_promises).get(topic.id)
-    due = (existing or due_time(clock.now, hours, clock.working)) if topic.promises else None
+    due = (existing or commitment_due(clock, topic.team, topic.resolution_hours, cap)) if topic.promises else None
     deadline = format_deadline(wording, due, clock.zone) if due else ""
+    asked = (commitment_due(clock, gesture.rule.team, gesture.rule.resolution_hours or topic.resolution_hours)
+             if gesture is not None and gesture.rule.team else None)
     values = {name: shown(scene.kind_of(name), value) for name, value in case.slots}
     step = join_sentences(told.text if told else "",
                           fill(topic.next_step, f"topics.{topic.id}.next_step", wording.language, deadline=deadline,
                                **values))
     explain = told is None or told.finding is Finding.UNCLEAR
-    extras = (fill(wording.gestures[gesture.rule.id], f"gestures.{gesture.rule.id}", wording.language,
-                   problem=topic.problem, owner=topic.owner),) if gesture else ()
+    announced = fill(wording.gestures[gesture.rule.id], f"gestures.{gesture.rule.id}", wording.language,
+                     problem=topic.problem, owner=topic.owner,
+                     deadline=format_deadline(wording, asked, clock.zone) if asked else "") if gesture else ""
+    extras: tuple[str, ...] = (announced,) if announced else ()
     if told is not None and told.link:
         extras = (*extras, told.link)
     apologised = state.apologised
@@ -267,10 +274,17 @@ def _commit(reading: Reading, scene: Scene, topic: Topic, case: Case, first: boo
     promise = None
     if due is not None and existing is None:
         promise = PromiseDraft(topic.id, topic.promised, due, check_time(clock.now, due), topic.extension_hours)
+    order_ref = case.value("order_ref")
+    work = partial(TaskPlan, topic_id=topic.id, order_ref=order_ref, facts=told.note if told else "",
+                   verified=bool(order_ref) and order_ref in case.verified)
+    tasks = (*((work(topic.team, topic.id, promised=topic.promised, due_at=promise.due_at, priority=int(granted),
+                     keeps_promise=True),) if promise is not None else ()),
+             *((work(gesture.rule.team, f"gesture:{gesture.rule.id}", promised=announced, due_at=asked),)
+               if gesture is not None and asked is not None else ()))
     move = Move.CORRECTED if said_corrected else Move.ANSWER
     return Decision(
         Reply(move, text), topic_id=topic.id, apologised=apologised, promise=promise, gesture=gesture,
-        case=case, progressed=progressed,
+        case=case, progressed=progressed, tasks=tasks,
         notes=(*notes, f"answered from topic {topic.id}" + (f" (confidence {reading.best.confidence:.2f})"
                                                              if reading.best else ""),
                f"met {reading.emotion}", *((f"gave {gesture.rule.id}",) if gesture else ()),

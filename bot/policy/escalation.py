@@ -29,6 +29,8 @@ class EscalationReason(StrEnum):
     MISSED_PROMISE = "missed_promise"
     UNVERIFIED = "unverified"
     """The customer could not prove an order is theirs (three lookups found no order with their contact)."""
+    TASK_DECLINED = "task_declined"
+    """A team declined the work the bot committed to: a person takes the customer, with the team's reason."""
 
     @property
     def for_logs(self) -> str:
@@ -44,6 +46,7 @@ REASON_LABELS: dict[EscalationReason, str] = {
     EscalationReason.REPEATED_FAILURE: "the bot did not solve it after two tries",
     EscalationReason.MISSED_PROMISE: "a promised time was missed",
     EscalationReason.UNVERIFIED: "the customer could not prove the order is theirs (3 tries)",
+    EscalationReason.TASK_DECLINED: "a team declined the task the bot committed to",
 }
 """How each reason reads on the agents' handoff card."""
 

@@ -6,6 +6,7 @@ Plain frozen data, shared by the policy, the service and the channels.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -58,6 +59,8 @@ class Move(StrEnum):
     """The customer let the case go ("never mind")."""
     UNKNOWN = "unknown"
     """A question the pack cannot answer: said so honestly, with who can."""
+    TASK_UPDATE = "task_update"
+    """What a team recorded on the customer's task (taken, more time, a question, done, declined), by name."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,14 @@ class Clock:
     zone: ZoneInfo
     working: Shift | None = None
     """When the shop's support team works: promised times fall inside it (None: any time)."""
+    teams: Mapping[str, TeamTiming] = field(default_factory=dict)
+    """The configured teams' working hours and targets, by name: a commitment's time comes from its team's."""
+
+
+@dataclass(frozen=True)
+class TeamTiming:
+    shift: Shift
+    target_hours: float
 
 
 @dataclass(frozen=True)
@@ -180,6 +191,24 @@ class PromiseDraft:
 
 
 @dataclass(frozen=True)
+class TaskPlan:
+    """A commitment of this reply as work for a team: stored as a task with the reply, in its transaction."""
+
+    team: str
+    kind: str
+    """The topic committed to, or ``gesture:<id>`` for a gesture the team carries out."""
+    topic_id: str
+    promised: str
+    due_at: dt.datetime
+    priority: int = 0
+    order_ref: str | None = None
+    facts: str = ""
+    verified: bool = False
+    keeps_promise: bool = False
+    """The topic's own commitment: the task keeps the reply's promise (they share the due time)."""
+
+
+@dataclass(frozen=True)
 class Decision:
     reply: Reply
     topic_id: str | None = None
@@ -198,3 +227,4 @@ class Decision:
     hand_off: bool = False
     """A person takes over now for a reason the policy saw (the customer could not prove the order is theirs);
     the reply's text is said before the handoff's own words."""
+    tasks: tuple[TaskPlan, ...] = ()

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.policy.assignment import Shift
-from bot.policy.deadlines import check_time, quarter
+from bot.policy.deadlines import check_time, due_time, quarter
+from bot.policy.model import Clock
 
 MAX_WORKING_DAYS = 60
 """How far ahead a due time is searched for; a team that works no day in that span gets calendar hours."""
@@ -170,3 +171,13 @@ def clean_words(text: str) -> str:
     """A member's note, reason or question as the customer will read it: one tidy line, not too long."""
     line = " ".join(text.split())
     return line if len(line) <= NOTE_LIMIT else line[: NOTE_LIMIT - 1].rstrip() + "…"
+
+
+def commitment_due(clock: Clock, team: str, hours: float, cap_hours: float | None = None) -> dt.datetime:
+    """When a commitment to ``team`` is due: its target in the team's working time when the team is configured,
+    else ``hours`` inside the shop's support hours. ``cap_hours`` shortens it (priority handling)."""
+    timing = clock.teams.get(team) if team else None
+    if timing is not None:
+        target = timing.target_hours if cap_hours is None else min(timing.target_hours, cap_hours)
+        return working_due(clock.now, target, timing.shift)
+    return due_time(clock.now, cap_hours or hours, clock.working)

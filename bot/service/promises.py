@@ -25,6 +25,7 @@ from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository
 from bot.storage.promises import PromiseCheck, PromiseRepository
+from bot.storage.tasks import TaskRepository
 from knowledge import KnowledgePack, fill
 
 logger = logging.getLogger(__name__)
@@ -66,8 +67,9 @@ class PromiseFollowUps:
         """Check one promise: if it is still open, tell the customer honestly and give a new time."""
         async with self._database.session() as session:
             check = await PromiseRepository(session).check(promise_id)
-        if check is None:
-            return
+            kept_by_a_team = await TaskRepository(session).keeps(promise_id)
+        if check is None or kept_by_a_team:
+            return  # a team's task keeps it: the task watch tells the customer what the team recorded
         customer = CustomerRef(check.channel, check.external_id)
         async with self._locks.hold(customer.key):
             now = self._now()

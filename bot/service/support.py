@@ -24,11 +24,15 @@ from bot.policy.model import CustomerTurn, Reply
 from bot.service.agent_workspace import AgentWorkspace
 from bot.service.bursts import store_folded
 from bot.service.customer import CustomerRef, Deliver, storable
+from bot.service.handoff_contact import SendToCustomer
 from bot.service.handoff_desk import HandoffDesk
 from bot.service.lookups import OrderLookups
 from bot.service.outage import StorageUnavailable, WaitNotices, is_storage_outage, with_storage_retries
 from bot.service.promises import DeliverTo, PromiseFollowUps, Schedule
 from bot.service.sending import deliver_reply
+from bot.service.task_desk import TaskDesk
+from bot.service.task_watch import TaskWatch, Watched
+from bot.service.team_board import TeamBoard
 from bot.service.turns import CustomerTurns
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRepository
@@ -47,6 +51,7 @@ class SupportService:
         zone: ZoneInfo | None = None, now: Callable[[], dt.datetime] = utc_now, rules: EscalationRules | None = None,
         chat_locks: ChatLocks | None = None, fairness: Fairness | None = None, workspace: AgentWorkspace | None = None,
         reader: DetailReader | None = None, working: Shift | None = None, lookups: OrderLookups | None = None,
+        board: TeamBoard | None = None,
     ) -> None:
         zone = zone or ZoneInfo("UTC")
         rules = rules or EscalationRules()
@@ -56,8 +61,11 @@ class SupportService:
         self._waits = WaitNotices(pack)
         self._handoffs = HandoffDesk(database, pack, zone, now, workspace=workspace, locks=self._locks)
         self._promises = PromiseFollowUps(database, pack, zone, now, self._locks, self._handoffs, rules)
+        self._tasks = TaskDesk(database, pack, zone, now, self._locks, self._handoffs, board, working)
+        self._watch = TaskWatch(database, pack, zone, now, self._locks, self._tasks.cards, self._handoffs, rules,
+                                working)
         self._turns = CustomerTurns(database, analyzer, pack, index, zone, now, rules, self._handoffs, self._promises,
-                                    reader, working, lookups)
+                                    self._tasks, reader, working, lookups)
 
     def attach_scheduler(self, schedule: Schedule) -> None:
         """The channel's way to run a promise check at a given time (PTB's JobQueue on Telegram)."""
@@ -66,6 +74,14 @@ class SupportService:
     @property
     def handoffs(self) -> HandoffDesk:
         return self._handoffs
+
+    @property
+    def tasks(self) -> TaskDesk:
+        return self._tasks
+
+    async def watch_tasks(self, send: SendToCustomer) -> Watched:
+        """Cards left behind, leads alerted about untouched tasks, customers told before a task runs late."""
+        return await self._watch.run(send)
 
     @property
     def arrivals(self) -> Arrivals:

@@ -36,6 +36,7 @@ from bot.service.lookups import OrderLookups
 from bot.service.own_data import OwnData
 from bot.service.promises import PromiseFollowUps
 from bot.service.ratings import Ratings
+from bot.service.task_desk import TaskDesk
 from bot.storage.conversations import ConversationRef, ConversationRepository, EarlierTurn
 from bot.storage.database import URGENT_WORK, Database
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
@@ -79,13 +80,14 @@ class _Decided:
     started: HandoffStart | None
     promise: tuple[int, dt.datetime] | None
     stored_as: int
+    tasks: tuple[int, ...] = ()
 
 
 class CustomerTurns:
     def __init__(self, database: Database, analyzer: EmotionAnalyzer, pack: KnowledgePack, index: TopicIndex,
                  zone: ZoneInfo, now: Callable[[], dt.datetime], rules: EscalationRules, desk: HandoffDesk,
-                 promises: PromiseFollowUps, reader: DetailReader | None = None, working: Shift | None = None,
-                 lookups: OrderLookups | None = None) -> None:
+                 promises: PromiseFollowUps, tasks: TaskDesk, reader: DetailReader | None = None,
+                 working: Shift | None = None, lookups: OrderLookups | None = None) -> None:
         self._database = database
         self._analyzer = analyzer
         self._pack = pack
@@ -95,6 +97,7 @@ class CustomerTurns:
         self._rules = rules
         self._desk = desk
         self._promises = promises
+        self._tasks = tasks
         self._reader = reader or DetailReader()
         self._working = working
         self._lookups = lookups
@@ -171,8 +174,16 @@ class CustomerTurns:
             await repository.add_customer_message(ref, stored_kind(turn), turn.text, analysis, telegram_message_id,
                                                   signals)
             handed_off = await HandoffRepository(session).open_for(ref.conversation_id)
-            if handed_off is None or _is_agent_command(turn):
+            answer = (await self._tasks.customer_answers(session, ref.conversation_id, turn.text)
+                      if handed_off is None and turn.kind is TurnKind.TEXT and is_meaningful(turn.text) else None)
+            if answer is not None:
+                text, pass_on = answer
+                stored_as = await repository.add_bot_message(ref.conversation_id, text, Move.TASK_UPDATE.value,
+                                                             "the customer answered a team's question")
+            elif handed_off is None or _is_agent_command(turn):
                 decided = await self._decide(session, repository, ref, turn, analysis, signals, language, facts, last)
+        if answer is not None:
+            return TurnOutcome(Reply(Move.TASK_UPDATE, text, stored_as=stored_as), (pass_on,))
         if decided is None:
             assert handed_off is not None  # decided is None only while a person has the conversation
             logger.info("turn stored for handoff %d kind=%s; relaying it", handed_off.id, turn.kind.value)
@@ -187,13 +198,20 @@ class CustomerTurns:
         effects: list[Effect] = []
         if started is not None:
             effects.append(self._post_card(started))
-        if decided.promise is not None:
+        if decided.promise is not None and not decided.tasks:
             effects.append(self._schedule_check(*decided.promise))
+        if decided.tasks:
+            effects.append(self._post_task_cards(decided.tasks))
         return TurnOutcome(replace(decision.reply, stored_as=decided.stored_as), tuple(effects))
 
     def _post_card(self, started: HandoffStart) -> Effect:
         async def post() -> None:
             self._desk.post_card_soon(started)
+        return post
+
+    def _post_task_cards(self, task_ids: tuple[int, ...]) -> Effect:
+        async def post() -> None:
+            self._tasks.after_commit(task_ids)
         return post
 
     def _schedule_check(self, promise_id: int, at: dt.datetime) -> Effect:
@@ -215,8 +233,8 @@ class CustomerTurns:
                                   ref.gestures_given, first_contact, await promises.open_dues(ref.conversation_id),
                                   ref.case, moves[0] if moves else "")
         shop = self._lookups.shop_name if self._lookups else None
-        decision = decide(turn, analysis, signals, retrieval, state, self._pack, Clock(self._now(), self._zone, self._working),
-                          self._reader, shop, facts)
+        clock = Clock(self._now(), self._zone, self._working, await self._tasks.timings(session))
+        decision = decide(turn, analysis, signals, retrieval, state, self._pack, clock, self._reader, shop, facts)
         if decision.lookup is not None:
             if last or self._lookups is None:
                 raise RuntimeError(f"the turn asked for a lookup it was not given: {decision.notes}")
@@ -238,7 +256,22 @@ class CustomerTurns:
                                 apologised=state.apologised, case=decision.case,
                                 notes=(f"handed off: {escalation.label} ({escalation.detail})",))
         promise, stored_as = await self._record(repository, promises, ref, language, decision)
-        return _Decided(decision, started, promise, stored_as)
+        tasks = await self._record_tasks(session, repository, ref, language, decision, promise)
+        return _Decided(decision, started, promise, stored_as, tasks)
+
+    async def _record_tasks(self, session: AsyncSession, repository: ConversationRepository, ref: ConversationRef,
+                            language: str, decision: Decision, promise: tuple[int, dt.datetime] | None,
+                            ) -> tuple[int, ...]:
+        """Every commitment of the reply becomes a team's task, in the same transaction; a priority the bot
+        granted later in the case moves the task it already made."""
+        if decision.tasks:
+            return await self._tasks.record(session, ref.conversation_id, language, decision.tasks,
+                                            promise[0] if promise else None,
+                                            await repository.recent_customer_texts(ref))
+        gesture = decision.gesture
+        if gesture is not None and not gesture.rule.team and decision.topic_id is not None:
+            await self._tasks.prioritise(session, ref.conversation_id, decision.topic_id)
+        return ()
 
     async def _record(
         self, repository: ConversationRepository, promises: PromiseRepository, ref: ConversationRef, language: str,

@@ -24,6 +24,9 @@ from bot.storage.models import (
     Handoff,
     Message,
     Promise,
+    Task,
+    TaskDelivery,
+    TaskEvent,
     as_utc,
 )
 from bot.storage.updates import UpdateLedger
@@ -123,7 +126,10 @@ class PrivacyRepository:
         message_ids = select(Message.id).where(Message.conversation_id.in_(ids))
         count = await self._session.scalar(select(func.count()).select_from(Message).where(Message.conversation_id.in_(ids)))
         await self._session.execute(delete(Correction).where(Correction.message_id.in_(message_ids)))
-        for table in (Flag, Handoff, Gesture, Promise, Message):
+        task_ids = select(Task.id).where(Task.conversation_id.in_(ids))
+        for owned in (TaskDelivery, TaskEvent):
+            await self._session.execute(delete(owned).where(owned.task_id.in_(task_ids)))
+        for table in (Task, Flag, Handoff, Gesture, Promise, Message):
             await self._session.execute(delete(table).where(table.conversation_id.in_(ids)))
         await self._session.execute(delete(Conversation).where(Conversation.id.in_(ids)))
         return int(count or 0)

@@ -69,6 +69,8 @@ class TaskView:
     question: str
     promise_id: int | None
     handoff_id: int | None
+    conversation_open: bool = True
+    """False once the customer said the case is solved (or let it go): no more "running late" messages."""
 
 
 @dataclass(frozen=True)
@@ -171,33 +173,39 @@ class TaskRepository:
             conditions.append(Task.team_name == team)
         return await self._views(*conditions)
 
+    async def keeps(self, promise_id: int) -> bool:
+        """Whether a task keeps this promise: then the task's own watch tells the customer, not the promise's check."""
+        return await self._session.scalar(select(func.count()).select_from(Task).where(
+            Task.promise_id == promise_id)) != 0
+
     async def count_open(self, team: str) -> int:
         return int(await self._session.scalar(select(func.count()).select_from(Task).where(
             Task.team_name == team, Task.state.in_(OPEN_STATES))) or 0)
 
     async def _views(self, *conditions: ColumnElement[bool]) -> list[TaskView]:
         rows = await self._session.execute(
-            select(Task, Customer.channel, Customer.external_id, Customer.display_name)
+            select(Task, Customer.channel, Customer.external_id, Customer.display_name, Conversation.status)
             .join(Conversation, Task.conversation_id == Conversation.id)
             .join(Customer, Conversation.customer_id == Customer.id)
             .where(*conditions)
             .order_by(Task.priority.desc(), Task.due_at, Task.id)
         )
-        return [_view(task, channel, external_id, name) for task, channel, external_id, name in rows]
+        return [_view(task, channel, external_id, name, status == "open")
+                for task, channel, external_id, name, status in rows]
 
 
 def _when(value: dt.datetime | None) -> dt.datetime | None:
     return as_utc(value) if value is not None else None
 
 
-def _view(task: Task, channel: str, external_id: str, name: str) -> TaskView:
+def _view(task: Task, channel: str, external_id: str, name: str, conversation_open: bool) -> TaskView:
     return TaskView(
         task.id, task.conversation_id, channel, external_id, name, task.team_name, task.kind, task.topic_id,
         task.promised, task.order_ref, task.facts, task.verified, task.transcript, task.language, task.priority,
         TaskState(task.state), as_utc(task.created_at), as_utc(task.original_due_at), as_utc(task.due_at),
         as_utc(task.warn_at), task.late_count, task.taken_by, _when(task.first_touch_at), _when(task.closed_at),
         task.outcome, _when(task.lead_alerted_at), task.card_chat_id, task.card_message_id, task.pending_action,
-        task.pending_by, task.question, task.promise_id, task.handoff_id,
+        task.pending_by, task.question, task.promise_id, task.handoff_id, conversation_open,
     )
 
 

@@ -69,6 +69,9 @@ class FakeBotApi:
         wake on it instead of polling."""
         self.chat_actions: list[tuple[int, str]] = []
         self.callback_answers: list[str] = []
+        self.callback_texts: dict[str, str] = {}
+        """callback_query_id → the short answer shown to the person who tapped."""
+        self.edits: list[dict[str, Any]] = []
         self.rejected_tokens: list[str] = []
         self.topics: list[tuple[int, int, str]] = []
         """(chat id, message_thread_id, name) of every forum topic the bot opened."""
@@ -185,6 +188,41 @@ class FakeBotApi:
             message["caption"] = caption
         return self.push({"message": message})
 
+    # -- a team's chat: a forum topic of a group (or a group of its own) ----------------------
+    def member_taps(self, chat_id: int, message_id: int, user_id: int, data: str, thread_id: int | None = None,
+                    first_name: str = "Anna") -> str:
+        """A person taps a button on the bot's message (a task card) in a group; returns the callback query id."""
+        card = {"message_id": message_id, "date": int(time.time()), "from": BOT_USER, "text": "card",
+                "chat": {"id": chat_id, "type": "supergroup", "title": "Team", "is_forum": thread_id is not None}}
+        if thread_id is not None:
+            card.update({"message_thread_id": thread_id, "is_topic_message": True})
+        query_id = f"tap{next(self._message_ids)}"
+        user = {"id": user_id, "is_bot": False, "first_name": first_name}
+        self.push({"callback_query": {"id": query_id, "from": user, "chat_instance": f"ci{chat_id}", "data": data,
+                                      "message": card}})
+        return query_id
+
+    def member_sends_text(self, chat_id: int, user_id: int, text: str, thread_id: int | None = None,
+                          first_name: str = "Anna") -> int:
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "supergroup", "title": "Team", "is_forum": thread_id is not None},
+            "from": {"id": user_id, "is_bot": False, "first_name": first_name}, "text": text,
+        }
+        if thread_id is not None:
+            message.update({"message_thread_id": thread_id, "is_topic_message": True})
+        return self.push({"message": message})
+
+    async def wait_for_answer(self, query_id: str, timeout: float = 30.0) -> str:
+        """The short answer the bot gave to a tap."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if query_id in self.callback_texts:
+                    return self.callback_texts[query_id]
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no answer to tap {query_id} within {timeout} s")
+
     def refuse_to_delete_topic(self, thread_id: int) -> None:
         """Answer deleteForumTopic for this topic with 400, as Telegram does when the bot may not delete messages."""
         with self._lock:
@@ -265,7 +303,11 @@ class FakeBotApi:
         if name == "answercallbackquery":
             with self._lock:
                 self.callback_answers.append(str(params.get("callback_query_id")))
+                self.callback_texts[str(params.get("callback_query_id"))] = str(params.get("text") or "")
+                self._lock.notify_all()
             return _ok(True)
+        if name == "editmessagetext":
+            return _ok(self._edit_message(params))
         if name == "sendmessage":
             self._wait_while_sends_are_held()
             with self._lock:
@@ -346,6 +388,23 @@ class FakeBotApi:
                 self.deleted_topics.append(thread_id)
             self._lock.notify_all()
         return True
+
+    def _edit_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id, message_id, text = int(params["chat_id"]), int(params["message_id"]), str(params["text"])
+        with self._lock:
+            found = next((m for m in self.sent if m.chat_id == chat_id and m.message_id == message_id), None)
+            if found is None:
+                raise _BadRequest("message to edit not found")
+            if found.text == text and found.params.get("reply_markup") == params.get("reply_markup"):
+                raise _BadRequest("message is not modified")
+            found.text = text
+            found.params.update({k: v for k, v in params.items() if k != "message_id"})
+            if "reply_markup" not in params:
+                found.params.pop("reply_markup", None)
+            self.edits.append(dict(params))
+            self._lock.notify_all()
+        return {"message_id": message_id, "date": int(time.time()), "text": text, "from": BOT_USER,
+                "chat": {"id": chat_id, "type": "supergroup"}}
 
     def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         self._refuse_if_unreachable(params)

@@ -1,0 +1,166 @@
+"""Task cards in the teams' chats: posted once after the task commits, kept current, swept after a crash.
+
+A card is posted in the background after the turn that made the task has committed, so the
+customer's reply never waits on a team's chat. Each card goes out under its task's lock and is
+recorded right after; a worker stopped between storing a task and posting its card leaves it to
+the sweep, which the next start (and every minute after) runs, so the card is posted once. No
+Bot API call is made while a database session is open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from zoneinfo import ZoneInfo
+
+from bot.channels.delivery import ChannelClosing, DeliveryRefused, TopicGone
+from bot.policy.task_card import CardFacts, card_buttons, card_text
+from bot.policy.tasks import TaskState
+from bot.policy.teams import TeamProfile
+from bot.service.team_board import NullBoard, TeamBoard
+from bot.storage.chat_locks import ChatLocks
+from bot.storage.database import Database
+from bot.storage.tasks import TaskEventView, TaskRepository, TaskView
+from bot.storage.teams import TeamRepository
+from knowledge import KnowledgePack
+
+logger = logging.getLogger(__name__)
+SHUTDOWN_GRACE_SECONDS = 5.0
+TRANSCRIPT_CHARS = 300
+
+
+def task_lock(task_id: int) -> str:
+    """One task: its card, its changes and its notes go one at a time, across workers."""
+    return f"task:{task_id}"
+
+
+class TaskCards:
+    def __init__(self, database: Database, pack: KnowledgePack, locks: ChatLocks,
+                 board: TeamBoard | None = None) -> None:
+        self._database = database
+        self._pack = pack
+        self._locks = locks
+        self.board: TeamBoard = board or NullBoard()
+        self._background: set[asyncio.Task[None]] = set()
+
+    def post_soon(self, task_id: int) -> None:
+        """After the task is committed: its card, without holding the customer's reply up."""
+        if not self.board.reaches_teams:
+            return
+        job = asyncio.ensure_future(self._post_in_background(task_id))
+        self._background.add(job)
+        job.add_done_callback(self._background.discard)
+
+    async def _post_in_background(self, task_id: int) -> None:
+        try:
+            await self.post(task_id)
+        except ChannelClosing:
+            logger.info("task %d: the bot is stopping; the next start's sweep posts its card", task_id)
+        except (TopicGone, DeliveryRefused, OSError) as error:
+            logger.warning("task %d: its card could not be posted (%s); the sweep tries again", task_id,
+                           type(error).__name__)
+
+    async def post(self, task_id: int) -> bool:
+        """Post the task's card unless it is posted already (by this worker or another); True when posted now."""
+        async with self._locks.hold(task_lock(task_id)):
+            async with self._database.session() as session:
+                task = await TaskRepository(session).get(task_id)
+                team = await TeamRepository(session).get(task.team_name) if task is not None else None
+                events = await TaskRepository(session).events(task_id) if task is not None else []
+            if task is None or team is None or task.card_message_id is not None or task.state.closed:
+                return False
+            text, buttons = self.render(task, team, events)
+            message_id = await self.board.post_card(team.chat_id, team.thread_id, text, buttons)
+            async with self._database.session() as session:
+                row = await TaskRepository(session).row(task_id)
+                if row is not None:
+                    row.card_chat_id, row.card_message_id = team.chat_id, message_id
+        logger.info("task %d: card posted for team %s", task_id, team.name)
+        return True
+
+    async def post_missing(self) -> int:
+        """Post every open task's card that is not out yet (a stopped worker's, or one whose post failed)."""
+        if not self.board.reaches_teams:
+            return 0
+        async with self._database.session() as session:
+            teams = [team.name for team in await TeamRepository(session).all()]
+            missing = await TaskRepository(session).without_card(teams)
+        posted = 0
+        for task_id in missing:
+            try:
+                posted += await self.post(task_id)
+            except (TopicGone, DeliveryRefused, OSError) as error:
+                logger.warning("task %d: its card could not be posted (%s); tried again in a minute", task_id,
+                               type(error).__name__)
+        return posted
+
+    async def refresh(self, task_id: int) -> None:
+        """Show the task's state and events on its card (buttons go once it is closed)."""
+        async with self._database.session() as session:
+            task = await TaskRepository(session).get(task_id)
+            team = await TeamRepository(session).get(task.team_name) if task is not None else None
+            events = await TaskRepository(session).events(task_id) if task is not None else []
+        if task is None or team is None or task.card_message_id is None or task.card_chat_id is None:
+            return
+        text, buttons = self.render(task, team, events)
+        try:
+            await self.board.edit_card(task.card_chat_id, task.card_message_id, text, buttons)
+        except (TopicGone, DeliveryRefused, OSError) as error:
+            logger.warning("task %d: its card could not be updated (%s)", task_id, type(error).__name__)
+
+    async def note(self, team: TeamProfile, text: str, mention: tuple[int, str] | None = None) -> bool:
+        """A line for the team in its chat or topic; False when it could not be posted."""
+        if not self.board.reaches_teams:
+            return False
+        try:
+            await self.board.post(team.chat_id, team.thread_id, text, mention)
+            return True
+        except (TopicGone, DeliveryRefused, OSError) as error:
+            logger.warning("a note for team %s could not be posted (%s)", team.name, type(error).__name__)
+            return False
+
+    async def quote(self, team: TeamProfile, header: str, text: str) -> None:
+        if not self.board.reaches_teams:
+            return
+        try:
+            await self.board.quote(team.chat_id, team.thread_id, header, text)
+        except (TopicGone, DeliveryRefused, OSError) as error:
+            logger.warning("a customer's answer for team %s could not be posted (%s)", team.name, type(error).__name__)
+
+    def render(self, task: TaskView, team: TeamProfile,
+               events: list[TaskEventView]) -> tuple[str, list[list[tuple[str, str]]]]:
+        wording = self._pack.wording_for(team.language)
+        topic = self._pack.topic(task.topic_id, team.language)
+        actors = [event.actor_name for event in events if event.actor_name]
+        holder = actors[-1] if actors and task.state is not TaskState.OPEN else ""
+        facts = CardFacts(
+            task.id, team.name, topic.problem if topic else task.topic_id, task.kind, task.priority, task.order_ref,
+            task.verified, task.facts, task.transcript, task.promised, task.due_at, task.state, holder,
+            task.question, task.outcome, tuple(event.line() for event in events),
+        )
+        return card_text(facts, wording, ZoneInfo(team.timezone)), card_buttons(task.id, task.state, wording)
+
+    async def wait_for_background(self) -> None:
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
+    async def close(self, grace: float = SHUTDOWN_GRACE_SECONDS) -> None:
+        self.board.stop_waiting()
+        if not self._background:
+            return
+        _, pending = await asyncio.wait(list(self._background), timeout=grace)
+        for job in pending:
+            job.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+def transcript_excerpt(texts: tuple[str, ...]) -> str:
+    """The customer's last words, quoted line by line and clipped, for the card."""
+    lines = []
+    for text in texts[-3:]:
+        clipped = " ".join(text.split())
+        if len(clipped) > TRANSCRIPT_CHARS:
+            clipped = clipped[: TRANSCRIPT_CHARS - 1] + "…"
+        lines.append(f"> {clipped}")
+    return "\n".join(lines)
