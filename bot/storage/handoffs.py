@@ -203,11 +203,10 @@ class HandoffRepository:
         """The conversation's tasks, oldest first, each with who holds it and its last events."""
         tasks = TaskRepository(self._session)
         events = await tasks.events_of_conversation(conversation_id)
-        holders = dict((await self._session.execute(
+        holders = {task_id: name for task_id, name in await self._session.execute(
             select(Task.id, TeamMember.name).join(Team, Team.name == Task.team_name)
             .join(TeamMember, (TeamMember.team_id == Team.id) & (TeamMember.telegram_user_id == Task.taken_by))
-            .where(Task.conversation_id == conversation_id)
-        )).tuples().all())
+            .where(Task.conversation_id == conversation_id))}
         return tuple(
             CardTask(task.id, task.team_name, task.kind, task.state, holders.get(task.id, ""), task.due_at,
                      task.closed_at, tuple(event.line() for event in events.get(task.id, [])[-CARD_TASK_EVENTS:]))
