@@ -33,9 +33,10 @@ from bot.console.signin import PasswordCheck, SignInPages
 from bot.console.web import render
 from bot.policy.passwords import verify_password
 from bot.service.scripted import DEFAULT_SCRIPTS_DIR
-from bot.storage.dashboard import dashboard_figures
+from bot.storage.dashboard import dashboard_figures, team_task_figures
 from bot.storage.database import Database
 from bot.storage.models import utc_now
+from bot.storage.tasks import TaskRepository
 from bot.storage.trainers import TrainerError, TrainerRepository
 from bot.storage.updates import FailedUpdates
 from knowledge.pack import CONTENT_DIR
@@ -47,8 +48,9 @@ SESSION_HOURS = 12
 
 
 class Console:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, now: Callable[[], dt.datetime]) -> None:
         self._database = database
+        self._now = now
 
     async def index(self, request: Request) -> Response:
         """Signed out, the home page is the sign-in page; signed in, the review queue."""
@@ -64,18 +66,21 @@ class Console:
         conversation_id = int(request.path_params["conversation_id"])
         async with self._database.session() as session:
             messages = await TrainerRepository(session).transcript(conversation_id)
+            tasks = sorted(await TaskRepository(session).of_conversation(conversation_id), key=lambda task: task.id)
+            events = await TaskRepository(session).events_of_conversation(conversation_id)
         if not messages:
             return render(request, "missing.html", {"trainer": trainer}, status=404)
         scored = [m.scores for m in messages if m.scores is not None]
         return render(request, "conversation.html", {
             "trainer": trainer, "conversation_id": conversation_id, "messages": messages,
             "classes": SUPPORT_CLASSES, "chart": timeline_svg(scored),
-            "notice": request.query_params.get("saved", ""),
+            "notice": request.query_params.get("saved", ""), "tasks": tasks, "events": events,
         })
 
     async def dashboard(self, request: Request, trainer: str) -> Response:
         async with self._database.session() as session:
             figures = await dashboard_figures(session)
+            tasks = await team_task_figures(session, self._now())
         feelings = {f"{language} start": start for language, (start, _) in figures.feeling_start_end.items()}
         for language, (_, end) in figures.feeling_start_end.items():
             feelings[f"{language} end"] = end
@@ -88,7 +93,8 @@ class Console:
             ("Conversations by day", bar_chart("days", {k: float(v) for k, v in figures.per_day.items()})),
             ("Conversations by language", bar_chart("languages", {k: float(v) for k, v in figures.per_language.items()})),
         ]
-        return render(request, "dashboard.html", {"trainer": trainer, "figures": figures, "charts": charts})
+        return render(request, "dashboard.html", {"trainer": trainer, "figures": figures, "charts": charts,
+                                                "tasks": tasks})
 
     async def correct(self, request: Request, trainer: str) -> Response:
         form = await request.form()
@@ -110,7 +116,7 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
                   data_dir: Path | None = None, dev_limit: int | None = None, secure_cookie: bool = True,
                   verify: PasswordCheck = verify_password, scripts_dir: Path = DEFAULT_SCRIPTS_DIR) -> Starlette:
     """The console app. ``secure_cookie=False`` only for plain-http local use (``--insecure-cookie``)."""
-    console = Console(database)
+    console = Console(database, now)
     sign_in = SignInPages(database, now, verify)
     knowledge = KnowledgePages(database, content_dir)
     models = ModelPages(database, models_dir, data_dir or default_data_dir(), dev_limit)

@@ -7,10 +7,30 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.policy.tasks import TaskState
+
 TOPIC_NAME_LIMIT = 128
 MESSAGE_CLIP = 240
 CARD_LIMIT = 4000
+CARD_TASK_EVENTS = 3
+"""How many of a task's latest events the card shows; the console's transcript shows them all."""
 AGENT_COMMANDS_HELP = "Reply in this topic to write to the customer. Commands: /take, /transfer NAME, /resolve, /flag NOTE"
+
+
+@dataclass(frozen=True)
+class CardTask:
+    """A task of the conversation: which team has it, who took it, until when, and what happened last."""
+
+    id: int
+    team: str
+    kind: str
+    state: TaskState
+    holder: str
+    """The name of the member who took it, or "" when nobody did (or they left the team)."""
+    due_at: dt.datetime
+    closed_at: dt.datetime | None
+    last_events: tuple[str, ...]
+    """Its latest events as ``TaskEventView.line()`` writes them, oldest first."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +51,8 @@ class CardContext:
     verified: tuple[str, ...] = ()
     """Orders the customer proved are theirs (the shop found them with the customer's email or phone)."""
     failed_proofs: int = 0
+    tasks: tuple[CardTask, ...] = ()
+    """The teams' tasks for this customer, so the agent knows who already works on what."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +95,34 @@ def verified_line(context: CardContext) -> str:
                    ": the customer has not proved an order is theirs")
 
 
+def task_lines(tasks: tuple[CardTask, ...]) -> list[str]:
+    """"Task #12 payments (double_charge): taken by Anna, due Tue 1 Dec 16:00 UTC" and its last events."""
+    if not tasks:
+        return ["Tasks: none"]
+    lines = ["Tasks:"]
+    for task in tasks:
+        lines.append(f"  Task #{task.id} {task.team} ({task.kind}): {_task_state(task)}")
+        lines.extend(f"    {event}" for event in task.last_events[-CARD_TASK_EVENTS:])
+    return lines
+
+
+def _task_state(task: CardTask) -> str:
+    by = f" by {task.holder}" if task.holder else ""
+    if task.state is TaskState.DONE:
+        return f"done{by}" + (f" {_utc(task.closed_at)}" if task.closed_at else "") + f" (was due {_utc(task.due_at)})"
+    if task.state is TaskState.DECLINED:
+        return f"declined{by}" + (f" {_utc(task.closed_at)}" if task.closed_at else "")
+    state = {TaskState.OPEN: "open, nobody has taken it yet", TaskState.TAKEN: f"taken{by}",
+             TaskState.WAITING: f"taken{by}, waiting for the customer's answer"}[task.state]
+    return f"{state}, due {_utc(task.due_at)}"
+
+
+def _utc(when: dt.datetime) -> str:
+    """"Tue 1 Dec 16:00 UTC": UTC like the event lines beneath it."""
+    utc = when.astimezone(dt.UTC)
+    return f"{utc:%a} {utc.day} {utc:%b %H:%M} UTC"
+
+
 def render_card(card: HandoffCard) -> str:
     context = card.context
     customer_turns = sum(1 for sender, _ in context.last_messages if sender == "customer")
@@ -94,6 +144,7 @@ def render_card(card: HandoffCard) -> str:
         "",
         f"Open promises: {'; '.join(card.promise_times) or 'none'}",
         f"Gestures given: {', '.join(context.gestures) or 'none'}",
+        *task_lines(context.tasks),
         "",
         AGENT_COMMANDS_HELP,
     ]

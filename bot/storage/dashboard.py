@@ -1,4 +1,4 @@
-"""The figures the console's dashboard charts: how customers felt, handoffs, promises, satisfaction."""
+"""The figures the console's dashboard shows: how customers felt, handoffs, promises, satisfaction, team tasks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Conversation, Gesture, Handoff, Message, Promise, as_utc
+from bot.policy.task_figures import TaskTimes, TeamTaskFigures, task_figures
+from bot.policy.tasks import TaskState
+from bot.storage.models import Conversation, Gesture, Handoff, Message, Promise, Task, as_utc
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,15 @@ async def dashboard_figures(session: AsyncSession) -> Figures:
         per_day=dict(sorted(Counter(_day(c.started_at) for c in conversations).items())),
         per_language=dict(Counter(c.language for c in conversations)),
     )
+
+
+async def team_task_figures(session: AsyncSession, now: dt.datetime) -> list[TeamTaskFigures]:
+    """Each team's tasks counted and timed (``bot/policy/task_figures.py`` says what on time and late mean)."""
+    rows = await session.execute(select(Task.team_name, Task.state, Task.created_at, Task.due_at,
+                                        Task.first_touch_at, Task.closed_at))
+    return task_figures((TaskTimes(team, TaskState(state), as_utc(created), as_utc(due),
+                                   as_utc(touched) if touched else None, as_utc(closed) if closed else None)
+                         for team, state, created, due, touched, closed in rows), now)
 
 
 def _day(when: dt.datetime) -> str:

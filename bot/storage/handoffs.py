@@ -8,10 +8,23 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.policy.handoff_card import CardContext
+from bot.policy.handoff_card import CARD_TASK_EVENTS, CardContext, CardTask
 from bot.policy.handoff_status import OPEN_STATUSES, HandoffStatus, initial_status, may_move
 from bot.storage.conversations import case_of
-from bot.storage.models import Conversation, Customer, Flag, Gesture, Handoff, Message, Promise, as_utc
+from bot.storage.models import (
+    Conversation,
+    Customer,
+    Flag,
+    Gesture,
+    Handoff,
+    Message,
+    Promise,
+    Task,
+    Team,
+    TeamMember,
+    as_utc,
+)
+from bot.storage.tasks import TaskRepository
 
 CARD_MESSAGES = 6
 TRAJECTORY_TURNS = 5
@@ -184,7 +197,21 @@ class HandoffRepository:
             return CardContext(feelings, last, promises, gestures, None)
         case = case_of(conversation)
         return CardContext(feelings, last, promises, gestures, case.topic_id, case.slots, case.awaiting, case.verified,
-                           case.failed_proofs)
+                           case.failed_proofs, await self._card_tasks(conversation_id))
+
+    async def _card_tasks(self, conversation_id: int) -> tuple[CardTask, ...]:
+        """The conversation's tasks, oldest first, each with who holds it and its last events."""
+        tasks = TaskRepository(self._session)
+        events = await tasks.events_of_conversation(conversation_id)
+        holders = {task_id: name for task_id, name in await self._session.execute(
+            select(Task.id, TeamMember.name).join(Team, Team.name == Task.team_name)
+            .join(TeamMember, (TeamMember.team_id == Team.id) & (TeamMember.telegram_user_id == Task.taken_by))
+            .where(Task.conversation_id == conversation_id))}
+        return tuple(
+            CardTask(task.id, task.team_name, task.kind, task.state, holders.get(task.id, ""), task.due_at,
+                     task.closed_at, tuple(event.line() for event in events.get(task.id, [])[-CARD_TASK_EVENTS:]))
+            for task in sorted(await tasks.of_conversation(conversation_id), key=lambda task: task.id)
+        )
 
     def _select(self) -> Select[Handoff, Customer]:
         return (select(Handoff, Customer).join(Conversation, Conversation.id == Handoff.conversation_id)

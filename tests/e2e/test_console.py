@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot.policy.tasks import TaskState
 from bot.service.corrections import write_corrections_tsv
 from bot.storage.models import ContentVersion
+from bot.storage.tasks import TaskRepository
 from knowledge.pack import CONTENT_DIR, load_pack
 from nlu.model import default_model_dir
 from nlu.registry import live_model_dir
 from nlu.training.dataset import default_data_dir
 from nlu.training.finetune import read_corrections
 from nlu.types import SUPPORT_CLASSES
-from tests.e2e.console_server import CSRF, PASSWORD, ConsoleServer, sign_in
+from tests.e2e.console_server import CSRF, PASSWORD, ConsoleServer, serve_console, sign_in
 from tests.integration.test_knowledge_fields import BROKEN_TEXTS
+from tests.integration.test_task_figures_stored import ANNA, at, stored_task
 
 
 async def test_signed_out_the_console_shows_only_the_sign_in_page(console: ConsoleServer) -> None:
@@ -169,3 +173,29 @@ async def test_a_candidate_is_compared_with_the_live_model_and_promoted_only_whe
         assert promoted.status_code == 303
         assert live_model_dir(console.models) == console.models / "candidate-a"
         assert "candidate-a is now the live model" in (await client.get(promoted.headers["location"])).text
+
+
+async def test_dashboard_counts_team_tasks_and_the_transcript_shows_each_task_with_its_events(tmp_path: Path) -> None:
+    async with serve_console(tmp_path, now=lambda: at(6)) as console, httpx.AsyncClient(base_url=console.url) as client:
+        await sign_in(client)
+        empty = await client.get("/dashboard")
+        assert "Team tasks" in empty.text and "No tasks yet" in empty.text
+        assert "No tasks: the bot committed no team" in (await client.get("/conversations/1")).text
+
+        done = await stored_task(console.database, 1, "payments", "double_charge", 4, TaskState.DONE, 0.5, 3)
+        await stored_task(console.database, 1, "payments", "refund_missing", 3, TaskState.TAKEN, touched=1)
+        async with console.database.session() as session:
+            await TaskRepository(session).add_event(done, "note", ANNA, "<b>hold</b> released by Thursday", at(3.5))
+        dashboard = await client.get("/dashboard")
+        transcript = await client.get("/conversations/1")
+
+    assert "No tasks yet" not in dashboard.text and "done by the due time the customer was" in dashboard.text
+    row = re.search(r'<tr data-team="payments">(.*?)</tr>', dashboard.text, re.DOTALL)
+    assert row is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.DOTALL)
+    assert [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in cells] == [
+        "payments", "0", "1", "1", "1 (1 still open, 0 done late)", "0", "45 min", "3.0 h"]
+    assert f"Task #{done} · payments · double_charge" in transcript.text
+    assert "2026-12-01 09:30 UTC taken — Anna (Payments specialist)" in transcript.text
+    assert "due 2026-12-01 13:00 UTC" in transcript.text and "Outcome:" not in transcript.text
+    assert "&lt;b&gt;hold&lt;/b&gt; released by Thursday" in transcript.text and "<b>hold" not in transcript.text

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.console_server import PASSWORD, ConsoleServer
+from bot.policy.tasks import TaskState
+from tests.e2e.console_server import PASSWORD, ConsoleServer, serve_console
+from tests.integration.test_task_figures_stored import at, stored_task
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -74,3 +76,33 @@ async def test_a_trainer_signs_in_reviews_corrects_edits_wording_and_sees_charts
     await page.get_by_role("link", name="Dashboard").click()
     await expect(page.locator("svg.chart rect.bar").first).to_be_visible()
     await page.screenshot(path=str(shots / "console-dashboard.png"), full_page=True)
+
+
+async def test_a_trainer_sees_each_teams_tasks_on_the_dashboard_and_a_tasks_events_in_the_transcript(
+    tmp_path: Path, browser_page: object
+) -> None:
+    from playwright.async_api import Page, expect
+
+    page: Page = browser_page  # type: ignore[assignment]
+    async with serve_console(tmp_path, now=lambda: at(6)) as console:
+        task_id = await stored_task(console.database, 1, "payments", "double_charge", 2, TaskState.DONE, 0.5, 3)
+        await page.goto(console.url + "/")
+        await page.fill("#username", "anna")
+        await page.fill("#password", PASSWORD)
+        await page.click("button[type=submit]")
+        await page.get_by_role("link", name="Dashboard").click()
+
+        row = page.locator("#team-tasks tr[data-team=payments]")
+        await expect(page.get_by_role("heading", name="Team tasks")).to_be_visible()
+        await expect(row.locator("td.late")).to_contain_text("1 (0 still open, 1 done late)")
+        await expect(row.locator("td.on-time")).to_have_text("0")
+        await expect(row.locator("td.to-done")).to_have_text("3.0 h")
+        await page.screenshot(path=str(shot_dir(tmp_path) / "console-dashboard-tasks.png"), full_page=True)
+
+        await page.goto(f"{console.url}/conversations/1")
+        task = page.locator(f"#task-{task_id}")
+        await expect(task.get_by_role("heading")).to_have_text(f"Task #{task_id} · payments · double_charge")
+        await expect(task.locator(".state")).to_have_text("done")
+        await expect(task.locator(".events li")).to_have_count(3)
+        await expect(task.locator(".events li").nth(1)).to_have_text("2026-12-01 09:30 UTC taken — Anna (Payments specialist)")
+        await page.screenshot(path=str(shot_dir(tmp_path) / "console-transcript-tasks.png"), full_page=True)
