@@ -12,18 +12,20 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from bot.policy.assignment import AgentProfile
 from bot.policy.tasks import Member
 from bot.policy.teams import TeamProfile
+from bot.storage.agents import AgentRepository
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.models import Conversation, Customer, Task, TaskEvent
 from bot.storage.teams import TeamRepository
-from bot.testing.fake_bot_api import FakeBotApi, SentMessage
+from bot.testing.fake_bot_api import AGENTS_GROUP, FakeBotApi, SentMessage
 from tests.conftest import TEST_TOKEN, make_settings
 from tests.e2e.running_bot import Bot
 
 pytestmark = pytest.mark.slow
 PAYMENTS = -100888
-ANNA, TOMASZ, LEAD, STRANGER = 7001, 7002, 7003, 7999
+ANNA, TOMASZ, LEAD, STRANGER, MARTA = 7001, 7002, 7003, 7999, 7100
 ALWAYS = {"work_hours": "00:00-24:00", "work_days": "mon-sun"}
 
 
@@ -38,6 +40,8 @@ async def add_teams(url: str) -> None:
             await teams.add_member("payments", Member(ANNA, "Anna", "Payments specialist"))
             await teams.add_member("payments", Member(TOMASZ, "Tomasz", "Payments specialist"))
             await teams.add_member("payments", Member(LEAD, "Ola", "Payments lead"))
+            await AgentRepository(session).add(AgentProfile(MARTA, "Marta", "Customer care specialist", ("en", "ru"),
+                                                            True, "UTC", **ALWAYS, max_chats=20))
     finally:
         await database.dispose()
 
@@ -46,6 +50,7 @@ async def add_teams(url: str) -> None:
 async def bot(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Bot]:
     api = FakeBotApi(TEST_TOKEN).start()
     running = Bot(api, make_settings(Path(tmp_path_factory.mktemp("tasks")), api,
+                                     CANDOR_AGENTS_CHAT_ID=str(AGENTS_GROUP["id"]),
                                      CANDOR_GROUP_MESSAGES_PER_MINUTE="600", CANDOR_TASK_WATCH_SECONDS="1"))
     await add_teams(running.settings.database_url)
     await running.start()
@@ -202,6 +207,37 @@ async def test_more_time_tells_the_customer_first_with_the_teams_new_time(bot: B
     new_due = later.due_at if later.due_at.tzinfo else later.due_at.replace(tzinfo=dt.UTC)
     assert "Anna" in moved.text and "needs more time" in moved.text and new_due.strftime("%H:%M") in moved.text
     assert new_due >= (task.due_at if task.due_at.tzinfo else task.due_at.replace(tzinfo=dt.UTC)) + dt.timedelta(hours=4)
+
+
+async def test_a_declined_task_goes_to_a_person_who_is_named_to_the_customer(bot: Bot) -> None:
+    task, card = await double_charge(bot, 6107, "I've been charged twice for order #48213")
+    bot.api.member_taps(PAYMENTS, card.message_id, ANNA, data_for(card, "Decline"))
+    await until(lambda: _said_in_group(bot, "Anna, write why"), "the prompt for Anna's reason")
+    bot.api.member_sends_text(PAYMENTS, ANNA, "Paid with a gift card: only support can reverse it")
+    [_, declined] = await bot.api.wait_for_messages(6107, 2)
+    assert "Anna from our payments team couldn't do this" in declined.text and "Marta" in declined.text, declined.text
+    assert "gift card" not in declined.text, "the reason goes to the person, not to the customer"
+    closed = await task_of(bot, 6107)
+    assert closed.state == "declined" and closed.handoff_id is not None
+    handoff_card = await until(lambda: _said_in_agents_group(bot, "Paid with a gift card"), "the reason on the handoff card")
+    assert "a team declined the task" in handoff_card.text
+
+
+async def test_a_task_late_twice_goes_to_a_person_who_tells_the_customer_by_name(bot: Bot) -> None:
+    task, card = await double_charge(bot, 6108, "Double charge on order #48213, again")
+    bot.api.member_taps(PAYMENTS, card.message_id, TOMASZ, data_for(card, "Take"))
+    await bot.api.wait_for_messages(6108, 2)
+    for count in (1, 2):
+        await bot.execute(update(Task).where(Task.id == task.id).values(
+            warn_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
+        told = (await bot.api.wait_for_messages(6108, 2 + count))[-1]
+        assert "Tomasz from our payments team is on it, but it isn't finished" in told.text, told.text
+    assert "Marta" in told.text, "the second time, a person takes over and is named"
+    assert (await task_of(bot, 6108)).late_count == 2
+
+
+async def _said_in_agents_group(bot: Bot, words: str) -> SentMessage | None:
+    return next((m for m in bot.api.messages_to(int(AGENTS_GROUP["id"])) if words in m.text), None)
 
 
 async def _edited_to(bot: Bot, card: SentMessage, words: str) -> bool:
