@@ -210,7 +210,7 @@ async def test_more_time_tells_the_customer_first_with_the_teams_new_time(bot: B
 
 
 async def test_a_declined_task_goes_to_a_person_who_is_named_to_the_customer(bot: Bot) -> None:
-    task, card = await double_charge(bot, 6107, "I've been charged twice for order #48213")
+    _, card = await double_charge(bot, 6107, "I've been charged twice for order #48213")
     bot.api.member_taps(PAYMENTS, card.message_id, ANNA, data_for(card, "Decline"))
     await until(lambda: _said_in_group(bot, "Anna, write why"), "the prompt for Anna's reason")
     bot.api.member_sends_text(PAYMENTS, ANNA, "Paid with a gift card: only support can reverse it")
