@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.policy.tasks import Member, TaskAction, TaskState
 from bot.policy.teams import TeamProfile
 from bot.service.helpdesk_keys import token_hash
-from bot.storage.database import Database, upgrade_schema_async
+from bot.storage.database import Database
 from bot.storage.tasks import TaskRepository
 from bot.storage.teams import TeamRegistryError, TeamRepository
-from tests.conftest import database_url
 from tests.integration.task_data import close, new_task, take
 
 NOW = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC)
@@ -28,15 +25,6 @@ def team(name: str, chat_id: int = -1001, thread_id: int | None = None) -> TeamP
 
 def hours(count: float) -> dt.datetime:
     return NOW + dt.timedelta(hours=count)
-
-
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    url = database_url(tmp_path)
-    await upgrade_schema_async(url)
-    db = Database(url)
-    yield db
-    await db.dispose()
 
 
 async def test_teams_sharing_a_forum_are_found_by_its_chat_each_with_its_topic(database: Database) -> None:

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import bot.cli.main
 from bot.cli.main import main
 from bot.cli.tasks import TaskFilter, task_listing
 from bot.policy.tasks import Member, TaskState
@@ -28,14 +27,7 @@ TOMASZ = Member(43, "Tomasz", "Courier liaison")
 WARSAW = ZoneInfo("Europe/Warsaw")
 
 
-@pytest.fixture(autouse=True)
-def plain_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Default settings (no .env, no token) with this test's database; the test runner's logging left alone."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "CANDOR_AGENTS_CHAT_ID", "CANDOR_LOG_LEVEL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATABASE_URL", database_url(tmp_path))
-    monkeypatch.setattr(bot.cli.main, "configure_logging", lambda level: None)
+pytestmark = pytest.mark.usefixtures("cli_environment")
 
 
 def candor(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str, str]:

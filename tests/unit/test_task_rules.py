@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -37,13 +38,13 @@ def warsaw(year: int, month: int, day: int, hour: int, minute: int = 0) -> dt.da
     return dt.datetime(year, month, day, hour, minute, tzinfo=WARSAW)
 
 
-def payments(**changes: object) -> TeamProfile:
-    values: dict[str, object] = {
+def payments(**changes: Any) -> TeamProfile:
+    values: dict[str, Any] = {
         "name": "payments", "chat_id": -1001, "thread_id": 7, "timezone": "Europe/Warsaw",
         "work_hours": "09:00-17:00", "work_days": "mon-fri", "target_hours": 4.0,
     }
     values.update(changes)
-    return TeamProfile(**values)  # type: ignore[arg-type]
+    return TeamProfile(**values)
 
 
 # Due times: hours of the team's working time, never calendar hours.
