@@ -7,7 +7,7 @@ import hashlib
 import os
 import sys
 import threading
-from collections.abc import Coroutine, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import Settings
 from bot.storage.conversations import ConversationRepository, StoredMessage
-from bot.storage.database import Database
+from bot.storage.database import Database, upgrade_schema_async
 from bot.testing.fake_bot_api import FakeBotApi
 from nlu.model import default_model_dir
 
@@ -148,6 +148,27 @@ async def stored_telegram_messages(settings: Settings, chat_id: int) -> list[Sto
             return await ConversationRepository(session).messages_of("telegram", str(chat_id))
     finally:
         await database.dispose()
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    """This test's own database, migrated to the newest schema."""
+    url = database_url(tmp_path)
+    await upgrade_schema_async(url)
+    db = Database(url)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+def cli_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """For calling ``candor``'s main: default settings (no .env, no token) with this test's database, and the
+    test runner's logging left alone."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "CANDOR_AGENTS_CHAT_ID", "CANDOR_LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", database_url(tmp_path))
+    monkeypatch.setattr("bot.cli.main.configure_logging", lambda level: None)
 
 
 @pytest.fixture

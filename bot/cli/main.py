@@ -21,6 +21,8 @@ from bot.cli.nlu import add_nlu_commands
 from bot.cli.promises import add_promises_commands
 from bot.cli.run import add_run_commands
 from bot.cli.shop import add_shop_commands
+from bot.cli.tasks import add_tasks_commands
+from bot.cli.teams import add_teams_commands
 from bot.cli.test import add_test_commands
 from bot.cli.trainers import add_trainers_commands
 from bot.config import load_settings
@@ -34,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_commands(commands)
     add_db_commands(commands)
     add_agents_commands(commands)
+    add_teams_commands(commands)
+    add_tasks_commands(commands)
     add_nlu_commands(commands)
     add_knowledge_commands(commands)
     add_console_commands(commands)

@@ -67,7 +67,8 @@ class Refusal(StrEnum):
     """Done or Decline while the customer has not answered the team's question yet is fine; a second question is not."""
 
 
-_CALLBACK = re.compile(r"^task:(\d{1,12}):([a-z0-9]{1,8})$")
+_CALLBACK = re.compile(r"task:([0-9]{1,12}):([a-z0-9]{1,8})")
+"""Matched whole (``fullmatch``, ASCII digits): ``$`` lets a trailing newline through, a digit class any script's digits."""
 
 
 def callback_data(task_id: int, action: TaskAction) -> str:
@@ -77,7 +78,7 @@ def callback_data(task_id: int, action: TaskAction) -> str:
 
 def parse_callback(data: str) -> tuple[int, TaskAction] | None:
     """The task and action of a tap, or None for anything a card never carried (forged or from another bot)."""
-    match = _CALLBACK.match(data or "")
+    match = _CALLBACK.fullmatch(data or "")
     if match is None:
         return None
     try:

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-import bot.cli.main
 from bot.cli.main import main
 from bot.storage.agents import AgentProfile, AgentRepository
-from tests.conftest import database_url
 
-
-@pytest.fixture(autouse=True)
-def plain_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Default settings (no .env, no token) with this test's database; the test runner's logging left alone."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "CANDOR_AGENTS_CHAT_ID", "CANDOR_LOG_LEVEL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATABASE_URL", database_url(tmp_path))
-    monkeypatch.setattr(bot.cli.main, "configure_logging", lambda level: None)
+pytestmark = pytest.mark.usefixtures("cli_environment")
 
 
 def test_a_bad_languages_flag_is_one_line_on_stderr_and_exit_code_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select, update
 
 from bot.storage.conversations import ConversationRepository
-from bot.storage.database import Database, upgrade_schema_async
+from bot.storage.database import Database
 from bot.storage.models import Conversation, Customer, ProcessedUpdate, utc_now
 from bot.storage.privacy import PrivacyRepository, forget_the_old
 from bot.storage.updates import UpdateLedger
-from tests.conftest import database_url
-
-
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    url = database_url(tmp_path)
-    await upgrade_schema_async(url)
-    db = Database(url)
-    yield db
-    await db.dispose()
 
 
 async def handled(database: Database, *update_ids: int) -> list[bool]:
