@@ -10,6 +10,7 @@ from bot.policy.model import Button, CustomerTurn, Move, Reply, TurnKind
 from bot.service.agent_workspace import TopicFate
 from bot.service.customer import CustomerRef
 from bot.service.handoff_desk import HandoffDesk
+from bot.service.task_cards import TaskCards
 from bot.storage.database import Database
 from bot.storage.privacy import CustomerData, PrivacyRepository
 from knowledge import KnowledgePack, fill
@@ -22,10 +23,12 @@ OWN_DATA_TEXT_LIMIT = 4000
 
 
 class OwnData:
-    def __init__(self, database: Database, pack: KnowledgePack, desk: HandoffDesk) -> None:
+    def __init__(self, database: Database, pack: KnowledgePack, desk: HandoffDesk,
+                 cards: TaskCards | None = None) -> None:
         self._database = database
         self._pack = pack
         self._desk = desk
+        self._cards = cards
 
     async def answer(self, customer: CustomerRef, turn: CustomerTurn, button_data: str) -> Reply | None:
         """The reply to /mydata, /forget or the confirming tap; None when the turn is about something else.
@@ -48,6 +51,8 @@ class OwnData:
                 return Reply(Move.OWN_DATA, wording.forget_ask, (Button(wording.forget_button, FORGET_CONFIRM),))
             erased = await privacy.erase(customer.channel, customer.external_id, customer.key)
         fates = await self._desk.remove_topics(erased.topics)  # after commit: a failure here undoes nothing
+        if self._cards is not None:
+            await self._cards.wipe(erased.cards)
         logger.info("customer data erased at their request: %d messages, agents' topics %s", erased.messages,
                     ",".join(f"{thread}:{fate.value}" for thread, fate in fates.items()) or "-")
         return Reply(Move.OWN_DATA, forgotten_text(wording, language, erased.messages, fates.values()))

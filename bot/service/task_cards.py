@@ -27,6 +27,7 @@ from knowledge import KnowledgePack
 logger = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 5.0
 TRANSCRIPT_CHARS = 300
+ERASED_CARD = "This customer erased their data with /forget: the task and what they wrote are gone."
 
 
 def task_lock(task_id: int) -> str:
@@ -107,6 +108,18 @@ class TaskCards:
             await self.board.edit_card(task.card_chat_id, task.card_message_id, text, buttons)
         except (TopicGone, DeliveryRefused, OSError) as error:
             logger.warning("task %d: its card could not be updated (%s)", task_id, type(error).__name__)
+
+    async def wipe(self, cards: tuple[tuple[int, int], ...]) -> int:
+        """After an erasure: the customer's cards keep no words of theirs (and no buttons); returns how many."""
+        wiped = 0
+        for chat_id, message_id in cards:
+            try:
+                await self.board.edit_card(chat_id, message_id, ERASED_CARD, [])
+                wiped += 1
+            except (TopicGone, DeliveryRefused, OSError) as error:
+                logger.warning("an erased customer's task card could not be wiped (%s): delete it by hand",
+                               type(error).__name__)
+        return wiped
 
     async def note(self, team: TeamProfile, text: str, mention: tuple[int, str] | None = None) -> bool:
         """A line for the team in its chat or topic; False when it could not be posted."""

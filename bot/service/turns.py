@@ -102,7 +102,7 @@ class CustomerTurns:
         self._working = working
         self._lookups = lookups
         self._ratings = Ratings(database, pack)
-        self._own_data = OwnData(database, pack, desk)
+        self._own_data = OwnData(database, pack, desk, tasks.cards)
 
     async def step(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None,
                    button_data: str) -> TurnOutcome:

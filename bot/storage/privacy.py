@@ -52,6 +52,8 @@ class Erasure:
     messages: int
     topics: tuple[int, ...]
     """Forum thread ids of the customer's handoffs in the agents' group, still to be removed there."""
+    cards: tuple[tuple[int, int], ...] = ()
+    """(chat id, message id) of the customer's task cards in teams' chats: their words there are wiped next."""
 
 
 @dataclass(frozen=True)
@@ -106,9 +108,12 @@ class PrivacyRepository:
         ids = list(await self._session.scalars(select(Conversation.id).where(Conversation.customer_id == customer.id)))
         threads = await self._session.scalars(select(Handoff.thread_id).where(Handoff.conversation_id.in_(ids)))
         topics = tuple(sorted({int(thread) for thread in threads if thread is not None}))
+        posted = await self._session.execute(select(Task.card_chat_id, Task.card_message_id).where(
+            Task.conversation_id.in_(ids), Task.card_message_id.is_not(None)))
+        cards = tuple((int(chat), int(message)) for chat, message in posted if chat is not None and message is not None)
         erased = await self._delete_conversations(ids)
         await self._session.execute(delete(Customer).where(Customer.id == customer.id))
-        return Erasure(erased + kept, topics)
+        return Erasure(erased + kept, topics, cards)
 
     async def purge_before(self, cutoff: dt.datetime) -> Purged:
         """Delete conversations last touched before ``cutoff`` (the retention setting), then the customers

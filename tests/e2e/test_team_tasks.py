@@ -236,6 +236,17 @@ async def test_a_task_late_twice_goes_to_a_person_who_tells_the_customer_by_name
     assert (await task_of(bot, 6108)).late_count == 2
 
 
+async def test_forget_wipes_the_customers_words_from_their_task_card(bot: Bot) -> None:
+    task, card = await double_charge(bot, 6109, "I was charged twice for order #48213, my card ends 1234")
+    bot.api.customer_sends_text(6109, "/forget")
+    await bot.api.wait_for_messages(6109, 2)
+    bot.api.customer_presses_button(6109, "forget:confirm")
+    await bot.api.wait_for_messages(6109, 3)
+    await until(lambda: _edited_to(bot, card, "erased their data"), "the card wiped")
+    assert "1234" not in card.text and not labels(card)
+    assert not await bot.query(select(Task).where(Task.id == task.id))
+
+
 async def _said_in_agents_group(bot: Bot, words: str) -> SentMessage | None:
     return next((m for m in bot.api.messages_to(int(AGENTS_GROUP["id"])) if words in m.text), None)
 
