@@ -127,13 +127,14 @@ class HelpdeskDeliveries:
         headers = {"content-type": "application/json", "Idempotency-Key": str(delivery.task_id),
                    **signed_headers(attempt.secret, delivery.message_id, self._now(), body)}
         error = await self._send(attempt.url, body, headers)
-        next_at = None if error == "HTTP 410" else retry_at(delivery.attempts + 1, self._now())
+        now = self._now()
+        next_at = None if error == "HTTP 410" else retry_at(delivery.attempts + 1, now)
         async with self._database.session() as session:
             deliveries = DeliveryRepository(session)
             if error is None:
-                await deliveries.delivered(delivery.id, self._now())
+                await deliveries.delivered(delivery.id, now)
                 return 1
-            await deliveries.failed(delivery.id, error, next_at, self._now())
+            await deliveries.failed(delivery.id, error, next_at, now)
         if next_at is None:
             _log_give_up(delivery, f"{error}; {delivery.attempts + 1} attempts")
         else:

@@ -7,27 +7,23 @@ it, and what the endpoint accepts and refuses must be what the file lists.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from bot.channels.helpdesk_inbound import ACTIONS, EVENTS_PATH, REFUSED, WORDS_FIELD
 from bot.policy.tasks import NOTE_LIMIT, Member, TaskState
 from bot.policy.teams import TeamProfile
 from bot.service.helpdesk_payload import EVENT_TYPES, TASK_CREATED, TASK_UPDATED, task_json, webhook_event
 from bot.storage.tasks import TaskEventView, TaskView
+from tests.unit.openapi_doc import load_openapi, resolve, schema_problems
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "docs" / "helpdesk-api.yaml"
 PATH = EVENTS_PATH.replace(":int", "")
 SIGNED_HEADERS = {"webhook-id", "webhook-timestamp", "webhook-signature", "Idempotency-Key"}
 AT = dt.datetime(2026, 11, 30, 14, 2, tzinfo=dt.UTC)
 ANNA = Member(501, "Anna", "Payments specialist")
 TEAM = TeamProfile("payments", -100123, 7, "Europe/Warsaw", "09:00-17:00", "mon-fri", 4.0, members=(ANNA,),
                    webhook_url="https://desk.example.com/hooks")
-JSON_TYPES = {"string": str, "integer": int, "boolean": bool, "object": dict, "array": list, "null": type(None)}
 
 
 def a_task(**changes: Any) -> TaskView:
@@ -49,48 +45,7 @@ EVENTS = [TaskEventView(42, AT, "created", "", "", "due 2026-11-30 18:02 UTC", A
 
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
-    loaded = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
-
-
-def resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
-def problems_of(spec: dict[str, Any], schema: dict[str, Any], value: Any, where: str = "$") -> list[str]:
-    """Where ``value`` breaks ``schema``: a wrong type, a missing required field, an enum, pattern or length broken."""
-    schema = resolve(spec, schema)
-    if "oneOf" in schema:
-        fits = [option for option in schema["oneOf"] if not problems_of(spec, option, value, where)]
-        return [] if len(fits) == 1 else [f"{where} matches {len(fits)} of oneOf"]
-    kinds = schema.get("type", [])
-    kinds = [kinds] if isinstance(kinds, str) else kinds
-    if kinds and not any(isinstance(value, JSON_TYPES[kind]) and not (kind == "integer" and isinstance(value, bool))
-                         for kind in kinds):
-        return [f"{where} is not {' or '.join(kinds)}"]
-    problems = [f"{where} is off the list"] if "enum" in schema and value not in schema["enum"] else []
-    if isinstance(value, str):
-        if "pattern" in schema and not re.match(schema["pattern"], value):
-            problems.append(f"{where} does not match {schema['pattern']}")
-        if schema.get("format") == "date-time" and dt.datetime.fromisoformat(value).utcoffset() is None:
-            problems.append(f"{where} has no offset")
-        if len(value) > schema.get("maxLength", len(value)):
-            problems.append(f"{where} is too long")
-    if isinstance(value, dict):
-        problems += [f"{where}.{name} is missing" for name in schema.get("required", []) if name not in value]
-        for name, field in schema.get("properties", {}).items():
-            if name in value:
-                problems += problems_of(spec, field, value[name], f"{where}.{name}")
-    if isinstance(value, list):
-        for index, entry in enumerate(value):
-            problems += problems_of(spec, schema["items"], entry, f"{where}[{index}]")
-    return problems
+    return load_openapi("helpdesk-api.yaml")
 
 
 def schema(spec: dict[str, Any], name: str) -> dict[str, Any]:
@@ -125,7 +80,7 @@ def test_what_the_bot_sends_validates_against_the_contract(spec: dict[str, Any],
                                                            task: TaskView) -> None:
     event = webhook_event(event_type, TEAM, task, EVENTS, AT)
 
-    assert problems_of(spec, schema(spec, "WebhookEvent"), event) == []
+    assert schema_problems(spec, schema(spec, "WebhookEvent"), event) == []
     assert set(event["data"]["task"]) == set(schema(spec, "Task")["properties"])
 
 
@@ -143,7 +98,7 @@ def test_the_check_catches_a_payload_that_breaks_the_contract(spec: dict[str, An
     broken = {**task, "id": "42", "state": "lost", "due_at": "2026-11-30T18:02:00", "taken_by": {"name": "Anna"}}
     del broken["events"]
 
-    assert sorted(problems_of(spec, schema(spec, "Task"), broken, "task")) == [
+    assert sorted(schema_problems(spec, schema(spec, "Task"), broken, "task")) == [
         "task.due_at has no offset", "task.events is missing", "task.id is not integer", "task.state is off the list",
         "task.taken_by matches 0 of oneOf"]
 
@@ -160,7 +115,7 @@ def test_the_inbound_event_takes_exactly_what_the_endpoint_understands(spec: dic
     assert {name: body["properties"][name]["maxLength"] for name in WORDS_FIELD.values()} == dict.fromkeys(
         WORDS_FIELD.values(), NOTE_LIMIT)
     for example in post["requestBody"]["content"]["application/json"]["examples"].values():
-        assert problems_of(spec, body, example["value"]) == []
+        assert schema_problems(spec, body, example["value"]) == []
 
 
 def test_every_answer_of_the_endpoint_is_documented(spec: dict[str, Any]) -> None:
@@ -171,4 +126,4 @@ def test_every_answer_of_the_endpoint_is_documented(spec: dict[str, Any]) -> Non
         assert f"`{code}`" in responses[str(status)]["description"], code
     assert resolve(spec, responses["200"]["content"]["application/json"]["schema"]) is schema(spec, "TaskResult")
     ok = {"task": task_json(TEAM, a_task(), EVENTS)}
-    assert problems_of(spec, schema(spec, "TaskResult"), ok) == []
+    assert schema_problems(spec, schema(spec, "TaskResult"), ok) == []
