@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.storage.models import TaskDelivery, as_utc
 
@@ -59,10 +60,18 @@ class DeliveryRepository:
         return delivery.id
 
     async def due(self, now: dt.datetime, limit: int, skip: frozenset[int] = frozenset()) -> list[int]:
-        """Deliveries to try now, oldest first: not delivered, not given up, their next attempt not in the future."""
+        """Deliveries to try now, oldest first: not delivered, not given up, their next attempt not in the future.
+
+        A task's events go in order: one waits while an earlier event of its task is still owed
+        (being retried, or out right now), so a helpdesk never sees "taken" before "created".
+        """
+        earlier = aliased(TaskDelivery)
+        owed_before = (select(earlier.id)
+                       .where(earlier.task_id == TaskDelivery.task_id, earlier.id < TaskDelivery.id,
+                              earlier.delivered_at.is_(None), earlier.given_up_at.is_(None)))
         query = (select(TaskDelivery.id)
                  .where(TaskDelivery.next_attempt_at <= now, TaskDelivery.delivered_at.is_(None),
-                        TaskDelivery.given_up_at.is_(None))
+                        TaskDelivery.given_up_at.is_(None), ~owed_before.exists())
                  .order_by(TaskDelivery.next_attempt_at, TaskDelivery.id).limit(limit))
         if skip:
             query = query.where(TaskDelivery.id.not_in(skip))

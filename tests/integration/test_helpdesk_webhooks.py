@@ -203,6 +203,25 @@ async def test_every_event_of_a_task_carries_its_id_as_the_key_but_its_own_webho
     assert taken["by"] == {"name": "Anna", "role": "Payments specialist"}
 
 
+async def test_a_tasks_events_arrive_in_order_even_when_the_first_needs_a_retry(world: World) -> None:
+    world.receiver.statuses = [503]
+    task_id = await world.new_task()
+    assert await world.deliveries.deliver_due() == 0
+    async with world.database.session() as session:
+        tasks = TaskRepository(session)
+        await tasks.add_event(task_id, "take", ANNA, "", world.clock.now())
+        task, team = await tasks.get(task_id), await TeamRepository(session).get("payments")
+        assert task is not None and team is not None
+        await enqueue_delivery(session, team, task, await tasks.events(task_id), TASK_UPDATED, world.clock.now())
+
+    assert await world.deliveries.deliver_due() == 0, "the update waits for the task's creation to be taken"
+    world.clock.advance(RETRY_DELAYS[0])
+    assert await world.deliveries.deliver_due() == 2
+
+    assert [json.loads(r.body)["type"] for r in world.receiver.received] == ["task.created", "task.created",
+                                                                              "task.updated"]
+
+
 async def test_a_retry_goes_to_the_url_the_team_has_now(world: World) -> None:
     world.receiver.statuses = [500]
     task_id = await world.new_task()
