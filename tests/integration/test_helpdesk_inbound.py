@@ -16,14 +16,23 @@ import httpx
 import pytest
 from sqlalchemy import select
 from starlette.applications import Starlette
+from telegram.ext import ApplicationBuilder
 
 from bot.channels.helpdesk_inbound import MAX_BODY_BYTES, helpdesk_routes, token_hash
+from bot.channels.updates import FailedUpdateDesk, UpdateFailures
+from bot.channels.webhook import build_webhook_app
+from bot.channels.webhook_server import BodyGuard, WebhookLimits
 from bot.policy.tasks import Member, TaskState
+from bot.service.support import SupportService
 from bot.shop.demo_server import LoopbackServer
+from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.models import Base
 from bot.storage.tasks import TaskEventView, TaskRepository, TaskView
-from tests.conftest import database_url
+from knowledge import load_pack
+from knowledge.retrieval import TopicIndex
+from nlu.runtime import EmotionAnalyzer
+from tests.conftest import TEST_TOKEN, database_url
 from tests.integration.helpdesk_setup import ANNA, Clock, Helpdesk, StoredTaskDesk, add_team, draft, open_conversation
 
 STRANGER = 999
@@ -233,3 +242,31 @@ async def test_the_token_is_stored_only_as_its_hash_and_never_logged(
     everything = "\n".join(stored)
     assert token_hash(desk.payments.token) in everything
     assert desk.payments.token not in everything and desk.payments.token not in caplog.text
+
+
+async def test_the_webhook_worker_serves_the_endpoint_next_to_telegrams_updates(desk: Desk) -> None:
+    task_id = await desk.new_task()
+    analyzer, pack = EmotionAnalyzer(None), load_pack()
+    service = SupportService(desk.database, analyzer, pack, TopicIndex.build(pack, None), now=desk.clock.now)
+    telegram = ApplicationBuilder().token(TEST_TOKEN).build()
+
+    def worker_app(with_helpdesk: bool) -> BodyGuard:
+        app = build_webhook_app(telegram, "telegram-secret", desk.database, ChatLocks(), UpdateFailures(), service,
+                                FailedUpdateDesk(desk.database, pack),
+                                StoredTaskDesk(desk.database, desk.clock) if with_helpdesk else None)
+        return BodyGuard(app, WebhookLimits())
+
+    path, take = f"/helpdesk/tasks/{task_id}/events", {"action": "take", "member_user_id": ANNA.user_id}
+    auth = {"Authorization": f"Bearer {desk.payments.token}"}
+    try:
+        async with LoopbackServer(worker_app(True)) as base, httpx.AsyncClient(base_url=base, timeout=30) as client:
+            taken = await client.post(path, json=take, headers=auth)
+            not_telegram = await client.post("/", json={"update_id": 1}, headers=auth)
+        async with LoopbackServer(worker_app(False)) as base, httpx.AsyncClient(base_url=base, timeout=30) as client:
+            without = await client.post(path, json=take, headers=auth)
+    finally:
+        await analyzer.close()
+
+    assert taken.status_code == 200 and taken.json()["task"]["taken_by"]["name"] == "Anna"
+    assert not_telegram.status_code == 401, "the helpdesk's token is not Telegram's secret"
+    assert without.status_code == 404, "a worker started without a task desk has no helpdesk endpoint"
