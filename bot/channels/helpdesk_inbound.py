@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 16 * 1024
 EVENTS_PATH = "/helpdesk/tasks/{task_id:int}/events"
+MAX_TASK_ID = 2**31 - 1
+"""Task ids are 32-bit integers: a larger number in the path is no task (and never reaches the database)."""
 ACTIONS = {"take": TaskAction.TAKE, "need_info": TaskAction.NEED_INFO, "done": TaskAction.DONE,
            "decline": TaskAction.DECLINE}
 """The body's action names; more_time is MORE_1H, MORE_4H or NEXT_DAY by its ``hours`` or ``next_day``."""
@@ -117,8 +119,8 @@ def helpdesk_routes(database: Database, actions: TaskActions) -> list[Route]:
         except (ValueError, RecursionError):
             return _problem(422, "invalid", "body", "the body must be JSON in UTF-8")
         task_id = int(request.path_params["task_id"])
-        refused = await actions.act_for_helpdesk(team, command.member_user_id, task_id, command.action,
-                                                 command.words)
+        refused = (Refusal.UNKNOWN_TASK.value if task_id > MAX_TASK_ID else await actions.act_for_helpdesk(
+            team, command.member_user_id, task_id, command.action, command.words))
         if refused == NEEDS_WORDS:
             field = WORDS_FIELD.get(command.action, "body")
             return _problem(422, NEEDS_WORDS, field, f"this action needs a {field}")

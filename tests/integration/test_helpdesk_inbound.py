@@ -169,10 +169,11 @@ async def test_another_teams_task_or_a_task_that_does_not_exist_is_not_found(des
 
     foreign = await desk.post(theirs, {"action": "take", "member_user_id": ANNA.user_id})
     missing = await desk.post(theirs + 1000, {"action": "take", "member_user_id": ANNA.user_id})
+    absurd = await desk.post(10**20, {"action": "take", "member_user_id": ANNA.user_id})
     own_token = await desk.post(theirs, {"action": "take", "member_user_id": TOMASZ.user_id}, desk.delivery.token)
 
     assert (foreign.status_code, foreign.json()["error"]) == (404, "unknown_task")
-    assert missing.status_code == 404
+    assert missing.status_code == 404 and absurd.status_code == 404
     assert own_token.status_code == 200, "the delivery team's token reaches the delivery team's task"
 
 
