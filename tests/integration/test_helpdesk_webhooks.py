@@ -110,6 +110,16 @@ class World:
             assert await enqueue_delivery(session, profile, task, await tasks.events(task_id), TASK_CREATED, now)
         return task_id
 
+    async def taken_by_anna(self, task_id: int) -> None:
+        """Anna takes the task, and its task.updated is queued with the event."""
+        now = self.clock.now()
+        async with self.database.session() as session:
+            tasks = TaskRepository(session)
+            await tasks.add_event(task_id, "take", ANNA, "", now)
+            task, team = await tasks.get(task_id), await TeamRepository(session).get("payments")
+            assert task is not None and team is not None
+            await enqueue_delivery(session, team, task, await tasks.events(task_id), TASK_UPDATED, now)
+
     async def stored(self, task_id: int) -> list[DeliveryView]:
         async with self.database.session() as session:
             return await DeliveryRepository(session).of_task(task_id)
@@ -186,12 +196,7 @@ async def test_a_refused_delivery_is_retried_with_the_same_ids_and_a_fresh_signa
 
 async def test_every_event_of_a_task_carries_its_id_as_the_key_but_its_own_webhook_id(world: World) -> None:
     task_id = await world.new_task()
-    async with world.database.session() as session:
-        tasks = TaskRepository(session)
-        await tasks.add_event(task_id, "take", ANNA, "", world.clock.now())
-        task, team = await tasks.get(task_id), await TeamRepository(session).get("payments")
-        assert task is not None and team is not None
-        await enqueue_delivery(session, team, task, await tasks.events(task_id), TASK_UPDATED, world.clock.now())
+    await world.taken_by_anna(task_id)
 
     assert await world.deliveries.deliver_due() == 2
 
@@ -207,12 +212,7 @@ async def test_a_tasks_events_arrive_in_order_even_when_the_first_needs_a_retry(
     world.receiver.statuses = [503]
     task_id = await world.new_task()
     assert await world.deliveries.deliver_due() == 0
-    async with world.database.session() as session:
-        tasks = TaskRepository(session)
-        await tasks.add_event(task_id, "take", ANNA, "", world.clock.now())
-        task, team = await tasks.get(task_id), await TeamRepository(session).get("payments")
-        assert task is not None and team is not None
-        await enqueue_delivery(session, team, task, await tasks.events(task_id), TASK_UPDATED, world.clock.now())
+    await world.taken_by_anna(task_id)
 
     assert await world.deliveries.deliver_due() == 0, "the update waits for the task's creation to be taken"
     world.clock.advance(RETRY_DELAYS[0])
