@@ -30,6 +30,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.channels.delivery import DeliveryRefused
+from bot.channels.helpdesk_inbound import helpdesk_routes
 from bot.channels.output import TelegramOutput
 from bot.channels.telegram import arrival_of, is_transient
 from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures, chat_key
@@ -38,6 +39,7 @@ from bot.config import ConfigError, Settings
 from bot.policy.fairness import is_crisis
 from bot.runtime import CandorRuntime
 from bot.service.customer import CustomerRef
+from bot.service.helpdesk import TaskActions
 from bot.service.outage import StorageUnavailable, with_storage_retries
 from bot.service.support import SupportService
 from bot.storage.chat_locks import ChatLocks
@@ -86,7 +88,8 @@ def parse_update(body: bytes, application: Application) -> tuple[dict[str, Any],
 
 def build_webhook_app(application: Application, secret: str, database: Database,  # type: ignore[type-arg]
                       locks: ChatLocks, failures: UpdateFailures, service: SupportService,
-                      desk: FailedUpdateDesk) -> Starlette:
+                      desk: FailedUpdateDesk, helpdesk: TaskActions | None = None) -> Starlette:
+    """The worker's app: Telegram's updates at ``/``, and with ``helpdesk`` the helpdesks' task events too."""
     async def receive(request: Request) -> Response:
         sent = request.headers.get(SECRET_HEADER, "")
         if not secret or not hmac.compare_digest(sent.encode(), secret.encode()):
@@ -134,7 +137,10 @@ def build_webhook_app(application: Application, secret: str, database: Database,
         logger.error("webhook request failed: %s", type(error).__name__, exc_info=error)
         return PlainTextResponse("retry", status_code=503)
 
-    return Starlette(routes=[Route("/", receive, methods=["POST"])], exception_handlers={Exception: refuse_failures})
+    routes = [Route("/", receive, methods=["POST"])]
+    if helpdesk is not None:
+        routes += helpdesk_routes(database, helpdesk)
+    return Starlette(routes=routes, exception_handlers={Exception: refuse_failures})
 
 
 async def serve_webhook(settings: Settings, listen: str, port: int, stop: asyncio.Event,

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from bot.policy.orders import (
     ORDER_STATUSES,
@@ -23,8 +21,8 @@ from bot.policy.orders import (
 )
 from bot.shop.contract import health_json, order_json, order_list_json, refunds_json, shipments_json
 from bot.shop.demo_data import demo_orders
+from tests.unit.openapi_doc import load_openapi, resolve, schema_problems
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "docs" / "shop-api.yaml"
 ORDER_PATHS = ("/v1/orders/{ref}", "/v1/orders/{ref}/shipments", "/v1/orders/{ref}/refunds")
 FIELDS = {
     "Health": {"version", "capabilities"},
@@ -50,19 +48,7 @@ OPTIONAL = {
 
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
-    loaded = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
-
-
-def resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    """Follow a local ``$ref`` ("#/components/...") to what it names."""
-    while "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
+    return load_openapi("shop-api.yaml")
 
 
 def parameters(spec: dict[str, Any], path: str) -> dict[str, dict[str, Any]]:
@@ -164,38 +150,14 @@ def test_what_the_demo_server_sends_has_exactly_the_fields_of_the_contract(spec:
     assert set(health_json(ShopHealth("1", ("orders",)))) == set(schemas["Health"]["properties"])
 
 
-def check_against(spec: dict[str, Any], schema: dict[str, Any], value: Any, where: str) -> list[str]:
-    """Where ``value`` breaks ``schema``: missing required fields, nulls where none is allowed, statuses off the list."""
-    schema = resolve(spec, schema)
-    if value is None:
-        return [] if allows_null(spec, schema) else [f"{where} is null"]
-    options = [resolve(spec, option) for option in schema.get("oneOf", []) if resolve(spec, option).get("type") != "null"]
-    if options:
-        return check_against(spec, options[0], value, where)
-    if "enum" in schema and value not in schema["enum"]:
-        return [f"{where} is off the list"]
-    if "pattern" in schema and not re.match(schema["pattern"], value):
-        return [f"{where} does not match {schema['pattern']}"]
-    if schema.get("format") == "date-time" and dt.datetime.fromisoformat(value).utcoffset() is None:
-        return [f"{where} has no offset"]
-    problems = [f"{where}.{name} is missing" for name in schema.get("required", []) if name not in value]
-    for name, field in schema.get("properties", {}).items():
-        if name in value:
-            problems += check_against(spec, field, value[name], f"{where}.{name}")
-    if isinstance(value, list):
-        for index, entry in enumerate(value):
-            problems += check_against(spec, schema["items"], entry, f"{where}[{index}]")
-    return problems
-
-
 def test_every_demo_answer_keeps_to_the_contract(spec: dict[str, Any]) -> None:
     schemas = spec["components"]["schemas"]
     problems = []
     for entry in demo_orders(dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)):
-        problems += check_against(spec, schemas["Order"], order_json(entry.order), entry.order.ref)
-        problems += check_against(spec, schemas["ShipmentList"], shipments_json(entry.shipments), entry.order.ref)
-        problems += check_against(spec, schemas["RefundList"], refunds_json(entry.refunds), entry.order.ref)
+        problems += schema_problems(spec, schemas["Order"], order_json(entry.order), entry.order.ref)
+        problems += schema_problems(spec, schemas["ShipmentList"], shipments_json(entry.shipments), entry.order.ref)
+        problems += schema_problems(spec, schemas["RefundList"], refunds_json(entry.refunds), entry.order.ref)
 
     assert problems == []
-    assert check_against(spec, schemas["Refund"], {"amount": "1,00", "status": "late"}, "bad") == [
+    assert schema_problems(spec, schemas["Refund"], {"amount": "1,00", "status": "late"}, "bad") == [
         "bad.currency is missing", "bad.amount does not match ^-?[0-9]+(\\.[0-9]+)?$", "bad.status is off the list"]
