@@ -10,7 +10,6 @@ task, 403 not a member, 409 the task is closed or a question already waits, 413 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from starlette.routing import Route
 
 from bot.policy.tasks import NOTE_LIMIT, Refusal, TaskAction, clean_words
 from bot.service.helpdesk import NEEDS_WORDS, TaskActions
+from bot.service.helpdesk_keys import token_hash
 from bot.service.helpdesk_payload import task_json
 from bot.storage.database import Database
 from bot.storage.tasks import TaskRepository
@@ -40,11 +40,6 @@ REFUSED = {Refusal.UNKNOWN_TASK.value: (404, "no such task of this team"),
            Refusal.NOT_MEMBER.value: (403, "member_user_id is not a member of this team"),
            Refusal.CLOSED.value: (409, "the task is closed (done or declined)"),
            Refusal.WAITING.value: (409, "a question to the customer is already waiting for an answer")}
-
-
-def token_hash(token: str) -> str:
-    """What is stored of an inbound token (``Team.inbound_token_hash``): its SHA-256, in hex."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class BadCommand(ValueError):

@@ -37,11 +37,15 @@ from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures, chat
 from bot.channels.webhook_server import MAX_UPDATE_BYTES, WebhookLimits, guarded_server
 from bot.config import ConfigError, Settings
 from bot.policy.fairness import is_crisis
+from bot.policy.tasks import TaskAction
+from bot.policy.teams import TeamProfile
 from bot.runtime import CandorRuntime
 from bot.service.customer import CustomerRef
+from bot.service.handoff_contact import SendToCustomer
 from bot.service.helpdesk import TaskActions
 from bot.service.outage import StorageUnavailable, with_storage_retries
 from bot.service.support import SupportService
+from bot.service.task_desk import TaskDesk
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database, urgent_work
 from bot.storage.updates import UpdateLedger
@@ -143,6 +147,19 @@ def build_webhook_app(application: Application, secret: str, database: Database,
     return Starlette(routes=routes, exception_handlers={Exception: refuse_failures})
 
 
+class HelpdeskActions:
+    """The task desk as a helpdesk reaches it: the same actions as the card's buttons, told to the customer
+    through this worker's Bot API client."""
+
+    def __init__(self, desk: TaskDesk, send: SendToCustomer) -> None:
+        self._desk = desk
+        self._send = send
+
+    async def act_for_helpdesk(self, team: TeamProfile, member_user_id: int, task_id: int, action: TaskAction,
+                               words: str) -> str | None:
+        return await self._desk.act_for_helpdesk(team, member_user_id, task_id, action, words, self._send)
+
+
 async def serve_webhook(settings: Settings, listen: str, port: int, stop: asyncio.Event,
                         webhook_url: str | None = None) -> None:
     """Handle updates posted to http://LISTEN:PORT/ until ``stop`` is set."""
@@ -159,8 +176,9 @@ async def serve_webhook(settings: Settings, listen: str, port: int, stop: asynci
         async with running(application, runtime, settings):
             if webhook_url:
                 await application.bot.set_webhook(webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+            helpdesk = HelpdeskActions(runtime.service.tasks, TelegramOutput(application.bot).to_external_id)
             app = build_webhook_app(application, secret, runtime.database, runtime.chat_locks, failures,
-                                    runtime.service, FailedUpdateDesk(runtime.database, runtime.pack))
+                                    runtime.service, FailedUpdateDesk(runtime.database, runtime.pack), helpdesk)
             limits = WebhookLimits(settings.webhook_header_timeout, settings.webhook_body_timeout,
                                    settings.webhook_max_connections, MAX_UPDATE_BYTES)
             server = guarded_server(app, listen, port, limits)

@@ -30,7 +30,7 @@ from bot.service.helpdesk_payload import webhook_event
 from bot.service.webhook_signing import WebhookSignatureError, signed_headers, signing_key
 from bot.storage.database import Database
 from bot.storage.deliveries import ClaimedDelivery, DeliveryRepository
-from bot.storage.tasks import TaskEventView, TaskView
+from bot.storage.tasks import TaskEventView, TaskRepository, TaskView
 from bot.storage.teams import TeamRepository
 
 logger = logging.getLogger(__name__)
@@ -62,6 +62,15 @@ async def enqueue_delivery(session: AsyncSession, team: TeamProfile, task: TaskV
     body = json.dumps(webhook_event(event_type, team, task, events, now), ensure_ascii=False, separators=(",", ":"))
     await DeliveryRepository(session).add(task.id, team.name, f"msg_{uuid.uuid4().hex}", event_type, body, now)
     return True
+
+
+async def announce(session: AsyncSession, task_id: int, event_type: str, now: dt.datetime) -> bool:
+    """Queue the task as it stands now (with all its events) for its team's helpdesk, if the team has one."""
+    task = await TaskRepository(session).get(task_id)
+    team = await TeamRepository(session).get(task.team_name) if task is not None else None
+    if task is None or team is None or team.webhook_url is None:
+        return False
+    return await enqueue_delivery(session, team, task, await TaskRepository(session).events(task_id), event_type, now)
 
 
 def retry_at(failures: int, now: dt.datetime) -> dt.datetime | None:

@@ -63,7 +63,7 @@ class SupportService:
         self._promises = PromiseFollowUps(database, pack, zone, now, self._locks, self._handoffs, rules)
         self._tasks = TaskDesk(database, pack, zone, now, self._locks, self._handoffs, board, working)
         self._watch = TaskWatch(database, pack, zone, now, self._locks, self._tasks.cards, self._handoffs, rules,
-                                working)
+                                self._tasks.deliveries, working)
         self._turns = CustomerTurns(database, analyzer, pack, index, zone, now, rules, self._handoffs, self._promises,
                                     self._tasks, reader, working, lookups)
 

@@ -11,6 +11,7 @@ and the team hear of it after the transaction commits.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import time
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.delivery import CustomerUnreachable, DeliveryRefused
@@ -42,6 +44,8 @@ from bot.policy.teams import TeamProfile
 from bot.service.customer import CustomerRef
 from bot.service.handoff_contact import SendToCustomer
 from bot.service.handoff_desk import HandoffDesk, HandoffStart
+from bot.service.helpdesk import NEEDS_WORDS, HelpdeskDeliveries, announce
+from bot.service.helpdesk_payload import TASK_CREATED, TASK_UPDATED
 from bot.service.task_cards import TaskCards, task_lock, transcript_excerpt
 from bot.service.team_board import TeamBoard
 from bot.storage.chat_locks import ChatLocks
@@ -107,6 +111,8 @@ class TaskDesk:
         self._handoffs = handoffs
         self._working = working
         self.cards = TaskCards(database, pack, locks, board)
+        self.deliveries = HelpdeskDeliveries(database, now)
+        self._deliveries_running: set[asyncio.Task[None]] = set()
         self._timings: tuple[float, dict[str, TeamTiming]] | None = None
 
     # -- in the customer's turn ---------------------------------------------------------------
@@ -138,6 +144,7 @@ class TaskDesk:
                 plan.verified, transcript_excerpt(customer_texts), language, plan.priority, plan.due_at,
                 warn_time(now, plan.due_at), promise_id if plan.keeps_promise else None,
             ), now))
+            await announce(session, made[-1], TASK_CREATED, now)
             logger.info("task %d made for team %s kind=%s due=%s", made[-1], plan.team, plan.kind,
                         plan.due_at.isoformat())
         return tuple(made)
@@ -157,6 +164,19 @@ class TaskDesk:
     def after_commit(self, task_ids: tuple[int, ...]) -> None:
         for task_id in task_ids:
             self.cards.post_soon(task_id)
+        self.deliver_soon()
+
+    def deliver_soon(self) -> None:
+        """Post what is queued for helpdesks now, in the background (the watch retries what fails)."""
+        job = asyncio.ensure_future(self._deliver())
+        self._deliveries_running.add(job)
+        job.add_done_callback(self._deliveries_running.discard)
+
+    async def _deliver(self) -> None:
+        try:
+            await self.deliveries.deliver_due()
+        except (OSError, SQLAlchemyError) as error:
+            logger.warning("helpdesk deliveries could not run (%s); the watch tries again", type(error).__name__)
 
     async def customer_answers(self, session: AsyncSession, conversation_id: int, text: str) -> tuple[str, Effect] | None:
         """The customer's message answers a team's question (Need info): passed back to the team, in the turn.
@@ -172,6 +192,7 @@ class TaskDesk:
         assert row is not None  # just read in this transaction
         row.state = TaskState.TAKEN.value
         await tasks.add_event(waiting.id, "customer answered", None, clean_words(text), self._now())
+        await announce(session, waiting.id, TASK_UPDATED, self._now())
         wording = self._pack.wording_for(waiting.language)
         reply = fill(wording.tasks.info_passed, "tasks.info_passed", wording.language, member=asker.name,
                      deadline=format_deadline(wording, waiting.due_at, self._zone))
@@ -183,6 +204,7 @@ class TaskDesk:
                               header_wording.language, member=asker.name, task=waiting.id)
                 await self.cards.quote(team, header, text)
             await self.cards.refresh(waiting.id)
+            self.deliver_soon()
 
         logger.info("task %d: the customer answered the team's question", waiting.id)
         return reply, pass_it_on
@@ -216,7 +238,7 @@ class TaskDesk:
         if task is None or task.team_name != team.name:
             return Refusal.UNKNOWN_TASK.value
         if action.needs_words and not words.strip():
-            return "needs_words"
+            return NEEDS_WORDS
         outcome = await self.act(member_user_id, task_id, action, words, send)
         return outcome.refused.value if outcome.refused is not None else None
 
@@ -244,6 +266,7 @@ class TaskDesk:
         if delivered and change.started is not None:
             self._handoffs.post_card_soon(change.started)
         await self.cards.refresh(task_id)
+        self.deliver_soon()
         return TapOutcome(self._answer(team, action, change.task))
 
     async def _wait_for_words(self, task: TaskView, team: TeamProfile, member: Member,
@@ -313,6 +336,7 @@ class TaskDesk:
                 text = "\n\n".join((say("declined"), started.reply.text))
             await tasks.add_event(task_id, EVENT_NAMES[action], member, detail, now,
                                   row.due_at if action.more_time else None)
+            await announce(session, task_id, TASK_UPDATED, now)
             stored_as = await ConversationRepository(session).add_bot_message(
                 before.conversation_id, text, Move.TASK_UPDATE.value, f"task #{task_id}: {EVENT_NAMES[action]}")
             after = await tasks.get(task_id)
@@ -362,9 +386,14 @@ class TaskDesk:
 
     async def wait_for_background(self) -> None:
         await self.cards.wait_for_background()
+        while self._deliveries_running:
+            await asyncio.gather(*list(self._deliveries_running), return_exceptions=True)
 
     async def close(self) -> None:
         await self.cards.close()
+        if self._deliveries_running:
+            await asyncio.wait(list(self._deliveries_running), timeout=5.0)
+        await self.deliveries.close()
 
 
 async def sync_promise(session: AsyncSession, task: Task, now: dt.datetime, due: dt.datetime | None = None,

@@ -25,6 +25,8 @@ from bot.policy.teams import TeamProfile
 from bot.service.customer import CustomerRef
 from bot.service.handoff_contact import SendToCustomer
 from bot.service.handoff_desk import HandoffDesk, HandoffStart
+from bot.service.helpdesk import HelpdeskDeliveries, announce
+from bot.service.helpdesk_payload import TASK_UPDATED
 from bot.service.task_cards import TaskCards, task_lock
 from bot.service.task_desk import sync_promise
 from bot.storage.chat_locks import ChatLocks
@@ -59,7 +61,7 @@ class _Late:
 class TaskWatch:
     def __init__(self, database: Database, pack: KnowledgePack, zone: ZoneInfo, now: Callable[[], dt.datetime],
                  locks: ChatLocks, cards: TaskCards, handoffs: HandoffDesk, rules: EscalationRules,
-                 working: Shift | None = None) -> None:
+                 deliveries: HelpdeskDeliveries, working: Shift | None = None) -> None:
         self._database = database
         self._pack = pack
         self._zone = zone
@@ -68,6 +70,7 @@ class TaskWatch:
         self._cards = cards
         self._handoffs = handoffs
         self._rules = rules
+        self._deliveries = deliveries
         self._working = working
 
     async def run(self, send: SendToCustomer) -> Watched:
@@ -85,9 +88,10 @@ class TaskWatch:
                     alerts += await self._alert_lead(task, team)
                 if task.conversation_open and now >= task.warn_at:
                     warnings += await self._warn(task, team, send)
-        if cards or alerts or warnings:
-            logger.info("task watch: %d cards posted late, %d leads alerted, %d customers told first",
-                        cards, alerts, warnings)
+            delivered = await self._deliveries.deliver_due()
+        if cards or alerts or warnings or delivered:
+            logger.info("task watch: %d cards posted late, %d leads alerted, %d customers told first, %d helpdesk "
+                        "deliveries posted", cards, alerts, warnings, delivered)
         return Watched(cards, alerts, warnings)
 
     async def _alert_lead(self, task: TaskView, team: TeamProfile) -> int:
@@ -102,6 +106,7 @@ class TaskWatch:
                 return 0
             row.lead_alerted_at = now
             await tasks.add_event(task.id, "lead alerted", None, f"nobody had touched it; {name} told", now)
+            await announce(session, task.id, TASK_UPDATED, now)
         wording = self._pack.wording_for(team.language)
         topic = self._pack.topic(task.topic_id, team.language)
         text = fill(wording.tasks.lead_alert, "tasks.lead_alert", wording.language, lead=name, task=task.id,
@@ -175,6 +180,7 @@ class TaskWatch:
                 text = f"{text}\n\n{started.reply.text}"
             await tasks.add_event(task.id, "customer told it runs late", None,
                                   f"new due {new_due:%Y-%m-%d %H:%M} UTC", now, new_due)
+            await announce(session, task.id, TASK_UPDATED, now)
             stored_as = await ConversationRepository(session).add_bot_message(
                 current.conversation_id, text, Move.PROMISE_UPDATE.value, f"task #{task.id} running late")
         logger.info("task %d running late (%d): customer told first, new due %s", task.id, row.late_count,

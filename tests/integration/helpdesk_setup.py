@@ -13,10 +13,10 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 
-from bot.channels.helpdesk_inbound import token_hash
 from bot.policy.tasks import Member, Refusal, TaskAction, TaskState, more_time, refusal, state_after
 from bot.policy.teams import TeamProfile
 from bot.service.helpdesk import NEEDS_WORDS
+from bot.service.helpdesk_keys import token_hash
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
 from bot.storage.models import as_utc

@@ -18,11 +18,12 @@ from sqlalchemy import select
 from starlette.applications import Starlette
 from telegram.ext import ApplicationBuilder
 
-from bot.channels.helpdesk_inbound import MAX_BODY_BYTES, helpdesk_routes, token_hash
+from bot.channels.helpdesk_inbound import MAX_BODY_BYTES, helpdesk_routes
 from bot.channels.updates import FailedUpdateDesk, UpdateFailures
 from bot.channels.webhook import build_webhook_app
 from bot.channels.webhook_server import BodyGuard, WebhookLimits
 from bot.policy.tasks import Member, TaskState
+from bot.service.helpdesk_keys import token_hash
 from bot.service.support import SupportService
 from bot.shop.demo_server import LoopbackServer
 from bot.storage.chat_locks import ChatLocks
