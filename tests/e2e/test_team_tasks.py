@@ -164,6 +164,14 @@ async def test_a_strangers_tap_changes_nothing(bot: Bot) -> None:
     assert len(bot.api.messages_to(6103)) == 1, "the customer heard nothing about a tap that changed nothing"
 
 
+async def test_a_customers_tap_without_data_is_still_answered_as_a_customers_button(bot: Bot) -> None:
+    """Regression: PTB let a tap with empty data past the task cards' pattern, and the customer heard nothing."""
+    bot.api.customer_presses_button(6110, "")
+    [reply] = await bot.api.wait_for_messages(6110, 1)
+    assert "That button no longer does anything" in reply.text
+    assert "not one of ours" not in bot.api.callback_texts.get("cb6110", "")
+
+
 async def test_need_info_asks_the_customer_and_posts_the_answer_back(bot: Bot) -> None:
     task, card = await double_charge(bot, 6104, "You took my money twice for order #48213")
     bot.api.member_taps(PAYMENTS, card.message_id, ANNA, data_for(card, "Need info"))
