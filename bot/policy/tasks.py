@@ -19,8 +19,6 @@ from bot.policy.model import Clock
 
 MAX_WORKING_DAYS = 60
 """How far ahead a due time is searched for; a team that works no day in that span gets calendar hours."""
-WAITING_FOR_WORDS = dt.timedelta(hours=2)
-"""A tap that waits for a note (Done, Decline, Need info) is forgotten after this long without one."""
 NOTE_LIMIT = 500
 """Longest note, reason or question passed between a team and a customer (one short message)."""
 
