@@ -9,7 +9,6 @@ import base64
 import datetime as dt
 import json
 import secrets
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from bot.storage.teams import TeamRepository
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.webhook_client import free_port, text_update
 from tests.conftest import TEST_TOKEN, database_url, subprocess_env
-from tests.e2e.test_crash_safety import Worker
+from tests.e2e.test_crash_safety import Worker, wait_until
 
 pytestmark = pytest.mark.slow
 SECRET = "helpdesk-worker-secret_2"
@@ -69,14 +68,6 @@ async def add_team(url: str, hook: str, secret: str, token: str) -> None:
             await teams.set_helpdesk("payments", hook, secret, token_hash(token))
     finally:
         await database.dispose()
-
-
-async def wait_until(condition: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 async def test_a_helpdesk_receives_the_task_signed_retried_with_the_same_key_and_acts_on_it(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ worker, which sends the stored reply without deciding twice, and its sweep posts
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
 import httpx
@@ -22,7 +21,7 @@ from bot.storage.models import Task
 from bot.testing.fake_bot_api import FakeBotApi
 from bot.testing.webhook_client import free_port, text_update
 from tests.conftest import TEST_TOKEN, database_url, run_blocking, subprocess_env
-from tests.e2e.test_crash_safety import Worker
+from tests.e2e.test_crash_safety import Worker, wait_until
 from tests.e2e.test_team_tasks import PAYMENTS, add_teams
 
 pytestmark = pytest.mark.slow
@@ -37,14 +36,6 @@ async def stored_tasks(url: str) -> list[Task]:
             return list(await session.scalars(select(Task)))
     finally:
         await database.dispose()
-
-
-async def wait_until(condition: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 async def deliver(client: httpx.AsyncClient, worker: Worker, update: dict[str, object]) -> None:
