@@ -97,6 +97,8 @@ class _Change:
     text: str
     started: HandoffStart | None
     stored_as: int
+    queued: bool
+    """A helpdesk delivery was queued with the change."""
 
 
 class TaskDesk:
@@ -133,21 +135,24 @@ class TaskDesk:
         self._timings = None
 
     async def record(self, session: AsyncSession, conversation_id: int, language: str, plans: tuple[TaskPlan, ...],
-                     promise_id: int | None, customer_texts: tuple[str, ...]) -> tuple[int, ...]:
-        """Store the reply's commitments as tasks, in the turn's transaction; their cards go out after it commits."""
+                     promise_id: int | None, customer_texts: tuple[str, ...]) -> tuple[tuple[int, ...], bool]:
+        """Store the reply's commitments as tasks, in the turn's transaction; their cards go out after it commits.
+
+        Returns the tasks and whether a helpdesk delivery was queued with them."""
         now = self._now()
         tasks = TaskRepository(session)
         made = []
+        queued = False
         for plan in plans:
             made.append(await tasks.create(TaskDraft(
                 conversation_id, plan.team, plan.kind, plan.topic_id, plan.promised, plan.order_ref, plan.facts,
                 plan.verified, transcript_excerpt(customer_texts), language, plan.priority, plan.due_at,
                 warn_time(now, plan.due_at), promise_id if plan.keeps_promise else None,
             ), now))
-            await announce(session, made[-1], TASK_CREATED, now)
+            queued |= await announce(session, made[-1], TASK_CREATED, now)
             logger.info("task %d made for team %s kind=%s due=%s", made[-1], plan.team, plan.kind,
                         plan.due_at.isoformat())
-        return tuple(made)
+        return tuple(made), queued
 
     async def prioritise(self, session: AsyncSession, conversation_id: int, topic_id: str) -> int | None:
         """The bot moved a case to priority handling after its task was made: the task goes first from now on."""
@@ -161,13 +166,15 @@ class TaskDesk:
                     return task.id
         return None
 
-    def after_commit(self, task_ids: tuple[int, ...]) -> None:
+    def after_commit(self, task_ids: tuple[int, ...], queued: bool) -> None:
         for task_id in task_ids:
             self.cards.post_soon(task_id)
-        self.deliver_soon()
+        self.deliver_soon(queued)
 
-    def deliver_soon(self) -> None:
-        """Post what is queued for helpdesks now, in the background (the watch retries what fails)."""
+    def deliver_soon(self, queued: bool = True) -> None:
+        """Post what was just queued for helpdesks, in the background (the watch retries what fails)."""
+        if not queued:
+            return
         job = asyncio.ensure_future(self._deliver())
         self._deliveries_running.add(job)
         job.add_done_callback(self._deliveries_running.discard)
@@ -192,7 +199,7 @@ class TaskDesk:
         assert row is not None  # just read in this transaction
         row.state = TaskState.TAKEN.value
         await tasks.add_event(waiting.id, "customer answered", None, clean_words(text), self._now())
-        await announce(session, waiting.id, TASK_UPDATED, self._now())
+        queued = await announce(session, waiting.id, TASK_UPDATED, self._now())
         wording = self._pack.wording_for(waiting.language)
         reply = fill(wording.tasks.info_passed, "tasks.info_passed", wording.language, member=asker.name,
                      deadline=format_deadline(wording, waiting.due_at, self._zone))
@@ -204,7 +211,7 @@ class TaskDesk:
                               header_wording.language, member=asker.name, task=waiting.id)
                 await self.cards.quote(team, header, text)
             await self.cards.refresh(waiting.id)
-            self.deliver_soon()
+            self.deliver_soon(queued)
 
         logger.info("task %d: the customer answered the team's question", waiting.id)
         return reply, pass_it_on
@@ -266,7 +273,7 @@ class TaskDesk:
         if delivered and change.started is not None:
             self._handoffs.post_card_soon(change.started)
         await self.cards.refresh(task_id)
-        self.deliver_soon()
+        self.deliver_soon(change.queued)
         return TapOutcome(self._answer(team, action, change.task))
 
     async def _wait_for_words(self, task: TaskView, team: TeamProfile, member: Member,
@@ -336,13 +343,13 @@ class TaskDesk:
                 text = "\n\n".join((say("declined"), started.reply.text))
             await tasks.add_event(task_id, EVENT_NAMES[action], member, detail, now,
                                   row.due_at if action.more_time else None)
-            await announce(session, task_id, TASK_UPDATED, now)
+            queued = await announce(session, task_id, TASK_UPDATED, now)
             stored_as = await ConversationRepository(session).add_bot_message(
                 before.conversation_id, text, Move.TASK_UPDATE.value, f"task #{task_id}: {EVENT_NAMES[action]}")
             after = await tasks.get(task_id)
         assert after is not None
         logger.info("task %d: %s by a member of %s", task_id, EVENT_NAMES[action], team.name)
-        return _Change(after, team, text, started, stored_as)
+        return _Change(after, team, text, started, stored_as, queued)
 
     async def _tell(self, customer: CustomerRef, change: _Change, send: SendToCustomer) -> bool:
         """Send the customer the change; a refusal is noted in the team's chat (the change itself stands)."""

@@ -33,6 +33,7 @@ from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository
+from bot.storage.models import Promise
 from bot.storage.tasks import TaskRepository, TaskView
 from bot.storage.teams import TeamRepository
 from knowledge import KnowledgePack, fill
@@ -156,6 +157,9 @@ class TaskWatch:
             row = await tasks.row(task.id)
             if current is None or row is None or current.state.closed or current.warn_at > now:
                 return None
+            promise = await session.get(Promise, current.promise_id) if current.promise_id is not None else None
+            if promise is not None and promise.status != "open":
+                return None  # kept (candor promises keep) or settled with the customer: nothing to warn about
             new_due = self._new_due(current, team, now)
             row.late_count += 1
             row.due_at, row.warn_at = new_due, warn_time(now, new_due)
@@ -175,7 +179,8 @@ class TaskWatch:
                 started = await self._handoffs.start(
                     session, current.conversation_id, current.language,
                     Escalation(EscalationReason.MISSED_PROMISE,
-                               f"task #{task.id} for {current.team_name} ran late twice"), None, current.topic_id)
+                               f"task #{task.id} for {current.team_name} ({current.promised}) ran late twice"),
+                    None, current.topic_id)
                 row.handoff_id = started.handoff_id
                 text = f"{text}\n\n{started.reply.text}"
             await tasks.add_event(task.id, "customer told it runs late", None,

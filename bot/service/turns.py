@@ -81,6 +81,8 @@ class _Decided:
     promise: tuple[int, dt.datetime] | None
     stored_as: int
     tasks: tuple[int, ...] = ()
+    queued: bool = False
+    """A helpdesk delivery was queued with the tasks."""
 
 
 class CustomerTurns:
@@ -201,7 +203,7 @@ class CustomerTurns:
         if decided.promise is not None and not decided.tasks:
             effects.append(self._schedule_check(*decided.promise))
         if decided.tasks:
-            effects.append(self._post_task_cards(decided.tasks))
+            effects.append(self._post_task_cards(decided.tasks, decided.queued))
         return TurnOutcome(replace(decision.reply, stored_as=decided.stored_as), tuple(effects))
 
     def _post_card(self, started: HandoffStart) -> Effect:
@@ -209,9 +211,9 @@ class CustomerTurns:
             self._desk.post_card_soon(started)
         return post
 
-    def _post_task_cards(self, task_ids: tuple[int, ...]) -> Effect:
+    def _post_task_cards(self, task_ids: tuple[int, ...], queued: bool) -> Effect:
         async def post() -> None:
-            self._tasks.after_commit(task_ids)
+            self._tasks.after_commit(task_ids, queued)
         return post
 
     def _schedule_check(self, promise_id: int, at: dt.datetime) -> Effect:
@@ -256,12 +258,12 @@ class CustomerTurns:
                                 apologised=state.apologised, case=decision.case,
                                 notes=(f"handed off: {escalation.label} ({escalation.detail})",))
         promise, stored_as = await self._record(repository, promises, ref, language, decision)
-        tasks = await self._record_tasks(session, repository, ref, language, decision, promise)
-        return _Decided(decision, started, promise, stored_as, tasks)
+        tasks, queued = await self._record_tasks(session, repository, ref, language, decision, promise)
+        return _Decided(decision, started, promise, stored_as, tasks, queued)
 
     async def _record_tasks(self, session: AsyncSession, repository: ConversationRepository, ref: ConversationRef,
                             language: str, decision: Decision, promise: tuple[int, dt.datetime] | None,
-                            ) -> tuple[int, ...]:
+                            ) -> tuple[tuple[int, ...], bool]:
         """Every commitment of the reply becomes a team's task, in the same transaction; a priority the bot
         granted later in the case moves the task it already made."""
         if decision.tasks:
@@ -271,7 +273,7 @@ class CustomerTurns:
         gesture = decision.gesture
         if gesture is not None and not gesture.rule.team and decision.topic_id is not None:
             await self._tasks.prioritise(session, ref.conversation_id, decision.topic_id)
-        return ()
+        return (), False
 
     async def _record(
         self, repository: ConversationRepository, promises: PromiseRepository, ref: ConversationRef, language: str,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from bot.storage.models import Conversation, Customer, Gesture, Promise
+from bot.storage.models import Conversation, Customer, Gesture, Promise, Task
 from bot.testing.fake_bot_api import FakeBotApi
 from knowledge import load_pack
 from tests.conftest import TEST_TOKEN, make_settings
@@ -101,14 +101,14 @@ async def test_a_late_promise_is_followed_up_honestly_even_after_a_restart(bot: 
     [answer] = await bot.api.wait_for_messages(3007, 1)
     assert CONCRETE_TIME.search(answer.text)
     await bot.stop()
-    # Time passes while the bot is down: the promise is now due in a minute and its check is overdue.
+    # Time passes while the bot is down: the warehouse team's task is now due in a minute and its warning is overdue.
     soon = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
     conversation_ids = select(Conversation.id).join(Customer).where(Customer.external_id == "3007").scalar_subquery()
-    await bot.execute(update(Promise).where(Promise.conversation_id.in_(conversation_ids))
-                      .values(due_at=soon, check_at=dt.datetime.now(dt.UTC)))
+    await bot.execute(update(Task).where(Task.conversation_id.in_(conversation_ids))
+                      .values(due_at=soon, warn_at=dt.datetime.now(dt.UTC)))
     await bot.start()
     _, follow_up = await bot.api.wait_for_messages(3007, 2)
-    assert "isn't ready yet" in follow_up.text and "a cancellation email" in follow_up.text
+    assert "nobody from our warehouse team has picked it up yet" in follow_up.text, follow_up.text
     assert "New time:" in follow_up.text and len(CONCRETE_TIME.findall(follow_up.text)) == 2
     [(updates, status)] = await bot.query(
         select(Promise.updates, Promise.status).join(Conversation).join(Customer).where(Customer.external_id == "3007"))

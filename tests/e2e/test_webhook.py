@@ -156,7 +156,10 @@ async def test_at_debug_the_telegram_library_logs_no_customer_words_or_names(
             assert response.status_code == 200
     _, mydata = await webhook.api.wait_for_messages(6006, 2)
     assert "Wrocław" in mydata.text and "Przemysława" in mydata.text
-    assert any(record.levelno == logging.DEBUG for record in caplog.records), "the debug log was captured"
+    # The library's own loggers were open at DEBUG while the words passed (an apscheduler line used to prove it,
+    # until promise checks moved to the task watch and no job was added in this window).
+    assert logging.getLogger("telegram.ext.Application").isEnabledFor(logging.DEBUG), "the debug log was on"
+    assert caplog.handler.level <= logging.DEBUG
     assert "Wrocław" not in caplog.text and "Przemysława" not in caplog.text
 
 

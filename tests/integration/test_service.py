@@ -14,6 +14,7 @@ from sqlalchemy import select
 from bot.policy.escalation import EscalationRules
 from bot.policy.language import choose_language
 from bot.policy.model import CustomerTurn, Move, Reply, TurnKind
+from bot.policy.tasks import TaskState
 from bot.service.customer import CustomerRef
 from bot.service.support import SupportService
 from bot.storage.conversations import ConversationRepository, StoredMessage
@@ -21,6 +22,7 @@ from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.models import Handoff, utc_now
 from bot.storage.privacy import PrivacyRepository
 from bot.storage.promises import PromiseRepository
+from bot.storage.tasks import TaskRepository, TaskView
 from bot.storage.trainers import TrainerRepository
 from bot.testing.collecting_output import CollectingOutput
 from knowledge import load_pack
@@ -46,6 +48,14 @@ class Harness:
 
     async def tap(self, data: str, customer: CustomerRef = CUSTOMER) -> Reply:
         return await self.service.handle(customer, CustomerTurn(TurnKind.BUTTON), button_data=data)
+
+    async def send(self, channel: str, external_id: str, reply: Reply) -> None:
+        """How the service reaches a customer outside their turn (the task watch)."""
+        await self.output.to_customer(CustomerRef(channel, external_id), reply)
+
+    async def tasks(self) -> list[TaskView]:
+        async with self.database.session() as session:
+            return await TaskRepository(session).listing(include_closed=True)
 
     async def stored(self, customer: CustomerRef = CUSTOMER) -> list[StoredMessage]:
         async with self.database.session() as session:
@@ -87,19 +97,22 @@ async def test_replies_are_delivered_in_the_order_messages_arrived(harness: Harn
     assert [reply.move.value for reply in harness.output.replies_to(CUSTOMER)] == ["help", "answer", "ask_for_text"]
 
 
-async def test_a_promised_time_is_stored_scheduled_and_followed_up_honestly_before_it_passes(harness: Harness) -> None:
+async def test_a_promised_time_is_stored_as_a_task_and_followed_up_honestly_before_it_passes(harness: Harness) -> None:
     reply = await harness.say("Where is my refund for order #48213? I returned the item two weeks ago")
     assert reply.move is Move.ANSWER and "10:00" in reply.text
-    [(promise_id, check_at)] = harness.scheduled
-    assert START < check_at < START + dt.timedelta(hours=24)
+    assert harness.scheduled == [], "the task's watch follows it up, not the promise's own check"
+    [task] = await harness.tasks()
+    assert (task.team_name, task.kind, task.state) == ("payments", "refund", TaskState.OPEN)
+    assert START < task.warn_at < task.due_at == dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 
-    harness.now[0] = check_at
-    await harness.service.follow_up(promise_id, harness.output.to_customer)
+    harness.now[0] = task.warn_at
+    await harness.service.watch_tasks(harness.send)
     [(customer, update)] = harness.output.sent
     assert customer.external_id == CUSTOMER.external_id and update.move is Move.PROMISE_UPDATE
-    assert "isn't ready yet" in update.text and "a firm date for your refund" in update.text
+    assert "nobody from our payments team has picked it up yet" in update.text, update.text
     assert "by 10:00 UTC on Tue 24 Nov" in update.text and "New time: by 18:00 UTC on Tue 24 Nov" in update.text
-    assert harness.scheduled[-1][0] == promise_id and harness.scheduled[-1][1] > check_at
+    await harness.service.watch_tasks(harness.send)
+    assert len(harness.output.sent) == 1, "told once, not at every look"
     async with harness.database.session() as session:
         [promise] = await PromiseRepository(session).of_conversation(1)
     assert (promise.status, promise.updates) == ("open", 1)
@@ -108,11 +121,11 @@ async def test_a_promised_time_is_stored_scheduled_and_followed_up_honestly_befo
 
 async def test_a_kept_promise_is_not_followed_up(harness: Harness) -> None:
     await harness.say("I was charged twice for order #48213")
-    [(promise_id, check_at)] = harness.scheduled
+    [task] = await harness.tasks()
     async with harness.database.session() as session:
-        assert await PromiseRepository(session).keep(promise_id)
-    harness.now[0] = check_at
-    await harness.service.follow_up(promise_id, harness.output.to_customer)
+        assert task.promise_id is not None and await PromiseRepository(session).keep(task.promise_id)
+    harness.now[0] = task.warn_at
+    await harness.service.watch_tasks(harness.send)
     assert harness.output.sent == []
 
 
@@ -120,7 +133,7 @@ async def test_asking_again_gives_the_same_time_and_no_second_promise(harness: H
     first = await harness.say("Where is my refund for order #48213?")
     harness.now[0] = START + dt.timedelta(hours=2)
     second = await harness.say("Any news on my refund?")
-    assert len(harness.scheduled) == 1
+    assert len(await harness.tasks()) == 1
     assert "by 10:00 UTC on Tue 24 Nov" in first.text and "by 10:00 UTC on Tue 24 Nov" in second.text
 
 
@@ -197,16 +210,14 @@ def test_conversation_language_is_stable_unless_the_customer_clearly_switches(
 
 async def test_a_promise_missed_twice_goes_to_a_person_and_the_customer_is_told(harness: Harness) -> None:
     await harness.say("Where is my refund for order #48213? I returned the item two weeks ago")
-    [(promise_id, first_check)] = harness.scheduled
-    harness.now[0] = first_check
-    await harness.service.follow_up(promise_id, harness.output.to_customer)
-    second_check = harness.scheduled[-1][1]
-    harness.now[0] = second_check
-    await harness.service.follow_up(promise_id, harness.output.to_customer)
+    for _ in range(2):
+        [task] = await harness.tasks()
+        harness.now[0] = task.warn_at
+        await harness.service.watch_tasks(harness.send)
 
     [(_, first), (_, second)] = harness.output.sent
     assert "email support@example.shop" not in first.text, "the first late check only gives a new time"
-    assert "isn't ready yet" in second.text and "support@example.shop" in second.text
+    assert "won't be ready" in second.text and "support@example.shop" in second.text
     async with harness.database.session() as session:
         [handoff] = (await session.scalars(select(Handoff))).all()
     assert handoff.reason == "missed_promise" and "a firm date for your refund" in handoff.detail
