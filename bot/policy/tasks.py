@@ -55,6 +55,21 @@ class TaskAction(StrEnum):
         return self in (TaskAction.MORE_1H, TaskAction.MORE_4H, TaskAction.NEXT_DAY)
 
 
+class TaskEventKind(StrEnum):
+    """What happened to a task, as its events, cards, transcripts and helpdesk payloads name it."""
+
+    CREATED = "created"
+    TAKEN = "taken"
+    MORE_TIME = "more time"
+    ASKED = "asked the customer"
+    ANSWERED = "customer answered"
+    DONE = "done"
+    DECLINED = "declined"
+    PRIORITY = "priority"
+    LEAD_ALERTED = "lead alerted"
+    TOLD_LATE = "customer told it runs late"
+
+
 class Refusal(StrEnum):
     """Why a tap changed nothing; each has words for the person who tapped (wording ``tasks.refused``)."""
 

@@ -32,6 +32,7 @@ from bot.policy.tasks import (
     Member,
     Refusal,
     TaskAction,
+    TaskEventKind,
     TaskState,
     clean_words,
     more_time,
@@ -66,14 +67,14 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.CLOSED: "refused_closed",
     Refusal.WAITING: "refused_waiting",
 }
-EVENT_NAMES: dict[TaskAction, str] = {
-    TaskAction.TAKE: "taken",
-    TaskAction.MORE_1H: "more time",
-    TaskAction.MORE_4H: "more time",
-    TaskAction.NEXT_DAY: "more time",
-    TaskAction.NEED_INFO: "asked the customer",
-    TaskAction.DONE: "done",
-    TaskAction.DECLINE: "declined",
+EVENT_NAMES: dict[TaskAction, TaskEventKind] = {
+    TaskAction.TAKE: TaskEventKind.TAKEN,
+    TaskAction.MORE_1H: TaskEventKind.MORE_TIME,
+    TaskAction.MORE_4H: TaskEventKind.MORE_TIME,
+    TaskAction.NEXT_DAY: TaskEventKind.MORE_TIME,
+    TaskAction.NEED_INFO: TaskEventKind.ASKED,
+    TaskAction.DONE: TaskEventKind.DONE,
+    TaskAction.DECLINE: TaskEventKind.DECLINED,
 }
 Effect = Callable[[], Awaitable[None]]
 
@@ -161,7 +162,7 @@ class TaskDesk:
                 row = await TaskRepository(session).row(task.id)
                 if row is not None:
                     row.priority = 1
-                    await TaskRepository(session).add_event(task.id, "priority", None, "the customer was told it "
+                    await TaskRepository(session).add_event(task.id, TaskEventKind.PRIORITY, None, "the customer was told it "
                                                             "is handled first", self._now())
                     return task.id
         return None
@@ -198,7 +199,7 @@ class TaskDesk:
         row = await tasks.row(waiting.id)
         assert row is not None  # just read in this transaction
         row.state = TaskState.TAKEN.value
-        await tasks.add_event(waiting.id, "customer answered", None, clean_words(text), self._now())
+        await tasks.add_event(waiting.id, TaskEventKind.ANSWERED, None, clean_words(text), self._now())
         queued = await announce(session, waiting.id, TASK_UPDATED, self._now())
         wording = self._pack.wording_for(waiting.language)
         reply = fill(wording.tasks.info_passed, "tasks.info_passed", wording.language, member=asker.name,

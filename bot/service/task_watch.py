@@ -20,7 +20,7 @@ from bot.policy.assignment import Shift
 from bot.policy.deadlines import due_time, format_deadline
 from bot.policy.escalation import Escalation, EscalationReason, EscalationRules
 from bot.policy.model import Move, Reply
-from bot.policy.tasks import TaskState, lead_alert_time, warn_time, working_due
+from bot.policy.tasks import TaskEventKind, TaskState, lead_alert_time, warn_time, working_due
 from bot.policy.teams import TeamProfile
 from bot.service.customer import CustomerRef
 from bot.service.handoff_contact import SendToCustomer
@@ -106,7 +106,7 @@ class TaskWatch:
             if row is None or row.first_touch_at is not None or row.lead_alerted_at is not None:
                 return 0
             row.lead_alerted_at = now
-            await tasks.add_event(task.id, "lead alerted", None, f"nobody had touched it; {name} told", now)
+            await tasks.add_event(task.id, TaskEventKind.LEAD_ALERTED, None, f"nobody had touched it; {name} told", now)
             await announce(session, task.id, TASK_UPDATED, now)
         wording = self._pack.wording_for(team.language)
         topic = self._pack.topic(task.topic_id, team.language)
@@ -183,7 +183,7 @@ class TaskWatch:
                     None, current.topic_id)
                 row.handoff_id = started.handoff_id
                 text = f"{text}\n\n{started.reply.text}"
-            await tasks.add_event(task.id, "customer told it runs late", None,
+            await tasks.add_event(task.id, TaskEventKind.TOLD_LATE, None,
                                   f"new due {new_due:%Y-%m-%d %H:%M} UTC", now, new_due)
             await announce(session, task.id, TASK_UPDATED, now)
             stored_as = await ConversationRepository(session).add_bot_message(

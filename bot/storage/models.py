@@ -366,7 +366,7 @@ class TaskEvent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
-    kind: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[str] = mapped_column(String(40))
     actor_user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     actor_name: Mapped[str] = mapped_column(String(64), default="")
     actor_role: Mapped[str] = mapped_column(String(128), default="")

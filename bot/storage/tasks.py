@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.policy.tasks import Member, TaskState
+from bot.policy.tasks import Member, TaskEventKind, TaskState
 from bot.storage.models import Conversation, Customer, Task, TaskEvent, as_utc
 
 OPEN_STATES = (TaskState.OPEN.value, TaskState.TAKEN.value, TaskState.WAITING.value)
@@ -104,7 +104,7 @@ class TaskRepository:
         )
         self._session.add(task)
         await self._session.flush()
-        await self.add_event(task.id, "created", None, f"due {draft.due_at:%Y-%m-%d %H:%M} UTC", now, draft.due_at)
+        await self.add_event(task.id, TaskEventKind.CREATED, None, f"due {draft.due_at:%Y-%m-%d %H:%M} UTC", now, draft.due_at)
         return task.id
 
     async def add_event(self, task_id: int, kind: str, actor: Member | None, detail: str, at: dt.datetime,

@@ -222,3 +222,12 @@ def test_a_team_that_cannot_work_is_refused_with_what_to_fix(changes: dict[str, 
     problem = team_problem(payments(**changes))
 
     assert problem is not None and words in problem
+
+
+def test_every_event_kind_fits_its_column() -> None:
+    """Regression: "customer told it runs late" was longer than the column; only PostgreSQL refused it."""
+    from bot.policy.tasks import TaskEventKind
+    from bot.storage.models import TaskEvent
+
+    width = TaskEvent.__table__.c.kind.type.length
+    assert all(len(kind.value) <= width for kind in TaskEventKind), width

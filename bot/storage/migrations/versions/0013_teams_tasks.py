@@ -94,7 +94,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("task_id", sa.Integer(), sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
         _when("at", nullable=False),
-        sa.Column("kind", sa.String(24), nullable=False),
+        sa.Column("kind", sa.String(40), nullable=False),
         sa.Column("actor_user_id", sa.BigInteger(), nullable=True),
         sa.Column("actor_name", sa.String(64), nullable=False),
         sa.Column("actor_role", sa.String(128), nullable=False),
