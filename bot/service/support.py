@@ -31,7 +31,7 @@ from bot.service.outage import StorageUnavailable, WaitNotices, is_storage_outag
 from bot.service.promises import DeliverTo, PromiseFollowUps, Schedule
 from bot.service.sending import deliver_reply
 from bot.service.task_desk import TaskDesk
-from bot.service.task_watch import TaskWatch, Watched
+from bot.service.task_watch import TaskWatch
 from bot.service.team_board import TeamBoard
 from bot.service.turns import CustomerTurns
 from bot.storage.chat_locks import ChatLocks
@@ -79,9 +79,9 @@ class SupportService:
     def tasks(self) -> TaskDesk:
         return self._tasks
 
-    async def watch_tasks(self, send: SendToCustomer) -> Watched:
+    async def watch_tasks(self, send: SendToCustomer) -> None:
         """Cards left behind, leads alerted about untouched tasks, customers told before a task runs late."""
-        return await self._watch.run(send)
+        await self._watch.run(send)
 
     @property
     def arrivals(self) -> Arrivals:

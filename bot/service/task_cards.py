@@ -153,10 +153,6 @@ class TaskCards:
         )
         return card_text(facts, wording, ZoneInfo(team.timezone)), card_buttons(task.id, task.state, wording)
 
-    async def wait_for_background(self) -> None:
-        while self._background:
-            await asyncio.gather(*list(self._background), return_exceptions=True)
-
     async def close(self, grace: float = SHUTDOWN_GRACE_SECONDS) -> None:
         self.board.stop_waiting()
         if not self._background:

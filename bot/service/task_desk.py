@@ -86,7 +86,6 @@ class TapOutcome:
     answer: str
     prompt: str = ""
     refused: Refusal | None = None
-    wants_words: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,9 +130,6 @@ class TaskDesk:
                 logger.warning("team %s has unreadable working hours; its commitments use the support hours", team.name)
         self._timings = (time.monotonic(), found)
         return found
-
-    def forget_timings(self) -> None:
-        self._timings = None
 
     async def record(self, session: AsyncSession, conversation_id: int, language: str, plans: tuple[TaskPlan, ...],
                      promise_id: int | None, customer_texts: tuple[str, ...]) -> tuple[tuple[int, ...], bool]:
@@ -288,7 +284,7 @@ class TaskDesk:
                   TaskAction.NEED_INFO: words.ask_question}[action]
         path = {TaskAction.DONE: "tasks.ask_note", TaskAction.DECLINE: "tasks.ask_reason",
                 TaskAction.NEED_INFO: "tasks.ask_question"}[action]
-        return TapOutcome(words.tapped_words, fill(prompt, path, team.language, member=member.name), wants_words=True)
+        return TapOutcome(words.tapped_words, fill(prompt, path, team.language, member=member.name))
 
     async def _change(self, task_id: int, team: TeamProfile, member: Member, action: TaskAction,
                       words: str) -> _Change | Refusal:
@@ -391,11 +387,6 @@ class TaskDesk:
                              deadline=format_deadline(words, task.due_at, ZoneInfo(team.timezone)))
         return {TaskAction.NEED_INFO: words.tasks.tapped_asked, TaskAction.DONE: words.tasks.tapped_done,
                 TaskAction.DECLINE: words.tasks.tapped_declined}[action]
-
-    async def wait_for_background(self) -> None:
-        await self.cards.wait_for_background()
-        while self._deliveries_running:
-            await asyncio.gather(*list(self._deliveries_running), return_exceptions=True)
 
     async def close(self) -> None:
         await self.cards.close()

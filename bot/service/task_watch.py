@@ -44,13 +44,6 @@ LATE_TIMES_BEFORE_A_PERSON = 2
 
 
 @dataclass(frozen=True)
-class Watched:
-    cards: int = 0
-    alerts: int = 0
-    warnings: int = 0
-
-
-@dataclass(frozen=True)
 class _Late:
     task: TaskView
     text: str
@@ -74,7 +67,7 @@ class TaskWatch:
         self._deliveries = deliveries
         self._working = working
 
-    async def run(self, send: SendToCustomer) -> Watched:
+    async def run(self, send: SendToCustomer) -> None:
         async with self._locks.hold(WATCH_LOCK):
             cards = await self._cards.post_missing()
             async with self._database.session() as session:
@@ -93,7 +86,6 @@ class TaskWatch:
         if cards or alerts or warnings or delivered:
             logger.info("task watch: %d cards posted late, %d leads alerted, %d customers told first, %d helpdesk "
                         "deliveries posted", cards, alerts, warnings, delivered)
-        return Watched(cards, alerts, warnings)
 
     async def _alert_lead(self, task: TaskView, team: TeamProfile) -> int:
         """Halfway to the due time and nobody has touched it: the lead hears, in the team's chat."""
