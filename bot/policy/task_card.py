@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.policy.deadlines import format_deadline
@@ -44,13 +45,14 @@ class CardFacts:
     events: tuple[str, ...]
 
 
+def task_words(wording: Wording, name: str, /, **values: object) -> str:
+    """The text ``tasks.<name>`` of this wording, filled the one safe way (a broken one falls back to the shipped)."""
+    return fill(getattr(wording.tasks, name), f"tasks.{name}", wording.language, **values)
+
+
 def card_text(card: CardFacts, wording: Wording, zone: ZoneInfo) -> str:
     words = wording.tasks
-    language = wording.language
-
-    def say(name: str, /, **values: object) -> str:
-        return fill(getattr(words, name), f"tasks.{name}", language, **values)
-
+    say = partial(task_words, wording)
     lines = [say("card_title", task=card.task_id, team=card.team, problem=card.problem or card.kind)]
     if card.priority > 0:
         lines.append(words.card_priority)
@@ -70,16 +72,15 @@ def card_text(card: CardFacts, wording: Wording, zone: ZoneInfo) -> str:
 
 
 def _state_line(card: CardFacts, wording: Wording) -> str:
-    words, language = wording.tasks, wording.language
     if card.state is TaskState.DONE:
-        return fill(words.card_done, "tasks.card_done", language, member=card.member, note=card.outcome)
+        return task_words(wording, "card_done", member=card.member, note=card.outcome)
     if card.state is TaskState.DECLINED:
-        return fill(words.card_declined, "tasks.card_declined", language, member=card.member, reason=card.outcome)
+        return task_words(wording, "card_declined", member=card.member, reason=card.outcome)
     if card.state is TaskState.WAITING:
-        return fill(words.card_waiting, "tasks.card_waiting", language, question=card.question)
+        return task_words(wording, "card_waiting", question=card.question)
     if card.state is TaskState.TAKEN and card.member:
-        return fill(words.card_taken, "tasks.card_taken", language, member=card.member)
-    return words.card_open
+        return task_words(wording, "card_taken", member=card.member)
+    return wording.tasks.card_open
 
 
 def card_buttons(task_id: int, state: TaskState, wording: Wording) -> list[list[Button]]:

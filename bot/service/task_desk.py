@@ -28,6 +28,7 @@ from bot.policy.assignment import ScheduleError, Shift
 from bot.policy.deadlines import format_deadline
 from bot.policy.escalation import Escalation, EscalationReason
 from bot.policy.model import Move, Reply, TaskPlan, TeamTiming
+from bot.policy.task_card import task_words
 from bot.policy.tasks import (
     Member,
     Refusal,
@@ -55,7 +56,7 @@ from bot.storage.database import Database
 from bot.storage.models import Promise, Task
 from bot.storage.tasks import TaskDraft, TaskRepository, TaskView
 from bot.storage.teams import TeamRepository
-from knowledge import KnowledgePack, fill
+from knowledge import KnowledgePack
 
 logger = logging.getLogger(__name__)
 
@@ -198,14 +199,12 @@ class TaskDesk:
         await tasks.add_event(waiting.id, TaskEventKind.ANSWERED, None, clean_words(text), self._now())
         queued = await announce(session, waiting.id, TASK_UPDATED, self._now())
         wording = self._pack.wording_for(waiting.language)
-        reply = fill(wording.tasks.info_passed, "tasks.info_passed", wording.language, member=asker.name,
-                     deadline=format_deadline(wording, waiting.due_at, self._zone))
-        header_wording = self._pack.wording_for(team.language if team else "en")
+        reply = task_words(wording, "info_passed", member=asker.name,
+                           deadline=format_deadline(wording, waiting.due_at, self._zone))
 
         async def pass_it_on() -> None:
             if team is not None:
-                header = fill(header_wording.tasks.customer_answered, "tasks.customer_answered",
-                              header_wording.language, member=asker.name, task=waiting.id)
+                header = self._say(team.language, "customer_answered", member=asker.name, task=waiting.id)
                 await self.cards.quote(team, header, text)
             await self.cards.refresh(waiting.id)
             self.deliver_soon(queued)
@@ -279,12 +278,9 @@ class TaskDesk:
             row = await TaskRepository(session).row(task.id)
             if row is not None:
                 row.pending_action, row.pending_by = action.value, member.user_id
-        words = self._pack.wording_for(team.language).tasks
-        prompt = {TaskAction.DONE: words.ask_note, TaskAction.DECLINE: words.ask_reason,
-                  TaskAction.NEED_INFO: words.ask_question}[action]
-        path = {TaskAction.DONE: "tasks.ask_note", TaskAction.DECLINE: "tasks.ask_reason",
-                TaskAction.NEED_INFO: "tasks.ask_question"}[action]
-        return TapOutcome(words.tapped_words, fill(prompt, path, team.language, member=member.name))
+        prompt = {TaskAction.DONE: "ask_note", TaskAction.DECLINE: "ask_reason", TaskAction.NEED_INFO: "ask_question"}
+        return TapOutcome(self._say(team.language, "tapped_words"),
+                          self._say(team.language, prompt[action], member=member.name))
 
     async def _change(self, task_id: int, team: TeamProfile, member: Member, action: TaskAction,
                       words: str) -> _Change | Refusal:
@@ -371,8 +367,7 @@ class TaskDesk:
         return Member(0, task.team_name, "")
 
     def _say(self, language: str, name: str, /, **values: object) -> str:
-        wording = self._pack.wording_for(language)
-        return fill(getattr(wording.tasks, name), f"tasks.{name}", wording.language, **values)
+        return task_words(self._pack.wording_for(language), name, **values)
 
     def _refused(self, why: Refusal, team: TeamProfile | None) -> TapOutcome:
         language = team.language if team else "en"

@@ -20,6 +20,7 @@ from bot.policy.assignment import Shift
 from bot.policy.deadlines import due_time, format_deadline
 from bot.policy.escalation import Escalation, EscalationReason, EscalationRules
 from bot.policy.model import Move, Reply
+from bot.policy.task_card import task_words
 from bot.policy.tasks import TaskEventKind, TaskState, lead_alert_time, warn_time, working_due
 from bot.policy.teams import TeamProfile
 from bot.service.customer import CustomerRef
@@ -36,7 +37,7 @@ from bot.storage.handoffs import HandoffRepository
 from bot.storage.models import Promise
 from bot.storage.tasks import TaskRepository, TaskView
 from bot.storage.teams import TeamRepository
-from knowledge import KnowledgePack, fill
+from knowledge import KnowledgePack
 
 logger = logging.getLogger(__name__)
 WATCH_LOCK = "task-watch"
@@ -102,9 +103,8 @@ class TaskWatch:
             await announce(session, task.id, TASK_UPDATED, now)
         wording = self._pack.wording_for(team.language)
         topic = self._pack.topic(task.topic_id, team.language)
-        text = fill(wording.tasks.lead_alert, "tasks.lead_alert", wording.language, lead=name, task=task.id,
-                    problem=topic.problem if topic else task.kind,
-                    deadline=format_deadline(wording, task.due_at, ZoneInfo(team.timezone)))
+        text = task_words(wording, "lead_alert", lead=name, task=task.id, problem=topic.problem if topic else task.kind,
+                          deadline=format_deadline(wording, task.due_at, ZoneInfo(team.timezone)))
         mention = (team.lead_user_id, name) if team.lead_user_id is not None else None
         await self._cards.note(team, text, mention)
         await self._cards.refresh(task.id)
@@ -132,10 +132,10 @@ class TaskWatch:
             self._handoffs.post_card_soon(late.started)
         if team is not None:
             words = self._pack.wording_for(team.language)
-            note = fill(words.tasks.customer_warned, "tasks.customer_warned", words.language, task=task.id,
-                        deadline=format_deadline(words, late.new_due, ZoneInfo(team.timezone)))
+            note = task_words(words, "customer_warned", task=task.id,
+                              deadline=format_deadline(words, late.new_due, ZoneInfo(team.timezone)))
             if late.started is not None:
-                note = f"{note}\n{fill(words.tasks.to_person, 'tasks.to_person', words.language, task=task.id)}"
+                note = f"{note}\n{task_words(words, 'to_person', task=task.id)}"
             await self._cards.note(team, note)
         await self._cards.refresh(task.id)
         return 1
@@ -163,8 +163,7 @@ class TaskWatch:
                       "deadline": format_deadline(wording, current.due_at, self._zone),
                       "new_deadline": format_deadline(wording, new_due, self._zone)}
             which = "late_taken" if member and current.state is not TaskState.OPEN else "late_untouched"
-            text = fill(getattr(wording.tasks, which), f"tasks.{which}", wording.language,
-                        **values, **({"member": member} if which == "late_taken" else {}))
+            text = task_words(wording, which, **values, **({"member": member} if which == "late_taken" else {}))
             started = None
             if (row.late_count >= LATE_TIMES_BEFORE_A_PERSON and EscalationReason.MISSED_PROMISE in self._rules.enabled
                     and await HandoffRepository(session).open_for(current.conversation_id) is None):
