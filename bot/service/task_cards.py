@@ -20,7 +20,7 @@ from bot.policy.teams import TeamProfile
 from bot.service.team_board import NullBoard, TeamBoard
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database
-from bot.storage.tasks import TaskEventView, TaskRepository, TaskView
+from bot.storage.tasks import TaskEventView, TaskRepository, TaskView, last_actor
 from bot.storage.teams import TeamRepository
 from knowledge import KnowledgePack
 
@@ -144,8 +144,8 @@ class TaskCards:
                events: list[TaskEventView]) -> tuple[str, list[list[tuple[str, str]]]]:
         wording = self._pack.wording_for(team.language)
         topic = self._pack.topic(task.topic_id, team.language)
-        actors = [event.actor_name for event in events if event.actor_name]
-        holder = actors[-1] if actors and task.state is not TaskState.OPEN else ""
+        actor = last_actor(events)
+        holder = actor.actor_name if actor is not None and task.state is not TaskState.OPEN else ""
         facts = CardFacts(
             task.id, team.name, topic.problem if topic else task.topic_id, task.kind, task.priority, task.order_ref,
             task.verified, task.facts, task.transcript, task.promised, task.due_at, task.state, holder,

@@ -54,7 +54,7 @@ from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
 from bot.storage.models import Promise, Task
-from bot.storage.tasks import TaskDraft, TaskRepository, TaskView
+from bot.storage.tasks import TaskDraft, TaskRepository, TaskView, last_actor
 from bot.storage.teams import TeamRepository
 from knowledge import KnowledgePack
 
@@ -361,10 +361,8 @@ class TaskDesk:
 
     async def _asker(self, session: AsyncSession, task: TaskView) -> Member:
         """Who asked the customer the question: the latest member who acted on the task."""
-        for event in reversed(await TaskRepository(session).events(task.id)):
-            if event.actor_name:
-                return Member(0, event.actor_name, event.actor_role)
-        return Member(0, task.team_name, "")
+        actor = last_actor(await TaskRepository(session).events(task.id))
+        return Member(0, actor.actor_name, actor.actor_role) if actor is not None else Member(0, task.team_name, "")
 
     def _say(self, language: str, name: str, /, **values: object) -> str:
         return task_words(self._pack.wording_for(language), name, **values)

@@ -35,7 +35,7 @@ from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository
 from bot.storage.models import Promise
-from bot.storage.tasks import TaskRepository, TaskView
+from bot.storage.tasks import TaskRepository, TaskView, last_actor
 from bot.storage.teams import TeamRepository
 from knowledge import KnowledgePack
 
@@ -156,7 +156,8 @@ class TaskWatch:
             row.late_count += 1
             row.due_at, row.warn_at = new_due, warn_time(now, new_due)
             await sync_promise(session, row, now, due=new_due, late=True)
-            member = next((e.actor_name for e in reversed(await tasks.events(task.id)) if e.actor_name), "")
+            actor = last_actor(await tasks.events(task.id))
+            member = actor.actor_name if actor is not None else ""
             wording = self._pack.wording_for(current.language)
             topic = self._pack.topic(current.topic_id, current.language)
             values = {"problem": topic.problem if topic else "", "owner": topic.owner if topic else current.team_name,

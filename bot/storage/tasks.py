@@ -90,6 +90,11 @@ class TaskEventView:
         return f"{self.at:%Y-%m-%d %H:%M} UTC {self.kind}{who}{detail}"
 
 
+def last_actor(events: list[TaskEventView]) -> TaskEventView | None:
+    """The latest event a person made (took it, asked, gave more time…): who has the task, and who asked."""
+    return next((event for event in reversed(events) if event.actor_name), None)
+
+
 class TaskRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
