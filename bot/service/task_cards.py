@@ -64,10 +64,7 @@ class TaskCards:
     async def post(self, task_id: int) -> bool:
         """Post the task's card unless it is posted already (by this worker or another); True when posted now."""
         async with self._locks.hold(task_lock(task_id)):
-            async with self._database.session() as session:
-                task = await TaskRepository(session).get(task_id)
-                team = await TeamRepository(session).get(task.team_name) if task is not None else None
-                events = await TaskRepository(session).events(task_id) if task is not None else []
+            task, team, events = await self._load(task_id)
             if task is None or team is None or task.card_message_id is not None or task.state.closed:
                 return False
             text, buttons = self.render(task, team, events)
@@ -97,10 +94,7 @@ class TaskCards:
 
     async def refresh(self, task_id: int) -> None:
         """Show the task's state and events on its card (buttons go once it is closed)."""
-        async with self._database.session() as session:
-            task = await TaskRepository(session).get(task_id)
-            team = await TeamRepository(session).get(task.team_name) if task is not None else None
-            events = await TaskRepository(session).events(task_id) if task is not None else []
+        task, team, events = await self._load(task_id)
         if task is None or team is None or task.card_message_id is None or task.card_chat_id is None:
             return
         text, buttons = self.render(task, team, events)
@@ -108,6 +102,15 @@ class TaskCards:
             await self.board.edit_card(task.card_chat_id, task.card_message_id, text, buttons)
         except (TopicGone, DeliveryRefused, OSError) as error:
             logger.warning("task %d: its card could not be updated (%s)", task_id, type(error).__name__)
+
+    async def _load(self, task_id: int) -> tuple[TaskView | None, TeamProfile | None, list[TaskEventView]]:
+        """What a card shows: the task, its team (None once removed) and its events."""
+        async with self._database.session() as session:
+            tasks = TaskRepository(session)
+            task = await tasks.get(task_id)
+            if task is None:
+                return None, None, []
+            return task, await TeamRepository(session).get(task.team_name), await tasks.events(task_id)
 
     async def wipe(self, cards: tuple[tuple[int, int], ...]) -> int:
         """After an erasure: the customer's cards keep no words of theirs (and no buttons); returns how many."""
