@@ -53,7 +53,8 @@ from bot.service.team_board import TeamBoard
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
-from bot.storage.models import Promise, Task
+from bot.storage.models import Task
+from bot.storage.promises import PromiseRepository
 from bot.storage.tasks import TaskDraft, TaskRepository, TaskView, last_actor
 from bot.storage.teams import TeamRepository
 from knowledge import KnowledgePack
@@ -393,12 +394,8 @@ async def sync_promise(session: AsyncSession, task: Task, now: dt.datetime, due:
     """The promise the task keeps follows it: the customer's time moves with the team's, and closes with it."""
     if task.promise_id is None:
         return
-    promise = await session.get(Promise, task.promise_id)
-    if promise is None or promise.status != "open":
-        return
+    promises = PromiseRepository(session)
     if due is not None:
-        promise.due_at, promise.check_at = due, warn_time(now, due)
-    if late:
-        promise.updates += 1
+        await promises.retime(task.promise_id, due, warn_time(now, due), late)
     if status is not None:
-        promise.status, promise.closed_at = status, now
+        await promises.close(task.promise_id, status, now)

@@ -75,16 +75,24 @@ class PromiseRepository:
 
     async def extend(self, promise_id: int, due_at: dt.datetime, check_at: dt.datetime) -> None:
         """The customer was told the promise runs late and given ``due_at`` instead."""
+        await self.retime(promise_id, due_at, check_at, late=True)
+
+    async def retime(self, promise_id: int, due_at: dt.datetime, check_at: dt.datetime, late: bool) -> None:
+        """An open promise's time moved: by the bot because it ran late (counted), or by the team keeping it."""
         promise = await self._session.get(Promise, promise_id)
-        if promise is not None:
-            promise.due_at, promise.check_at, promise.updates = due_at, check_at, promise.updates + 1
+        if promise is not None and promise.status == "open":
+            promise.due_at, promise.check_at, promise.updates = due_at, check_at, promise.updates + int(late)
 
     async def keep(self, promise_id: int) -> bool:
         """Mark a promise kept (the team did it); its check then says nothing."""
+        return await self.close(promise_id, "kept", utc_now())
+
+    async def close(self, promise_id: int, status: str, at: dt.datetime) -> bool:
+        """Close an open promise as kept or resolved; False when it was not open."""
         promise = await self._session.get(Promise, promise_id)
         if promise is None or promise.status != "open":
             return False
-        promise.status, promise.closed_at = "kept", utc_now()
+        promise.status, promise.closed_at = status, at
         return True
 
     async def resolve_conversation(self, conversation_id: int) -> None:
