@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.policy.tasks import Member, TaskState
+from bot.policy.tasks import Member
 from bot.policy.teams import TeamProfile, team_problem
-from bot.storage.models import Task, Team, TeamMember
+from bot.storage.models import Team, TeamMember
+from bot.storage.tasks import TaskRepository
 from nlu.errors import CandorError
 
 
@@ -63,10 +64,9 @@ class TeamRepository:
         if row is None:
             raise TeamRegistryError(f"There is no team named {name[:40]}; see candor teams list.")
         profile = _profile(row)
-        open_tasks = await self._session.scalar(select(func.count()).select_from(Task).where(
-            Task.team_name == name, Task.state.not_in([TaskState.DONE.value, TaskState.DECLINED.value]))) or 0
+        open_tasks = await TaskRepository(self._session).count_open(name)
         await self._session.execute(delete(Team).where(Team.id == row.id))
-        return profile, int(open_tasks)
+        return profile, open_tasks
 
     async def get(self, name: str) -> TeamProfile | None:
         row = await self._row(name)
