@@ -9,7 +9,6 @@ No Bot API call is made while a database session is open.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
@@ -22,6 +21,7 @@ from bot.policy.deadlines import format_deadline
 from bot.policy.escalation import REASON_LABELS, EscalationReason
 from bot.policy.handoff_card import HandoffCard, render_card, topic_name
 from bot.service.agent_workspace import AgentWorkspace, NullWorkspace, TopicFate
+from bot.service.background import BackgroundJobs
 from bot.storage.agents import AgentRepository
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database
@@ -54,7 +54,7 @@ class HandoffCards:
         self._now = now
         self._locks = locks
         self.workspace: AgentWorkspace = workspace or NullWorkspace()
-        self._background: set[asyncio.Task[None]] = set()
+        self._background = BackgroundJobs()
         self._in_flight: set[int] = set()
 
     def post_card_soon(self, handoff_id: int, urgent: bool) -> None:
@@ -65,9 +65,7 @@ class HandoffCards:
         if not self.workspace.reaches_agents:
             return
         self._in_flight.add(handoff_id)
-        task = asyncio.ensure_future(self._post_card_in_background(handoff_id, urgent))
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        self._background.start(self._post_card_in_background(handoff_id, urgent))
 
     async def _post_card_in_background(self, handoff_id: int, urgent: bool) -> None:
         try:
@@ -153,21 +151,14 @@ class HandoffCards:
 
     async def wait_for_background(self) -> None:
         """Until every card started so far is out (tests, and a clean stop)."""
-        while self._background:
-            await asyncio.gather(*list(self._background), return_exceptions=True)
+        await self._background.wait()
 
     async def close(self, grace: float = SHUTDOWN_GRACE_SECONDS) -> None:
         """Posts still waiting for their turn give up, posts under way get a moment to finish; what is
         left is the next start's sweep's."""
         self.workspace.stop_waiting()
-        if not self._background:
-            return
-        _, pending = await asyncio.wait(list(self._background), timeout=grace)
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
-            logger.info("%d agents' posts left for the next start's sweep", len(pending))
+        if cut := await self._background.finish(grace):
+            logger.info("%d agents' posts left for the next start's sweep", cut)
 
     async def _card(self, session: AsyncSession, handoff: OpenHandoff) -> HandoffCard:
         context = await HandoffRepository(session).card_context(handoff.conversation_id)

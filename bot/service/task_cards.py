@@ -9,7 +9,6 @@ Bot API call is made while a database session is open.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from zoneinfo import ZoneInfo
 
@@ -17,6 +16,7 @@ from bot.channels.delivery import ChannelClosing, DeliveryRefused, TopicGone
 from bot.policy.task_card import CardFacts, card_buttons, card_text
 from bot.policy.tasks import TaskState
 from bot.policy.teams import TeamProfile
+from bot.service.background import BackgroundJobs
 from bot.service.team_board import NullBoard, TeamBoard
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database
@@ -42,15 +42,13 @@ class TaskCards:
         self._pack = pack
         self._locks = locks
         self.board: TeamBoard = board or NullBoard()
-        self._background: set[asyncio.Task[None]] = set()
+        self._background = BackgroundJobs()
 
     def post_soon(self, task_id: int) -> None:
         """After the task is committed: its card, without holding the customer's reply up."""
         if not self.board.reaches_teams:
             return
-        job = asyncio.ensure_future(self._post_in_background(task_id))
-        self._background.add(job)
-        job.add_done_callback(self._background.discard)
+        self._background.start(self._post_in_background(task_id))
 
     async def _post_in_background(self, task_id: int) -> None:
         try:
@@ -158,13 +156,8 @@ class TaskCards:
 
     async def close(self, grace: float = SHUTDOWN_GRACE_SECONDS) -> None:
         self.board.stop_waiting()
-        if not self._background:
-            return
-        _, pending = await asyncio.wait(list(self._background), timeout=grace)
-        for job in pending:
-            job.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
+        if cut := await self._background.finish(grace):
+            logger.info("%d task cards left for the next start's sweep", cut)
 
 
 def transcript_excerpt(texts: tuple[str, ...]) -> str:

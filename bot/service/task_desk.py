@@ -11,7 +11,6 @@ and the team hear of it after the transaction commits.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import time
@@ -43,12 +42,13 @@ from bot.policy.tasks import (
     warn_time,
 )
 from bot.policy.teams import TeamProfile
+from bot.service.background import BackgroundJobs
 from bot.service.customer import CustomerRef
 from bot.service.handoff_contact import SendToCustomer
 from bot.service.handoff_desk import HandoffDesk, HandoffStart
 from bot.service.helpdesk import NEEDS_WORDS, HelpdeskDeliveries, announce
 from bot.service.helpdesk_payload import TASK_CREATED, TASK_UPDATED
-from bot.service.task_cards import TaskCards, task_lock, transcript_excerpt
+from bot.service.task_cards import SHUTDOWN_GRACE_SECONDS, TaskCards, task_lock, transcript_excerpt
 from bot.service.team_board import TeamBoard
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRepository
@@ -116,7 +116,7 @@ class TaskDesk:
         self._working = working
         self.cards = TaskCards(database, pack, locks, board)
         self.deliveries = HelpdeskDeliveries(database, now)
-        self._deliveries_running: set[asyncio.Task[None]] = set()
+        self._delivering = BackgroundJobs()
         self._timings: tuple[float, dict[str, TeamTiming]] | None = None
 
     # -- in the customer's turn ---------------------------------------------------------------
@@ -174,9 +174,7 @@ class TaskDesk:
         """Post what was just queued for helpdesks, in the background (the watch retries what fails)."""
         if not queued:
             return
-        job = asyncio.ensure_future(self._deliver())
-        self._deliveries_running.add(job)
-        job.add_done_callback(self._deliveries_running.discard)
+        self._delivering.start(self._deliver())
 
     async def _deliver(self) -> None:
         try:
@@ -384,8 +382,7 @@ class TaskDesk:
 
     async def close(self) -> None:
         await self.cards.close()
-        if self._deliveries_running:
-            await asyncio.wait(list(self._deliveries_running), timeout=5.0)
+        await self._delivering.finish(SHUTDOWN_GRACE_SECONDS)
         await self.deliveries.close()
 
 
