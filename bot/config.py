@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     """Open connections a webhook worker accepts; more are answered 503 and closed at once."""
     task_watch_seconds: float = Field(default=60.0, ge=0.5, le=3600, alias="CANDOR_TASK_WATCH_SECONDS")
     """How often a worker looks at the teams' tasks: cards left behind, leads to alert, customers to tell first."""
+    desk_check_seconds: float = Field(default=60.0, ge=0.5, le=3600, alias="CANDOR_DESK_CHECK_SECONDS")
+    """How often a worker looks at the agents' desk: waiting handoffs to assign, late replies to nudge, the board."""
     shop: str = Field(default="demo", alias="CANDOR_SHOP")
     """Where order, parcel and refund lookups go: none, demo (built-in demo data), http, shopify, woocommerce."""
     shop_url: str | None = Field(default=None, alias="CANDOR_SHOP_URL", validate_default=True)

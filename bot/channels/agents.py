@@ -11,7 +11,7 @@ import logging
 import re
 
 from telegram import Bot, Message, MessageEntity, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.channels.delivery import TEXT_LIMIT, split_text, utf16_length
@@ -56,10 +56,37 @@ class TelegramWorkspace:
             return None
         return topic.message_thread_id
 
-    async def post(self, thread_id: int, text: str) -> None:
+    async def post(self, thread_id: int, text: str) -> int:
+        first: int | None = None
         async with refusals_translated(to_customer=False):
             for part in split_text(text):
-                await self._bot.send_message(self._chat_id, part, message_thread_id=thread_id)
+                sent = await self._bot.send_message(self._chat_id, part, message_thread_id=thread_id)
+                first = sent.message_id if first is None else first
+        assert first is not None  # split_text gives at least one part
+        return first
+
+    async def edit(self, thread_id: int, message_id: int, text: str) -> None:
+        async with refusals_translated(to_customer=False):
+            try:
+                await self._bot.edit_message_text(text[:TEXT_LIMIT], self._chat_id, message_id)
+            except BadRequest as error:
+                if "not modified" not in error.message.lower():
+                    raise
+
+    async def pin(self, thread_id: int, message_id: int) -> None:
+        try:
+            await self._bot.pin_chat_message(self._chat_id, message_id, disable_notification=True)
+        except TelegramError as error:
+            logger.warning("could not pin a card in topic %d (is the bot allowed to pin messages?): %s",
+                           thread_id, error)
+
+    async def rename_topic(self, thread_id: int, name: str) -> None:
+        async with refusals_translated(to_customer=False):
+            try:
+                await self._bot.edit_forum_topic(self._chat_id, thread_id, name=name[:128])
+            except BadRequest as error:
+                if "not_modified" not in error.message.lower() and "not modified" not in error.message.lower():
+                    raise
 
     async def remove_topic(self, thread_id: int) -> TopicFate:
         """Delete the topic with the card and messages; failing that, a neutral name and a note to delete it."""

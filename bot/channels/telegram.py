@@ -50,7 +50,6 @@ NON_TEXT_CONTENT = (
     "location", "venue", "contact", "poll", "dice", "game", "story",
 )
 RATE_LIMIT_RETRIES = 3
-QUEUE_CHECK_SECONDS = 60.0
 RETRY_LATER_SECONDS = 30.0
 RETRY_LATER_TIMES = 20
 """Long polling has already taken the update from Telegram: it is retried here, for ten minutes."""
@@ -339,7 +338,7 @@ def build_application(settings: Settings, runtime: CandorRuntime, side: Telegram
     if settings.agents_chat_id is not None:
         agents = AgentsChannel(runtime.service.handoffs, settings.agents_chat_id, side.pacer)
         agents.register(application)
-        agents.check_queue_every(application, QUEUE_CHECK_SECONDS)
+        agents.check_queue_every(application, settings.desk_check_seconds)
     teams = TeamsChannel(runtime.service)
     teams.register(application)
     teams.watch_every(application, settings.task_watch_seconds)

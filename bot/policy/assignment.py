@@ -36,6 +36,10 @@ class AgentProfile:
     work_days: str = "mon-fri"
     skills: tuple[str, ...] = ()
     max_chats: int = 3
+    away: bool = False
+    """Said /away: takes no new handoffs until /back, whatever the shift says."""
+    is_lead: bool = False
+    """Nudged after the agent when a customer's reply is late."""
 
     def shift(self) -> Shift:
         return parse_shift(self.timezone, self.work_hours, self.work_days)

@@ -43,7 +43,21 @@ class AgentWorkspace(Protocol):
 
     async def open_topic(self, name: str) -> int | None: ...
 
-    async def post(self, thread_id: int, text: str) -> None: ...
+    async def post(self, thread_id: int, text: str) -> int:
+        """Post in the topic; returns the Telegram message id of the (first part of the) post."""
+        ...
+
+    async def edit(self, thread_id: int, message_id: int, text: str) -> None:
+        """Edit one of the bot's posts in place; an unchanged text is no error."""
+        ...
+
+    async def pin(self, thread_id: int, message_id: int) -> None:
+        """Pin the post in its topic, silently; a refusal (no right to pin) is logged, never raised."""
+        ...
+
+    async def rename_topic(self, thread_id: int, name: str) -> None:
+        """Give the topic a new title (1–128 characters)."""
+        ...
 
     async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
         """Show a customer's message in the topic, unmistakably as theirs; anything but text is copied as it is."""
@@ -71,8 +85,17 @@ class NullWorkspace:
     async def open_topic(self, name: str) -> int | None:
         return None
 
-    async def post(self, thread_id: int, text: str) -> None:
+    async def post(self, thread_id: int, text: str) -> int:
         """A topic stored by a bot that had a group (same database, started without one now) is out of reach."""
+        raise TopicGone(f"no agents' group to reach topic {thread_id}")
+
+    async def edit(self, thread_id: int, message_id: int, text: str) -> None:
+        raise TopicGone(f"no agents' group to reach topic {thread_id}")
+
+    async def pin(self, thread_id: int, message_id: int) -> None:
+        return None
+
+    async def rename_topic(self, thread_id: int, name: str) -> None:
         raise TopicGone(f"no agents' group to reach topic {thread_id}")
 
     async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:

@@ -101,18 +101,56 @@ class HandoffCards:
     async def _open_topic_with_card(self, handoff: OpenHandoff) -> int | None:
         """Under the topic's lock: a new topic, its card, then the thread recorded (a crash before that
         leaves the handoff to the sweep, which opens a fresh topic)."""
-        thread_id = await self.workspace.open_topic(topic_name(handoff.customer_name, handoff.reason, handoff.id))
+        title = topic_name(handoff.customer_name, handoff.reason, handoff.id)
+        thread_id = await self.workspace.open_topic(title)
         if thread_id is None:
             logger.warning("handoff %d: no forum topic could be opened; the sweep tries again", handoff.id)
             return None
         async with self._database.session() as session:
             current = await HandoffRepository(session).by_id(handoff.id)
             card = await self._card(session, current or handoff)
-        await self.workspace.post(thread_id, render_card(card))
+        card_message_id = await self.workspace.post(thread_id, render_card(card))
+        await self.workspace.pin(thread_id, card_message_id)
         async with self._database.session() as session:
-            await HandoffRepository(session).set_thread(handoff.id, thread_id)
+            await HandoffRepository(session).set_thread(handoff.id, thread_id, card_message_id, title)
         logger.info("handoff %d: topic opened and card posted", handoff.id)
         return thread_id
+
+    def refresh_soon(self, handoff_id: int) -> None:
+        """After a change is committed (owner, status, deadlines, notes): the pinned card and the topic's title
+        follow, in the background, so nobody's reply waits on the agents' group."""
+        if self.workspace.reaches_agents:
+            self._background.start(self._refresh_in_background(handoff_id))
+
+    async def _refresh_in_background(self, handoff_id: int) -> None:
+        try:
+            await self.refresh(handoff_id)
+        except ChannelClosing:
+            logger.info("handoff %d: the bot is stopping; the card is refreshed on its next change", handoff_id)
+        except (DeliveryRefused, OSError) as error:
+            logger.warning("handoff %d: the card could not be refreshed (%s)", handoff_id, type(error).__name__)
+
+    async def refresh(self, handoff_id: int) -> bool:
+        """Edit the topic's pinned card to the case as it stands, and retitle the topic when its status changed;
+        True when the card was edited. A topic that is gone stays gone: the next relay opens a new one."""
+        await self.workspace.ready()
+        async with self._locks.hold(topic_lock(handoff_id)):
+            async with self._database.session() as session:
+                handoff = await HandoffRepository(session).by_id(handoff_id)
+                if handoff is None or handoff.thread_id is None or handoff.card_message_id is None:
+                    return False
+                card = await self._card(session, handoff)
+            title = topic_name(handoff.customer_name, handoff.reason, handoff.id)
+            try:
+                await self.workspace.edit(handoff.thread_id, handoff.card_message_id, render_card(card))
+                if title != handoff.topic_title:
+                    await self.workspace.rename_topic(handoff.thread_id, title)
+                    async with self._database.session() as session:
+                        await HandoffRepository(session).set_topic_title(handoff.id, title)
+            except TopicGone:
+                logger.info("handoff %d: its topic is gone; the card was not refreshed", handoff_id)
+                return False
+            return True
 
     async def in_topic(self, handoff_id: int, act: Callable[[int], Awaitable[None]], messages: int = 1) -> bool:
         """Do ``act(thread_id)`` in the handoff's topic, under its lock; a deleted topic is opened anew, card first.

@@ -39,7 +39,7 @@ class AgentRepository:
                 telegram_user_id=profile.telegram_user_id, name=profile.name, role=profile.role,
                 languages=",".join(profile.languages), active=profile.active, timezone=profile.timezone,
                 work_hours=profile.work_hours, work_days=profile.work_days, skills=",".join(profile.skills),
-                max_chats=profile.max_chats,
+                max_chats=profile.max_chats, away=profile.away, is_lead=profile.is_lead,
             )
         )
         await self._session.flush()
@@ -90,4 +90,4 @@ def _profile(row: Agent) -> AgentProfile:
     languages = tuple(code for code in row.languages.split(",") if code)
     skills = tuple(skill for skill in (row.skills or "").split(",") if skill)
     return AgentProfile(row.telegram_user_id, row.name, row.role, languages, row.active, row.timezone,
-                        row.work_hours, row.work_days, skills, row.max_chats)
+                        row.work_hours, row.work_days, skills, row.max_chats, bool(row.away), bool(row.is_lead))

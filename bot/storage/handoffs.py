@@ -47,6 +47,9 @@ class OpenHandoff:
     customer_name: str
     expected_at: dt.datetime | None
     first_reply_at: dt.datetime | None
+    card_message_id: int | None = None
+    """The pinned card in the topic; None until it is posted (or for a card posted before 0014)."""
+    topic_title: str | None = None
 
 
 class HandoffRepository:
@@ -119,10 +122,16 @@ class HandoffRepository:
                 Promise.conversation_id == handoff.conversation_id, Promise.status == "open")):
             promise.status, promise.closed_at = "resolved", now
 
-    async def set_thread(self, handoff_id: int, thread_id: int) -> None:
+    async def set_thread(self, handoff_id: int, thread_id: int, card_message_id: int | None = None,
+                         title: str | None = None) -> None:
         handoff = await self._session.get(Handoff, handoff_id)
         if handoff is not None:
-            handoff.thread_id = thread_id
+            handoff.thread_id, handoff.card_message_id, handoff.topic_title = thread_id, card_message_id, title
+
+    async def set_topic_title(self, handoff_id: int, title: str) -> None:
+        handoff = await self._session.get(Handoff, handoff_id)
+        if handoff is not None:
+            handoff.topic_title = title
 
     async def assign(self, handoff_id: int, agent_user_id: int, expected_at: dt.datetime, now: dt.datetime) -> None:
         handoff = await self._session.get(Handoff, handoff_id)
@@ -231,4 +240,5 @@ def _open(handoff: Handoff, customer: Customer) -> OpenHandoff:
         handoff.thread_id, customer.channel, customer.external_id, customer.display_name,
         as_utc(handoff.expected_at) if handoff.expected_at else None,
         as_utc(handoff.first_reply_at) if handoff.first_reply_at else None,
+        handoff.card_message_id, handoff.topic_title,
     )

@@ -113,6 +113,11 @@ class Agent(Base):
     skills: Mapped[str] = mapped_column(String(256), default="", server_default="")
     max_chats: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     last_assigned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    away: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Set by /away, cleared by /back: no new handoffs while away, whatever the shift says."""
+    away_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    is_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """A lead is nudged after the agent when a customer's reply is late."""
 
 
 class Promise(Base):
@@ -171,6 +176,20 @@ class Handoff(Base):
     anxiety_before: Mapped[float | None] = mapped_column(Float, nullable=True)
     anger_at_resolution: Mapped[float | None] = mapped_column(Float, nullable=True)
     anxiety_at_resolution: Mapped[float | None] = mapped_column(Float, nullable=True)
+    card_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    """The pinned card in the topic, edited in place as the case changes."""
+    topic_title: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    """The topic's title as last set, so it is renamed only when its status changes."""
+    waiting_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    """The customer's oldest message still without a person's answer; None when nobody waits."""
+    reply_due_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    """When the person who has the chat should have answered the customer's waiting message."""
+    nudge_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """How far the late-reply ladder went for the current wait: 0 none, 1 agent, 2 lead, 3 customer told."""
+    resolution_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    previous_handoff_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The handoff this one reopens when the customer asked for the same person again."""
+    rating_asked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Flag(Base):
@@ -391,3 +410,61 @@ class TaskDelivery(Base):
     delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     given_up_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     last_error: Mapped[str] = mapped_column(String(120), default="")
+
+
+class CaseNote(Base):
+    """An agent's private note on the case (``!`` or /note in the topic): never sent to the customer."""
+
+    __tablename__ = "case_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    handoff_id: Mapped[int | None] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=True)
+    author_user_id: Mapped[int] = mapped_column(BigInteger)
+    author_name: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class RelayedMessage(Base):
+    """One message passed between a customer's chat and their topic: which Telegram message is which on each
+    side, so a reply-to, an edit or a /flag on one side finds its twin on the other."""
+
+    __tablename__ = "relayed_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    direction: Mapped[str] = mapped_column(String(16))
+    """to_customer (an agent's message), to_topic (a customer's message), bot (the bot's own words shown in the
+    topic)."""
+    customer_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    topic_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    stored_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"),
+                                                          nullable=True)
+    sender_user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class TakeoverOffer(Base):
+    """An agent who wrote in a colleague's topic was asked, once, whether to take it over."""
+
+    __tablename__ = "takeover_offers"
+    __table_args__ = (UniqueConstraint("handoff_id", "agent_user_id", name="uq_takeover_offers_handoff_agent"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"))
+    agent_user_id: Mapped[int] = mapped_column(BigInteger)
+    asked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class DeskBoard(Base):
+    """The queue board pinned in the agents' group's General topic: edited in place, never re-posted."""
+
+    __tablename__ = "desk_boards"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

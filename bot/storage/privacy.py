@@ -15,6 +15,7 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import (
+    CaseNote,
     Conversation,
     Correction,
     Customer,
@@ -24,6 +25,8 @@ from bot.storage.models import (
     Handoff,
     Message,
     Promise,
+    RelayedMessage,
+    TakeoverOffer,
     Task,
     TaskDelivery,
     TaskEvent,
@@ -134,7 +137,9 @@ class PrivacyRepository:
         task_ids = select(Task.id).where(Task.conversation_id.in_(ids))
         for owned in (TaskDelivery, TaskEvent):
             await self._session.execute(delete(owned).where(owned.task_id.in_(task_ids)))
-        for table in (Task, Flag, Handoff, Gesture, Promise, Message):
+        handoff_ids = select(Handoff.id).where(Handoff.conversation_id.in_(ids))
+        await self._session.execute(delete(TakeoverOffer).where(TakeoverOffer.handoff_id.in_(handoff_ids)))
+        for table in (RelayedMessage, CaseNote, Task, Flag, Handoff, Gesture, Promise, Message):
             await self._session.execute(delete(table).where(table.conversation_id.in_(ids)))
         await self._session.execute(delete(Conversation).where(Conversation.id.in_(ids)))
         return int(count or 0)

@@ -81,6 +81,8 @@ class FakeBotApi:
         """(message_thread_id, new name) of every forum topic the bot renamed."""
         self._undeletable_topics: set[int] = set()
         self.copies: list[dict[str, Any]] = []
+        self.pinned: list[tuple[int, int]] = []
+        """(chat id, message id) of every message the bot pinned."""
         self._thread_ids = itertools.count(500)
         self.blocked_by: set[int] = set()
         """Customers who blocked the bot: sending to them is refused with 403."""
@@ -325,6 +327,11 @@ class FakeBotApi:
                 thread_id = next(self._thread_ids)
                 self.topics.append((int(params["chat_id"]), thread_id, topic_name))
             return _ok({"message_thread_id": thread_id, "name": topic_name, "icon_color": 7322096})
+        if name == "pinchatmessage":
+            with self._lock:
+                self.pinned.append((int(params["chat_id"]), int(params["message_id"])))
+                self._lock.notify_all()
+            return _ok(True)
         if name in ("deleteforumtopic", "editforumtopic"):
             return _ok(self._change_topic(name, int(params["message_thread_id"]), params.get("name")))
         if name == "copymessage":

@@ -13,6 +13,9 @@ class RecordingWorkspace:
     topics: list[str] = field(default_factory=list)
     posts: list[tuple[int, str]] = field(default_factory=list)
     relayed: list[str] = field(default_factory=list)
+    edits: list[tuple[int, str]] = field(default_factory=list)
+    pinned: list[int] = field(default_factory=list)
+    titles: list[tuple[int, str]] = field(default_factory=list)
     deleted: set[int] = field(default_factory=set)
     """Threads an agent deleted: posting there fails as it does in Telegram."""
 
@@ -31,10 +34,23 @@ class RecordingWorkspace:
         self.topics.append(name)
         return 100 + len(self.topics)
 
-    async def post(self, thread_id: int, text: str) -> None:
+    async def post(self, thread_id: int, text: str) -> int:
         assert text.strip(), "an empty post to the agents"
         self._check(thread_id)
         self.posts.append((thread_id, text))
+        return len(self.posts)
+
+    async def edit(self, thread_id: int, message_id: int, text: str) -> None:
+        self._check(thread_id)
+        self.edits.append((message_id, text))
+
+    async def pin(self, thread_id: int, message_id: int) -> None:
+        self.pinned.append(message_id)
+
+    async def rename_topic(self, thread_id: int, name: str) -> None:
+        assert 1 <= len(name) <= 128 and name.strip(), f"Telegram refuses the topic name {name!r}"
+        self._check(thread_id)
+        self.titles.append((thread_id, name))
 
     async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
         self._check(thread_id)
