@@ -42,6 +42,22 @@ class SentMessage:
 
 
 @dataclass(frozen=True)
+class JournalEntry:
+    """One update a person sent (``method`` "update") or one Bot API call a person would see, as it happened."""
+
+    at: float
+    method: str
+    params: dict[str, Any]
+    """The update itself for "update"; the call's parameters otherwise."""
+    result: dict[str, Any]
+
+
+SEEN_BY_PEOPLE = frozenset({"sendmessage", "copymessage", "editmessagetext", "editmessagecaption", "pinchatmessage",
+                            "createforumtopic", "editforumtopic", "answercallbackquery", "sendphoto", "senddocument",
+                            "sendvoice", "setmessagereaction"})
+
+
+@dataclass(frozen=True)
 class ApiCall:
     """One authorised Bot API call as it arrived: a benchmark counts calls per second from these."""
 
@@ -94,6 +110,8 @@ class FakeBotApi:
         self._hold_round = 0
         self.held_sends = 0
         """sendMessage calls waiting at the door while sends are held (see ``hold_sends``)."""
+        self.journal: list[JournalEntry] = []
+        """Everything people did and everything the bot did that people see, in order: a shift's transcript."""
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -265,6 +283,7 @@ class FakeBotApi:
         with self._lock:
             update_id = next(self._update_ids)
             self._updates.append({"update_id": update_id, **update})
+            self.journal.append(JournalEntry(time.monotonic(), "update", update, {}))
             self._lock.notify_all()
         return update_id
 
@@ -487,6 +506,9 @@ class _Handler(BaseHTTPRequestHandler):
         params = _parse_params(self.headers.get("Content-Type", ""), body, query)
         try:
             status, payload = self.fake.call(parts[0][3:], parts[1], params)
+            if status == 200 and parts[1].lower() in SEEN_BY_PEOPLE:
+                with self.fake._lock:
+                    self.fake.journal.append(JournalEntry(time.monotonic(), parts[1], params, payload))
         except _DroppedConnection:
             self.close_connection = True
             return
