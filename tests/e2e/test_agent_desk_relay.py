@@ -9,6 +9,7 @@ without asking. What matters is what each person would notice: what reached the 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -282,3 +283,21 @@ async def test_flag_means_the_bot_message_the_agent_points_at(bot: Bot) -> None:
     quote = await quote_of(bot, thread, "Are you there?")
     assert (await flagged("about the quote", quote.message_id)).message_id == answer.id, (
         "the bot did not answer this one (a person has the chat): its last answer stands")
+
+
+async def test_a_queued_handoff_goes_to_the_first_agent_who_writes(tmp_path: Path) -> None:
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=3)).hour
+    hours = f"{later:02d}:00-{(later + 1) % 24:02d}:00" if later < 23 else "23:00-24:00"
+    running = await start_bot(tmp_path, AgentProfile(MARTA, "Marta", "Customer care specialist", ("en", "pl"), True,
+                                                     "UTC", hours, "mon-sun", (), 3))
+    try:
+        thread = await handed_off(running, 8110)
+        assert (await handoff_of(running, 8110)).status == "queued"
+        running.api.agent_sends_text(thread, MARTA, "Dzień dobry, zajmę się tym od razu.")
+        [_, said] = await running.api.wait_for_messages(8110, 2)
+        assert said.text == "Marta: Dzień dobry, zajmę się tym od razu."
+        taken = await handoff_of(running, 8110)
+        assert (taken.status, taken.agent_user_id) == ("active", MARTA)
+    finally:
+        await running.stop()
+        running.api.stop()
