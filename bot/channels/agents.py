@@ -1,8 +1,9 @@
 """The agents' side in Telegram: a private supergroup with forum topics, one per handed-off customer.
 
-Agents write in a customer's topic and the bot passes it on under their name; /take,
-/transfer, /resolve and /flag work only here and only for registered agents (the service
-checks the registry). The workspace adapter is the one place that opens topics and posts.
+The agent who has the conversation writes in the customer's topic and the bot passes it on under
+their name (notes with ``!`` or /note, and colleagues' words, stay in the topic: bot/service/desk_relay.py);
+/take, /transfer, /resolve, /flag and /note work only here and only for registered agents (the
+service checks the registry). The workspace adapter is the one place that opens topics and posts.
 """
 
 from __future__ import annotations

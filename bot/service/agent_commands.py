@@ -1,4 +1,4 @@
-"""/take, /transfer NAME, /resolve and /flag NOTE: what a registered agent may do inside a customer's topic.
+"""/take, /transfer NAME, /resolve, /flag NOTE and /note TEXT: what a registered agent may do inside a customer's topic.
 
 One small handler per command, looked up in a table. A handler works inside the command's unit
 of work and returns a ``CommandOutcome``: the note for the agent and, when the customer must

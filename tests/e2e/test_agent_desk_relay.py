@@ -22,7 +22,7 @@ from bot.storage.models import CaseNote, Flag, Message, TakeoverOffer
 from bot.testing.fake_bot_api import AGENTS_GROUP, SentMessage
 from knowledge import load_pack
 from tests.e2e.running_bot import Bot
-from tests.e2e.test_handoff import ALWAYS, handoff_of, start_bot, topic_of
+from tests.e2e.test_handoff import ALWAYS, answered_then_handed_off, handoff_of, start_bot, topic_of
 
 pytestmark = pytest.mark.slow
 GROUP = int(AGENTS_GROUP["id"])
@@ -257,11 +257,7 @@ async def test_media_go_as_one_message_with_the_senders_name_both_ways(bot: Bot)
 
 
 async def test_flag_means_the_bot_message_the_agent_points_at(bot: Bot) -> None:
-    bot.api.customer_sends_text(8108, "Where is my refund?")
-    await bot.api.wait_for_messages(8108, 1)
-    bot.api.customer_sends_text(8108, "Please put me through to an operator")
-    await bot.api.wait_for_messages(8108, 2)
-    thread = await topic_of(bot, 8108)
+    thread = await answered_then_handed_off(bot, 8108)
     handoff = await handoff_of(bot, 8108)
     holder = handoff.agent_user_id
     assert holder is not None

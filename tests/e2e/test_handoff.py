@@ -199,12 +199,17 @@ async def test_an_agents_photo_reaches_the_customer_under_their_name(bot: Bot) -
     assert len(bot.api.messages_to(4055)) == 1, "no bare name sent before the photo"
 
 
+async def answered_then_handed_off(bot: Bot, chat_id: int) -> int:
+    """The bot answers a refund question, then the customer asks for a person; returns their topic."""
+    bot.api.customer_sends_text(chat_id, "Where is my refund?")
+    await bot.api.wait_for_messages(chat_id, 1)
+    bot.api.customer_sends_text(chat_id, "Please put me through to an operator")
+    await bot.api.wait_for_messages(chat_id, 2)
+    return await topic_of(bot, chat_id)
+
+
 async def test_transfer_and_flag_from_the_topic(bot: Bot) -> None:
-    bot.api.customer_sends_text(4060, "Where is my refund?")
-    await bot.api.wait_for_messages(4060, 1)
-    bot.api.customer_sends_text(4060, "Please put me through to an operator")
-    await bot.api.wait_for_messages(4060, 2)
-    thread = await topic_of(bot, 4060)
+    thread = await answered_then_handed_off(bot, 4060)
     holder = (await handoff_of(bot, 4060)).agent_user_id
     other, other_name = (LI, "Li") if holder == MARTA else (MARTA, "Marta")
     assert holder is not None
