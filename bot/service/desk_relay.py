@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.channels.delivery import CustomerUnreachable, DeliveryRefused, TopicGone
 from bot.policy.agent_words import looks_like_customer_reply, note_text
@@ -71,8 +72,13 @@ class CustomerMessage:
     edited: bool = False
 
 
-PassOn = Callable[..., Awaitable[str | None]]
-"""``HandoffDesk.from_agent``: the one path by which an agent's words reach the customer."""
+class PassOn(Protocol):
+    """``HandoffDesk.from_agent``: the one path by which an agent's words reach the customer."""
+
+    async def __call__(self, agent_user_id: int, thread_id: int, text: str, send: SendToCustomer,
+                       media: tuple[int, int] | None = None, edited: bool = False,
+                       topic_message_id: int | None = None, reply_to: int | None = None,
+                       captionable: bool = True) -> str | None: ...
 
 
 class DeskRelay:
