@@ -16,8 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.channels.delivery import CustomerUnreachable, DeliveryRefused, TopicGone
 from bot.policy.agent_words import looks_like_customer_reply, note_text
+from bot.policy.assignment import AgentProfile
 from bot.policy.model import Move, Reply
 from bot.service.handoff_cards import HandoffCards
 from bot.service.handoff_contact import AgentNotes, CustomerContact, SendToCustomer, agent_notes
@@ -95,6 +98,8 @@ class DeskRelay:
     async def from_agent(self, message: AgentMessage, send: SendToCustomer) -> AgentAnswer:
         """A note, a colleague's words, an edit in place, or (only from the one who has the chat) a message."""
         words = note_text(message.text)
+        ask_owner: str | None = None
+        twin: Relayed | None = None
         async with self._database.session() as session:
             agent = await AgentRepository(session).get(message.user_id)
             if agent is None:
@@ -103,29 +108,24 @@ class DeskRelay:
             handoff = await HandoffRepository(session).open_in_thread(message.thread_id)
             if handoff is None:
                 return AgentAnswer(None if words is not None else notes.say("not_relayed"))
-            owner = handoff.agent_user_id
-            colleague = owner is not None and owner != agent.telegram_user_id
-            if words is not None or colleague:
+            colleague = handoff.agent_user_id not in (None, agent.telegram_user_id)
+            kept_back = words is not None or colleague
+            if kept_back:
                 if message.edited or (words == "" and message.media is None):
                     return AgentAnswer()  # never sent, and nothing new to keep
-                kept = words if words is not None else message.text
-                await CaseNoteRepository(session).add(handoff.conversation_id, handoff.id, agent.telegram_user_id,
-                                                      agent.name, kept or MEDIA_NOTE, self._now())
-                ask = colleague and words is None and await TakeoverOffers(session).first_time(
-                    handoff.id, agent.telegram_user_id, self._now())
-                owner_profile = await AgentRepository(session).get(owner) if ask and owner is not None else None
-            twin = (await RelayedMessages(session).in_topic(handoff.conversation_id, message.message_id)
-                    if message.edited and words is None and not colleague else None)
-        if words is not None or colleague:
+                ask_owner = await self._keep_as_note(session, handoff, agent, words, message.text, colleague)
+            elif message.edited:
+                twin = await RelayedMessages(session).in_topic(handoff.conversation_id, message.message_id)
+        if kept_back:
             self._cards.refresh_soon(handoff.id)
             logger.info("handoff %d: an agent's words kept as a note (%s)", handoff.id,
                         "marked" if words is not None else "not the owner")
             if words is not None:
                 return AgentAnswer(notes.say("note_kept"))
-            if not ask:
+            if ask_owner is None:
                 return AgentAnswer()
             return AgentAnswer(privately=notes.say("not_yours", agent=agent.name, customer=notes.customer(handoff),
-                                                   owner=owner_profile.name if owner_profile else "?"))
+                                                   owner=ask_owner))
         if twin is not None and twin.direction is Direction.TO_CUSTOMER and twin.customer_message_id is not None:
             edited = await self._edit_for_customer(handoff, agent.name, twin, message, send, notes)
             if edited is not None:
@@ -134,6 +134,20 @@ class DeskRelay:
             message.user_id, message.thread_id, message.text, send,
             None if message.edited else message.media, edited=message.edited,
             topic_message_id=message.message_id, reply_to=message.reply_to, captionable=message.captionable))
+
+    async def _keep_as_note(self, session: AsyncSession, handoff: OpenHandoff, agent: AgentProfile,
+                            words: str | None, text: str, colleague: bool) -> str | None:
+        """Keep the words with the case; returns the owner's name when a colleague is to be asked, for the first
+        time in this handoff, whether to take it over (None: no question to ask)."""
+        now = self._now()
+        await CaseNoteRepository(session).add(handoff.conversation_id, handoff.id, agent.telegram_user_id, agent.name,
+                                              (words if words is not None else text) or MEDIA_NOTE, now)
+        if not colleague or words is not None or handoff.agent_user_id is None:
+            return None
+        if not await TakeoverOffers(session).first_time(handoff.id, agent.telegram_user_id, now):
+            return None
+        owner = await AgentRepository(session).get(handoff.agent_user_id)
+        return owner.name if owner is not None else "?"
 
     async def _edit_for_customer(self, handoff: OpenHandoff, agent: str, twin: Relayed, message: AgentMessage,
                                  send: SendToCustomer, notes: AgentNotes) -> str | None:
