@@ -83,6 +83,8 @@ class FakeBotApi:
         self.copies: list[dict[str, Any]] = []
         """Every copyMessage as called (caption and reply_parameters included), with the new copy's ``message_id``."""
         self.never_started: set[int] = set()
+        self.too_old_to_edit: set[int] = set()
+        """Chats whose messages can no longer be edited (Telegram refuses edits after 48 hours)."""
         """People who never opened a private chat with the bot: sending to them is refused with 403."""
         self.pinned: list[tuple[int, int]] = []
         """(chat id, message id) of every message the bot pinned."""
@@ -393,6 +395,8 @@ class FakeBotApi:
                 self.callback_texts[str(params.get("callback_query_id"))] = str(params.get("text") or "")
                 self._lock.notify_all()
             return _ok(True)
+        if name in ("editmessagetext", "editmessagecaption") and int(params["chat_id"]) in self.too_old_to_edit:
+            raise _BadRequest("message can't be edited")
         if name == "editmessagetext":
             return _ok(self._edit_message(params))
         if name == "editmessagecaption":

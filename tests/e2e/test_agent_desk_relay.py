@@ -237,6 +237,19 @@ async def test_edits_are_synced_both_ways_in_place_and_marked(bot: Bot) -> None:
     assert len(bot.api.copies_to(8106)) == 1
 
 
+async def test_an_edit_telegram_refuses_goes_as_a_correction_and_the_transcript_keeps_both(bot: Bot) -> None:
+    thread = await handed_off(bot, 8111)
+    said = bot.api.agent_sends_text_for_id(thread, MARTA, "Kurier przyjedzie w środę.")
+    await bot.api.wait_for_messages(8111, 2)
+    bot.api.too_old_to_edit.add(8111)
+    bot.api.agent_edits_text(thread, MARTA, said, "Kurier przyjedzie w czwartek.")
+    [*_, corrected] = await bot.api.wait_for_messages(8111, 3)
+    assert corrected.text == "Marta poprawia wcześniejszą wiadomość: Kurier przyjedzie w czwartek."
+    assert bot.api.messages_to(8111)[1].text == "Marta: Kurier przyjedzie w środę.", "what was sent stays as it was"
+    stored = [m.text for m in await bot.stored(8111) if m.sender == "agent"]
+    assert stored == ["Kurier przyjedzie w środę.", "(corrected) Kurier przyjedzie w czwartek."]
+
+
 async def test_media_go_as_one_message_with_the_senders_name_both_ways(bot: Bot) -> None:
     thread = await handed_off(bot, 8107, name="Ewa")
     bot.api.agent_sends_photo(thread, MARTA, caption="Tak wygląda etykieta")
