@@ -83,6 +83,8 @@ class HandoffWording:
     crisis: str
     agent_says: str
     agent_corrects: str
+    agent_edited: str
+    """An agent's message edited in place in the customer's chat, marked as edited."""
     resolved: str
     transferred: str
     not_for_customers: str
@@ -113,6 +115,9 @@ class AgentsWording:
     flagged: str
     flagged_with_note: str
     not_relayed: str
+    note_kept: str
+    not_yours: str
+    went_nowhere: str
     refused: str
     partly_refused: str
     sent_in_parts: str

@@ -1,8 +1,9 @@
 """The agents' side in Telegram: a private supergroup with forum topics, one per handed-off customer.
 
-Agents write in a customer's topic and the bot passes it on under their name; /take,
-/transfer, /resolve and /flag work only here and only for registered agents (the service
-checks the registry). The workspace adapter is the one place that opens topics and posts.
+The agent who has the conversation writes in the customer's topic and the bot passes it on under
+their name (notes with ``!`` or /note, and colleagues' words, stay in the topic: bot/service/desk_relay.py);
+/take, /transfer, /resolve, /flag and /note work only here and only for registered agents (the
+service checks the registry). The workspace adapter is the one place that opens topics and posts.
 """
 
 from __future__ import annotations
@@ -10,16 +11,17 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import Bot, Message, MessageEntity, Update
+from telegram import Bot, Message, MessageEntity, ReplyParameters, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.channels.delivery import TEXT_LIMIT, split_text, utf16_length
 from bot.channels.group_pacer import NORMAL, URGENT, GroupPacer
-from bot.channels.output import TelegramOutput
+from bot.channels.output import CAPTION_LIMIT, TelegramOutput
 from bot.channels.refusals import refusals_translated
 from bot.policy.model import AGENT_COMMANDS
 from bot.service.agent_workspace import TopicFate
+from bot.service.desk_relay import AgentMessage
 from bot.service.handoff_contact import SendToCustomer
 from bot.service.handoff_desk import HandoffDesk
 
@@ -108,19 +110,45 @@ class TelegramWorkspace:
         logger.warning("erased customer's topic %d renamed and noted; an admin must delete it", thread_id)
         return TopicFate.SCRUBBED
 
-    async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
+    async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None,
+                    media: str = "", reply_to: int | None = None, edited: bool = False) -> int | None:
+        answering = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to is not None else None
         async with refusals_translated(to_customer=False):
-            if text.strip():
-                for body, entities in quoted(label, text):
-                    await self._bot.send_message(self._chat_id, body, message_thread_id=thread_id, entities=entities)
-                return
-            await self._bot.send_message(self._chat_id, f"{plain_label(label)} (customer) sent this:",
-                                         message_thread_id=thread_id)
-            if chat_id is not None and message_id is not None:
-                await self._bot.copy_message(self._chat_id, chat_id, message_id, message_thread_id=thread_id)
+            if media and chat_id is not None and message_id is not None:
+                return await self._copy(thread_id, label, text, media, chat_id, message_id, answering)
+            first: int | None = None
+            for body, entities in quoted(label, text or "…", edited):
+                sent = await self._bot.send_message(self._chat_id, body, message_thread_id=thread_id, entities=entities,
+                                                    reply_parameters=answering if first is None else None)
+                first = sent.message_id if first is None else first
+            return first
+
+    async def _copy(self, thread_id: int, label: str, caption: str, media: str, chat_id: int, message_id: int,
+                    answering: ReplyParameters | None) -> int:
+        """One message: the customer's photo, voice note or file with "NAME (customer): caption" on it."""
+        said = f"{plain_label(label)} (customer)" + (f": {caption}" if caption.strip() else "")
+        if media in CAPTIONED_MEDIA and utf16_length(said) <= CAPTION_LIMIT:
+            copied = await self._bot.copy_message(self._chat_id, chat_id, message_id, message_thread_id=thread_id,
+                                                  caption=said, reply_parameters=answering)
+            return copied.message_id
+        header = await self._bot.send_message(self._chat_id, f"{plain_label(label)} (customer) sent this:",
+                                              message_thread_id=thread_id, reply_parameters=answering)
+        await self._bot.copy_message(self._chat_id, chat_id, message_id, message_thread_id=thread_id)
+        return header.message_id
+
+    async def edit_relay(self, thread_id: int, message_id: int, label: str, text: str) -> None:
+        body, entities = quoted(label, text or "…", edited=True)[0]
+        async with refusals_translated(to_customer=False):
+            try:
+                await self._bot.edit_message_text(body, self._chat_id, message_id, entities=entities)
+            except BadRequest as error:
+                if "not modified" not in error.message.lower():
+                    raise
 
 
 LABEL_LIMIT = 64
+CAPTIONED_MEDIA = frozenset({"photo", "video", "document", "audio", "voice", "animation"})
+"""What Telegram lets carry a caption: a sticker or a round video note gets a line of its own before it."""
 _COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]+(?:@\w+)?")
 
 
@@ -129,10 +157,11 @@ def plain_label(name: str) -> str:
     return " ".join(name.split())[:LABEL_LIMIT] or "Customer"
 
 
-def quoted(label: str, text: str) -> list[tuple[str, list[MessageEntity]]]:
+def quoted(label: str, text: str, edited: bool = False) -> list[tuple[str, list[MessageEntity]]]:
     """"NAME (customer) wrote:" and the customer's words inside a quote, so they cannot pass for the card or
-    the bot; commands in their words are shown as code, which Telegram does not make tappable."""
-    header = f"{plain_label(label)} (customer) wrote:\n"
+    the bot; commands in their words are shown as code, which Telegram does not make tappable. A new version
+    of a message says "wrote (edited):"."""
+    header = f"{plain_label(label)} (customer) wrote{' (edited)' if edited else ''}:\n"
     room = TEXT_LIMIT - utf16_length(header) - 16
     parts = split_text(text, room)
     messages = []
@@ -180,7 +209,8 @@ class AgentsChannel:
                         posted, assigned, reminded)
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Pass what an agent writes in a customer's topic to that customer."""
+        """Pass what the agent who has the conversation writes in a customer's topic to that customer; keep notes
+        and colleagues' words back; catch a customer's reply typed outside any topic."""
         await self._from_agent(update, context, edited=False)
 
     async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -189,14 +219,32 @@ class AgentsChannel:
 
     async def _from_agent(self, update: Update, context: ContextTypes.DEFAULT_TYPE, edited: bool) -> None:
         message, user = update.effective_message, update.effective_user
-        if message is None or user is None or message.message_thread_id is None or not message.is_topic_message:
+        if message is None or user is None:
             return
         text = message.text or message.caption or ""
-        media = None if message.text or edited else (message.chat_id, message.message_id)
-        note = await self._desk.from_agent(user.id, message.message_thread_id, text, _sender(context), media,
-                                           edited=edited)
-        if note:
-            await self.answer(message, note)
+        if message.message_thread_id is None or not message.is_topic_message:
+            went_nowhere = None if edited else await self._desk.relay.outside_topic(user.id, text)
+            if went_nowhere:
+                await self.answer(message, went_nowhere, quote=True)
+            return
+        media = None if message.text else (message.chat_id, message.message_id)
+        captionable = any(getattr(message, kind, None) for kind in CAPTIONED_MEDIA)
+        answer = await self._desk.relay.from_agent(AgentMessage(
+            user.id, message.message_thread_id, message.message_id, text, media, captionable, edited,
+            replied_in_topic(message)), _sender(context))
+        if answer.privately and not await self._tell_privately(context, user.id, answer.privately):
+            await self.answer(message, answer.privately, quote=True)
+        if answer.note:
+            await self.answer(message, answer.note, quote=True)
+
+    async def _tell_privately(self, context: ContextTypes.DEFAULT_TYPE, user_id: int, text: str) -> bool:
+        """A direct message to an agent; False when Telegram refuses (they never started the bot)."""
+        try:
+            await context.bot.send_message(user_id, text[:TEXT_LIMIT])
+        except TelegramError as error:
+            logger.info("an agent could not be told privately (%s); telling them in the topic", type(error).__name__)
+            return False
+        return True
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """take, transfer NAME, resolve, flag NOTE."""
@@ -207,17 +255,27 @@ class AgentsChannel:
         command = words[0].lstrip("/").split("@")[0].lower() if words else ""
         thread_id = message.message_thread_id if message.is_topic_message else None
         note = await self._desk.commands.run(user.id, thread_id, command, words[1] if len(words) > 1 else "",
-                                             _sender(context))
+                                             _sender(context), replied_in_topic(message))
         if note:
             await self.answer(message, note)
 
-    async def answer(self, message: Message, text: str) -> None:
-        """A note for the agent, in the topic they wrote in (Telegram's reply keeps the thread), at the group's pace."""
+    async def answer(self, message: Message, text: str, quote: bool = False) -> None:
+        """A note for the agent, in the topic they wrote in (Telegram's reply keeps the thread), at the group's pace;
+        ``quote`` makes it a visible reply to their message (what the note is about)."""
         await self._pacer.wait(NORMAL)
         try:
-            await message.reply_text(text[:TEXT_LIMIT], do_quote=False)
+            await message.reply_text(text[:TEXT_LIMIT], do_quote=quote)
         except TelegramError:
             logger.warning("could not answer in the agents' topic", exc_info=True)
+
+
+def replied_in_topic(message: Message) -> int | None:
+    """The topic message this one replies to; Telegram marks every topic message as a reply to the topic's
+    first (service) message, which is no reply at all."""
+    replied = message.reply_to_message
+    if replied is None or replied.message_id == message.message_thread_id or replied.forum_topic_created:
+        return None
+    return replied.message_id
 
 
 def _sender(context: ContextTypes.DEFAULT_TYPE) -> SendToCustomer:

@@ -8,7 +8,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from telegram import Message, Update
@@ -251,6 +251,9 @@ class TelegramChannel:
             context.application.create_task(_show_typing(context, chat.id))
         customer = CustomerRef(CHANNEL, str(user.id), user.first_name or "")
         message_id = update.effective_message.message_id if update.effective_message else None
+        replied = update.effective_message.reply_to_message if update.effective_message else None
+        if replied is not None:
+            turn = replace(turn, reply_to=replied.message_id)
         with arrival_of(update, self._service.arrivals):
             await self._service.handle(customer, turn, message_id, deliver=TelegramOutput(context.bot).to(chat.id),
                                        button_data=button_data)

@@ -16,7 +16,7 @@ from bot.policy.gestures import GestureChoice
 from bot.policy.orders import LookupRequest
 
 RATING_PREFIX = "rate"
-AGENT_COMMANDS = frozenset({"take", "transfer", "resolve", "flag"})
+AGENT_COMMANDS = frozenset({"take", "transfer", "resolve", "flag", "note"})
 """Commands only registered agents may use, in the agents' group; a customer is told so politely."""
 
 
@@ -71,6 +71,8 @@ class CustomerTurn:
     text: str = ""
     command: str = ""
     content_type: str = ""
+    reply_to: int | None = None
+    """The message in the customer's chat this one replies to, if any: kept as a reply when it is relayed."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,13 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
     copy_from: tuple[int, int] | None = None
-    """(chat id, message id) of a message to pass on as it is after the text: an agent's photo or file."""
+    """(chat id, message id) of a message to pass on as it is (an agent's photo, voice note or file), with the
+    text as its caption when the text fits one, after the text otherwise."""
+    reply_to: int | None = None
+    """A message in the customer's chat this reply answers: shown quoted, as Telegram's reply-to."""
+    edit_of: int | None = None
+    """A message the bot sent the customer before, edited in place to ``text`` (its caption when ``copy_from``
+    is set) instead of a new send."""
     stored_as: int | None = None
     """The stored bot message this reply is, marked delivered once the channel has sent it."""
     contact_button: str = ""

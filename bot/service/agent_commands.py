@@ -1,4 +1,4 @@
-"""/take, /transfer NAME, /resolve and /flag NOTE: what a registered agent may do inside a customer's topic.
+"""/take, /transfer NAME, /resolve, /flag NOTE and /note TEXT: what a registered agent may do inside a customer's topic.
 
 One small handler per command, looked up in a table. A handler works inside the command's unit
 of work and returns a ``CommandOutcome``: the note for the agent and, when the customer must
@@ -22,8 +22,11 @@ from bot.policy.deadlines import format_deadline
 from bot.policy.model import Move, Reply
 from bot.service.handoff_contact import AgentNotes, CustomerContact, SendToCustomer, agent_notes, agent_text, give
 from bot.storage.agents import AgentRepository
+from bot.storage.case_notes import CaseNoteRepository
 from bot.storage.database import Database
+from bot.storage.flag_targets import flag, flag_target
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
+from bot.storage.relayed import RelayedMessages
 from knowledge import KnowledgePack, fill
 
 logger = logging.getLogger(__name__)
@@ -44,6 +47,8 @@ class CommandOutcome:
     """For the customer."""
     untold: str = ""
     """For the agent instead of ``note`` when the reply could not reach the customer."""
+    card_changed: bool = False
+    """The card shows what the command changed: it is refreshed once the unit of work has committed."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,8 @@ class CommandRequest:
     argument: str
     now: dt.datetime
     notes: AgentNotes
+    reply_to: int | None = None
+    """The topic message the command was sent as a reply to (a quote, a bot answer, the card), if any."""
 
 
 Handler = Callable[[CommandRequest], Awaitable[CommandOutcome]]
@@ -74,12 +81,13 @@ class AgentCommands:
         self._strangers_told: dict[int, dt.datetime] = {}
         self.handlers: dict[str, Handler] = {
             "take": self._take, "transfer": self._transfer, "resolve": self._resolve, "flag": self._flag,
+            "note": self._note,
         }
 
     async def run(self, agent_user_id: int, thread_id: int | None, command: str, argument: str,
-                  send: SendToCustomer) -> str:
-        """The command from this user in this thread; returns the note for the topic ("" means say nothing:
-        a stranger already told today)."""
+                  send: SendToCustomer, reply_to: int | None = None) -> str:
+        """The command from this user in this thread (``reply_to``: the topic message it replies to); returns the
+        note for the topic ("" means say nothing: a stranger already told today)."""
         async with self._database.session() as session:
             agent = await AgentRepository(session).get(agent_user_id)
             if agent is None:
@@ -91,7 +99,9 @@ class AgentCommands:
             handoff = await HandoffRepository(session).open_in_thread(thread_id) if thread_id is not None else None
             if handoff is None:
                 return notes.say("no_handoff", command=command)
-            outcome = await handler(CommandRequest(session, handoff, agent, argument, self._now(), notes))
+            outcome = await handler(CommandRequest(session, handoff, agent, argument, self._now(), notes, reply_to))
+        if outcome.card_changed:
+            self._contact.refresh_card_soon(handoff.id)
         if outcome.reply is not None and not await self._contact.tell(handoff, outcome.reply, send, notes):
             return outcome.untold
         return outcome.note
@@ -153,12 +163,27 @@ class AgentCommands:
                               notes.say("resolved_untold", agent=agent.name))
 
     async def _flag(self, request: CommandRequest) -> CommandOutcome:
-        """The bot's last answer goes to the trainers, with the agent's note."""
-        note, notes = request.argument, request.notes
-        flagged = await HandoffRepository(request.session).flag_last_bot_answer(
-            request.handoff.conversation_id, request.agent.telegram_user_id, note)
+        """The bot message the agent replied to (see bot/storage/flag_targets.py), else the bot's last answer, goes
+        to the trainers with the agent's note."""
+        note, notes, handoff = request.argument, request.notes, request.handoff
+        replied = None
+        if request.reply_to is not None and request.reply_to != handoff.card_message_id:
+            replied = await RelayedMessages(request.session).in_topic(handoff.conversation_id, request.reply_to)
+        target = await flag_target(request.session, handoff.conversation_id, replied)
+        await flag(request.session, handoff.conversation_id, target, request.agent.telegram_user_id, note)
+        flagged = target.text if target is not None else None
         if flagged is None:
             return CommandOutcome(notes.say("nothing_to_flag"))
         if note:
             return CommandOutcome(notes.say("flagged_with_note", answer=flagged[:FLAGGED_SHOWN], note=note))
         return CommandOutcome(notes.say("flagged", answer=flagged[:FLAGGED_SHOWN]))
+
+    async def _note(self, request: CommandRequest) -> CommandOutcome:
+        """/note TEXT: a note for the team on the case, kept and shown on the card, never sent to the customer."""
+        words = request.argument.strip()
+        if not words:
+            return CommandOutcome("")  # nothing to keep, and nothing was sent
+        await CaseNoteRepository(request.session).add(request.handoff.conversation_id, request.handoff.id,
+                                                      request.agent.telegram_user_id, request.agent.name, words,
+                                                      request.now)
+        return CommandOutcome(request.notes.say("note_kept"), card_changed=True)

@@ -59,8 +59,18 @@ class AgentWorkspace(Protocol):
         """Give the topic a new title (1–128 characters)."""
         ...
 
-    async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
-        """Show a customer's message in the topic, unmistakably as theirs; anything but text is copied as it is."""
+    async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None,
+                    media: str = "", reply_to: int | None = None, edited: bool = False) -> int | None:
+        """Show a customer's message in the topic, unmistakably as theirs; returns the topic message's id.
+
+        ``media`` names what the customer sent when it is not text ("photo", "voice", …): it is copied as it is,
+        with their name and ``text`` (the caption) on it when it can carry one. ``reply_to`` is a topic message
+        it answers; ``edited`` marks a new version of a message whose first one cannot be edited in place.
+        """
+        ...
+
+    async def edit_relay(self, thread_id: int, message_id: int, label: str, text: str) -> None:
+        """The customer edited their message: its quote in the topic shows the new words, marked as edited."""
         ...
 
     async def remove_topic(self, thread_id: int) -> TopicFate:
@@ -98,7 +108,11 @@ class NullWorkspace:
     async def rename_topic(self, thread_id: int, name: str) -> None:
         raise TopicGone(f"no agents' group to reach topic {thread_id}")
 
-    async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
+    async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None,
+                    media: str = "", reply_to: int | None = None, edited: bool = False) -> int | None:
+        raise TopicGone(f"no agents' group to reach topic {thread_id}")
+
+    async def edit_relay(self, thread_id: int, message_id: int, label: str, text: str) -> None:
         raise TopicGone(f"no agents' group to reach topic {thread_id}")
 
     async def remove_topic(self, thread_id: int) -> TopicFate:

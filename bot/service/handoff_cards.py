@@ -22,6 +22,7 @@ from bot.policy.escalation import REASON_LABELS, EscalationReason
 from bot.policy.handoff_card import HandoffCard, render_card, topic_name
 from bot.service.agent_workspace import AgentWorkspace, NullWorkspace, TopicFate
 from bot.service.background import BackgroundJobs
+from bot.service.bot_answer_shown import show_last_answer
 from bot.storage.agents import AgentRepository
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database
@@ -111,6 +112,7 @@ class HandoffCards:
             card = await self._card(session, current or handoff)
         card_message_id = await self.workspace.post(thread_id, render_card(card))
         await self.workspace.pin(thread_id, card_message_id)
+        await show_last_answer(self._database, self.workspace, handoff, thread_id)
         async with self._database.session() as session:
             await HandoffRepository(session).set_thread(handoff.id, thread_id, card_message_id, title)
         logger.info("handoff %d: topic opened and card posted", handoff.id)

@@ -28,8 +28,9 @@ from knowledge.pack import FALLBACK_LANGUAGE, Wording
 
 logger = logging.getLogger(__name__)
 
-SendToCustomer = Callable[[str, str, Reply], Awaitable[None]]
-"""(channel, external id, reply): how the channel reaches a customer outside their own turn.
+SendToCustomer = Callable[[str, str, Reply], Awaitable[int | None]]
+"""(channel, external id, reply): how the channel reaches a customer outside their own turn; returns the id of
+the message the customer sees (when the channel has one), for reply-to and edits to find it again.
 Raises ``CustomerUnreachable`` or ``DeliveryRefused`` when the platform refuses for good."""
 
 
@@ -94,6 +95,10 @@ class CustomerContact:
             logger.warning("handoff %d: a message to the customer was refused: %s", handoff.id, refused.reason)
             await self._cards.note_in_topic(handoff.id, notes.say("customer_refused", reason=refused.reason))
         return False
+
+    def refresh_card_soon(self, handoff_id: int) -> None:
+        """After a committed change the card shows (see ``HandoffCards.refresh_soon``)."""
+        self._cards.refresh_soon(handoff_id)
 
     async def close_for_good(self, handoff: OpenHandoff, notes: AgentNotes) -> str:
         """Close a handoff whose customer can no longer be reached; returns the note saying so."""

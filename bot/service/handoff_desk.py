@@ -26,6 +26,7 @@ from bot.policy.escalation import Escalation, EscalationReason
 from bot.policy.model import Move, Reply
 from bot.service.agent_commands import AgentCommands
 from bot.service.agent_workspace import AgentWorkspace, TopicFate
+from bot.service.desk_relay import DeskRelay
 from bot.service.handoff_cards import HandoffCards
 from bot.service.handoff_contact import CustomerContact, SendToCustomer, agent_notes, agent_text, give
 from bot.storage.agents import AgentRepository
@@ -78,6 +79,7 @@ class HandoffDesk:
         self.cards = HandoffCards(database, pack, zone, now, self._locks, workspace)
         self._contact = CustomerContact(database, self.cards, pack, now)
         self.commands = AgentCommands(database, pack, zone, now, self._contact)
+        self.relay = DeskRelay(database, pack, self.cards, self._contact, now, self.from_agent)
 
     async def start(self, session: AsyncSession, conversation_id: int, language: str, escalation: Escalation,
                     feelings: tuple[float, float] | None, skill: str | None) -> HandoffStart:
@@ -172,15 +174,6 @@ class HandoffDesk:
         return len(updates)
 
     # -- the customer's side ------------------------------------------------------------------
-    async def relay_from_customer(self, handoff: OpenHandoff, label: str, text: str, message_id: int | None) -> None:
-        chat_id = int(handoff.external_id) if handoff.external_id.lstrip("-").isdigit() else None
-
-        async def relay(thread_id: int) -> None:
-            await self.cards.workspace.relay(thread_id, label, text, chat_id, message_id)
-
-        if not await self.cards.in_topic(handoff.id, relay, messages=1 if text.strip() else 2):
-            logger.info("handoff %d: message kept for the card still to be posted", handoff.id)
-
     async def customer_unreachable(self, channel: str, external_id: str) -> None:
         """The customer blocked the bot: close their conversation, and tell the agent who had it."""
         async with self._database.session() as session:
@@ -193,11 +186,16 @@ class HandoffDesk:
 
     # -- the agents' side -------------------------------------------------------------------
     async def from_agent(self, agent_user_id: int, thread_id: int, text: str, send: SendToCustomer,
-                         media: tuple[int, int] | None = None, edited: bool = False) -> str | None:
+                         media: tuple[int, int] | None = None, edited: bool = False,
+                         topic_message_id: int | None = None, reply_to: int | None = None,
+                         captionable: bool = True) -> str | None:
         """An agent wrote in a topic: pass it to the customer under the agent's name. Returns a note for the topic.
 
-        ``media`` is (chat id, message id) of a photo or file the agent posted; it is passed on as it is.
-        ``edited``: the agent corrected a message they sent before; the customer gets the correction, marked so.
+        Called through ``DeskRelay.from_agent``, which keeps notes and colleagues' words back and edits in place.
+        ``media`` is (chat id, message id) of a photo, voice note or file the agent posted; it is passed on as it
+        is, with "NAME: caption" on it (``captionable``: a sticker cannot carry one and goes after the name).
+        ``edited``: the agent corrected a message whose copy could not be edited; the correction goes, marked so.
+        ``reply_to`` (a topic message) makes the customer's copy a reply to that message's twin in their chat.
         A text over Telegram's limit goes in parts; a refusal is told to the agent, never retried.
         """
         async with self._database.session() as session:
@@ -218,14 +216,20 @@ class HandoffDesk:
         wording = self._pack.wording_for(handoff.language).handoff
         path = "handoff.agent_corrects" if edited else "handoff.agent_says"
         template = wording.agent_corrects if edited else wording.agent_says
-        said = fill(template, path, handoff.language, agent=agent.name, text=text) if text.strip() else f"{agent.name}:"
-        parts = split_text(said)
+        said = fill(template, path, handoff.language, agent=agent.name, text=text) if text.strip() else agent.name
+        answering = await self.relay.customer_twin(handoff.conversation_id, reply_to)
+        parts = [said] if media is not None and captionable else split_text(said)
+        if media is not None and not captionable:
+            parts.append("")  # the sticker goes on its own, after the name
         delivered = 0
+        first_seen: int | None = None
         try:
             for index, part in enumerate(parts):
                 last = index == len(parts) - 1
-                await send(handoff.channel, handoff.external_id,
-                           Reply(Move.AGENT_MESSAGE, part, copy_from=media if last else None))
+                seen = await send(handoff.channel, handoff.external_id,
+                                  Reply(Move.AGENT_MESSAGE, part, copy_from=media if last else None,
+                                        reply_to=answering if index == 0 else None))
+                first_seen = seen if first_seen is None else first_seen
                 delivered += 1
         except CustomerUnreachable:
             await self._amend(message_id, None)
@@ -238,7 +242,9 @@ class HandoffDesk:
             await self._amend(message_id, f"{stored} [only {delivered} of {len(parts)} parts were delivered]")
             return notes.say("partly_refused", delivered=delivered, parts=len(parts), reason=refused.reason,
                              customer=notes.customer(handoff))
-        if len(parts) > 1:
+        if topic_message_id is not None and first_seen is not None:
+            await self.relay.record_sent(handoff, topic_message_id, first_seen, message_id, agent.telegram_user_id)
+        if len(parts) > 1 and media is None:
             return notes.say("sent_in_parts", parts=len(parts))
         return None
 

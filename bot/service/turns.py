@@ -31,6 +31,7 @@ from bot.policy.model import AGENT_COMMANDS, Clock, ConversationState, CustomerT
 from bot.policy.orders import LookupRequest, OrderFacts
 from bot.policy.talk import rating_buttons
 from bot.service.customer import CustomerRef, stored_kind
+from bot.service.desk_relay import CustomerMessage
 from bot.service.handoff_desk import HandoffDesk, HandoffStart
 from bot.service.lookups import OrderLookups
 from bot.service.own_data import OwnData
@@ -143,11 +144,13 @@ class CustomerTurns:
     def _relay(self, handoff: OpenHandoff, customer: CustomerRef, turn: CustomerTurn,
                telegram_message_id: int | None) -> Effect:
         """Pass the customer's message to the person who has the conversation, under the customer's name."""
-        words = turn.text if turn.kind in (TurnKind.TEXT, TurnKind.EDITED, TurnKind.COMMAND) else ""
+        words = turn.kind in (TurnKind.TEXT, TurnKind.EDITED, TurnKind.COMMAND)
+        media = "" if words else turn.content_type or turn.kind.value
+        message = CustomerMessage(customer.display_name or "Customer", turn.text, telegram_message_id, media,
+                                  turn.reply_to, edited=turn.kind is TurnKind.EDITED)
 
         async def relay() -> None:
-            await self._desk.relay_from_customer(handoff, customer.display_name or "Customer", words,
-                                                 telegram_message_id)
+            await self._desk.relay.from_customer(handoff, message)
         return relay
 
     async def _turn(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None) -> TurnOutcome:

@@ -1,4 +1,4 @@
-"""Repository for handoffs to people, the context their cards show, and agents' flags."""
+"""Repository for handoffs to people and the context their cards show (agents' flags: bot/storage/flag_targets.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from bot.storage.conversations import case_of
 from bot.storage.models import (
     Conversation,
     Customer,
-    Flag,
     Gesture,
     Handoff,
     Message,
@@ -177,16 +176,6 @@ class HandoffRepository:
             await self._session.delete(message)
         else:
             message.text = text
-
-    async def flag_last_bot_answer(self, conversation_id: int, agent_user_id: int, note: str) -> str | None:
-        """Flag the bot's last message for trainers; returns its text, or None when the bot said nothing yet."""
-        message = await self._session.scalar(
-            select(Message).where(Message.conversation_id == conversation_id, Message.sender == "bot")
-            .order_by(Message.id.desc()).limit(1)
-        )
-        self._session.add(Flag(conversation_id=conversation_id, message_id=message.id if message else None,
-                               agent_user_id=agent_user_id, note=note[:2000]))
-        return message.text if message is not None else None
 
     async def card_context(self, conversation_id: int) -> CardContext:
         messages = list((await self._session.scalars(

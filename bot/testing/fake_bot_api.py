@@ -97,6 +97,11 @@ class FakeBotApi:
         """(message_thread_id, new name) of every forum topic the bot renamed."""
         self._undeletable_topics: set[int] = set()
         self.copies: list[dict[str, Any]] = []
+        """Every copyMessage as called (caption and reply_parameters included), with the new copy's ``message_id``."""
+        self.never_started: set[int] = set()
+        self.too_old_to_edit: set[int] = set()
+        """Chats whose messages can no longer be edited (Telegram refuses edits after 48 hours)."""
+        """People who never opened a private chat with the bot: sending to them is refused with 403."""
         self.pinned: list[tuple[int, int]] = []
         """(chat id, message id) of every message the bot pinned."""
         self._thread_ids = itertools.count(500)
@@ -142,9 +147,9 @@ class FakeBotApi:
         return f"http://{host!s}:{port}"
 
     # -- the customer's side ------------------------------------------------------------
-    def customer_sends_text(self, chat_id: int, text: str, first_name: str = "Alex") -> int:
-        message = self._message(chat_id, first_name)
-        message["text"] = text
+    def customer_sends_text(self, chat_id: int, text: str, first_name: str = "Alex", reply_to: int | None = None) -> int:
+        """``reply_to``: the id of a message in the customer's chat this one replies to (Telegram's reply)."""
+        message = self._customer_text(chat_id, text, first_name, reply_to)
         if text.startswith("/"):
             command = text.split()[0] if text.split() else text
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
@@ -161,6 +166,20 @@ class FakeBotApi:
     def customer_sends_photo(self, chat_id: int, caption: str | None = None) -> int:
         message = self._message(chat_id)
         message["photo"] = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 640, "height": 480}]
+        if caption is not None:
+            message["caption"] = caption
+        return self.push({"message": message})
+
+    def customer_sends_voice(self, chat_id: int, caption: str | None = None, first_name: str = "Alex") -> int:
+        message = self._message(chat_id, first_name)
+        message["voice"] = {"file_id": "voice-1", "file_unique_id": "v1", "duration": 4}
+        if caption is not None:
+            message["caption"] = caption
+        return self.push({"message": message})
+
+    def customer_sends_document(self, chat_id: int, caption: str | None = None, first_name: str = "Alex") -> int:
+        message = self._message(chat_id, first_name)
+        message["document"] = {"file_id": "doc-1", "file_unique_id": "d1", "file_name": "receipt.pdf"}
         if caption is not None:
             message["caption"] = caption
         return self.push({"message": message})
@@ -193,20 +212,77 @@ class FakeBotApi:
             self._flood_left, self._flood_retry_after = count, retry_after
 
     # -- the agents' side: a forum supergroup ------------------------------------------------
-    def agent_sends_text(self, thread_id: int | None, user_id: int, text: str, first_name: str = "Marta") -> int:
-        message = self._group_message(thread_id, user_id, first_name)
-        message["text"] = text
+    def agent_sends_text(self, thread_id: int | None, user_id: int, text: str, first_name: str = "Marta",
+                         reply_to: int | None = None) -> int:
+        """``reply_to``: the id of a message in the topic this one replies to."""
+        message = self._agent_text(thread_id, user_id, text, first_name, reply_to)
         if text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return self.push({"message": message})
 
-    def agent_sends_photo(self, thread_id: int, user_id: int, caption: str | None = None) -> int:
-        message = self._group_message(thread_id, user_id, "Marta")
-        message["photo"] = [{"file_id": "agent-photo", "file_unique_id": "ap1", "width": 640, "height": 480}]
+    def agent_sends_photo(self, thread_id: int, user_id: int, caption: str | None = None,
+                          first_name: str = "Marta") -> int:
+        return self._agent_sends_media(thread_id, user_id, first_name, caption, "photo",
+                                       [{"file_id": "agent-photo", "file_unique_id": "ap1", "width": 640, "height": 480}])
+
+    def agent_sends_voice(self, thread_id: int, user_id: int, caption: str | None = None,
+                          first_name: str = "Marta") -> int:
+        return self._agent_sends_media(thread_id, user_id, first_name, caption, "voice",
+                                       {"file_id": "agent-voice", "file_unique_id": "av1", "duration": 7})
+
+    def agent_sends_document(self, thread_id: int, user_id: int, caption: str | None = None,
+                             first_name: str = "Marta") -> int:
+        return self._agent_sends_media(thread_id, user_id, first_name, caption, "document",
+                                       {"file_id": "agent-doc", "file_unique_id": "ad1", "file_name": "label.pdf"})
+
+    def agent_edits_caption(self, thread_id: int, user_id: int, message_id: int, caption: str,
+                            first_name: str = "Marta") -> int:
+        message = self._group_message(thread_id, user_id, first_name)
+        message.update({"message_id": message_id, "caption": caption, "edit_date": int(time.time()),
+                        "photo": [{"file_id": "agent-photo", "file_unique_id": "ap1", "width": 640, "height": 480}]})
+        return self.push({"edited_message": message})
+
+    def _agent_sends_media(self, thread_id: int, user_id: int, first_name: str, caption: str | None, kind: str,
+                           media: object) -> int:
+        message = self._group_message(thread_id, user_id, first_name)
+        message[kind] = media
         if caption is not None:
             message["caption"] = caption
-        return self.push({"message": message})
+        self.push({"message": message})
+        return int(message["message_id"])
+
+    def agent_sends_text_for_id(self, thread_id: int | None, user_id: int, text: str, first_name: str = "Marta",
+                                reply_to: int | None = None) -> int:
+        """Like ``agent_sends_text``, but returns the agent's message id (to edit it or reply to it later)."""
+        message = self._agent_text(thread_id, user_id, text, first_name, reply_to)
+        self.push({"message": message})
+        return int(message["message_id"])
+
+    def _agent_text(self, thread_id: int | None, user_id: int, text: str, first_name: str,
+                    reply_to: int | None) -> dict[str, Any]:
+        message = self._group_message(thread_id, user_id, first_name, reply_to)
+        message["text"] = text
+        return message
+
+    def customer_sends_text_for_id(self, chat_id: int, text: str, first_name: str = "Alex",
+                                   reply_to: int | None = None) -> int:
+        """Like ``customer_sends_text`` (no commands), but returns the customer's message id."""
+        message = self._customer_text(chat_id, text, first_name, reply_to)
+        self.push({"message": message})
+        return int(message["message_id"])
+
+    def _customer_text(self, chat_id: int, text: str, first_name: str, reply_to: int | None) -> dict[str, Any]:
+        message = self._message(chat_id, first_name)
+        message["text"] = text
+        if reply_to is not None:
+            message["reply_to_message"] = self._replied(message["chat"], reply_to)
+        return message
+
+    def refuse_private_chat(self, user_id: int) -> None:
+        """This person never started the bot: a private message to them is refused, as Telegram does."""
+        with self._lock:
+            self.never_started.add(user_id)
 
     # -- a team's chat: a forum topic of a group (or a group of its own) ----------------------
     def member_taps(self, chat_id: int, message_id: int, user_id: int, data: str, thread_id: int | None = None,
@@ -248,14 +324,25 @@ class FakeBotApi:
         with self._lock:
             self._undeletable_topics.add(thread_id)
 
-    def _group_message(self, thread_id: int | None, user_id: int, first_name: str) -> dict[str, Any]:
+    def _group_message(self, thread_id: int | None, user_id: int, first_name: str,
+                       reply_to: int | None = None) -> dict[str, Any]:
+        """As Telegram sends it: a topic message that replies to nothing still carries the topic's first
+        (service) message as its reply_to_message."""
         message: dict[str, Any] = {
             "message_id": next(self._message_ids), "date": int(time.time()), "chat": dict(AGENTS_GROUP),
             "from": {"id": user_id, "is_bot": False, "first_name": first_name},
         }
         if thread_id is not None:
             message.update({"message_thread_id": thread_id, "is_topic_message": True})
+            message["reply_to_message"] = self._replied(message["chat"], thread_id if reply_to is None else reply_to)
+            if reply_to is None:
+                message["reply_to_message"]["forum_topic_created"] = {"name": "topic", "icon_color": 7322096}
+        elif reply_to is not None:
+            message["reply_to_message"] = self._replied(message["chat"], reply_to)
         return message
+
+    def _replied(self, chat: dict[str, Any], message_id: int) -> dict[str, Any]:
+        return {"message_id": message_id, "date": int(time.time()), "chat": dict(chat), "from": BOT_USER}
 
     def agent_edits_text(self, thread_id: int, user_id: int, message_id: int, text: str,
                          first_name: str = "Marta") -> int:
@@ -327,8 +414,12 @@ class FakeBotApi:
                 self.callback_texts[str(params.get("callback_query_id"))] = str(params.get("text") or "")
                 self._lock.notify_all()
             return _ok(True)
+        if name in ("editmessagetext", "editmessagecaption") and int(params["chat_id"]) in self.too_old_to_edit:
+            raise _BadRequest("message can't be edited")
         if name == "editmessagetext":
             return _ok(self._edit_message(params))
+        if name == "editmessagecaption":
+            return _ok(self._edit_caption(params))
         if name == "sendmessage":
             self._wait_while_sends_are_held()
             with self._lock:
@@ -356,9 +447,10 @@ class FakeBotApi:
         if name == "copymessage":
             self._refuse_if_unreachable(params)
             with self._lock:
-                self.copies.append(dict(params))
+                message_id = next(self._message_ids)
+                self.copies.append({**params, "message_id": message_id})
                 self._lock.notify_all()
-            return _ok({"message_id": next(self._message_ids)})
+            return _ok({"message_id": message_id})
         return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
 
     def hold_sends(self) -> None:
@@ -399,6 +491,8 @@ class FakeBotApi:
         with self._lock:
             if int(params["chat_id"]) in self.blocked_by:
                 raise _Forbidden("Forbidden: bot was blocked by the user")
+            if int(params["chat_id"]) in self.never_started:
+                raise _Forbidden("Forbidden: bot can't initiate conversation with a user")
             if params.get("message_thread_id") in self.deleted_topics:
                 raise _BadRequest("message thread not found")
 
@@ -431,6 +525,30 @@ class FakeBotApi:
             self._lock.notify_all()
         return {"message_id": message_id, "date": int(time.time()), "text": text, "from": BOT_USER,
                 "chat": {"id": chat_id, "type": "supergroup"}}
+
+    def _edit_caption(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        with self._lock:
+            found = next((c for c in self.copies if int(c["chat_id"]) == chat_id and c["message_id"] == message_id),
+                         None)
+            if found is None:
+                raise _BadRequest("message to edit not found")
+            if found.get("caption") == params.get("caption"):
+                raise _BadRequest("message is not modified")
+            found["caption"] = params.get("caption")
+            self.edits.append(dict(params))
+            self._lock.notify_all()
+        return {"message_id": message_id, "date": int(time.time()), "from": BOT_USER,
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}}
+
+    def copies_to(self, chat_id: int) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(c) for c in self.copies if int(c["chat_id"]) == chat_id]
+
+    def calls_to(self, chat_id: int) -> list[ApiCall]:
+        """Every call the bot made about this chat (sends, copies, edits, actions): what could reach the person."""
+        with self._lock:
+            return [call for call in self.timeline if str(call.chat_id) == str(chat_id)]
 
     def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         self._refuse_if_unreachable(params)

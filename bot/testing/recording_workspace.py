@@ -52,10 +52,16 @@ class RecordingWorkspace:
         self._check(thread_id)
         self.titles.append((thread_id, name))
 
-    async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
+    async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None,
+                    media: str = "", reply_to: int | None = None, edited: bool = False) -> int | None:
         self._check(thread_id)
         self.relayed.append(label)
         self.posts.append((thread_id, f"{label}: {text}"))
+        return len(self.posts)
+
+    async def edit_relay(self, thread_id: int, message_id: int, label: str, text: str) -> None:
+        self._check(thread_id)
+        self.edits.append((message_id, f"{label}: {text}"))
 
     async def remove_topic(self, thread_id: int) -> TopicFate:
         assert thread_id - 100 in range(1, len(self.topics) + 1), f"no topic {thread_id} was opened"

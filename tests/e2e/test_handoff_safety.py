@@ -137,13 +137,16 @@ async def test_a_stranger_in_the_group_is_told_once_not_thirty_times(bot: Bot) -
     assert len(strangers) == 1
 
 
-async def test_an_agents_correction_reaches_the_customer_marked_as_one(bot: Bot) -> None:
+async def test_an_agents_correction_of_an_unknown_message_reaches_the_customer_marked_as_one(bot: Bot) -> None:
     thread = await handed_off(bot, 7005)
-    message_id = bot.api.agent_sends_text(thread, MARTA, "Your refund left us on Monday.")
+    holder = (await handoff_of(bot, 7005)).agent_user_id
+    name = "Marta" if holder == MARTA else "Li"
+    assert holder is not None
+    bot.api.agent_sends_text(thread, holder, "Your refund left us on Monday.", first_name=name)
     await bot.api.wait_for_messages(7005, 2)
-    bot.api.agent_edits_text(thread, MARTA, message_id, "Your refund left us on Tuesday.")
+    bot.api.agent_edits_text(thread, holder, 1, "Your refund left us on Tuesday.", first_name=name)
     [*_, corrected] = await bot.api.wait_for_messages(7005, 3)
-    assert corrected.text == "Marta corrected an earlier message: Your refund left us on Tuesday."
+    assert corrected.text == f"{name} corrected an earlier message: Your refund left us on Tuesday."
 
 
 async def test_an_agent_action_that_fails_is_answered_in_its_topic_not_in_general(
