@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import Bot, Message, MessageEntity, Update
+from telegram import Bot, Message, MessageEntity, Update, User
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
@@ -64,6 +64,12 @@ class TelegramWorkspace:
                 first = sent.message_id if first is None else first
         assert first is not None  # split_text gives at least one part
         return first
+
+    async def mention(self, thread_id: int, text: str, user_id: int, name: str) -> int:
+        async with refusals_translated(to_customer=False):
+            sent = await self._bot.send_message(self._chat_id, text[:TEXT_LIMIT], message_thread_id=thread_id,
+                                                entities=mention_entities(text[:TEXT_LIMIT], user_id, name))
+        return sent.message_id
 
     async def edit(self, thread_id: int, message_id: int, text: str) -> None:
         async with refusals_translated(to_customer=False):
@@ -122,6 +128,15 @@ class TelegramWorkspace:
 
 LABEL_LIMIT = 64
 _COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]+(?:@\w+)?")
+
+
+def mention_entities(text: str, user_id: int, name: str) -> list[MessageEntity]:
+    """A text_mention on the first ``name`` in ``text``: Telegram notifies that user (no @username needed)."""
+    at = text.find(name)
+    if at < 0 or not name:
+        return []
+    return [MessageEntity(MessageEntity.TEXT_MENTION, utf16_length(text[:at]), utf16_length(name),
+                          user=User(user_id, name, is_bot=False))]
 
 
 def plain_label(name: str) -> str:

@@ -26,7 +26,7 @@ from bot.storage.agents import AgentRepository
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
-from knowledge import KnowledgePack
+from knowledge import KnowledgePack, fill
 from nlu.language import DEFAULT_LANGUAGE
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,10 @@ class HandoffCards:
                 handoff = await HandoffRepository(session).open_by_id(handoff_id)
             if handoff is None or handoff.thread_id is not None:
                 return False
-            return await self._open_topic_with_card(handoff) is not None
+            posted = await self._open_topic_with_card(handoff) is not None
+        if posted:
+            await self._mention_owner(handoff_id)
+        return posted
 
     async def post_missing_cards(self) -> int:
         """Post the cards a stopped worker left behind (handoffs stored, customer told, no topic yet)."""
@@ -182,6 +185,26 @@ class HandoffCards:
             await self.workspace.post(thread_id, text)
 
         return await self.in_topic(handoff_id, post)
+
+    async def mention_in_topic(self, handoff_id: int, text: str, user_id: int, name: str) -> bool:
+        """A line in the handoff's topic that mentions an agent by ``name``, so Telegram notifies them."""
+
+        async def post(thread_id: int) -> None:
+            await self.workspace.mention(thread_id, text, user_id, name)
+
+        return await self.in_topic(handoff_id, post)
+
+    async def _mention_owner(self, handoff_id: int) -> None:
+        """After a new topic's card: the agent given the handoff at its start is mentioned, in their language."""
+        async with self._database.session() as session:
+            handoff = await HandoffRepository(session).open_by_id(handoff_id)
+            owner = handoff.agent_user_id if handoff else None
+            agent = await AgentRepository(session).get(owner) if owner is not None else None
+        if agent is None:
+            return
+        wording = self._pack.wording_for(agent.languages[0] if agent.languages else CARD_LANGUAGE)
+        text = fill(wording.agents.assigned, "agents.assigned", wording.language, agent=agent.name)
+        await self.mention_in_topic(handoff_id, text, agent.telegram_user_id, agent.name)
 
     async def remove_topics(self, thread_ids: tuple[int, ...]) -> dict[int, TopicFate]:
         """An erased customer's topics, removed from the agents' group (after the erasure is committed)."""
