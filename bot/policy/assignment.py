@@ -144,17 +144,19 @@ def assign(agents: list[AgentLoad], language: str, skill: str | None, now: dt.da
     """Pick an agent on shift with room who speaks the customer's language, preferring the topic's skill.
 
     Away agents get nothing new. An agent without the customer's language is never given the customer
-    while someone who speaks it is on shift or has a shift to come: the customer waits for that person
-    (and is told the real time) rather than getting an answer they cannot read. When nobody on the team
-    speaks the language at all, anyone may take it (the card shows the customer's language), because a
-    person in another language is better than no person.
+    while someone who speaks it is on shift or has a shift to come (an away speaker counts: they come
+    back): the customer waits for that person and is told the real time, rather than getting an answer
+    they cannot read. When nobody on the team speaks the language at all, anyone may take it (the card
+    shows the customer's language), because a person in another language is better than no person.
     """
-    pool = speakers_first(available(agents, exclude), language)
-    free = [a for a in pool if a.shift.covers(now) and a.open_chats < a.max_chats]
+    pool = speakers_first([a for a in agents if a.user_id not in exclude], language)
+    present = available(pool)
+    free = [a for a in present if a.shift.covers(now) and a.open_chats < a.max_chats]
     if free:
         best = min(free, key=lambda a: _preference(a, language, skill))
         return Assignment(best, now + dt.timedelta(minutes=FIRST_REPLY_MINUTES))
-    upcoming = [(start, a) for a in pool if a.max_chats > 0 and (start := _next_time(a, now)) is not None]
+    # Only away speakers left: their next shift (or the hour, when on shift) is the best honest guess.
+    upcoming = [(start, a) for a in present or pool if a.max_chats > 0 and (start := _next_time(a, now)) is not None]
     if not upcoming:
         return Assignment(None, None)
     start, agent = min(upcoming, key=lambda pair: (pair[0], _preference(pair[1], language, skill)))

@@ -26,7 +26,7 @@ from bot.storage.agents import AgentRepository
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
-from knowledge import KnowledgePack, fill
+from knowledge import KnowledgePack
 from nlu.language import DEFAULT_LANGUAGE
 
 logger = logging.getLogger(__name__)
@@ -86,10 +86,7 @@ class HandoffCards:
                 handoff = await HandoffRepository(session).open_by_id(handoff_id)
             if handoff is None or handoff.thread_id is not None:
                 return False
-            posted = await self._open_topic_with_card(handoff) is not None
-        if posted:
-            await self._mention_owner(handoff_id)
-        return posted
+            return await self._open_topic_with_card(handoff) is not None
 
     async def post_missing_cards(self) -> int:
         """Post the cards a stopped worker left behind (handoffs stored, customer told, no topic yet)."""
@@ -112,7 +109,13 @@ class HandoffCards:
         async with self._database.session() as session:
             current = await HandoffRepository(session).by_id(handoff.id)
             card = await self._card(session, current or handoff)
-        card_message_id = await self.workspace.post(thread_id, render_card(card))
+            owner_id = (current or handoff).agent_user_id
+            owner = await AgentRepository(session).get(owner_id) if owner_id is not None else None
+        if owner is not None:  # the card names its owner with a mention, so Telegram notifies them
+            card_message_id = await self.workspace.mention(thread_id, render_card(card), owner.telegram_user_id,
+                                                           owner.name)
+        else:
+            card_message_id = await self.workspace.post(thread_id, render_card(card))
         await self.workspace.pin(thread_id, card_message_id)
         async with self._database.session() as session:
             await HandoffRepository(session).set_thread(handoff.id, thread_id, card_message_id, title)
@@ -193,18 +196,6 @@ class HandoffCards:
             await self.workspace.mention(thread_id, text, user_id, name)
 
         return await self.in_topic(handoff_id, post)
-
-    async def _mention_owner(self, handoff_id: int) -> None:
-        """After a new topic's card: the agent given the handoff at its start is mentioned, in their language."""
-        async with self._database.session() as session:
-            handoff = await HandoffRepository(session).open_by_id(handoff_id)
-            owner = handoff.agent_user_id if handoff else None
-            agent = await AgentRepository(session).get(owner) if owner is not None else None
-        if agent is None:
-            return
-        wording = self._pack.wording_for(agent.languages[0] if agent.languages else CARD_LANGUAGE)
-        text = fill(wording.agents.assigned, "agents.assigned", wording.language, agent=agent.name)
-        await self.mention_in_topic(handoff_id, text, agent.telegram_user_id, agent.name)
 
     async def remove_topics(self, thread_ids: tuple[int, ...]) -> dict[int, TopicFate]:
         """An erased customer's topics, removed from the agents' group (after the erasure is committed)."""

@@ -27,6 +27,7 @@ from bot.policy.handoff_status import HandoffStatus
 from bot.policy.model import Move, Reply
 from bot.service.agent_commands import AgentCommands
 from bot.service.agent_workspace import AgentWorkspace, TopicFate
+from bot.service.desk_queue import DeskQueue
 from bot.service.handoff_cards import HandoffCards
 from bot.service.handoff_contact import CustomerContact, SendToCustomer, agent_notes, agent_text, give
 from bot.storage.agents import AgentRepository
@@ -79,6 +80,7 @@ class HandoffDesk:
         self.cards = HandoffCards(database, pack, zone, now, self._locks, workspace)
         self._contact = CustomerContact(database, self.cards, pack, now)
         self.commands = AgentCommands(database, pack, zone, now, self._contact)
+        self.queue = DeskQueue(database, pack, zone, now)
 
     async def start(self, session: AsyncSession, conversation_id: int, language: str, escalation: Escalation,
                     feelings: tuple[float, float] | None, skill: str | None) -> HandoffStart:
