@@ -6,7 +6,6 @@ re-posted every minute would bury the General topic and ring everyone's phone.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import Bot
@@ -25,11 +24,10 @@ class DeskBoardPost:
         self._chat_id = chat_id
         self._pacer = pacer
         self._queue = queue
-        self._lock = asyncio.Lock()
 
     async def refresh(self, bot: Bot) -> bool:
         """Show the desk as it stands; True when the board was posted or edited (False: nothing changed)."""
-        async with self._lock:  # two refreshes at once must not post two boards
+        async with self._queue.holding_board():  # two refreshes at once must not post two boards
             text = (await self._queue.board_text())[:TEXT_LIMIT]
             message_id, shown = await self._queue.board_shown(self._chat_id)
             if message_id is not None and shown == text:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from zoneinfo import ZoneInfo
 
 from bot.policy.desk_board import render_board, render_mine, render_queue
 from bot.service.handoff_contact import AgentNotes, agent_notes
 from bot.storage.agents import AgentRepository
+from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database
 from bot.storage.desk import DeskRepository
 from knowledge import KnowledgePack
@@ -24,14 +26,16 @@ logger = logging.getLogger(__name__)
 
 DESK_COMMANDS = frozenset({"mine", "queue", "away", "back"})
 """Commands that read or change the desk as a whole, not one customer's handoff."""
+BOARD_LOCK = "desk-board"
 BOARD_LANGUAGE = DEFAULT_LANGUAGE
 """The board is for the whole group: it is in the group's working language, like the cards."""
 
 
 class DeskQueue:
     def __init__(self, database: Database, pack: KnowledgePack, zone: ZoneInfo,
-                 now: Callable[[], dt.datetime]) -> None:
+                 now: Callable[[], dt.datetime], locks: ChatLocks) -> None:
         self._database = database
+        self._locks = locks
         self._pack = pack
         self._zone = zone
         self._now = now
@@ -79,6 +83,10 @@ class DeskQueue:
             agents = await AgentRepository(session).loads(now)
             cases = await DeskRepository(session).open_cases()
         return render_board(self._pack.wording_for(BOARD_LANGUAGE), agents, cases, now)
+
+    def holding_board(self) -> AbstractAsyncContextManager[None]:
+        """Held while the board is checked and posted: two workers must not post two boards."""
+        return self._locks.hold(BOARD_LOCK)
 
     async def board_shown(self, chat_id: int) -> tuple[int | None, str]:
         """The board's post in the group (None before the first) and the text it shows."""

@@ -80,7 +80,7 @@ class HandoffDesk:
         self.cards = HandoffCards(database, pack, zone, now, self._locks, workspace)
         self._contact = CustomerContact(database, self.cards, pack, now)
         self.commands = AgentCommands(database, pack, zone, now, self._contact)
-        self.queue = DeskQueue(database, pack, zone, now)
+        self.queue = DeskQueue(database, pack, zone, now, self._locks)
 
     async def start(self, session: AsyncSession, conversation_id: int, language: str, escalation: Escalation,
                     feelings: tuple[float, float] | None, skill: str | None) -> HandoffStart:
