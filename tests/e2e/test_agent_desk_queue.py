@@ -200,10 +200,12 @@ async def test_a_leads_view_three_handoffs_waiting_one_agent_away_the_board_show
     running = await start_desk(tmp_path, marta(away=True), LI_PROFILE)
     api = running.api
     try:
+        topics = {}
         for chat_id, text in ((6001, "I want to talk to a real person, please"),
                               (6002, "Chcę porozmawiać z konsultantem"), (6003, "我要转人工客服")):
-            await handed_off(running, chat_id, text)
+            _, topics[chat_id] = await handed_off(running, chat_id, text)
             assert (await handoff_of(running, chat_id)).status == "queued"
+        topic = topics[6001]
         board = await eventually(api.messages_in_general,
                                  lambda m: m.text.startswith(BOARD) and "Waiting for an agent: 3." in m.text)
         lines = board.text.splitlines()
@@ -220,6 +222,9 @@ async def test_a_leads_view_three_handoffs_waiting_one_agent_away_the_board_show
         assert [m.message_id for m in boards] == [board.message_id], "edited in place, never re-posted"
         assert any(int(e["message_id"]) == board.message_id for e in api.edits)
         assert (await handoff_of(running, 6003)).status == "queued", "Li's Chinese customer still waits for Li"
+        given = await eventually(lambda: api.messages_in_topic(topic), lambda m: "Assigned to Marta" in m.text)
+        assert mentioned(given) == {MARTA}, "the queue check's new owner is mentioned too"
+        assert len(api.messages_to(6001)) == 2 and "Marta" in api.messages_to(6001)[1].text
 
         api.admin_deletes_message(GROUP, board.message_id)
         api.agent_sends_text(None, MARTA, "/away", first_name="Marta")
