@@ -38,15 +38,24 @@ class DeskBoardPost:
                     return True
                 await self._pacer.wait(NORMAL)
                 sent = await bot.send_message(self._chat_id, text, disable_notification=True)
-                await bot.pin_chat_message(self._chat_id, sent.message_id, disable_notification=True)
             except ChannelClosing:
                 return False
             except TelegramError as error:
                 logger.warning("the desk board could not be shown (%s: %s)", type(error).__name__, error.message)
                 return False
             await self._queue.board_posted(self._chat_id, sent.message_id, text)
-            logger.info("desk board posted and pinned")
+            await self._pin(bot, sent.message_id)
             return True
+
+    async def _pin(self, bot: Bot, message_id: int) -> None:
+        """Pinned so anyone finds it; a group that forbids the bot to pin still gets the board, edited in place."""
+        try:
+            await bot.pin_chat_message(self._chat_id, message_id, disable_notification=True)
+        except TelegramError as error:
+            logger.warning("the desk board could not be pinned (is the bot allowed to pin messages?): %s",
+                           error.message)
+            return
+        logger.info("desk board posted and pinned")
 
     async def _edited(self, bot: Bot, message_id: int, text: str) -> bool:
         """Edit the board in place; False when its post is gone and a new one is needed."""
