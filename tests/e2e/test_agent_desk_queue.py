@@ -10,14 +10,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from bot.policy.assignment import AgentProfile, parse_shift
 from bot.storage.database import Database
-from bot.storage.models import Agent
+from bot.storage.models import Agent, Handoff
 from bot.testing.fake_bot_api import SentMessage
 from knowledge import load_pack
 from tests.conftest import database_url
@@ -162,6 +164,20 @@ async def test_a_transfer_is_refused_for_an_unknown_name_the_same_agent_no_langu
     await eventually(bot.api.messages_in_general, lambda m: m.text == in_chinese.back_done.format(agent="Li"))
     assert (await handoff_of(bot, 5004)).status == "queued", "Li's customer waited for Li while she was away"
     assert [m.text for m in bot.api.messages_to(5004)][1:] == [] and len(bot.api.messages_to(5005)) == 1
+
+
+async def test_a_transfer_to_someone_at_their_cap_is_refused_even_with_anyway(bot: Bot) -> None:
+    held = await bot.query(select(Handoff.id).where(Handoff.agent_user_id == LI, Handoff.status == "active"))
+    for index in range(LI_PROFILE.max_chats - len(held) + 1):
+        chat_id = 5020 + index
+        _, thread = await handed_off(bot, chat_id)
+        owner = (await handoff_of(bot, chat_id)).agent_user_id
+        assert owner is not None
+        bot.api.agent_sends_text(thread, owner, "/transfer Li --anyway")
+        note = await eventually(partial(bot.api.messages_in_topic, thread),
+                                lambda m: "Transferred to Li" in m.text or "at their cap" in m.text)
+    assert note.text == "Li is at their cap (3 conversations); pick someone else."
+    assert (await handoff_of(bot, chat_id)).agent_user_id == owner and len(bot.api.messages_to(chat_id)) == 1
 
 
 async def test_mine_and_queue_answer_in_the_general_topic_and_in_a_topic(bot: Bot) -> None:
