@@ -42,6 +42,8 @@ _AGENT = TextFields(("agent",), ("agent",))
 _PROBLEM = TextFields(("problem",), ("problem",))
 _ORDER = TextFields(("order_ref",), ("order_ref",))
 _MEMBER = TextFields(("member",), ("member",))
+_AGENTS = TextFields(("agents",), ("agents",))
+_MOMENT = TextFields(("time", "zone", "weekday", "day", "month"), ("time",))
 
 TEXT_FIELDS: dict[str, TextFields] = {
     "acknowledgements.*.*": TextFields(("problem", "owner")),
@@ -57,6 +59,8 @@ TEXT_FIELDS: dict[str, TextFields] = {
     "handoff.agent_edited": TextFields(("agent", "text"), ("agent", "text")),
     "handoff.resolved": TextFields(("agent",)),
     "handoff.transferred": TextFields(("agent", "new_agent", "role", "deadline"), ("new_agent", "deadline")),
+    "handoff.transferred_later": TextFields(("agent", "new_agent", "role", "start", "deadline"),
+                                            ("new_agent", "start", "deadline")),
     "handoff.first_reply_late": TextFields(("agent", "deadline", "new_deadline"), ("new_deadline",)),
     "agents.stranger": _COMMAND,
     "agents.no_handoff": _COMMAND,
@@ -68,6 +72,28 @@ TEXT_FIELDS: dict[str, TextFields] = {
     "agents.transfer_unknown": TextFields(("name", "agents"), ("agents",)),
     "agents.transfer_same": _AGENT,
     "agents.transfer_full": TextFields(("agent", "max_chats"), ("agent",)),
+    "agents.transfer_away": _AGENT,
+    "agents.transfer_off_shift": TextFields(("agent", "start"), ("agent", "start")),
+    "agents.transfer_language": TextFields(("agent", "language"), ("agent",)),
+    "agents.starts_at": _MOMENT,
+    "agents.mine_none": _AGENT,
+    "agents.mine_header": TextFields(("agent", "count"), ("count",)),
+    "agents.desk_line": TextFields(("customer", "handoff", "status", "waited", "due"), ("customer", "status", "waited", "due")),
+    "agents.desk_line_calm": TextFields(("customer", "handoff", "status"), ("customer", "status")),
+    "agents.desk_with": _AGENT,
+    "agents.queue_header": TextFields(("count",), ("count",)),
+    "agents.queue_owners": TextFields(("owners",), ("owners",)),
+    "agents.owner_load": TextFields(("agent", "count", "max_chats"), ("agent", "count", "max_chats")),
+    "agents.away_done": _AGENT,
+    "agents.back_done": _AGENT,
+    "agents.board_on_shift": _AGENTS,
+    "agents.board_away": _AGENTS,
+    "agents.board_off_shift": _AGENTS,
+    "agents.board_waiting": TextFields(("queued", "waiting"), ("queued", "waiting")),
+    "agents.board_oldest": TextFields(("customer", "waited"), ("customer", "waited")),
+    "agents.board_angriest": TextFields(("conversations",), ("conversations",)),
+    "agents.minutes": TextFields(("minutes",), ("minutes",)),
+    "agents.hours": TextFields(("hours", "minutes"), ("hours", "minutes")),
     "agents.transferred": _AGENT,
     "agents.transferred_untold": _AGENT,
     "agents.resolved": _AGENT,

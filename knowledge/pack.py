@@ -87,6 +87,8 @@ class HandoffWording:
     """An agent's message edited in place in the customer's chat, marked as edited."""
     resolved: str
     transferred: str
+    transferred_later: str
+    """A transfer with --anyway to someone off shift: the true time, from their next shift start."""
     not_for_customers: str
     first_reply_late: str
 
@@ -107,6 +109,34 @@ class AgentsWording:
     transfer_unknown: str
     transfer_same: str
     transfer_full: str
+    transfer_away: str
+    transfer_off_shift: str
+    transfer_language: str
+    starts_at: str
+    mine_none: str
+    mine_header: str
+    desk_line: str
+    desk_line_calm: str
+    desk_with: str
+    desk_queued: str
+    queue_none: str
+    queue_header: str
+    queue_owners: str
+    owner_load: str
+    away_done: str
+    back_done: str
+    board_title: str
+    board_on_shift: str
+    board_away: str
+    board_off_shift: str
+    board_nobody: str
+    board_waiting: str
+    board_oldest: str
+    board_angriest: str
+    feeling_very_angry: str
+    feeling_angry: str
+    minutes: str
+    hours: str
     transferred: str
     transferred_untold: str
     resolved: str

@@ -11,21 +11,25 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import Bot, Message, MessageEntity, ReplyParameters, Update
+from telegram import Bot, Message, MessageEntity, ReplyParameters, Update, User
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.channels.delivery import TEXT_LIMIT, split_text, utf16_length
+from bot.channels.desk_board import DeskBoardPost
 from bot.channels.group_pacer import NORMAL, URGENT, GroupPacer
 from bot.channels.output import CAPTION_LIMIT, TelegramOutput
 from bot.channels.refusals import refusals_translated
 from bot.policy.model import AGENT_COMMANDS
 from bot.service.agent_workspace import TopicFate
+from bot.service.desk_queue import DESK_COMMANDS
 from bot.service.desk_relay import AgentMessage
 from bot.service.handoff_contact import SendToCustomer
 from bot.service.handoff_desk import HandoffDesk
 
 logger = logging.getLogger(__name__)
+BOARD_CHANGES = frozenset({"take", "transfer", "resolve", "away", "back"})
+"""Commands after which the desk board shows something new."""
 ERASED_TOPIC_NAME = "Erased customer"
 ERASED_TOPIC_NOTE = ("This customer erased their data with /forget. The bot could not delete this topic (usually it "
                      "lacks the right to delete messages): please delete it by hand, card and messages included.")
@@ -59,10 +63,19 @@ class TelegramWorkspace:
         return topic.message_thread_id
 
     async def post(self, thread_id: int, text: str) -> int:
+        return await self._post_parts(thread_id, text, None)
+
+    async def mention(self, thread_id: int, text: str, user_id: int, name: str) -> int:
+        return await self._post_parts(thread_id, text, (user_id, name))
+
+    async def _post_parts(self, thread_id: int, text: str, mention: tuple[int, str] | None) -> int:
+        """Post in parts within Telegram's limit; the first part may mention an agent. Returns its message id."""
         first: int | None = None
         async with refusals_translated(to_customer=False):
             for part in split_text(text):
-                sent = await self._bot.send_message(self._chat_id, part, message_thread_id=thread_id)
+                entities = mention_entities(part, *mention) if mention is not None and first is None else None
+                sent = await self._bot.send_message(self._chat_id, part, message_thread_id=thread_id,
+                                                    entities=entities)
                 first = sent.message_id if first is None else first
         assert first is not None  # split_text gives at least one part
         return first
@@ -152,6 +165,15 @@ CAPTIONED_MEDIA = frozenset({"photo", "video", "document", "audio", "voice", "an
 _COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]+(?:@\w+)?")
 
 
+def mention_entities(text: str, user_id: int, name: str) -> list[MessageEntity]:
+    """A text_mention on the first ``name`` in ``text``: Telegram notifies that user (no @username needed)."""
+    at = text.find(name)
+    if at < 0 or not name:
+        return []
+    return [MessageEntity(MessageEntity.TEXT_MENTION, utf16_length(text[:at]), utf16_length(name),
+                          user=User(user_id, name, is_bot=False))]
+
+
 def plain_label(name: str) -> str:
     """The customer's name on one line, clipped: a name cannot add lines that look like the bot's."""
     return " ".join(name.split())[:LABEL_LIMIT] or "Customer"
@@ -183,6 +205,7 @@ class AgentsChannel:
         self._desk = desk
         self._chat_id = chat_id
         self._pacer = pacer
+        self._board = DeskBoardPost(chat_id, pacer, desk.queue)
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         group = filters.Chat(chat_id=self._chat_id)
@@ -207,6 +230,7 @@ class AgentsChannel:
         if posted or assigned or reminded:
             logger.info("handoff queue: %d cards posted late, %d assigned, %d late first replies announced",
                         posted, assigned, reminded)
+        await self._board.refresh(context.bot)
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Pass what the agent who has the conversation writes in a customer's topic to that customer; keep notes
@@ -247,17 +271,22 @@ class AgentsChannel:
         return True
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """take, transfer NAME, resolve, flag NOTE."""
+        """take, transfer NAME, resolve, flag NOTE in a topic; mine, queue, away, back anywhere in the group."""
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
         words = (message.text or "").split(maxsplit=1)
         command = words[0].lstrip("/").split("@")[0].lower() if words else ""
-        thread_id = message.message_thread_id if message.is_topic_message else None
-        note = await self._desk.commands.run(user.id, thread_id, command, words[1] if len(words) > 1 else "",
-                                             _sender(context), replied_in_topic(message))
-        if note:
-            await self.answer(message, note)
+        if command in DESK_COMMANDS:
+            await self.answer(message, await self._desk.queue.run(user.id, command))
+        else:
+            thread_id = message.message_thread_id if message.is_topic_message else None
+            note = await self._desk.commands.run(user.id, thread_id, command, words[1] if len(words) > 1 else "",
+                                                 _sender(context), replied_in_topic(message))
+            if note:
+                await self.answer(message, note)
+        if command in BOARD_CHANGES:
+            await self._board.refresh(context.bot)
 
     async def answer(self, message: Message, text: str, quote: bool = False) -> None:
         """A note for the agent, in the topic they wrote in (Telegram's reply keeps the thread), at the group's pace;

@@ -24,6 +24,7 @@ def add_agents_commands(commands: Any) -> None:
     add.add_argument("--days", default="mon-fri", help="working days, e.g. mon-fri or mon,wed,sat (default mon-fri)")
     add.add_argument("--skills", default="", help="comma-separated topics they handle best, e.g. double_charge,refund")
     add.add_argument("--max-chats", type=int, default=3, help="most handed-off conversations at once (default 3)")
+    add.add_argument("--lead", action="store_true", help="a team lead: nudged after the agent when a reply is late")
     add.set_defaults(handler=_add)
     agents.add_parser("list", help="list registered agents").set_defaults(handler=_list)
     remove = agents.add_parser("remove", help="remove an agent")
@@ -44,11 +45,12 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError("--name must not be empty: customers are told the agent's first name")
     skills = tuple(skill.strip() for skill in args.skills.split(",") if skill.strip())
     profile = AgentProfile(args.user_id, name, args.role.strip(), _parse_languages(args.languages), True,
-                           args.timezone.strip(), args.hours.strip(), args.days.strip(), skills, args.max_chats)
+                           args.timezone.strip(), args.hours.strip(), args.days.strip(), skills, args.max_chats,
+                           is_lead=args.lead)
     run_in_session(settings.database_url, lambda session: AgentRepository(session).add(profile))
     print(f"Added {profile.name} ({profile.role}), Telegram user id {profile.telegram_user_id}, "
           f"languages {','.join(profile.languages)}, {profile.work_days} {profile.work_hours} {profile.timezone}, "
-          f"up to {profile.max_chats} conversations at once.")
+          f"up to {profile.max_chats} conversations at once{', team lead' if profile.is_lead else ''}.")
     return 0
 
 
@@ -59,8 +61,13 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
     for agent in found:
         print(f"{agent.telegram_user_id}\t{agent.name}\t{agent.role}\t{','.join(agent.languages)}\t"
               f"{agent.work_days} {agent.work_hours} {agent.timezone}\tmax {agent.max_chats}\t"
-              f"{','.join(agent.skills) or '-'}")
+              f"{','.join(agent.skills) or '-'}\t{_standing(agent)}")
     return 0
+
+
+def _standing(agent: AgentProfile) -> str:
+    """"lead, away": what the desk treats specially about this agent ("-" for nothing)."""
+    return ", ".join(word for word, yes in (("lead", agent.is_lead), ("away", agent.away)) if yes) or "-"
 
 
 def _remove(args: argparse.Namespace, settings: Settings) -> int:

@@ -125,6 +125,8 @@ class AgentLoad:
     max_chats: int
     open_chats: int
     last_assigned_at: dt.datetime | None = None
+    away: bool = False
+    """Said /away: given nothing new until /back."""
 
 
 @dataclass(frozen=True)
@@ -139,18 +141,45 @@ class Assignment:
 
 def assign(agents: list[AgentLoad], language: str, skill: str | None, now: dt.datetime,
            exclude: frozenset[int] = frozenset()) -> Assignment:
-    """Pick an agent on shift with room, preferring the customer's language and the topic's skill."""
-    candidates = [a for a in agents if a.user_id not in exclude]
-    free = [a for a in candidates if a.shift.covers(now) and a.open_chats < a.max_chats]
+    """Pick an agent on shift with room who speaks the customer's language, preferring the topic's skill.
+
+    Away agents get nothing new. An agent without the customer's language is never given the customer
+    while someone who speaks it is on shift or has a shift to come (an away speaker counts: they come
+    back): the customer waits for that person and is told the real time, rather than getting an answer
+    they cannot read. When nobody on the team speaks the language at all, anyone may take it (the card
+    shows the customer's language), because a person in another language is better than no person.
+    """
+    pool = speakers_first([a for a in agents if a.user_id not in exclude], language)
+    present = available(pool)
+    free = [a for a in present if a.shift.covers(now) and a.open_chats < a.max_chats]
     if free:
         best = min(free, key=lambda a: _preference(a, language, skill))
         return Assignment(best, now + dt.timedelta(minutes=FIRST_REPLY_MINUTES))
-    upcoming = [(start, a) for a in candidates if a.max_chats > 0 and (start := _next_time(a, now)) is not None]
+    # Only away speakers left: their next shift (or the hour, when on shift) is the best honest guess.
+    upcoming = [(start, a) for a in present or pool if a.max_chats > 0 and (start := _next_time(a, now)) is not None]
     if not upcoming:
         return Assignment(None, None)
-    speaks = [(start, a) for start, a in upcoming if language in a.languages] or upcoming
-    start, agent = min(speaks, key=lambda pair: (pair[0], _preference(pair[1], language, skill)))
+    start, agent = min(upcoming, key=lambda pair: (pair[0], _preference(pair[1], language, skill)))
     return Assignment(None, start + dt.timedelta(minutes=FIRST_REPLY_MINUTES), agent)
+
+
+def available(agents: list[AgentLoad], exclude: frozenset[int] = frozenset()) -> list[AgentLoad]:
+    """Who may be given something new at all: not away, not excluded."""
+    return [a for a in agents if not a.away and a.user_id not in exclude]
+
+
+def speakers_first(agents: list[AgentLoad], language: str) -> list[AgentLoad]:
+    """Those who speak ``language``; everyone only when nobody does (see ``assign``)."""
+    return [a for a in agents if language in a.languages] or agents
+
+
+def already_told(agent: AgentLoad, queued_at: dt.datetime, told: dt.datetime | None, now: dt.datetime) -> bool:
+    """A queued customer was told this agent's name and a time they can still keep: giving them the chat
+    now is nothing new to the customer (a second "who and when" would only confuse them)."""
+    if told is None or now + dt.timedelta(minutes=FIRST_REPLY_MINUTES) > told:
+        return False
+    start = _next_time(agent, queued_at)
+    return start is not None and abs(start + dt.timedelta(minutes=FIRST_REPLY_MINUTES) - told) < dt.timedelta(minutes=1)
 
 
 def _next_time(agent: AgentLoad, now: dt.datetime) -> dt.datetime | None:

@@ -16,7 +16,7 @@ from bot.policy.gestures import GestureChoice
 from bot.policy.orders import LookupRequest
 
 RATING_PREFIX = "rate"
-AGENT_COMMANDS = frozenset({"take", "transfer", "resolve", "flag", "note"})
+AGENT_COMMANDS = frozenset({"take", "transfer", "resolve", "flag", "note", "mine", "queue", "away", "back"})
 """Commands only registered agents may use, in the agents' group; a customer is told so politely."""
 
 

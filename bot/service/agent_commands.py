@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.assignment import AgentProfile
-from bot.policy.deadlines import format_deadline
 from bot.policy.model import Move, Reply
+from bot.policy.transfer import decide_transfer, parse_transfer
 from bot.service.handoff_contact import AgentNotes, CustomerContact, SendToCustomer, agent_notes, agent_text, give
+from bot.service.transfer_words import transfer_refused, transfer_text
 from bot.storage.agents import AgentRepository
 from bot.storage.case_notes import CaseNoteRepository
 from bot.storage.database import Database
@@ -49,6 +50,8 @@ class CommandOutcome:
     """For the agent instead of ``note`` when the reply could not reach the customer."""
     card_changed: bool = False
     """The card shows what the command changed: it is refreshed once the unit of work has committed."""
+    owner: tuple[int, str] | None = None
+    """(user id, name) of the conversation's new owner: the note mentions them, so Telegram notifies them."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ class AgentCommands:
             self._contact.refresh_card_soon(handoff.id)
         if outcome.reply is not None and not await self._contact.tell(handoff, outcome.reply, send, notes):
             return outcome.untold
+        if outcome.owner is not None and await self._contact.announce_owner(handoff.id, outcome.note, *outcome.owner):
+            return ""  # the note went out with the mention
         return outcome.note
 
     def _stranger_note(self, user_id: int, command: str) -> str:
@@ -128,29 +133,29 @@ class AgentCommands:
         expected = await give(request.session, handoff.id, agent.telegram_user_id, request.now)
         text = agent_text(self._pack, self._zone, handoff.language, "assigned", agent.name, agent.role, expected)
         return CommandOutcome(notes.say("taken", agent=agent.name), Reply(Move.HAND_OFF, text),
-                              notes.say("taken_untold", agent=agent.name))
+                              notes.say("taken_untold", agent=agent.name), owner=(agent.telegram_user_id, agent.name))
 
     async def _transfer(self, request: CommandRequest) -> CommandOutcome:
-        """Another active agent with room takes over; the customer learns who and when."""
+        """Another agent takes over if they really can (bot/policy/transfer.py); the customer learns who and the
+        true time. ``--anyway`` overrides away, shift and language, and the reply time then follows the shift."""
         notes, handoff = request.notes, request.handoff
-        wanted = request.argument.strip().lower()
-        if not wanted:
+        wanted = parse_transfer(request.argument)
+        if not wanted.name:
             return CommandOutcome(notes.say("transfer_to_whom"))
         loads = await AgentRepository(request.session).loads(request.now)
-        target = next((a for a in loads if a.name.lower() == wanted or str(a.user_id) == wanted), None)
+        decision = decide_transfer(loads, wanted, handoff.agent_user_id, handoff.language, request.now)
+        target = decision.target
         if target is None:
-            return CommandOutcome(notes.say("transfer_unknown", name=request.argument.strip()[:NAME_SHOWN],
+            return CommandOutcome(notes.say("transfer_unknown", name=wanted.name[:NAME_SHOWN],
                                             agents=", ".join(a.name for a in loads)))
-        if target.user_id == handoff.agent_user_id:
-            return CommandOutcome(notes.say("transfer_same", agent=target.name))
-        if target.open_chats >= target.max_chats:
-            return CommandOutcome(notes.say("transfer_full", agent=target.name, max_chats=target.max_chats))
-        expected = await give(request.session, handoff.id, target.user_id, request.now)
-        wording = self._pack.wording_for(handoff.language)
-        text = fill(wording.handoff.transferred, "handoff.transferred", wording.language, agent=request.agent.name,
-                    new_agent=target.name, role=target.role, deadline=format_deadline(wording, expected, self._zone))
+        if decision.refusal is not None:
+            return CommandOutcome(transfer_refused(notes, decision, handoff.language, self._zone))
+        assert decision.expected_at is not None  # set whenever the transfer goes ahead
+        expected = await give(request.session, handoff.id, target.user_id, request.now, decision.expected_at)
+        text = transfer_text(self._pack.wording_for(handoff.language), request.agent.name, target, decision,
+                             expected, self._zone)
         return CommandOutcome(notes.say("transferred", agent=target.name), Reply(Move.HAND_OFF, text),
-                              notes.say("transferred_untold", agent=target.name))
+                              notes.say("transferred_untold", agent=target.name), owner=(target.user_id, target.name))
 
     async def _resolve(self, request: CommandRequest) -> CommandOutcome:
         """The case is done: the customer goes back to the bot and is told by whom."""

@@ -47,6 +47,10 @@ class AgentWorkspace(Protocol):
         """Post in the topic; returns the Telegram message id of the (first part of the) post."""
         ...
 
+    async def mention(self, thread_id: int, text: str, user_id: int, name: str) -> int:
+        """Post in the topic with the first ``name`` in ``text`` mentioning ``user_id``, so Telegram notifies them."""
+        ...
+
     async def edit(self, thread_id: int, message_id: int, text: str) -> None:
         """Edit one of the bot's posts in place; an unchanged text is no error."""
         ...
@@ -97,6 +101,9 @@ class NullWorkspace:
 
     async def post(self, thread_id: int, text: str) -> int:
         """A topic stored by a bot that had a group (same database, started without one now) is out of reach."""
+        raise TopicGone(f"no agents' group to reach topic {thread_id}")
+
+    async def mention(self, thread_id: int, text: str, user_id: int, name: str) -> int:
         raise TopicGone(f"no agents' group to reach topic {thread_id}")
 
     async def edit(self, thread_id: int, message_id: int, text: str) -> None:

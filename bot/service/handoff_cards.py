@@ -110,7 +110,13 @@ class HandoffCards:
         async with self._database.session() as session:
             current = await HandoffRepository(session).by_id(handoff.id)
             card = await self._card(session, current or handoff)
-        card_message_id = await self.workspace.post(thread_id, render_card(card))
+            owner_id = (current or handoff).agent_user_id
+            owner = await AgentRepository(session).get(owner_id) if owner_id is not None else None
+        if owner is not None:  # the card names its owner with a mention, so Telegram notifies them
+            card_message_id = await self.workspace.mention(thread_id, render_card(card), owner.telegram_user_id,
+                                                           owner.name)
+        else:
+            card_message_id = await self.workspace.post(thread_id, render_card(card))
         await self.workspace.pin(thread_id, card_message_id)
         await show_last_answer(self._database, self.workspace, handoff, thread_id)
         async with self._database.session() as session:
@@ -182,6 +188,14 @@ class HandoffCards:
 
         async def post(thread_id: int) -> None:
             await self.workspace.post(thread_id, text)
+
+        return await self.in_topic(handoff_id, post)
+
+    async def mention_in_topic(self, handoff_id: int, text: str, user_id: int, name: str) -> bool:
+        """A line in the handoff's topic that mentions an agent by ``name``, so Telegram notifies them."""
+
+        async def post(thread_id: int) -> None:
+            await self.workspace.mention(thread_id, text, user_id, name)
 
         return await self.in_topic(handoff_id, post)
 

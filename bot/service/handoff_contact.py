@@ -57,9 +57,10 @@ def agent_notes(pack: KnowledgePack, languages: tuple[str, ...]) -> AgentNotes:
     return AgentNotes(pack.wording_for(languages[0] if languages else FALLBACK_LANGUAGE))
 
 
-async def give(session: AsyncSession, handoff_id: int, agent_user_id: int, now: dt.datetime) -> dt.datetime:
-    """Make the handoff this agent's; returns when they should first reply."""
-    expected = now + dt.timedelta(minutes=FIRST_REPLY_MINUTES)
+async def give(session: AsyncSession, handoff_id: int, agent_user_id: int, now: dt.datetime,
+               expected: dt.datetime | None = None) -> dt.datetime:
+    """Make the handoff this agent's; returns when they should first reply (``expected``, or in the usual minutes)."""
+    expected = expected or now + dt.timedelta(minutes=FIRST_REPLY_MINUTES)
     await HandoffRepository(session).assign(handoff_id, agent_user_id, expected, now)
     await AgentRepository(session).mark_assigned(agent_user_id, now)
     return expected
@@ -99,6 +100,12 @@ class CustomerContact:
     def refresh_card_soon(self, handoff_id: int) -> None:
         """After a committed change the card shows (see ``HandoffCards.refresh_soon``)."""
         self._cards.refresh_soon(handoff_id)
+
+    async def announce_owner(self, handoff_id: int, text: str, user_id: int, name: str) -> bool:
+        """The handoff has a new owner: say so in its topic with a mention (Telegram notifies them), and let the
+        pinned card follow. False when the topic is not posted yet (its card will name the owner)."""
+        self._cards.refresh_soon(handoff_id)
+        return await self._cards.mention_in_topic(handoff_id, text, user_id, name)
 
     async def close_for_good(self, handoff: OpenHandoff, notes: AgentNotes) -> str:
         """Close a handoff whose customer can no longer be reached; returns the note saying so."""

@@ -20,12 +20,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.delivery import CustomerUnreachable, DeliveryRefused, split_text
-from bot.policy.assignment import FIRST_REPLY_MINUTES, Assignment, assign
+from bot.policy.assignment import FIRST_REPLY_MINUTES, AgentLoad, Assignment, already_told, assign
 from bot.policy.deadlines import format_deadline
 from bot.policy.escalation import Escalation, EscalationReason
+from bot.policy.handoff_status import HandoffStatus
 from bot.policy.model import Move, Reply
 from bot.service.agent_commands import AgentCommands
 from bot.service.agent_workspace import AgentWorkspace, TopicFate
+from bot.service.desk_queue import DeskQueue
 from bot.service.desk_relay import DeskRelay
 from bot.service.handoff_cards import HandoffCards
 from bot.service.handoff_contact import CustomerContact, SendToCustomer, agent_notes, agent_text, give
@@ -60,9 +62,9 @@ class _Given:
     """A queued handoff given to an agent, for the customer to hear after the assignment commits."""
 
     handoff: OpenHandoff
-    agent: str
-    languages: tuple[str, ...]
+    agent: AgentLoad
     text: str
+    """What the customer hears; empty when they already know who and when."""
 
 
 class HandoffDesk:
@@ -80,6 +82,7 @@ class HandoffDesk:
         self._contact = CustomerContact(database, self.cards, pack, now)
         self.commands = AgentCommands(database, pack, zone, now, self._contact)
         self.relay = DeskRelay(database, pack, self.cards, self._contact, now, self.from_agent)
+        self.queue = DeskQueue(database, pack, zone, now, self._locks)
 
     async def start(self, session: AsyncSession, conversation_id: int, language: str, escalation: Escalation,
                     feelings: tuple[float, float] | None, skill: str | None) -> HandoffStart:
@@ -120,25 +123,37 @@ class HandoffDesk:
 
     # -- the queue ------------------------------------------------------------------------
     async def assign_queued(self, send: SendToCustomer) -> int:
-        """Give waiting handoffs to agents whose shift has started or who have room again; returns how many."""
+        """Give waiting handoffs to agents whose shift has started or who have room again; returns how many.
+
+        The customer hears one "who and when" per change of owner: not when the person they were told
+        about takes it in time (``already_told``), and not for a handoff someone took since the list was read.
+        """
         given: list[_Given] = []
         async with self._locks.hold(QUEUE_LOCK):  # one worker at a time works the queue
             now = self._now()
             async with self._database.session() as session:
                 waiting = await HandoffRepository(session).queued()
-            for handoff in waiting:
+            for listed in waiting:
                 async with self._database.session() as session:
+                    handoff = await HandoffRepository(session).open_by_id(listed.id)
+                    if handoff is None or handoff.status is not HandoffStatus.QUEUED:
+                        continue  # taken or closed since the list was read: that change was told already
                     choice = assign(await AgentRepository(session).loads(now), handoff.language, None, now)
                     if choice.agent is None:
                         continue
-                    expected = await give(session, handoff.id, choice.agent.user_id, now)
-                text = agent_text(self._pack, self._zone, handoff.language, "assigned", choice.agent.name,
-                                  choice.agent.role, expected)
-                given.append(_Given(handoff, choice.agent.name, choice.agent.languages, text))
+                    quiet = handoff.created_at is not None and already_told(
+                        choice.agent, handoff.created_at, handoff.expected_at, now)
+                    expected = await give(session, handoff.id, choice.agent.user_id, now,
+                                          handoff.expected_at if quiet else None)
+                text = "" if quiet else agent_text(self._pack, self._zone, handoff.language, "assigned",
+                                                   choice.agent.name, choice.agent.role, expected)
+                given.append(_Given(handoff, choice.agent, text))
         for one in given:  # the sends wait for Telegram's limits, so no lock is held for them
-            notes = agent_notes(self._pack, one.languages)
-            if await self._contact.tell(one.handoff, Reply(Move.HAND_OFF, one.text), send, notes):
-                await self.cards.note_in_topic(one.handoff.id, notes.say("assigned", agent=one.agent))
+            notes = agent_notes(self._pack, one.agent.languages)
+            if one.text and not await self._contact.tell(one.handoff, Reply(Move.HAND_OFF, one.text), send, notes):
+                continue
+            await self._contact.announce_owner(one.handoff.id, notes.say("assigned", agent=one.agent.name),
+                                               one.agent.user_id, one.agent.name)
         return len(given)
 
     async def remind_late_first_replies(self, send: SendToCustomer) -> int:

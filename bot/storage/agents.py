@@ -65,7 +65,7 @@ class AgentRepository:
                 continue
             loads.append(AgentLoad(profile.telegram_user_id, profile.name, profile.role, profile.languages,
                                    profile.skills, shift, profile.max_chats, int(counts.get(row.telegram_user_id, 0)),
-                                   as_utc(row.last_assigned_at) if row.last_assigned_at else None))
+                                   as_utc(row.last_assigned_at) if row.last_assigned_at else None, profile.away))
         return loads
 
     async def mark_assigned(self, telegram_user_id: int, when: dt.datetime) -> None:

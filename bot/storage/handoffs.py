@@ -49,6 +49,8 @@ class OpenHandoff:
     card_message_id: int | None = None
     """The pinned card in the topic; None until it is posted (or for a card posted before 0014)."""
     topic_title: str | None = None
+    created_at: dt.datetime | None = None
+    """When the handoff was queued or assigned: what a queued customer was told was decided then."""
 
 
 class HandoffRepository:
@@ -229,5 +231,5 @@ def _open(handoff: Handoff, customer: Customer) -> OpenHandoff:
         handoff.thread_id, customer.channel, customer.external_id, customer.display_name,
         as_utc(handoff.expected_at) if handoff.expected_at else None,
         as_utc(handoff.first_reply_at) if handoff.first_reply_at else None,
-        handoff.card_message_id, handoff.topic_title,
+        handoff.card_message_id, handoff.topic_title, as_utc(handoff.created_at) if handoff.created_at else None,
     )

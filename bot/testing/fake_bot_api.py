@@ -366,6 +366,18 @@ class FakeBotApi:
     async def wait_in_topic(self, thread_id: int, count: int, timeout: float = 30.0) -> list[SentMessage]:
         return await _wait_for(lambda: self.messages_in_topic(thread_id), count, timeout, f"topic {thread_id}")
 
+    def messages_in_general(self) -> list[SentMessage]:
+        """What the bot posted in the agents' group outside every topic: its General topic."""
+        with self._lock:
+            return [m for m in self.sent if m.chat_id == AGENTS_GROUP["id"] and "message_thread_id" not in m.params]
+
+    def admin_deletes_message(self, chat_id: int, message_id: int) -> None:
+        """A person deletes one of the bot's messages: editing it is refused from now on, as in Telegram."""
+        with self._lock:
+            self.sent = [m for m in self.sent if not (m.chat_id == chat_id and m.message_id == message_id)]
+            kept = self._sent_by_chat.get(chat_id, [])
+            self._sent_by_chat[chat_id] = [m for m in kept if m.message_id != message_id]
+
     def push(self, update: dict[str, Any]) -> int:
         with self._lock:
             update_id = next(self._update_ids)

@@ -16,6 +16,8 @@ class RecordingWorkspace:
     edits: list[tuple[int, str]] = field(default_factory=list)
     pinned: list[int] = field(default_factory=list)
     titles: list[tuple[int, str]] = field(default_factory=list)
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)
+    """(thread id, user id, name) of every post that mentioned an agent."""
     deleted: set[int] = field(default_factory=set)
     """Threads an agent deleted: posting there fails as it does in Telegram."""
 
@@ -39,6 +41,12 @@ class RecordingWorkspace:
         self._check(thread_id)
         self.posts.append((thread_id, text))
         return len(self.posts)
+
+    async def mention(self, thread_id: int, text: str, user_id: int, name: str) -> int:
+        assert name in text, f"the mention of {name!r} must be in the post"
+        message_id = await self.post(thread_id, text)
+        self.mentions.append((thread_id, user_id, name))
+        return message_id
 
     async def edit(self, thread_id: int, message_id: int, text: str) -> None:
         self._check(thread_id)

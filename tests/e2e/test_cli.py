@@ -120,7 +120,7 @@ def test_agents_registry_add_list_remove(tmp_path: Path) -> None:
     assert bad_hours.returncode == 2 and "09:00-18:00" in bad_hours.stderr
     listed = candor(tmp_path, "agents", "list")
     assert listed.stdout.strip() == ("42\tMarta\tCustomer care specialist\ten,ru\tmon-sat 08:00-16:00 Europe/Warsaw\t"
-                                     "max 4\trefund,double_charge")
+                                     "max 4\trefund,double_charge\t-")
     removed = candor(tmp_path, "agents", "remove", "--user-id", "42")
     assert removed.returncode == 0 and "Removed Marta" in removed.stdout
     assert "No agents registered" in candor(tmp_path, "agents", "list").stdout

@@ -39,10 +39,11 @@ async def register(settings_url: str, *profiles: AgentProfile) -> None:
         await database.dispose()
 
 
-async def start_bot(tmp: Path, *profiles: AgentProfile) -> Bot:
+async def start_bot(tmp: Path, *profiles: AgentProfile, **settings: str) -> Bot:
     api = FakeBotApi(TEST_TOKEN).start()
     # The fake Bot API has no group limit to respect, so the agents' topic need not wait for Telegram's 20 a minute.
-    running = Bot(api, make_settings(tmp, api, CANDOR_AGENTS_CHAT_ID=str(GROUP), CANDOR_GROUP_MESSAGES_PER_MINUTE="600"))
+    running = Bot(api, make_settings(tmp, api, CANDOR_AGENTS_CHAT_ID=str(GROUP), CANDOR_GROUP_MESSAGES_PER_MINUTE="600",
+                                     **settings))
     await register(running.settings.database_url, *profiles)
     await running.start()
     return running

@@ -16,6 +16,7 @@ from bot.policy.assignment import AgentProfile
 from bot.policy.model import AGENT_COMMANDS, CustomerTurn, Move, Reply, TurnKind
 from bot.service.agent_workspace import TopicFate
 from bot.service.customer import CustomerRef
+from bot.service.desk_queue import DESK_COMMANDS
 from bot.service.support import SupportService
 from bot.storage.agents import AgentRepository
 from bot.storage.conversations import ConversationRepository
@@ -80,10 +81,10 @@ async def test_a_queued_handoff_goes_to_the_agent_when_their_shift_starts(desk: 
 
     desk.clock[0] = MONDAY_10.replace(hour=12, minute=59)
     assert await desk.service.handoffs.assign_queued(desk.send) == 0
-    desk.clock[0] = MONDAY_10.replace(hour=13, minute=0)
+    desk.clock[0] = MONDAY_10.replace(hour=13, minute=5)
     assert await desk.service.handoffs.assign_queued(desk.send) == 1
     [(external_id, told)] = desk.sent
-    assert external_id == "700" and "Marta" in told.text and "13:15" in told.text
+    assert external_id == "700" and "Marta" in told.text and "13:20" in told.text, "a later time than told is said"
     assert desk.workspace.posts[-1] == (thread, "Assigned to Marta; the customer was told.")
     async with desk.database.session() as session:
         handoff = await HandoffRepository(session).open_for(1)
@@ -157,9 +158,10 @@ async def handed_off_at_two(desk: Desk) -> int:
 async def test_an_agent_who_works_in_russian_is_answered_in_russian_and_the_customer_in_english(desk: Desk) -> None:
     thread = await handed_off_at_two(desk)
 
-    note = await desk.service.handoffs.commands.run(32, thread, "take", "", desk.send)
+    assert await desk.service.handoffs.commands.run(32, thread, "take", "", desk.send) == "", "posted with a mention"
 
-    assert note == load_pack().wording_for("ru").agents.taken.format(agent="Ivan")
+    note = load_pack().wording_for("ru").agents.taken.format(agent="Ivan")
+    assert desk.workspace.posts[-1] == (thread, note) and desk.workspace.mentions[-1] == (thread, 32, "Ivan")
     assert "Ivan" in note and "клиенту" in note
     [(external_id, told)] = desk.sent
     assert external_id == "700" and told.text.startswith("Ivan, Payments specialist on our team, is taking over")
@@ -201,7 +203,7 @@ async def test_a_resolve_the_customer_cannot_hear_says_so_to_the_agent(desk: Des
 
 
 async def test_every_command_the_agents_group_accepts_has_its_handler(desk: Desk) -> None:
-    assert set(desk.service.handoffs.commands.handlers) == AGENT_COMMANDS
+    assert set(desk.service.handoffs.commands.handlers) | DESK_COMMANDS == AGENT_COMMANDS
 
 
 class NoTopicsWorkspace(RecordingWorkspace):
