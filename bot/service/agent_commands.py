@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.policy.assignment import AgentProfile
 from bot.policy.deadlines import format_deadline
 from bot.policy.model import Move, Reply
+from bot.service.handoff_cards import HandoffCards
 from bot.service.handoff_contact import AgentNotes, CustomerContact, SendToCustomer, agent_notes, agent_text, give
 from bot.storage.agents import AgentRepository
 from bot.storage.database import Database
@@ -32,6 +33,8 @@ STRANGER_NOTE_EVERY = dt.timedelta(days=1)
 """Someone in the agents' group who is not an agent is told so at most this often."""
 NAME_SHOWN = 40
 FLAGGED_SHOWN = 120
+LEAVE_CARD = frozenset({"flag"})
+"""Commands that change nothing the handoff's card shows; after every other one the card is refreshed."""
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,9 @@ class AgentCommands:
     """The agents' commands, each one handler; the table's names are the commands the agents' group accepts."""
 
     def __init__(self, database: Database, pack: KnowledgePack, zone: ZoneInfo, now: Callable[[], dt.datetime],
-                 contact: CustomerContact) -> None:
+                 contact: CustomerContact, cards: HandoffCards) -> None:
         self._database = database
+        self._cards = cards
         self._pack = pack
         self._zone = zone
         self._now = now
@@ -92,6 +96,8 @@ class AgentCommands:
             if handoff is None:
                 return notes.say("no_handoff", command=command)
             outcome = await handler(CommandRequest(session, handoff, agent, argument, self._now(), notes))
+        if command not in LEAVE_CARD:
+            self._cards.refresh_soon(handoff.id)  # committed: the card shows the new owner, status, deadline or note
         if outcome.reply is not None and not await self._contact.tell(handoff, outcome.reply, send, notes):
             return outcome.untold
         return outcome.note

@@ -63,6 +63,10 @@ class AgentWorkspace(Protocol):
         """Show a customer's message in the topic, unmistakably as theirs; anything but text is copied as it is."""
         ...
 
+    async def copy_in(self, thread_id: int, chat_id: int, message_id: int) -> int:
+        """Copy a customer's message (a photo, a file) from their chat into the topic as it is; returns its id there."""
+        ...
+
     async def remove_topic(self, thread_id: int) -> TopicFate:
         """After an erasure: delete the topic; failing that, strip the customer's name from it and say why."""
         ...
@@ -99,6 +103,9 @@ class NullWorkspace:
         raise TopicGone(f"no agents' group to reach topic {thread_id}")
 
     async def relay(self, thread_id: int, label: str, text: str, chat_id: int | None, message_id: int | None) -> None:
+        raise TopicGone(f"no agents' group to reach topic {thread_id}")
+
+    async def copy_in(self, thread_id: int, chat_id: int, message_id: int) -> int:
         raise TopicGone(f"no agents' group to reach topic {thread_id}")
 
     async def remove_topic(self, thread_id: int) -> TopicFate:

@@ -100,6 +100,7 @@ class CustomerContact:
         async with self._database.session() as session:
             await HandoffRepository(session).customer_gone(handoff.id, self._now())
         logger.info("handoff %d closed: the customer can no longer be reached", handoff.id)
+        self._cards.refresh_soon(handoff.id)
         return notes.say("customer_gone", customer=notes.customer(handoff, opens_sentence=True))
 
     async def notes_for_agent_of(self, handoff: OpenHandoff) -> AgentNotes:

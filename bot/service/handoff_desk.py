@@ -77,7 +77,7 @@ class HandoffDesk:
         self._now = now
         self.cards = HandoffCards(database, pack, zone, now, self._locks, workspace)
         self._contact = CustomerContact(database, self.cards, pack, now)
-        self.commands = AgentCommands(database, pack, zone, now, self._contact)
+        self.commands = AgentCommands(database, pack, zone, now, self._contact, self.cards)
 
     async def start(self, session: AsyncSession, conversation_id: int, language: str, escalation: Escalation,
                     feelings: tuple[float, float] | None, skill: str | None) -> HandoffStart:
@@ -134,6 +134,7 @@ class HandoffDesk:
                                   choice.agent.role, expected)
                 given.append(_Given(handoff, choice.agent.name, choice.agent.languages, text))
         for one in given:  # the sends wait for Telegram's limits, so no lock is held for them
+            self.cards.refresh_soon(one.handoff.id)
             notes = agent_notes(self._pack, one.languages)
             if await self._contact.tell(one.handoff, Reply(Move.HAND_OFF, one.text), send, notes):
                 await self.cards.note_in_topic(one.handoff.id, notes.say("assigned", agent=one.agent))
@@ -155,6 +156,7 @@ class HandoffDesk:
                     updates.append((handoff, agent, new_time))
         for handoff, agent, new_time in updates:
             assert handoff.expected_at is not None
+            self.cards.refresh_soon(handoff.id)
             name = agent.name if agent else ""
             wording = self._pack.wording_for(handoff.language)
             text = fill(
@@ -180,6 +182,7 @@ class HandoffDesk:
 
         if not await self.cards.in_topic(handoff.id, relay, messages=1 if text.strip() else 2):
             logger.info("handoff %d: message kept for the card still to be posted", handoff.id)
+        self.cards.refresh_soon(handoff.id)  # their words, and how long they wait
 
     async def customer_unreachable(self, channel: str, external_id: str) -> None:
         """The customer blocked the bot: close their conversation, and tell the agent who had it."""
@@ -215,6 +218,8 @@ class HandoffDesk:
             stored = ("(corrected) " if edited else "") + (text or "(a photo or file)")
             message_id = await handoffs.add_agent_message(handoff.conversation_id, stored, agent.name)
             await handoffs.mark_first_reply(handoff.id, now)
+        if handoff.agent_user_id is None or handoff.first_reply_at is None:
+            self.cards.refresh_soon(handoff.id)  # a new owner, or the first reply's deadline met
         wording = self._pack.wording_for(handoff.language).handoff
         path = "handoff.agent_corrects" if edited else "handoff.agent_says"
         template = wording.agent_corrects if edited else wording.agent_says

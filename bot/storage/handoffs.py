@@ -5,11 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.policy.handoff_card import CARD_TASK_EVENTS, CardContext, CardTask
+from bot.policy.card_facts import SHOP_NOTE, shop_notes
+from bot.policy.handoff_card import (
+    CARD_MEDIA,
+    CARD_NOTES,
+    CARD_TASK_EVENTS,
+    CARD_WORDS,
+    MEDIA_KINDS,
+    CardContext,
+    CardMedia,
+    CardNote,
+    CardPromise,
+    CardTask,
+)
 from bot.policy.handoff_status import OPEN_STATUSES, HandoffStatus, initial_status, may_move
+from bot.policy.model import Case
+from bot.storage.case_notes import CaseNoteRepository
 from bot.storage.conversations import case_of
 from bot.storage.models import (
     Conversation,
@@ -26,8 +40,9 @@ from bot.storage.models import (
 )
 from bot.storage.tasks import TaskRepository
 
-CARD_MESSAGES = 6
 TRAJECTORY_TURNS = 5
+WORDS_KINDS = frozenset({"text", "edited"})
+"""The customer's own words: what they typed (commands, button taps and shared contacts are not words)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,15 @@ class OpenHandoff:
     topic_title: str | None = None
 
 
+@dataclass(frozen=True)
+class HandoffProgress:
+    """What the card shows beyond ``OpenHandoff``: the customer's wait and the reply it calls for, the handback note."""
+
+    waiting_since: dt.datetime | None = None
+    reply_due_at: dt.datetime | None = None
+    resolution_note: str = ""
+
+
 class HandoffRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -69,6 +93,14 @@ class HandoffRepository:
         """The handoff whatever its status: a closed one's topic can still hear why it closed."""
         row = (await self._session.execute(self._select().where(Handoff.id == handoff_id))).first()
         return _open(*row) if row is not None else None
+
+    async def progress(self, handoff_id: int) -> HandoffProgress:
+        handoff = await self._session.get(Handoff, handoff_id)
+        if handoff is None:
+            return HandoffProgress()
+        return HandoffProgress(as_utc(handoff.waiting_since) if handoff.waiting_since else None,
+                               as_utc(handoff.reply_due_at) if handoff.reply_due_at else None,
+                               handoff.resolution_note or "")
 
     async def queued(self) -> list[OpenHandoff]:
         rows = await self._session.execute(self._select().where(Handoff.status == HandoffStatus.QUEUED).order_by(Handoff.id))
@@ -189,24 +221,49 @@ class HandoffRepository:
         return message.text if message is not None else None
 
     async def card_context(self, conversation_id: int) -> CardContext:
+        """What the conversation holds for the card: the latest words and feelings, the open promises, the case's
+        details and proofs, the shop's facts, the teams' tasks, the photos and files sent before the handoff and
+        the agents' private notes."""
         messages = list((await self._session.scalars(
             select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id.desc()).limit(40)
         )).all())[::-1]
         feelings = tuple((m.anger or 0.0, m.anxiety or 0.0) for m in messages
                          if m.sender == "customer" and m.anger is not None)[-TRAJECTORY_TURNS:]
-        last = tuple((m.sender, m.text or f"[{m.kind}]") for m in messages if m.text or m.sender == "customer")[-CARD_MESSAGES:]
-        promises = tuple((p.topic_id, as_utc(p.due_at)) for p in (await self._session.scalars(
-            select(Promise).where(Promise.conversation_id == conversation_id, Promise.status == "open")
-        )).all())
+        words = tuple(m.text for m in messages
+                      if m.sender == "customer" and m.kind in WORDS_KINDS and m.text.strip())[-CARD_WORDS:]
+        bot = [m for m in messages if m.sender == "bot"]
+        told = [(m, shop_notes(m.why)) for m in bot]
+        promises = tuple(CardPromise(p.promised, as_utc(p.due_at), p.language, as_utc(p.original_due_at))
+                         for p in (await self._session.scalars(
+                             select(Promise).where(Promise.conversation_id == conversation_id, Promise.status == "open")
+                             .order_by(Promise.id))).all())
         gestures = tuple((await self._session.scalars(
             select(Gesture.kind).where(Gesture.conversation_id == conversation_id)
         )).all())
+        tasks = await self._card_tasks(conversation_id)
+        notes = tuple(CardNote(note.author, note.text, note.created_at)
+                      for note in (await CaseNoteRepository(self._session).of_conversation(conversation_id))[-CARD_NOTES:])
         conversation = await self._session.get(Conversation, conversation_id)
-        if conversation is None:
-            return CardContext(feelings, last, promises, gestures, None)
-        case = case_of(conversation)
-        return CardContext(feelings, last, promises, gestures, case.topic_id, case.slots, case.awaiting, case.verified,
-                           case.failed_proofs, await self._card_tasks(conversation_id))
+        case = case_of(conversation) if conversation is not None else Case()
+        return CardContext(
+            feelings, words, tuple(m.text for m in bot), promises, gestures, case.topic_id, case.slots, case.awaiting,
+            case.verified, case.failed_proofs, tasks,
+            shop_notes=tuple(note for _, found in told for note in found)
+            + tuple(task.facts for task in tasks if task.facts and SHOP_NOTE.match(task.facts)),
+            shop_texts=tuple(m.text for m, found in told if found),
+            media=await self._media_before_handoff(conversation_id), notes=notes)
+
+    async def _media_before_handoff(self, conversation_id: int) -> tuple[CardMedia, ...]:
+        """The customer's photos and files sent before the bot's latest handoff message (all of them when there is
+        none stored), newest few: they are not in the topic, which only sees what comes after."""
+        handed = await self._session.scalar(select(func.max(Message.id)).where(
+            Message.conversation_id == conversation_id, Message.sender == "bot", Message.move == "hand_off"))
+        query = select(Message).where(Message.conversation_id == conversation_id, Message.sender == "customer",
+                                      Message.kind.in_(sorted(MEDIA_KINDS)))
+        if handed is not None:
+            query = query.where(Message.id < handed)
+        rows = (await self._session.scalars(query.order_by(Message.id.desc()).limit(CARD_MEDIA))).all()
+        return tuple(CardMedia(m.kind, m.text, as_utc(m.created_at), m.telegram_message_id) for m in reversed(rows))
 
     async def _card_tasks(self, conversation_id: int) -> tuple[CardTask, ...]:
         """The conversation's tasks, oldest first, each with who holds it and its last events."""
@@ -218,7 +275,8 @@ class HandoffRepository:
             .where(Task.conversation_id == conversation_id))}
         return tuple(
             CardTask(task.id, task.team_name, task.kind, task.state, holders.get(task.id, ""), task.due_at,
-                     task.closed_at, tuple(event.line() for event in events.get(task.id, [])[-CARD_TASK_EVENTS:]))
+                     task.closed_at, tuple(event.line() for event in events.get(task.id, [])[-CARD_TASK_EVENTS:]),
+                     task.order_ref, task.facts)
             for task in sorted(await tasks.of_conversation(conversation_id), key=lambda task: task.id)
         )
 

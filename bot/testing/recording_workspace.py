@@ -16,6 +16,8 @@ class RecordingWorkspace:
     edits: list[tuple[int, str]] = field(default_factory=list)
     pinned: list[int] = field(default_factory=list)
     titles: list[tuple[int, str]] = field(default_factory=list)
+    copies: list[tuple[int, int, int]] = field(default_factory=list)
+    """(thread, customer's chat, customer's message) of every message copied into a topic."""
     deleted: set[int] = field(default_factory=set)
     """Threads an agent deleted: posting there fails as it does in Telegram."""
 
@@ -56,6 +58,11 @@ class RecordingWorkspace:
         self._check(thread_id)
         self.relayed.append(label)
         self.posts.append((thread_id, f"{label}: {text}"))
+
+    async def copy_in(self, thread_id: int, chat_id: int, message_id: int) -> int:
+        self._check(thread_id)
+        self.copies.append((thread_id, chat_id, message_id))
+        return 10_000 + len(self.copies)
 
     async def remove_topic(self, thread_id: int) -> TopicFate:
         assert thread_id - 100 in range(1, len(self.topics) + 1), f"no topic {thread_id} was opened"
