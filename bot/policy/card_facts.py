@@ -102,6 +102,12 @@ def for_the_agent(problem: str) -> str:
     return _YOU_WORD.sub(turn, problem)
 
 
+def problem_topic(current: str | None, promised: tuple[str, ...]) -> str | None:
+    """The problem still on the table: the latest one the bot made an open promise about ("I want a person" after
+    a double charge is about the double charge), else the case's current topic."""
+    return next((topic for topic in reversed(promised) if topic), current)
+
+
 def want_line(problem: str, refs: tuple[str, ...], amounts: tuple[str, ...], payments: Payments | None,
               words: tuple[str, ...]) -> str:
     """What the customer wants, in one line: the real problem and its key facts ("two charges for order #48213,

@@ -56,6 +56,8 @@ class CardTask:
     order_ref: str | None = None
     facts: str = ""
     """What the shop's data said when the task was made (``Told.note``), or ""."""
+    verified: bool = False
+    """The customer had proved ``order_ref`` is theirs when the task was made."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class CardPromise:
     original_due_at: dt.datetime | None = None
     said: str = ""
     """The bot's own sentence naming the time, as the customer read it; "" when it was not found."""
+    topic_id: str = ""
 
 
 @dataclass(frozen=True)

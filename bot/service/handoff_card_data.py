@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.policy.card_facts import promise_said
+from bot.policy.card_facts import problem_topic, promise_said
 from bot.policy.deadlines import format_deadline
 from bot.policy.escalation import EscalationReason
 from bot.policy.handoff_card import CardContext, CardPromise, HandoffCard
@@ -31,7 +31,8 @@ async def load_card(session: AsyncSession, handoff: OpenHandoff, pack: Knowledge
     context = await handoffs.card_context(handoff.conversation_id)
     progress = await handoffs.progress(handoff.id)
     agent = await AgentRepository(session).get(handoff.agent_user_id) if handoff.agent_user_id is not None else None
-    topic = pack.topic(context.topic_id, CARD_LANGUAGE) if context.topic_id else None
+    topic_id = problem_topic(context.topic_id, tuple(promise.topic_id for promise in context.promises))
+    topic = pack.topic(topic_id, CARD_LANGUAGE) if topic_id else None
     return HandoffCard(
         handoff.id, handoff.customer_name, handoff.language, EscalationReason(handoff.reason), handoff.detail,
         handoff.status, agent.name if agent else "", topic.problem if topic else "",

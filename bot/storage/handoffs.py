@@ -24,7 +24,7 @@ from bot.policy.handoff_card import (
 from bot.policy.handoff_status import OPEN_STATUSES, HandoffStatus, initial_status, may_move
 from bot.policy.model import Case
 from bot.storage.case_notes import CaseNoteRepository
-from bot.storage.conversations import case_of
+from bot.storage.conversations import case_from_text, case_of
 from bot.storage.models import (
     Conversation,
     Customer,
@@ -233,7 +233,7 @@ class HandoffRepository:
                       if m.sender == "customer" and m.kind in WORDS_KINDS and m.text.strip())[-CARD_WORDS:]
         bot = [m for m in messages if m.sender == "bot"]
         told = [(m, shop_notes(m.why)) for m in bot]
-        promises = tuple(CardPromise(p.promised, as_utc(p.due_at), p.language, as_utc(p.original_due_at))
+        promises = tuple(CardPromise(p.promised, as_utc(p.due_at), p.language, as_utc(p.original_due_at), "", p.topic_id)
                          for p in (await self._session.scalars(
                              select(Promise).where(Promise.conversation_id == conversation_id, Promise.status == "open")
                              .order_by(Promise.id))).all())
@@ -245,9 +245,14 @@ class HandoffRepository:
                       for note in (await CaseNoteRepository(self._session).of_conversation(conversation_id))[-CARD_NOTES:])
         conversation = await self._session.get(Conversation, conversation_id)
         case = case_of(conversation) if conversation is not None else Case()
+        # A new problem starts a new case, which keeps the details but not the proofs: the orders proved earlier
+        # (kept beside each reply, and on the teams' tasks) are still the customer's.
+        earlier = [kept.verified for m in bot if (kept := case_from_text(m.case_after)) is not None]
+        verified = tuple(dict.fromkeys([*(ref for refs in earlier for ref in refs), *case.verified,
+                                        *(t.order_ref for t in tasks if t.verified and t.order_ref)]))
         return CardContext(
             feelings, words, tuple(m.text for m in bot), promises, gestures, case.topic_id, case.slots, case.awaiting,
-            case.verified, case.failed_proofs, tasks,
+            verified, case.failed_proofs, tasks,
             shop_notes=tuple(note for _, found in told for note in found)
             + tuple(task.facts for task in tasks if task.facts and SHOP_NOTE.match(task.facts)),
             shop_texts=tuple(m.text for m, found in told if found),
@@ -276,7 +281,7 @@ class HandoffRepository:
         return tuple(
             CardTask(task.id, task.team_name, task.kind, task.state, holders.get(task.id, ""), task.due_at,
                      task.closed_at, tuple(event.line() for event in events.get(task.id, [])[-CARD_TASK_EVENTS:]),
-                     task.order_ref, task.facts)
+                     task.order_ref, task.facts, task.verified)
             for task in sorted(await tasks.of_conversation(conversation_id), key=lambda task: task.id)
         )
 
