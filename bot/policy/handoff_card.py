@@ -14,6 +14,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from bot.policy.card_context import (
+    CARD_MEDIA,
+    CARD_NOTES,
+    CARD_TASK_EVENTS,
+    CARD_WORDS,
+    MEDIA_KINDS,
+    CardContext,
+    CardMedia,
+    CardNote,
+    CardPromise,
+    CardTask,
+)
 from bot.policy.card_facts import money_mentions, order_refs, payments_in, shop_words, want_line
 from bot.policy.escalation import REASON_LABELS, EscalationReason
 from bot.policy.feelings import feelings_in_words
@@ -26,100 +38,10 @@ MESSAGE_CLIP = 240
 NOTE_CLIP = 200
 CARD_LIMIT = 4000
 """Telegram takes 4096 UTF-16 code units in a message; the rest is room for the edit's own margin."""
-CARD_TASK_EVENTS = 3
-"""How many of a task's latest events the card shows; the console's transcript shows them all."""
-CARD_WORDS = 5
-CARD_NOTES = 3
-CARD_MEDIA = 5
-MEDIA_KINDS = frozenset({"photo", "document", "video", "voice", "audio", "video_note", "animation"})
-"""What a customer sends that an agent must see as it is: copied into the topic, not described."""
 SAID_BY_LABEL = frozenset({EscalationReason.ASKED_FOR_PERSON, EscalationReason.SELF_HARM,
                            EscalationReason.HIGH_EMOTION})
 """Reasons whose label says it all: their detail repeats it (or is raw scores, which the feelings line words)."""
 AGENT_COMMANDS_HELP = "Reply in this topic to write to the customer. Commands: /take, /transfer NAME, /resolve, /flag NOTE"
-
-
-@dataclass(frozen=True)
-class CardTask:
-    """A task of the conversation: which team has it, who took it, until when, and what happened last."""
-
-    id: int
-    team: str
-    kind: str
-    state: TaskState
-    holder: str
-    """The name of the member who took it, or "" when nobody did (or they left the team)."""
-    due_at: dt.datetime
-    closed_at: dt.datetime | None
-    last_events: tuple[str, ...]
-    """Its latest events as ``TaskEventView.line()`` writes them, oldest first."""
-    order_ref: str | None = None
-    facts: str = ""
-    """What the shop's data said when the task was made (``Told.note``), or ""."""
-    verified: bool = False
-    """The customer had proved ``order_ref`` is theirs when the task was made."""
-
-
-@dataclass(frozen=True)
-class CardPromise:
-    """An open promise: what the bot committed to, in its own words and the customer's language, and by when."""
-
-    promised: str
-    due_at: dt.datetime
-    language: str = "en"
-    original_due_at: dt.datetime | None = None
-    said: str = ""
-    """The bot's own sentence naming the time, as the customer read it; "" when it was not found."""
-    topic_id: str = ""
-
-
-@dataclass(frozen=True)
-class CardMedia:
-    """A photo or file the customer sent before the handoff: listed on the card and copied under it."""
-
-    kind: str
-    caption: str
-    at: dt.datetime
-    telegram_message_id: int | None
-
-
-@dataclass(frozen=True)
-class CardNote:
-    """An agent's private note on the case."""
-
-    author: str
-    text: str
-    at: dt.datetime
-
-
-@dataclass(frozen=True)
-class CardContext:
-    """What the conversation holds for the card: feelings, words, commitments, facts, notes."""
-
-    trajectory: tuple[tuple[float, float], ...] = ()
-    """(anger, anxiety) of the recent customer messages, oldest first."""
-    customer_words: tuple[str, ...] = ()
-    """The customer's last messages, oldest first."""
-    bot_texts: tuple[str, ...] = ()
-    """The bot's recent messages, oldest first: where a promise's own words are found."""
-    promises: tuple[CardPromise, ...] = ()
-    gestures: tuple[str, ...] = ()
-    topic_id: str | None = None
-    details: tuple[tuple[str, str], ...] = ()
-    """What the customer already gave the bot (order number, email…), so the agent never asks again."""
-    awaiting: str | None = None
-    """The detail the bot was still waiting for when it handed over."""
-    verified: tuple[str, ...] = ()
-    """Orders the customer proved are theirs (the shop found them with the customer's email or phone)."""
-    failed_proofs: int = 0
-    tasks: tuple[CardTask, ...] = ()
-    """The teams' tasks for this customer, so the agent knows who already works on what."""
-    shop_notes: tuple[str, ...] = ()
-    """What the shop's data said (``Told.note``), oldest first."""
-    shop_texts: tuple[str, ...] = ()
-    """The bot's messages that stated the shop's data: the amounts as the customer read them."""
-    media: tuple[CardMedia, ...] = ()
-    notes: tuple[CardNote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -344,3 +266,7 @@ def _clip(text: str, limit: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
+
+__all__ = ["CARD_MEDIA", "CARD_NOTES", "CARD_TASK_EVENTS", "CARD_WORDS", "MEDIA_KINDS", "CardContext", "CardMedia",
+           "CardNote", "CardPromise", "CardTask", "HandoffCard", "render_card", "title_of", "topic_title"]
+"""The card's inputs live in bot/policy/card_context.py and are re-exported here, beside the card."""

@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.policy.card_context import CardContext, CardPromise
 from bot.policy.card_facts import problem_topic, promise_said
 from bot.policy.deadlines import format_deadline
 from bot.policy.escalation import EscalationReason
-from bot.policy.handoff_card import CardContext, CardPromise, HandoffCard
+from bot.policy.handoff_card import HandoffCard
 from bot.storage.agents import AgentRepository
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
 from knowledge import KnowledgePack

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.policy.card_facts import SHOP_NOTE, shop_notes
-from bot.policy.handoff_card import (
+from bot.policy.card_context import (
     CARD_MEDIA,
     CARD_NOTES,
     CARD_TASK_EVENTS,
@@ -21,6 +20,7 @@ from bot.policy.handoff_card import (
     CardPromise,
     CardTask,
 )
+from bot.policy.card_facts import SHOP_NOTE, shop_notes
 from bot.policy.handoff_status import OPEN_STATUSES, HandoffStatus, initial_status, may_move
 from bot.policy.model import Case
 from bot.storage.case_notes import CaseNoteRepository
