@@ -98,3 +98,6 @@ class CardContext:
     """The bot's messages that stated the shop's data: the amounts as the customer read them."""
     media: tuple[CardMedia, ...] = ()
     notes: tuple[CardNote, ...] = ()
+    replied_last: str = ""
+    """The name (as stored, maybe clipped) of the agent who wrote to the customer last since the handoff ("" while
+    none has): has the owner answered yet?"""

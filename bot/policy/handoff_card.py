@@ -140,8 +140,11 @@ def status_lines(card: HandoffCard) -> list[str]:
         told = f"; the customer was told a person looks by {card_time(card.expected_at, at)}" if card.expected_at else ""
         return [f"Status: waiting for an agent, nobody on shift has it{told}"]
     lines = [f"Status: with {card.agent}" + (f", {card.agent_role}" if card.agent_role else "")]
-    if card.first_reply_at is None and card.expected_at is not None:
-        lines.append(f"First reply due by {card_time(card.expected_at, at)}")
+    replied = bool(card.context.replied_last) and card.agent.startswith(card.context.replied_last)  # stored clipped
+    if card.expected_at is not None and not replied:
+        due = card_time(card.expected_at, at)
+        lines.append(f"First reply due by {due}" if card.first_reply_at is None else
+                     f"{card.agent}'s first reply due by {due} (as the customer was told)")
     if card.waiting_since is not None:
         due = f"; reply due by {card_time(card.reply_due_at, at)}" if card.reply_due_at else ""
         lines.append(f"Customer waiting since {card_time(card.waiting_since, at)}{due}")

@@ -232,6 +232,8 @@ class HandoffRepository:
         words = tuple(m.text for m in messages
                       if m.sender == "customer" and m.kind in WORDS_KINDS and m.text.strip())[-CARD_WORDS:]
         bot = [m for m in messages if m.sender == "bot"]
+        handed = await self._session.scalar(select(func.max(Message.id)).where(
+            Message.conversation_id == conversation_id, Message.sender == "bot", Message.move == "hand_off"))
         told = [(m, shop_notes(m.why)) for m in bot]
         promises = tuple(CardPromise(p.promised, as_utc(p.due_at), p.language, as_utc(p.original_due_at), "", p.topic_id)
                          for p in (await self._session.scalars(
@@ -256,13 +258,13 @@ class HandoffRepository:
             shop_notes=tuple(note for _, found in told for note in found)
             + tuple(task.facts for task in tasks if task.facts and SHOP_NOTE.match(task.facts)),
             shop_texts=tuple(m.text for m, found in told if found),
-            media=await self._media_before_handoff(conversation_id), notes=notes)
+            media=await self._media_before(conversation_id, handed), notes=notes,
+            replied_last=next((m.move.removeprefix("agent:") for m in reversed(messages)
+                               if m.sender == "agent" and (handed is None or m.id > handed)), ""))
 
-    async def _media_before_handoff(self, conversation_id: int) -> tuple[CardMedia, ...]:
+    async def _media_before(self, conversation_id: int, handed: int | None) -> tuple[CardMedia, ...]:
         """The customer's photos and files sent before the bot's latest handoff message (all of them when there is
         none stored), newest few: they are not in the topic, which only sees what comes after."""
-        handed = await self._session.scalar(select(func.max(Message.id)).where(
-            Message.conversation_id == conversation_id, Message.sender == "bot", Message.move == "hand_off"))
         query = select(Message).where(Message.conversation_id == conversation_id, Message.sender == "customer",
                                       Message.kind.in_(sorted(MEDIA_KINDS)))
         if handed is not None:

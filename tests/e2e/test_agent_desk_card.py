@@ -60,11 +60,15 @@ async def card_edited(api: FakeBotApi, card: SentMessage, shows: Callable[[str],
         await asyncio.sleep(0.05)
 
 
-async def renamed(api: FakeBotApi, thread: int, title: str, timeout: float = 60.0) -> None:
+async def until(happened: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
-    while (thread, title) not in api.renamed_topics:
-        assert asyncio.get_running_loop().time() < deadline, f"topic {thread} never renamed {title!r}: {api.renamed_topics}"
+    while not happened():
+        assert asyncio.get_running_loop().time() < deadline, f"{what} did not happen within {timeout} s"
         await asyncio.sleep(0.05)
+
+
+async def renamed(api: FakeBotApi, thread: int, title: str) -> None:
+    await until(lambda: (thread, title) in api.renamed_topics, f"renaming topic {thread} to {title!r}")
 
 
 def line(text: str, start: str) -> str:
@@ -88,7 +92,7 @@ async def test_the_card_is_one_pinned_message_that_shows_the_case_and_follows_ev
     other = LI if holder == MARTA else MARTA
     thread = await topic_of(bot, CUSTOMER)
     [card] = (await api.wait_in_topic(thread, 1))[:1]
-    assert (GROUP, card.message_id) in api.pinned, "the card is pinned in its topic"
+    await until(lambda: (GROUP, card.message_id) in api.pinned, "pinning the card in its topic")
     assert (GROUP, thread, f"Alex · with {NAMES[holder]} · #{handoff.id}") in api.topics, "titled with the status"
 
     text = card.text
@@ -111,10 +115,8 @@ async def test_the_card_is_one_pinned_message_that_shows_the_case_and_follows_ev
         select(Message.telegram_message_id).join(Conversation, Conversation.id == Message.conversation_id)
         .join(Customer, Customer.id == Conversation.customer_id)
         .where(Customer.external_id == str(CUSTOMER), Message.kind == "photo"))
-    deadline = asyncio.get_running_loop().time() + 60
-    while not (copied := [c for c in list(api.copies) if c.get("message_thread_id") == thread]):
-        assert asyncio.get_running_loop().time() < deadline, "the photo was never copied into the topic"
-        await asyncio.sleep(0.05)
+    await until(lambda: any(c.get("message_thread_id") == thread for c in list(api.copies)), "copying the photo")
+    copied = [c for c in list(api.copies) if c.get("message_thread_id") == thread]
     assert [(int(c["chat_id"]), int(c["from_chat_id"]), int(c["message_id"])) for c in copied] == [
         (GROUP, CUSTOMER, photo_id)], "copied once, from the customer's chat"
 
@@ -124,7 +126,8 @@ async def test_the_card_is_one_pinned_message_that_shows_the_case_and_follows_ev
 
     api.agent_sends_text(thread, holder, f"/transfer {NAMES[other]}", first_name=NAMES[holder])
     await api.wait_for_messages(CUSTOMER, 5)
-    await card_edited(api, card, lambda edited: f"Status: with {NAMES[other]}" in edited)
+    moved = await card_edited(api, card, lambda edited: f"Status: with {NAMES[other]}" in edited)
+    assert f"{NAMES[other]}'s first reply due by" in moved["text"], "the new owner's reply has its time"
     await renamed(api, thread, f"Alex · with {NAMES[other]} · #{handoff.id}")
 
     api.agent_sends_text(thread, other, "/resolve", first_name=NAMES[other])

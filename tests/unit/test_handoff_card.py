@@ -56,8 +56,15 @@ def test_the_card_says_who_has_it_and_when_the_first_reply_is_due() -> None:
     assert "First reply due by 14:15 UTC on Tue 1 Dec" in text
 
 
+def test_after_a_transfer_the_new_owners_reply_is_due_until_they_write() -> None:
+    transferred = card(CardContext(replied_last="Li"), first_reply_at=NOW - dt.timedelta(minutes=20))
+    assert "Marta's first reply due by 14:15 UTC on Tue 1 Dec (as the customer was told)" in transferred
+    answered = card(CardContext(replied_last="Marta"), first_reply_at=NOW - dt.timedelta(minutes=20))
+    assert "reply due" not in answered
+
+
 def test_a_waiting_customer_shows_since_when_and_the_reply_now_due() -> None:
-    text = card(first_reply_at=NOW, waiting_since=NOW - dt.timedelta(minutes=7), reply_due_at=NOW + dt.timedelta(minutes=8))
+    text = card(CardContext(replied_last="Marta"), first_reply_at=NOW, waiting_since=NOW - dt.timedelta(minutes=7), reply_due_at=NOW + dt.timedelta(minutes=8))
     assert "First reply due" not in text, "the first reply is done"
     assert "Customer waiting since 13:53 UTC on Tue 1 Dec; reply due by 14:08 UTC on Tue 1 Dec" in text
 
