@@ -29,6 +29,7 @@ from bot.service.agent_workspace import AgentWorkspace, TopicFate
 from bot.service.handoff_cards import HandoffCards
 from bot.service.handoff_contact import CustomerContact, SendToCustomer, agent_notes, agent_text, give
 from bot.storage.agents import AgentRepository
+from bot.storage.card_reads import CardReads
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
@@ -216,10 +217,11 @@ class HandoffDesk:
             if handoff.agent_user_id is None:
                 await give(session, handoff.id, agent.telegram_user_id, now)
             stored = ("(corrected) " if edited else "") + (text or "(a photo or file)")
+            wrote_last = await CardReads(session).replied_last(handoff.conversation_id)
             message_id = await handoffs.add_agent_message(handoff.conversation_id, stored, agent.name)
             await handoffs.mark_first_reply(handoff.id, now)
-        if handoff.agent_user_id is None or handoff.first_reply_at is None:
-            self.cards.refresh_soon(handoff.id)  # a new owner, or the first reply's deadline met
+        if handoff.agent_user_id is None or not wrote_last or not agent.name.startswith(wrote_last):
+            self.cards.refresh_soon(handoff.id)  # a new owner, or a reply the card still shows as due
         wording = self._pack.wording_for(handoff.language).handoff
         path = "handoff.agent_corrects" if edited else "handoff.agent_says"
         template = wording.agent_corrects if edited else wording.agent_says

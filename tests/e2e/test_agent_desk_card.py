@@ -129,9 +129,12 @@ async def test_the_card_is_one_pinned_message_that_shows_the_case_and_follows_ev
     moved = await card_edited(api, card, lambda edited: f"Status: with {NAMES[other]}" in edited)
     assert f"{NAMES[other]}'s first reply due by" in moved["text"], "the new owner's reply has its time"
     await renamed(api, thread, f"Alex · with {NAMES[other]} · #{handoff.id}")
+    api.agent_sends_text(thread, other, "Hello Alex, I have the case now.", first_name=NAMES[other])
+    await api.wait_for_messages(CUSTOMER, 6)
+    await card_edited(api, card, lambda edited: f"Status: with {NAMES[other]}" in edited and "reply due" not in edited)
 
     api.agent_sends_text(thread, other, "/resolve", first_name=NAMES[other])
-    await api.wait_for_messages(CUSTOMER, 6)
+    await api.wait_for_messages(CUSTOMER, 7)
     done = await card_edited(api, card, lambda edited: "Status: resolved" in edited)
     assert f"Status: resolved by {NAMES[other]}" in done["text"] and "Next step" not in done["text"]
     await renamed(api, thread, f"Alex · resolved · #{handoff.id}")
