@@ -18,8 +18,6 @@ from bot.policy.card_context import (
     CARD_MEDIA,
     CARD_NOTES,
     CARD_TASK_EVENTS,
-    CARD_WORDS,
-    MEDIA_KINDS,
     CardContext,
     CardMedia,
     CardNote,
@@ -269,7 +267,3 @@ def _clip(text: str, limit: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
-
-__all__ = ["CARD_MEDIA", "CARD_NOTES", "CARD_TASK_EVENTS", "CARD_WORDS", "MEDIA_KINDS", "CardContext", "CardMedia",
-           "CardNote", "CardPromise", "CardTask", "HandoffCard", "render_card", "title_of", "topic_title"]
-"""The card's inputs live in bot/policy/card_context.py and are re-exported here, beside the card."""

@@ -8,17 +8,9 @@ import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from bot.policy.card_context import CardContext, CardMedia, CardNote, CardPromise, CardTask
 from bot.policy.escalation import EscalationReason
-from bot.policy.handoff_card import (
-    CardContext,
-    CardMedia,
-    CardNote,
-    CardPromise,
-    CardTask,
-    HandoffCard,
-    render_card,
-    topic_title,
-)
+from bot.policy.handoff_card import HandoffCard, render_card, topic_title
 from bot.policy.handoff_status import HandoffStatus
 from bot.policy.tasks import TaskState
 

@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.policy.assignment import parse_shift
+from bot.policy.card_context import CardContext
 from bot.policy.decide import decide
 from bot.policy.escalation import EscalationReason
-from bot.policy.handoff_card import CardContext, HandoffCard, render_card
+from bot.policy.handoff_card import HandoffCard, render_card
 from bot.policy.handoff_status import HandoffStatus
 from bot.policy.model import Case, Clock, ConversationState, CustomerTurn, Decision, Move, TurnKind
 from bot.policy.orders import (
