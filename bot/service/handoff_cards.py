@@ -113,7 +113,7 @@ class HandoffCards:
             await HandoffRepository(session).set_thread(handoff.id, thread_id, card_message_id, title)
         logger.info("handoff %d: topic opened and card posted", handoff.id)
         media = tuple(m.telegram_message_id for m in card.context.media if m.telegram_message_id is not None)
-        customer_chat = _telegram_chat(handoff)
+        customer_chat = telegram_chat(handoff)
         if media and customer_chat is not None:
             self._background.start(self._copy_media(handoff.id, thread_id, customer_chat, media))
         return thread_id
@@ -238,6 +238,6 @@ class HandoffCards:
         return await load_card(session, handoff, self._pack, self._zone, self._now())
 
 
-def _telegram_chat(handoff: OpenHandoff) -> int | None:
+def telegram_chat(handoff: OpenHandoff) -> int | None:
     """The customer's Telegram chat, where their photos and files can be copied from; None on other channels."""
     return int(handoff.external_id) if handoff.external_id.lstrip("-").isdigit() else None

@@ -26,7 +26,7 @@ from bot.policy.escalation import Escalation, EscalationReason
 from bot.policy.model import Move, Reply
 from bot.service.agent_commands import AgentCommands
 from bot.service.agent_workspace import AgentWorkspace, TopicFate
-from bot.service.handoff_cards import HandoffCards
+from bot.service.handoff_cards import HandoffCards, telegram_chat
 from bot.service.handoff_contact import CustomerContact, SendToCustomer, agent_notes, agent_text, give
 from bot.storage.agents import AgentRepository
 from bot.storage.card_reads import CardReads
@@ -176,7 +176,7 @@ class HandoffDesk:
 
     # -- the customer's side ------------------------------------------------------------------
     async def relay_from_customer(self, handoff: OpenHandoff, label: str, text: str, message_id: int | None) -> None:
-        chat_id = int(handoff.external_id) if handoff.external_id.lstrip("-").isdigit() else None
+        chat_id = telegram_chat(handoff)
 
         async def relay(thread_id: int) -> None:
             await self.cards.workspace.relay(thread_id, label, text, chat_id, message_id)
