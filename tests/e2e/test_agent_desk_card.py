@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.policy.assignment import AgentProfile
-from bot.storage.models import Conversation, Customer, Handoff, Message
+from bot.storage.models import Conversation, Customer, Message
 from bot.testing.fake_bot_api import AGENTS_GROUP, FakeBotApi, SentMessage
 from tests.conftest import TEST_TOKEN, make_settings
 from tests.e2e.running_bot import Bot
@@ -141,5 +141,7 @@ async def test_the_card_is_one_pinned_message_that_shows_the_case_and_follows_ev
 
     assert len([m for m in api.messages_in_topic(thread) if m.text.startswith("Handoff #")]) == 1, "one card, edited"
     assert [p for p in api.pinned if p[0] == GROUP and p[1] == card.message_id] == [(GROUP, card.message_id)]
-    resolved = (await bot.query(select(Handoff).where(Handoff.id == handoff.id)))[0][0]
-    assert resolved.topic_title == f"Alex · resolved · #{handoff.id}"
+    deadline = asyncio.get_running_loop().time() + 60
+    while (await handoff_of(bot, CUSTOMER)).topic_title != f"Alex · resolved · #{handoff.id}":
+        assert asyncio.get_running_loop().time() < deadline, "the topic's new title was not recorded"
+        await asyncio.sleep(0.05)
