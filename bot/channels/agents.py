@@ -103,6 +103,11 @@ class TelegramWorkspace:
                 if "not_modified" not in error.message.lower() and "not modified" not in error.message.lower():
                     raise
 
+    async def copy_in(self, thread_id: int, chat_id: int, message_id: int) -> int:
+        async with refusals_translated(to_customer=False):
+            copied = await self._bot.copy_message(self._chat_id, chat_id, message_id, message_thread_id=thread_id)
+        return copied.message_id
+
     async def remove_topic(self, thread_id: int) -> TopicFate:
         """Delete the topic with the card and messages; failing that, a neutral name and a note to delete it."""
         try:

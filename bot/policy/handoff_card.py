@@ -1,58 +1,45 @@
-"""The handoff card agents read in their forum topic: everything at a glance, so the customer
-never has to repeat themselves. Pure formatting over plain data; agents' workspace is English.
+"""The handoff card agents read in their forum topic, and the topic's title: everything at a glance, so the
+customer never has to repeat themselves. Pure formatting over plain data.
+
+The card is in English, the agents' working language, and is not wording the trainers edit: no
+wording keys, whatever the customer's language (their own words and the bot's are quoted as they were
+written). It is pinned once and edited in place as the case changes, so what matters most comes first:
+who has it and by when, what the customer wants, why a person, how they feel, and the next step.
+When it would pass Telegram's limit, the least urgent parts are shortened first (see ``fit``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
+from bot.policy.card_context import (
+    CARD_MEDIA,
+    CARD_NOTES,
+    CARD_TASK_EVENTS,
+    CardContext,
+    CardMedia,
+    CardNote,
+    CardPromise,
+    CardTask,
+)
+from bot.policy.card_facts import money_mentions, order_refs, payments_in, shop_words, want_line
+from bot.policy.escalation import REASON_LABELS, EscalationReason
+from bot.policy.feelings import feelings_in_words
+from bot.policy.handoff_status import HandoffStatus
+from bot.policy.next_step import StepFacts, card_time, suggest_next_step
 from bot.policy.tasks import TaskState
 
 TOPIC_NAME_LIMIT = 128
 MESSAGE_CLIP = 240
+NOTE_CLIP = 200
 CARD_LIMIT = 4000
-CARD_TASK_EVENTS = 3
-"""How many of a task's latest events the card shows; the console's transcript shows them all."""
+"""Telegram takes 4096 UTF-16 code units in a message; the rest is room for the edit's own margin."""
+SAID_BY_LABEL = frozenset({EscalationReason.ASKED_FOR_PERSON, EscalationReason.SELF_HARM,
+                           EscalationReason.HIGH_EMOTION})
+"""Reasons whose label says it all: their detail repeats it (or is raw scores, which the feelings line words)."""
 AGENT_COMMANDS_HELP = "Reply in this topic to write to the customer. Commands: /take, /transfer NAME, /resolve, /flag NOTE"
-
-
-@dataclass(frozen=True)
-class CardTask:
-    """A task of the conversation: which team has it, who took it, until when, and what happened last."""
-
-    id: int
-    team: str
-    kind: str
-    state: TaskState
-    holder: str
-    """The name of the member who took it, or "" when nobody did (or they left the team)."""
-    due_at: dt.datetime
-    closed_at: dt.datetime | None
-    last_events: tuple[str, ...]
-    """Its latest events as ``TaskEventView.line()`` writes them, oldest first."""
-
-
-@dataclass(frozen=True)
-class CardContext:
-    """What the agent needs at a glance: the conversation so far, feelings, open commitments."""
-
-    trajectory: tuple[tuple[float, float], ...]
-    """(anger, anxiety) of the recent customer messages, oldest first."""
-    last_messages: tuple[tuple[str, str], ...]
-    """(sender, text) of the last messages, oldest first."""
-    open_promises: tuple[tuple[str, dt.datetime], ...]
-    gestures: tuple[str, ...]
-    topic_id: str | None
-    details: tuple[tuple[str, str], ...] = ()
-    """What the customer already gave the bot (order number, email…), so the agent never asks again."""
-    awaiting: str | None = None
-    """The detail the bot was still waiting for when it handed over."""
-    verified: tuple[str, ...] = ()
-    """Orders the customer proved are theirs (the shop found them with the customer's email or phone)."""
-    failed_proofs: int = 0
-    tasks: tuple[CardTask, ...] = ()
-    """The teams' tasks for this customer, so the agent knows who already works on what."""
 
 
 @dataclass(frozen=True)
@@ -60,29 +47,130 @@ class HandoffCard:
     handoff_id: int
     customer_name: str
     language: str
-    reason: str
+    reason: EscalationReason
     detail: str
-    assignee: str
-    """"Marta, Customer care specialist — first reply by …" or "waiting: …"."""
-    topic: str
-    """The customer's problem in the bot's words, or "" when no topic was found."""
+    status: HandoffStatus
+    agent: str
+    """The agent who has it ("" while nobody does)."""
+    problem: str
+    """The customer's problem in the bot's English words, or "" when no topic was found."""
     context: CardContext
-    promise_times: tuple[str, ...] = ()
-    """Open promises already formatted: "refund: by 10:00 UTC on Tue 24 Nov"."""
+    now: dt.datetime
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    agent_role: str = ""
+    expected_at: dt.datetime | None = None
+    """When the agent should first reply (or, queued, when the customer was told a person looks)."""
+    first_reply_at: dt.datetime | None = None
+    waiting_since: dt.datetime | None = None
+    reply_due_at: dt.datetime | None = None
+    resolution_note: str = ""
 
 
-def topic_name(customer_name: str, reason: str, handoff_id: int) -> str:
-    """Forum topic names must be 1–128 characters; the customer's name first, so agents find them."""
+@dataclass(frozen=True)
+class _Section:
+    lines: tuple[str, ...]
+    priority: int
+    """Kept longest: 0 is never cut; higher numbers are shortened first."""
+    keep: int = 1
+    """Lines kept when the section is shortened (its heading); the rest go from the end."""
+    oldest_first: bool = False
+    """Its lines run oldest to newest: shortening drops the oldest (just after the heading) instead."""
+
+
+def topic_title(customer_name: str, handoff_id: int, status: HandoffStatus, agent: str = "") -> str:
+    """"Alex · waiting · #12", "Alex · with Marta · #12", "Alex · resolved · #12": the status at a glance in the
+    topic list; the handoff's number tells two Alexes apart. Telegram takes 1–128 characters."""
+    state = {
+        HandoffStatus.QUEUED: "waiting",
+        HandoffStatus.ACTIVE: f"with {' '.join(agent.split())[:40]}" if agent.strip() else "waiting",
+        HandoffStatus.RESOLVED: "resolved",
+        HandoffStatus.CUSTOMER_GONE: "customer left",
+        HandoffStatus.UNREACHABLE: "nobody free",
+    }[status]
+    tail = f" · {state} · #{handoff_id}"
     name = " ".join(customer_name.split()) or "Customer"
-    return f"{name} · {reason} · #{handoff_id}"[:TOPIC_NAME_LIMIT]
+    room = TOPIC_NAME_LIMIT - len(tail)
+    return (name if len(name) <= room else name[: room - 1] + "…") + tail
 
 
-def trajectory_line(trajectory: tuple[tuple[float, float], ...]) -> str:
-    if not trajectory:
-        return "no scored messages"
-    anxiety = " → ".join(f"{turn[1]:.2f}" for turn in trajectory)
-    anger = " → ".join(f"{turn[0]:.2f}" for turn in trajectory)
-    return f"anxiety {anxiety}; anger {anger}"
+def title_of(card: HandoffCard) -> str:
+    return topic_title(card.customer_name, card.handoff_id, card.status, card.agent)
+
+
+def render_card(card: HandoffCard) -> str:
+    context = card.context
+    payments = payments_in(context.shop_notes)
+    refs = order_refs(context.details, tuple(t.order_ref for t in context.tasks if t.order_ref),
+                      context.customer_words)
+    amounts = money_mentions((*context.shop_texts, *context.customer_words))
+    step = suggest_next_step(StepFacts(
+        card.status, card.reason, bool(card.agent), card.now, card.zone,
+        tuple((p.promised, p.due_at) for p in context.promises), refs, context.verified, payments, context.awaiting))
+    sections = [
+        _Section((f"Handoff #{card.handoff_id}: {title_of(card).rsplit(' · #', 1)[0]} (language: {card.language})",
+                  *status_lines(card)), 0),
+        _Section((f"Wants: {want_line(card.problem, refs, amounts, payments, context.customer_words)}",
+                  f"Why a person: {reason_line(card.reason, card.detail)}",
+                  f"Feelings: {feelings_in_words(context.trajectory)}",
+                  *((f"Next step: {step}",) if step else ()), ""), 0),
+        _Section(tuple(order_lines(context, refs, amounts)), 1),
+        _Section(tuple(promise_lines(context.promises, card.zone)), 1),
+        _Section(("Their words:", *(f"  “{_clip(text, MESSAGE_CLIP)}”" for text in context.customer_words))
+                 if context.customer_words else (), 2, keep=2, oldest_first=True),
+        _Section(tuple(note_lines(context.notes, card.zone)), 2, keep=2, oldest_first=True),
+        _Section(tuple(media_lines(context.media, card.zone)), 3),
+        _Section(tuple(task_lines(context.tasks)), 4),
+        _Section((f"Gestures given: {', '.join(context.gestures) or 'none'}",), 5),
+        _Section(("", AGENT_COMMANDS_HELP), 0),
+    ]
+    return fit(sections)
+
+
+def status_lines(card: HandoffCard) -> list[str]:
+    """Who has it and the times that bind them: first reply, the reply now due, how long the customer waits."""
+    at = card.zone
+    if card.status is HandoffStatus.RESOLVED:
+        return ["Status: resolved" + (f" by {card.agent}" if card.agent else "")
+                + (f". Note: {_clip(card.resolution_note, NOTE_CLIP)}" if card.resolution_note else "")]
+    if card.status is HandoffStatus.CUSTOMER_GONE:
+        return ["Status: closed, the customer blocked the bot: nothing more reaches them"]
+    if not card.agent:
+        told = f"; the customer was told a person looks by {card_time(card.expected_at, at)}" if card.expected_at else ""
+        return [f"Status: waiting for an agent, nobody on shift has it{told}"]
+    lines = [f"Status: with {card.agent}" + (f", {card.agent_role}" if card.agent_role else "")]
+    replied = bool(card.context.replied_last) and card.agent.startswith(card.context.replied_last)  # stored clipped
+    if card.expected_at is not None and not replied:
+        due = card_time(card.expected_at, at)
+        lines.append(f"First reply due by {due}" if card.first_reply_at is None else
+                     f"{card.agent}'s first reply due by {due} (as the customer was told)")
+    if card.waiting_since is not None:
+        due = f"; reply due by {card_time(card.reply_due_at, at)}" if card.reply_due_at else ""
+        lines.append(f"Customer waiting since {card_time(card.waiting_since, at)}{due}")
+    elif card.reply_due_at is not None:
+        lines.append(f"Reply due by {card_time(card.reply_due_at, at)}")
+    return lines
+
+
+def reason_line(reason: EscalationReason, detail: str) -> str:
+    """The reason once: its label, and the detail only where it adds something."""
+    label = REASON_LABELS[reason]
+    return label if reason in SAID_BY_LABEL or not detail.strip() else f"{label} ({_clip(detail, NOTE_CLIP)})"
+
+
+def order_lines(context: CardContext, refs: tuple[str, ...], amounts: tuple[str, ...]) -> list[str]:
+    """The order(s), whether the customer proved they are theirs, the amounts and what the shop's data said."""
+    orders = ", ".join(f"#{ref}" for ref in refs) or "none given"
+    lines = [f"Order: {orders}; verified: {verified_line(context)}"]
+    if amounts:
+        lines.append(f"Amounts: {', '.join(amounts)}")
+    if context.shop_notes:
+        lines.append(f"Shop data: {'; '.join(dict.fromkeys(shop_words(note) for note in context.shop_notes[-2:]))}")
+    others = [f"{name.replace('_', ' ')} {value}" for name, value in context.details if name != "order_ref"]
+    if others:
+        lines.append(f"Also given: {', '.join(others)}")
+    if context.awaiting:
+        lines.append(f"The bot was still waiting for: {context.awaiting.replace('_', ' ')}")
+    return lines
 
 
 def verified_line(context: CardContext) -> str:
@@ -90,9 +178,37 @@ def verified_line(context: CardContext) -> str:
     proved = ", ".join(f"#{ref}" for ref in context.verified)
     failed = f"{context.failed_proofs} failed proof(s)" if context.failed_proofs else ""
     if proved:
-        return f"yes, order {proved} matches their email or phone" + (f" ({failed})" if failed else "")
+        return f"yes, {proved} matches their email or phone" + (f" ({failed})" if failed else "")
     return "no" + (f": {failed}, do not share order details until they prove it" if failed else
-                   ": the customer has not proved an order is theirs")
+                   ", the customer has not proved an order is theirs")
+
+
+def promise_lines(promises: tuple[CardPromise, ...], zone: ZoneInfo) -> list[str]:
+    """What the bot promised, in its own words, and by when: "“the result of the check” by 16:00 UTC on Tue 1 Dec"."""
+    if not promises:
+        return ["Promised: nothing open"]
+    lines = ["Promised (the bot's words):"]
+    for promise in promises:
+        lines.append(f"  “{_clip(promise.promised, NOTE_CLIP)}” by {card_time(promise.due_at, zone)}")
+        if promise.said:
+            lines.append(f"    it said: “{_clip(promise.said, MESSAGE_CLIP)}”")
+    return lines
+
+
+def note_lines(notes: tuple[CardNote, ...], zone: ZoneInfo) -> list[str]:
+    if not notes:
+        return []
+    latest = notes[-CARD_NOTES:]
+    return ["Agents' notes (private):",
+            *(f"  {note.author}, {card_time(note.at, zone, short=True)}: {_clip(note.text, NOTE_CLIP)}" for note in latest)]
+
+
+def media_lines(media: tuple[CardMedia, ...], zone: ZoneInfo) -> list[str]:
+    if not media:
+        return []
+    listed = "; ".join(f"{item.kind.replace('_', ' ')} {card_time(item.at, zone, short=True)}"
+                       + (f" “{_clip(item.caption, 60)}”" if item.caption else "") for item in media[-CARD_MEDIA:])
+    return [f"Sent before the handoff (copied below this card): {listed}"]
 
 
 def task_lines(tasks: tuple[CardTask, ...]) -> list[str]:
@@ -123,34 +239,31 @@ def _utc(when: dt.datetime) -> str:
     return f"{utc:%a} {utc.day} {utc:%b %H:%M} UTC"
 
 
-def render_card(card: HandoffCard) -> str:
-    context = card.context
-    customer_turns = sum(1 for sender, _ in context.last_messages if sender == "customer")
-    bot_turns = sum(1 for sender, _ in context.last_messages[:-1] if sender == "bot")
-    about = f"About {card.topic}" if card.topic else "The bot could not tell which topic this is"
-    lines = [
-        f"Handoff #{card.handoff_id}: {card.customer_name or 'Customer'} (language: {card.language})",
-        f"Reason: {card.reason} ({card.detail})",
-        f"Agent: {card.assignee}",
-        f"Feelings: {trajectory_line(context.trajectory)}",
-        f"Summary: {about}; the customer wrote {customer_turns} and the bot replied {bot_turns} time(s) before this.",
-        f"Handed over because: {card.detail}.",
-        f"Details given: {', '.join(f'{name} {value}' for name, value in context.details) or 'none'}"
-        + (f" (the bot was still waiting for: {context.awaiting})" if context.awaiting else ""),
-        f"Verified: {verified_line(context)}",
-        "",
-        "Last messages:",
-        *(f"  {sender}: {_clip(text)}" for sender, text in context.last_messages),
-        "",
-        f"Open promises: {'; '.join(card.promise_times) or 'none'}",
-        f"Gestures given: {', '.join(context.gestures) or 'none'}",
-        *task_lines(context.tasks),
-        "",
-        AGENT_COMMANDS_HELP,
-    ]
-    return "\n".join(lines)[:CARD_LIMIT]
+def fit(sections: list[_Section], limit: int = CARD_LIMIT) -> str:
+    """Join the sections; over ``limit``, shorten the least urgent first (tasks' events and gestures, then the
+    media list, notes and words, then the order and promises), line by line from each one's end."""
+    kept = [list(section.lines) for section in sections]
+    for priority in sorted({s.priority for s in sections if s.priority > 0}, reverse=True):
+        for index, section in enumerate(sections):
+            if section.priority != priority:
+                continue
+            while len(kept[index]) > section.keep and _length(kept) > limit:
+                kept[index].pop(1 if section.oldest_first else -1)
+    text = "\n".join(line for lines in kept for line in lines)
+    while _utf16(text) > limit:  # only when what is never cut is itself too long
+        text = text[:-100]
+    return text
 
 
-def _clip(text: str) -> str:
+def _length(kept: list[list[str]]) -> int:
+    return sum(_utf16(line) + 1 for lines in kept for line in lines)
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _clip(text: str, limit: int) -> str:
     flat = " ".join(text.split())
-    return flat if len(flat) <= MESSAGE_CLIP else flat[: MESSAGE_CLIP - 1] + "…"
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+

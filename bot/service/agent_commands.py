@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.policy.assignment import AgentProfile
 from bot.policy.model import Move, Reply
 from bot.policy.transfer import decide_transfer, parse_transfer
+from bot.service.handoff_cards import HandoffCards
 from bot.service.handoff_contact import AgentNotes, CustomerContact, SendToCustomer, agent_notes, agent_text, give
 from bot.service.transfer_words import transfer_refused, transfer_text
 from bot.storage.agents import AgentRepository
@@ -36,6 +37,8 @@ STRANGER_NOTE_EVERY = dt.timedelta(days=1)
 """Someone in the agents' group who is not an agent is told so at most this often."""
 NAME_SHOWN = 40
 FLAGGED_SHOWN = 120
+LEAVE_CARD = frozenset({"flag"})
+"""Commands that change nothing the handoff's card shows; after every other one the card is refreshed."""
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,6 @@ class CommandOutcome:
     """For the customer."""
     untold: str = ""
     """For the agent instead of ``note`` when the reply could not reach the customer."""
-    card_changed: bool = False
-    """The card shows what the command changed: it is refreshed once the unit of work has committed."""
     owner: tuple[int, str] | None = None
     """(user id, name) of the conversation's new owner: the note mentions them, so Telegram notifies them."""
 
@@ -75,8 +76,9 @@ class AgentCommands:
     """The agents' commands, each one handler; the table's names are the commands the agents' group accepts."""
 
     def __init__(self, database: Database, pack: KnowledgePack, zone: ZoneInfo, now: Callable[[], dt.datetime],
-                 contact: CustomerContact) -> None:
+                 contact: CustomerContact, cards: HandoffCards) -> None:
         self._database = database
+        self._cards = cards
         self._pack = pack
         self._zone = zone
         self._now = now
@@ -103,8 +105,8 @@ class AgentCommands:
             if handoff is None:
                 return notes.say("no_handoff", command=command)
             outcome = await handler(CommandRequest(session, handoff, agent, argument, self._now(), notes, reply_to))
-        if outcome.card_changed:
-            self._contact.refresh_card_soon(handoff.id)
+        if command not in LEAVE_CARD:
+            self._cards.refresh_soon(handoff.id)  # committed: the card shows the new owner, status, deadline or note
         if outcome.reply is not None and not await self._contact.tell(handoff, outcome.reply, send, notes):
             return outcome.untold
         if outcome.owner is not None and await self._contact.announce_owner(handoff.id, outcome.note, *outcome.owner):
@@ -191,4 +193,4 @@ class AgentCommands:
         await CaseNoteRepository(request.session).add(request.handoff.conversation_id, request.handoff.id,
                                                       request.agent.telegram_user_id, request.agent.name, words,
                                                       request.now)
-        return CommandOutcome(request.notes.say("note_kept"), card_changed=True)
+        return CommandOutcome(request.notes.say("note_kept"))

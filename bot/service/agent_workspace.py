@@ -77,6 +77,10 @@ class AgentWorkspace(Protocol):
         """The customer edited their message: its quote in the topic shows the new words, marked as edited."""
         ...
 
+    async def copy_in(self, thread_id: int, chat_id: int, message_id: int) -> int:
+        """Copy a customer's message (a photo, a file) from their chat into the topic as it is; returns its id there."""
+        ...
+
     async def remove_topic(self, thread_id: int) -> TopicFate:
         """After an erasure: delete the topic; failing that, strip the customer's name from it and say why."""
         ...
@@ -120,6 +124,9 @@ class NullWorkspace:
         raise TopicGone(f"no agents' group to reach topic {thread_id}")
 
     async def edit_relay(self, thread_id: int, message_id: int, label: str, text: str) -> None:
+        raise TopicGone(f"no agents' group to reach topic {thread_id}")
+
+    async def copy_in(self, thread_id: int, chat_id: int, message_id: int) -> int:
         raise TopicGone(f"no agents' group to reach topic {thread_id}")
 
     async def remove_topic(self, thread_id: int) -> TopicFate:

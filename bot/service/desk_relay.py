@@ -22,7 +22,7 @@ from bot.channels.delivery import CustomerUnreachable, DeliveryRefused, TopicGon
 from bot.policy.agent_words import looks_like_customer_reply, note_text
 from bot.policy.assignment import AgentProfile
 from bot.policy.model import Move, Reply
-from bot.service.handoff_cards import HandoffCards
+from bot.service.handoff_cards import HandoffCards, telegram_chat
 from bot.service.handoff_contact import AgentNotes, CustomerContact, SendToCustomer, agent_notes
 from bot.storage.agents import AgentRepository
 from bot.storage.case_notes import CaseNoteRepository
@@ -208,7 +208,7 @@ class DeskRelay:
     async def from_customer(self, handoff: OpenHandoff, message: CustomerMessage) -> None:
         """Show the customer's message in their topic: as a reply where they replied, edited in place where
         they edited, their media with their name on it."""
-        chat_id = int(handoff.external_id) if handoff.external_id.lstrip("-").isdigit() else None
+        chat_id = telegram_chat(handoff)
         async with self._database.session() as session:
             twins = RelayedMessages(session)
             answered = (await twins.in_customer_chat(handoff.conversation_id, message.reply_to)
@@ -236,6 +236,7 @@ class DeskRelay:
 
         if not await self._cards.in_topic(handoff.id, relay, messages=2 if message.media else 1):
             logger.info("handoff %d: message kept for the card still to be posted", handoff.id)
+        self._cards.refresh_soon(handoff.id)  # their words, and how long they wait
         if shown and message.message_id is not None:
             async with self._database.session() as session:
                 await RelayedMessages(session).add(RelayedRecord(

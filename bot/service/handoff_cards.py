@@ -17,22 +17,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.delivery import ChannelClosing, DeliveryRefused, TopicGone
-from bot.policy.deadlines import format_deadline
-from bot.policy.escalation import REASON_LABELS, EscalationReason
-from bot.policy.handoff_card import HandoffCard, render_card, topic_name
+from bot.policy.escalation import EscalationReason
+from bot.policy.handoff_card import HandoffCard, render_card, title_of
 from bot.service.agent_workspace import AgentWorkspace, NullWorkspace, TopicFate
 from bot.service.background import BackgroundJobs
 from bot.service.bot_answer_shown import show_last_answer
+from bot.service.handoff_card_data import load_card
 from bot.storage.agents import AgentRepository
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
 from knowledge import KnowledgePack
-from nlu.language import DEFAULT_LANGUAGE
 
 logger = logging.getLogger(__name__)
-CARD_LANGUAGE = DEFAULT_LANGUAGE
-"""The card's own lines (deadlines, the topic's problem) are in the group's working language, whatever the customer's."""
 
 CARD_SWEEP_AGE = dt.timedelta(seconds=60)
 """A handoff this old without a topic lost its card to a stopped worker (or no topic could be opened)."""
@@ -57,6 +54,8 @@ class HandoffCards:
         self.workspace: AgentWorkspace = workspace or NullWorkspace()
         self._background = BackgroundJobs()
         self._in_flight: set[int] = set()
+        self._refresh_due: set[int] = set()
+        """Handoffs whose refresh is started but has not read the case yet: another change joins that one."""
 
     def post_card_soon(self, handoff_id: int, urgent: bool) -> None:
         """After the handoff is committed: open its topic and post its card without holding anyone up.
@@ -81,7 +80,7 @@ class HandoffCards:
 
     async def post_card(self, handoff_id: int, urgent: bool = False) -> bool:
         """Open the customer's forum topic and post the card, unless another worker already did; True when posted."""
-        await self.workspace.ready(urgent, messages=2)
+        await self.workspace.ready(urgent, messages=3)  # the topic, its card and the bot's last answer
         async with self._locks.hold(topic_lock(handoff_id)):
             async with self._database.session() as session:
                 handoff = await HandoffRepository(session).open_by_id(handoff_id)
@@ -100,18 +99,18 @@ class HandoffCards:
         return posted
 
     async def _open_topic_with_card(self, handoff: OpenHandoff) -> int | None:
-        """Under the topic's lock: a new topic, its card, then the thread recorded (a crash before that
-        leaves the handoff to the sweep, which opens a fresh topic)."""
-        title = topic_name(handoff.customer_name, handoff.reason, handoff.id)
+        """Under the topic's lock: a new topic titled with the status, its card pinned, then the thread recorded (a
+        crash before that leaves the handoff to the sweep, which opens a fresh topic). The photos and files the
+        customer sent before the handoff follow the card, copied in the background."""
+        async with self._database.session() as session:
+            current = await HandoffRepository(session).by_id(handoff.id) or handoff
+            card = await self._card(session, current)
+            owner = await AgentRepository(session).get(current.agent_user_id) if current.agent_user_id else None
+        title = title_of(card)
         thread_id = await self.workspace.open_topic(title)
         if thread_id is None:
             logger.warning("handoff %d: no forum topic could be opened; the sweep tries again", handoff.id)
             return None
-        async with self._database.session() as session:
-            current = await HandoffRepository(session).by_id(handoff.id)
-            card = await self._card(session, current or handoff)
-            owner_id = (current or handoff).agent_user_id
-            owner = await AgentRepository(session).get(owner_id) if owner_id is not None else None
         if owner is not None:  # the card names its owner with a mention, so Telegram notifies them
             card_message_id = await self.workspace.mention(thread_id, render_card(card), owner.telegram_user_id,
                                                            owner.name)
@@ -122,13 +121,48 @@ class HandoffCards:
         async with self._database.session() as session:
             await HandoffRepository(session).set_thread(handoff.id, thread_id, card_message_id, title)
         logger.info("handoff %d: topic opened and card posted", handoff.id)
+        media = tuple(m.telegram_message_id for m in card.context.media if m.telegram_message_id is not None)
+        customer_chat = telegram_chat(handoff)
+        if media and customer_chat is not None:
+            self._background.start(self._copy_media(handoff.id, thread_id, customer_chat, media))
         return thread_id
 
+    async def _copy_media(self, handoff_id: int, thread_id: int, chat_id: int, message_ids: tuple[int, ...]) -> None:
+        """Once, right after the card: what the customer sent before there was a topic, copied as it is."""
+        try:
+            await self.workspace.ready(messages=len(message_ids))
+            async with self._locks.hold(topic_lock(handoff_id)):
+                for message_id in message_ids:
+                    try:
+                        await self.workspace.copy_in(thread_id, chat_id, message_id)
+                    except TopicGone:
+                        raise
+                    except DeliveryRefused as refused:  # deleted by the customer since: the card still lists it
+                        logger.info("handoff %d: a photo or file could not be copied (%s)", handoff_id, refused.reason)
+        except ChannelClosing:
+            logger.info("handoff %d: the bot is stopping; the card lists the photos and files", handoff_id)
+        except (TopicGone, OSError) as error:
+            logger.warning("handoff %d: photos and files not copied (%s); the card lists them", handoff_id,
+                           type(error).__name__)
+
     def refresh_soon(self, handoff_id: int) -> None:
-        """After a change is committed (owner, status, deadlines, notes): the pinned card and the topic's title
-        follow, in the background, so nobody's reply waits on the agents' group."""
-        if self.workspace.reaches_agents:
+        """After a change is committed (owner, status, deadlines, notes, a customer's message): the pinned card and
+        the topic's title follow, in the background, so nobody's reply waits on the agents' group. Changes that
+        come while a refresh still waits for its turn are shown by that one refresh."""
+        if self.workspace.reaches_agents and handoff_id not in self._refresh_due:
+            self._refresh_due.add(handoff_id)
             self._background.start(self._refresh_in_background(handoff_id))
+
+    def refresh_conversation_soon(self, conversation_id: int) -> None:
+        """Something the card shows changed for this conversation (a team's task): refresh its open handoff's card."""
+        if self.workspace.reaches_agents:
+            self._background.start(self._refresh_conversation(conversation_id))
+
+    async def _refresh_conversation(self, conversation_id: int) -> None:
+        async with self._database.session() as session:
+            handoff = await HandoffRepository(session).open_for(conversation_id)
+        if handoff is not None:
+            self.refresh_soon(handoff.id)
 
     async def _refresh_in_background(self, handoff_id: int) -> None:
         try:
@@ -137,18 +171,21 @@ class HandoffCards:
             logger.info("handoff %d: the bot is stopping; the card is refreshed on its next change", handoff_id)
         except (DeliveryRefused, OSError) as error:
             logger.warning("handoff %d: the card could not be refreshed (%s)", handoff_id, type(error).__name__)
+        finally:
+            self._refresh_due.discard(handoff_id)
 
     async def refresh(self, handoff_id: int) -> bool:
         """Edit the topic's pinned card to the case as it stands, and retitle the topic when its status changed;
         True when the card was edited. A topic that is gone stays gone: the next relay opens a new one."""
         await self.workspace.ready()
         async with self._locks.hold(topic_lock(handoff_id)):
+            self._refresh_due.discard(handoff_id)  # a change committed from here on starts its own refresh
             async with self._database.session() as session:
                 handoff = await HandoffRepository(session).by_id(handoff_id)
                 if handoff is None or handoff.thread_id is None or handoff.card_message_id is None:
                     return False
                 card = await self._card(session, handoff)
-            title = topic_name(handoff.customer_name, handoff.reason, handoff.id)
+            title = title_of(card)
             try:
                 await self.workspace.edit(handoff.thread_id, handoff.card_message_id, render_card(card))
                 if title != handoff.topic_title:
@@ -176,7 +213,7 @@ class HandoffCards:
                 return True
             except TopicGone:
                 logger.warning("handoff %d: its topic is gone; opening a new one with the card", handoff_id)
-            await self.workspace.ready(messages=2)
+            await self.workspace.ready(messages=3)
             thread_id = await self._open_topic_with_card(handoff)
             if thread_id is None:
                 return False
@@ -215,18 +252,9 @@ class HandoffCards:
             logger.info("%d agents' posts left for the next start's sweep", cut)
 
     async def _card(self, session: AsyncSession, handoff: OpenHandoff) -> HandoffCard:
-        context = await HandoffRepository(session).card_context(handoff.conversation_id)
-        wording = self._pack.wording_for(CARD_LANGUAGE)
-        assignee = "waiting for the next agent on shift"
-        if handoff.agent_user_id is not None:
-            agent = await AgentRepository(session).get(handoff.agent_user_id)
-            if agent is not None:
-                when = format_deadline(wording, handoff.expected_at, self._zone) if handoff.expected_at else ""
-                assignee = f"{agent.name}, {agent.role}" + (f" — first reply {when}" if when else "")
-        elif handoff.expected_at is not None:
-            assignee = f"nobody on shift; the customer was told a person looks {format_deadline(wording, handoff.expected_at, self._zone)}"
-        topic = self._pack.topic(context.topic_id, CARD_LANGUAGE) if context.topic_id else None
-        promises = tuple(f"{topic_id}: {format_deadline(wording, due, self._zone)}" for topic_id, due in context.open_promises)
-        return HandoffCard(handoff.id, handoff.customer_name, handoff.language,
-                           REASON_LABELS[EscalationReason(handoff.reason)], handoff.detail, assignee,
-                           topic.problem if topic else "", context, promises)
+        return await load_card(session, handoff, self._pack, self._zone, self._now())
+
+
+def telegram_chat(handoff: OpenHandoff) -> int | None:
+    """The customer's Telegram chat, where their photos and files can be copied from; None on other channels."""
+    return int(handoff.external_id) if handoff.external_id.lstrip("-").isdigit() else None

@@ -97,10 +97,6 @@ class CustomerContact:
             await self._cards.note_in_topic(handoff.id, notes.say("customer_refused", reason=refused.reason))
         return False
 
-    def refresh_card_soon(self, handoff_id: int) -> None:
-        """After a committed change the card shows (see ``HandoffCards.refresh_soon``)."""
-        self._cards.refresh_soon(handoff_id)
-
     async def announce_owner(self, handoff_id: int, text: str, user_id: int, name: str) -> bool:
         """The handoff has a new owner: say so in its topic with a mention (Telegram notifies them), and let the
         pinned card follow. False when the topic is not posted yet (its card will name the owner)."""
@@ -112,6 +108,7 @@ class CustomerContact:
         async with self._database.session() as session:
             await HandoffRepository(session).customer_gone(handoff.id, self._now())
         logger.info("handoff %d closed: the customer can no longer be reached", handoff.id)
+        self._cards.refresh_soon(handoff.id)
         return notes.say("customer_gone", customer=notes.customer(handoff, opens_sentence=True))
 
     async def notes_for_agent_of(self, handoff: OpenHandoff) -> AgentNotes:

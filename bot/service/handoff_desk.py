@@ -32,6 +32,7 @@ from bot.service.desk_relay import DeskRelay
 from bot.service.handoff_cards import HandoffCards
 from bot.service.handoff_contact import CustomerContact, SendToCustomer, agent_notes, agent_text, give
 from bot.storage.agents import AgentRepository
+from bot.storage.card_reads import CardReads
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
@@ -80,7 +81,7 @@ class HandoffDesk:
         self._now = now
         self.cards = HandoffCards(database, pack, zone, now, self._locks, workspace)
         self._contact = CustomerContact(database, self.cards, pack, now)
-        self.commands = AgentCommands(database, pack, zone, now, self._contact)
+        self.commands = AgentCommands(database, pack, zone, now, self._contact, self.cards)
         self.relay = DeskRelay(database, pack, self.cards, self._contact, now, self.from_agent)
         self.queue = DeskQueue(database, pack, zone, now, self._locks)
 
@@ -172,6 +173,7 @@ class HandoffDesk:
                     updates.append((handoff, agent, new_time))
         for handoff, agent, new_time in updates:
             assert handoff.expected_at is not None
+            self.cards.refresh_soon(handoff.id)
             name = agent.name if agent else ""
             wording = self._pack.wording_for(handoff.language)
             text = fill(
@@ -226,8 +228,11 @@ class HandoffDesk:
             if handoff.agent_user_id is None:
                 await give(session, handoff.id, agent.telegram_user_id, now)
             stored = ("(corrected) " if edited else "") + (text or "(a photo or file)")
+            wrote_last = await CardReads(session).replied_last(handoff.conversation_id)
             message_id = await handoffs.add_agent_message(handoff.conversation_id, stored, agent.name)
             await handoffs.mark_first_reply(handoff.id, now)
+        if handoff.agent_user_id is None or not wrote_last or not agent.name.startswith(wrote_last):
+            self.cards.refresh_soon(handoff.id)  # a new owner, or a reply the card still shows as due
         wording = self._pack.wording_for(handoff.language).handoff
         path = "handoff.agent_corrects" if edited else "handoff.agent_says"
         template = wording.agent_corrects if edited else wording.agent_says

@@ -10,6 +10,7 @@ Bot API call is made while a database session is open.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from bot.channels.delivery import ChannelClosing, DeliveryRefused, TopicGone
@@ -37,8 +38,10 @@ def task_lock(task_id: int) -> str:
 
 class TaskCards:
     def __init__(self, database: Database, pack: KnowledgePack, locks: ChatLocks,
-                 board: TeamBoard | None = None) -> None:
+                 board: TeamBoard | None = None, on_change: Callable[[int], None] | None = None) -> None:
+        """``on_change(conversation_id)``: a task of that conversation changed (its handoff's card shows it)."""
         self._database = database
+        self._on_change = on_change
         self._pack = pack
         self._locks = locks
         self.board: TeamBoard = board or NullBoard()
@@ -91,8 +94,11 @@ class TaskCards:
         return posted
 
     async def refresh(self, task_id: int) -> None:
-        """Show the task's state and events on its card (buttons go once it is closed)."""
+        """Show the task's state and events on its card (buttons go once it is closed), and on the card of the
+        customer's open handoff."""
         task, team, events = await self._load(task_id)
+        if task is not None and self._on_change is not None:
+            self._on_change(task.conversation_id)
         if task is None or team is None or task.card_message_id is None or task.card_chat_id is None:
             return
         text, buttons = self.render(task, team, events)

@@ -114,7 +114,7 @@ class TaskDesk:
         self._locks = locks
         self._handoffs = handoffs
         self._working = working
-        self.cards = TaskCards(database, pack, locks, board)
+        self.cards = TaskCards(database, pack, locks, board, on_change=handoffs.cards.refresh_conversation_soon)
         self.deliveries = HelpdeskDeliveries(database, now)
         self._delivering = BackgroundJobs()
         self._timings: tuple[float, dict[str, TeamTiming]] | None = None

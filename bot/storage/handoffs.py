@@ -8,25 +8,17 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.policy.handoff_card import CARD_TASK_EVENTS, CardContext, CardTask
+from bot.policy.card_context import CardContext
 from bot.policy.handoff_status import OPEN_STATUSES, HandoffStatus, initial_status, may_move
-from bot.storage.conversations import case_of
+from bot.storage.card_reads import CardReads
 from bot.storage.models import (
     Conversation,
     Customer,
-    Gesture,
     Handoff,
     Message,
     Promise,
-    Task,
-    Team,
-    TeamMember,
     as_utc,
 )
-from bot.storage.tasks import TaskRepository
-
-CARD_MESSAGES = 6
-TRAJECTORY_TURNS = 5
 
 
 @dataclass(frozen=True)
@@ -53,6 +45,15 @@ class OpenHandoff:
     """When the handoff was queued or assigned: what a queued customer was told was decided then."""
 
 
+@dataclass(frozen=True)
+class HandoffProgress:
+    """What the card shows beyond ``OpenHandoff``: the customer's wait and the reply it calls for, the handback note."""
+
+    waiting_since: dt.datetime | None = None
+    reply_due_at: dt.datetime | None = None
+    resolution_note: str = ""
+
+
 class HandoffRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -70,6 +71,14 @@ class HandoffRepository:
         """The handoff whatever its status: a closed one's topic can still hear why it closed."""
         row = (await self._session.execute(self._select().where(Handoff.id == handoff_id))).first()
         return _open(*row) if row is not None else None
+
+    async def progress(self, handoff_id: int) -> HandoffProgress:
+        handoff = await self._session.get(Handoff, handoff_id)
+        if handoff is None:
+            return HandoffProgress()
+        return HandoffProgress(as_utc(handoff.waiting_since) if handoff.waiting_since else None,
+                               as_utc(handoff.reply_due_at) if handoff.reply_due_at else None,
+                               handoff.resolution_note or "")
 
     async def queued(self) -> list[OpenHandoff]:
         rows = await self._session.execute(self._select().where(Handoff.status == HandoffStatus.QUEUED).order_by(Handoff.id))
@@ -180,38 +189,8 @@ class HandoffRepository:
             message.text = text
 
     async def card_context(self, conversation_id: int) -> CardContext:
-        messages = list((await self._session.scalars(
-            select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id.desc()).limit(40)
-        )).all())[::-1]
-        feelings = tuple((m.anger or 0.0, m.anxiety or 0.0) for m in messages
-                         if m.sender == "customer" and m.anger is not None)[-TRAJECTORY_TURNS:]
-        last = tuple((m.sender, m.text or f"[{m.kind}]") for m in messages if m.text or m.sender == "customer")[-CARD_MESSAGES:]
-        promises = tuple((p.topic_id, as_utc(p.due_at)) for p in (await self._session.scalars(
-            select(Promise).where(Promise.conversation_id == conversation_id, Promise.status == "open")
-        )).all())
-        gestures = tuple((await self._session.scalars(
-            select(Gesture.kind).where(Gesture.conversation_id == conversation_id)
-        )).all())
-        conversation = await self._session.get(Conversation, conversation_id)
-        if conversation is None:
-            return CardContext(feelings, last, promises, gestures, None)
-        case = case_of(conversation)
-        return CardContext(feelings, last, promises, gestures, case.topic_id, case.slots, case.awaiting, case.verified,
-                           case.failed_proofs, await self._card_tasks(conversation_id))
-
-    async def _card_tasks(self, conversation_id: int) -> tuple[CardTask, ...]:
-        """The conversation's tasks, oldest first, each with who holds it and its last events."""
-        tasks = TaskRepository(self._session)
-        events = await tasks.events_of_conversation(conversation_id)
-        holders = {task_id: name for task_id, name in await self._session.execute(
-            select(Task.id, TeamMember.name).join(Team, Team.name == Task.team_name)
-            .join(TeamMember, (TeamMember.team_id == Team.id) & (TeamMember.telegram_user_id == Task.taken_by))
-            .where(Task.conversation_id == conversation_id))}
-        return tuple(
-            CardTask(task.id, task.team_name, task.kind, task.state, holders.get(task.id, ""), task.due_at,
-                     task.closed_at, tuple(event.line() for event in events.get(task.id, [])[-CARD_TASK_EVENTS:]))
-            for task in sorted(await tasks.of_conversation(conversation_id), key=lambda task: task.id)
-        )
+        """What the card shows of the conversation (bot/storage/card_reads.py)."""
+        return await CardReads(self._session).context(conversation_id)
 
     def _select(self) -> Select[Handoff, Customer]:
         return (select(Handoff, Customer).join(Conversation, Conversation.id == Handoff.conversation_id)

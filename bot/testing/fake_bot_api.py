@@ -97,7 +97,8 @@ class FakeBotApi:
         """(message_thread_id, new name) of every forum topic the bot renamed."""
         self._undeletable_topics: set[int] = set()
         self.copies: list[dict[str, Any]] = []
-        """Every copyMessage as called (caption and reply_parameters included), with the new copy's ``message_id``."""
+        """Every copyMessage as called (caption and reply_parameters included; ``message_id`` is the original's), with the
+        new copy's id as ``copy_id``."""
         self.never_started: set[int] = set()
         self.too_old_to_edit: set[int] = set()
         """Chats whose messages can no longer be edited (Telegram refuses edits after 48 hours)."""
@@ -460,7 +461,7 @@ class FakeBotApi:
             self._refuse_if_unreachable(params)
             with self._lock:
                 message_id = next(self._message_ids)
-                self.copies.append({**params, "message_id": message_id})
+                self.copies.append({**params, "copy_id": message_id})
                 self._lock.notify_all()
             return _ok({"message_id": message_id})
         return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
@@ -541,7 +542,7 @@ class FakeBotApi:
     def _edit_caption(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
         with self._lock:
-            found = next((c for c in self.copies if int(c["chat_id"]) == chat_id and c["message_id"] == message_id),
+            found = next((c for c in self.copies if int(c["chat_id"]) == chat_id and c["copy_id"] == message_id),
                          None)
             if found is None:
                 raise _BadRequest("message to edit not found")

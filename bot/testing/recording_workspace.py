@@ -18,6 +18,8 @@ class RecordingWorkspace:
     titles: list[tuple[int, str]] = field(default_factory=list)
     mentions: list[tuple[int, int, str]] = field(default_factory=list)
     """(thread id, user id, name) of every post that mentioned an agent."""
+    copies: list[tuple[int, int, int]] = field(default_factory=list)
+    """(thread, customer's chat, customer's message) of every message copied into a topic."""
     deleted: set[int] = field(default_factory=set)
     """Threads an agent deleted: posting there fails as it does in Telegram."""
 
@@ -70,6 +72,11 @@ class RecordingWorkspace:
     async def edit_relay(self, thread_id: int, message_id: int, label: str, text: str) -> None:
         self._check(thread_id)
         self.edits.append((message_id, f"{label}: {text}"))
+
+    async def copy_in(self, thread_id: int, chat_id: int, message_id: int) -> int:
+        self._check(thread_id)
+        self.copies.append((thread_id, chat_id, message_id))
+        return 10_000 + len(self.copies)
 
     async def remove_topic(self, thread_id: int) -> TopicFate:
         assert thread_id - 100 in range(1, len(self.topics) + 1), f"no topic {thread_id} was opened"

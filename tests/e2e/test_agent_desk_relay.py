@@ -62,7 +62,8 @@ async def handed_off(bot: Bot, chat_id: int, text: str = POLISH_HANDOFF, name: s
 
 
 def in_topic(bot: Bot, thread: int, containing: str) -> list[SentMessage]:
-    return [m for m in bot.api.messages_in_topic(thread) if containing in m.text]
+    """Posts in the topic with these words, the pinned card (which quotes the customer too) left out."""
+    return [m for m in bot.api.messages_in_topic(thread) if containing in m.text and not m.text.startswith("Handoff #")]
 
 
 def delivered(bot: Bot, chat_id: int) -> list[str]:

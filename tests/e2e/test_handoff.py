@@ -99,11 +99,13 @@ async def test_asking_for_a_person_in_any_language_hands_off_to_a_named_agent_wi
     handoff = await handoff_of(bot, chat_id)
     assert (handoff.reason, handoff.status) == ("asked_for_person", "active")
     thread = await topic_of(bot, chat_id)
-    assert any(t == thread and name.startswith("Alex") for _, t, name in bot.api.topics)
+    assert any(t == thread and name == f"Alex · with {agent} · #{handoff.id}" for _, t, name in bot.api.topics)
     [card] = await bot.api.wait_in_topic(thread, 1)
-    for part in ("Handoff #", "Reason: the customer asked for a person", f"Agent: {agent}", "Feelings: anxiety",
-                 "Summary:", "Last messages:", f"customer: {text}", "Open promises:", "/resolve"):
+    for part in ("Handoff #", "Why a person: the customer asked for a person", f"Status: with {agent}",
+                 "First reply due by", "Feelings: ", "Wants: ", "Their words:", f"“{text}”", "Promised: nothing open",
+                 "Next step: ", "/resolve"):
         assert part in card.text, (part, card.text)
+    assert not re.search(r"Feelings: .*\d", card.text), "feelings in words, not scores"
 
 
 async def test_strong_worry_that_does_not_ease_hands_off(bot: Bot) -> None:

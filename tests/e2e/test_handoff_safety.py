@@ -70,9 +70,9 @@ async def test_a_crisis_reply_never_waits_behind_other_handoffs_and_its_card_jum
         api.customer_sends_text(6100, "I can't take this anymore, I want to kill myself", first_name="Sam")
         [crisis] = await api.wait_for_messages(6100, 1, timeout=60)
         assert "112" in crisis.text, crisis.text
-        await until(lambda: any("self_harm" in name for _, _, name in api.topics), "the crisis topic", 90)
+        await until(lambda: any(name.startswith("Sam · ") for _, _, name in api.topics), "the crisis topic", 90)
         names = [name for _, _, name in api.topics]
-        crisis_at = next(i for i, name in enumerate(names) if "self_harm" in name)
+        crisis_at = next(i for i, name in enumerate(names) if name.startswith("Sam · "))
         assert crisis_at <= 10, f"the crisis card waited behind {crisis_at} others: {names}"
         # Not a stopwatch (a busy CI machine stretches every turn) but the order of events: the crisis text went
         # out before its own card, and that card went before the ordinary ones still queued for the group.

@@ -75,9 +75,11 @@ async def test_a_queued_handoff_goes_to_the_agent_when_their_shift_starts(desk: 
     reply = await desk.handle(CustomerTurn(TurnKind.TEXT, text="I want to talk to a real person"))
     assert reply is not None and reply.move is Move.HAND_OFF
     assert "Marta" in reply.text and "13:15" in reply.text, "honest: the real time her shift lets her look"
-    assert desk.workspace.topics == ["Olga · asked_for_person · #1"]
+    assert desk.workspace.topics == ["Olga · waiting · #1"]
     [(thread, card)] = desk.workspace.posts
-    assert "Agent: nobody on shift; the customer was told a person looks by 13:15 UTC on Mon 23 Nov" in card
+    assert ("Status: waiting for an agent, nobody on shift has it; the customer was told a person looks by 13:15 UTC "
+            "on Mon 23 Nov") in card
+    assert desk.workspace.pinned == [1], "the card is pinned"
 
     desk.clock[0] = MONDAY_10.replace(hour=12, minute=59)
     assert await desk.service.handoffs.assign_queued(desk.send) == 0
@@ -86,6 +88,10 @@ async def test_a_queued_handoff_goes_to_the_agent_when_their_shift_starts(desk: 
     [(external_id, told)] = desk.sent
     assert external_id == "700" and "Marta" in told.text and "13:20" in told.text, "a later time than told is said"
     assert desk.workspace.posts[-1] == (thread, "Assigned to Marta; the customer was told.")
+    await desk.service.handoffs.wait_for_background()
+    [*_, (card_id, refreshed)] = desk.workspace.edits
+    assert card_id == 1 and "Status: with Marta, Customer care specialist\nFirst reply due by 13:20 UTC" in refreshed
+    assert desk.workspace.titles[-1] == (thread, "Olga · with Marta · #1"), "the topic's title follows the owner"
     async with desk.database.session() as session:
         handoff = await HandoffRepository(session).open_for(1)
     assert handoff is not None and (handoff.status, handoff.agent_user_id) == ("active", 31)

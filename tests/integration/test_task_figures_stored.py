@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.policy.escalation import EscalationReason
 from bot.policy.handoff_card import HandoffCard, render_card
+from bot.policy.handoff_status import HandoffStatus
 from bot.policy.tasks import Member, TaskState
 from bot.policy.teams import TeamProfile
 from bot.storage.conversations import ConversationRepository
@@ -98,7 +100,8 @@ async def test_the_handoff_card_names_who_holds_each_task_and_its_last_three_eve
 
     [task] = context.tasks
     assert (task.id, task.team, task.holder, task.state) == (task_id, "payments", "Anna", TaskState.TAKEN)
-    card = render_card(HandoffCard(1, "Olga", "en", "customer asked", "asked", "Marta", "", context))
+    card = render_card(HandoffCard(1, "Olga", "en", EscalationReason.ASKED_FOR_PERSON, "asked", HandoffStatus.ACTIVE,
+                                   "Marta", "", context, at(3)))
     assert f"Task #{task_id} payments (double_charge): taken by Anna, due Tue 1 Dec 16:00 UTC" in card
     assert "2026-12-01 10:00 UTC taken — Anna (Payments specialist)" in card
     assert "2026-12-01 12:00 UTC answered: the Visa <ending> 4242" in card

@@ -10,8 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.policy.assignment import parse_shift
+from bot.policy.card_context import CardContext
 from bot.policy.decide import decide
-from bot.policy.handoff_card import CardContext, HandoffCard, render_card
+from bot.policy.escalation import EscalationReason
+from bot.policy.handoff_card import HandoffCard, render_card
+from bot.policy.handoff_status import HandoffStatus
 from bot.policy.model import Case, Clock, ConversationState, CustomerTurn, Decision, Move, TurnKind
 from bot.policy.orders import (
     LookupRequest,
@@ -206,12 +209,14 @@ def test_the_demo_shop_is_labelled_in_the_first_reply() -> None:
 
 def test_the_agents_card_says_whether_the_customer_proved_the_order_is_theirs() -> None:
     def card(context: CardContext) -> str:
-        return render_card(HandoffCard(3, "Anna", "en", "unverified", "3 tries", "waiting", "your order", context))
+        return render_card(HandoffCard(3, "Anna", "en", EscalationReason.UNVERIFIED, "3 tries", HandoffStatus.QUEUED,
+                                       "", "your order", context, NOW))
 
-    proved = card(CardContext((), (), (), (), "order_status", (("order_ref", "50003"),), None, ("50003",), 1))
-    assert "Verified: yes, order #50003 matches their email or phone (1 failed proof(s))" in proved
-    unproved = card(CardContext((), (), (), (), "order_status", (("order_ref", "50003"),), None, (), 3))
-    assert "Verified: no: 3 failed proof(s), do not share order details until they prove it" in unproved
+    proved = card(CardContext(topic_id="order_status", details=(("order_ref", "50003"),), verified=("50003",),
+                              failed_proofs=1))
+    assert "Order: #50003; verified: yes, #50003 matches their email or phone (1 failed proof(s))" in proved
+    unproved = card(CardContext(topic_id="order_status", details=(("order_ref", "50003"),), failed_proofs=3))
+    assert "verified: no: 3 failed proof(s), do not share order details until they prove it" in unproved
 
 
 def summary(ref: str) -> OrderSummary:
