@@ -16,6 +16,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 
 from bot.channels.delivery import TEXT_LIMIT, split_text, utf16_length
 from bot.channels.group_pacer import NORMAL, URGENT, GroupPacer
+from bot.channels.mentions import mention_entities
 from bot.channels.output import TelegramOutput
 from bot.channels.refusals import refusals_translated
 from bot.policy.model import AGENT_COMMANDS
@@ -64,6 +65,12 @@ class TelegramWorkspace:
                 first = sent.message_id if first is None else first
         assert first is not None  # split_text gives at least one part
         return first
+
+    async def post_mentioning(self, thread_id: int, text: str, people: tuple[tuple[int, str], ...]) -> int:
+        async with refusals_translated(to_customer=False):
+            sent = await self._bot.send_message(self._chat_id, text[:TEXT_LIMIT], message_thread_id=thread_id,
+                                                entities=mention_entities(text[:TEXT_LIMIT], people))
+        return sent.message_id
 
     async def edit(self, thread_id: int, message_id: int, text: str) -> None:
         async with refusals_translated(to_customer=False):
@@ -170,14 +177,14 @@ class AgentsChannel:
         application.job_queue.run_repeating(self.on_queue_check, interval=seconds, first=seconds, name="handoff-queue")
 
     async def on_queue_check(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Post cards a stopped worker left behind, hand waiting customers to agents now on shift, and keep
-        promised first-reply times honest."""
+        """Post cards a stopped worker left behind, hand waiting customers to agents now on shift, and climb the
+        late-reply ladder (agent, lead, an honest time for the customer)."""
         posted = await self._desk.cards.post_missing_cards()
         assigned = await self._desk.assign_queued(_sender(context))
-        reminded = await self._desk.remind_late_first_replies(_sender(context))
-        if posted or assigned or reminded:
-            logger.info("handoff queue: %d cards posted late, %d assigned, %d late first replies announced",
-                        posted, assigned, reminded)
+        nudged = await self._desk.nudge_late_replies(_sender(context))
+        if posted or assigned or nudged:
+            logger.info("handoff queue: %d cards posted late, %d assigned, %d late replies nudged",
+                        posted, assigned, nudged)
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Pass what an agent writes in a customer's topic to that customer."""

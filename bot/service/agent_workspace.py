@@ -47,6 +47,11 @@ class AgentWorkspace(Protocol):
         """Post in the topic; returns the Telegram message id of the (first part of the) post."""
         ...
 
+    async def post_mentioning(self, thread_id: int, text: str, people: tuple[tuple[int, str], ...]) -> int:
+        """Post in the topic with each (user id, name) in ``people`` mentioned where their name first appears,
+        so Telegram notifies them; returns the message id."""
+        ...
+
     async def edit(self, thread_id: int, message_id: int, text: str) -> None:
         """Edit one of the bot's posts in place; an unchanged text is no error."""
         ...
@@ -87,6 +92,9 @@ class NullWorkspace:
 
     async def post(self, thread_id: int, text: str) -> int:
         """A topic stored by a bot that had a group (same database, started without one now) is out of reach."""
+        raise TopicGone(f"no agents' group to reach topic {thread_id}")
+
+    async def post_mentioning(self, thread_id: int, text: str, people: tuple[tuple[int, str], ...]) -> int:
         raise TopicGone(f"no agents' group to reach topic {thread_id}")
 
     async def edit(self, thread_id: int, message_id: int, text: str) -> None:

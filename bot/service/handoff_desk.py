@@ -20,19 +20,21 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.delivery import CustomerUnreachable, DeliveryRefused, split_text
-from bot.policy.assignment import FIRST_REPLY_MINUTES, Assignment, assign
-from bot.policy.deadlines import format_deadline
+from bot.policy.assignment import Assignment, assign
 from bot.policy.escalation import Escalation, EscalationReason
 from bot.policy.model import Move, Reply
+from bot.policy.reply_ladder import ReplyTiming
 from bot.service.agent_commands import AgentCommands
 from bot.service.agent_workspace import AgentWorkspace, TopicFate
 from bot.service.handoff_cards import HandoffCards
 from bot.service.handoff_contact import CustomerContact, SendToCustomer, agent_notes, agent_text, give
+from bot.service.reply_deadlines import ReplyDeadlines
 from bot.storage.agents import AgentRepository
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
+from bot.storage.reply_waits import ReplyWaits
 from knowledge import KnowledgePack, fill
 
 __all__ = ["HandoffDesk", "HandoffStart", "TopicFate"]
@@ -40,8 +42,6 @@ __all__ = ["HandoffDesk", "HandoffStart", "TopicFate"]
 
 logger = logging.getLogger(__name__)
 
-FIRST_REPLY_LEAD = dt.timedelta(minutes=2)
-"""How long before a promised first reply the customer hears that it is running late."""
 QUEUE_LOCK = "handoff-queue"
 """Every worker checks the queue each minute; the lock keeps two from assigning the same handoff."""
 
@@ -69,7 +69,7 @@ class HandoffDesk:
 
     def __init__(self, database: Database, pack: KnowledgePack, zone: ZoneInfo,
                  now: Callable[[], dt.datetime], workspace: AgentWorkspace | None = None,
-                 locks: ChatLocks | None = None) -> None:
+                 locks: ChatLocks | None = None, timing: ReplyTiming | None = None) -> None:
         self._database = database
         self._locks = locks or ChatLocks()
         self._pack = pack
@@ -78,6 +78,7 @@ class HandoffDesk:
         self.cards = HandoffCards(database, pack, zone, now, self._locks, workspace)
         self._contact = CustomerContact(database, self.cards, pack, now)
         self.commands = AgentCommands(database, pack, zone, now, self._contact)
+        self.deadlines = ReplyDeadlines(database, pack, zone, now, self.cards, self._contact, timing or ReplyTiming())
 
     async def start(self, session: AsyncSession, conversation_id: int, language: str, escalation: Escalation,
                     feelings: tuple[float, float] | None, skill: str | None) -> HandoffStart:
@@ -96,6 +97,7 @@ class HandoffDesk:
         )
         if agent is not None:
             await agents.mark_assigned(agent.user_id, now)
+        await ReplyWaits(session).promised(handoff_id, now, assignment.expected_at)
         logger.info("handoff %d opened reason=%s assigned=%s", handoff_id, escalation.reason.for_logs, bool(agent))
         return HandoffStart(handoff_id, Reply(Move.HAND_OFF, self._customer_text(language, escalation, assignment)),
                             urgent=escalation.reason is EscalationReason.SELF_HARM)
@@ -139,37 +141,17 @@ class HandoffDesk:
                 await self.cards.note_in_topic(one.handoff.id, notes.say("assigned", agent=one.agent))
         return len(given)
 
-    async def remind_late_first_replies(self, send: SendToCustomer) -> int:
-        """Before a promised first reply is missed, tell the customer honestly, give a new time, nudge the topic."""
+    async def nudge_late_replies(self, send: SendToCustomer) -> int:
+        """Every reply has a deadline: nudge the agent, then the lead(s), and give the waiting customer one honest
+        holding message (bot/service/reply_deadlines.py); returns how many waits climbed a rung."""
         async with self._locks.hold(QUEUE_LOCK):  # one worker at a time works the queue
-            now = self._now()
-            async with self._database.session() as session:
-                handoffs = HandoffRepository(session)
-                late = await handoffs.awaiting_first_reply(now + FIRST_REPLY_LEAD)
-                updates = []
-                for handoff in late:
-                    assert handoff.expected_at is not None and handoff.agent_user_id is not None
-                    agent = await AgentRepository(session).get(handoff.agent_user_id)
-                    new_time = max(now, handoff.expected_at) + dt.timedelta(minutes=FIRST_REPLY_MINUTES)
-                    await handoffs.set_expected(handoff.id, new_time)
-                    updates.append((handoff, agent, new_time))
-        for handoff, agent, new_time in updates:
-            assert handoff.expected_at is not None
-            name = agent.name if agent else ""
-            wording = self._pack.wording_for(handoff.language)
-            text = fill(
-                wording.handoff.first_reply_late, "handoff.first_reply_late", wording.language, agent=name,
-                deadline=format_deadline(wording, handoff.expected_at, self._zone),
-                new_deadline=format_deadline(wording, new_time, self._zone))
-            notes = agent_notes(self._pack, agent.languages if agent else ())
-            if not await self._contact.tell(handoff, Reply(Move.PROMISE_UPDATE, text), send, notes):
-                continue
-            theirs = notes.wording
-            await self.cards.note_in_topic(handoff.id, notes.say(
-                "first_reply_late", agent=name, customer=notes.customer(handoff),
-                deadline=format_deadline(theirs, handoff.expected_at, self._zone),
-                new_deadline=format_deadline(theirs, new_time, self._zone)))
-        return len(updates)
+            climbs = await self.deadlines.climb()
+        return await self.deadlines.carry_out(climbs, send)
+
+    async def customer_waits(self, session: AsyncSession, handoff: OpenHandoff) -> bool:
+        """In the customer's turn: their message starts the reply timer unless one already runs (then True: the
+        card shows the new due time once the turn commits)."""
+        return await ReplyWaits(session).customer_wrote(handoff.id, self._now(), self.deadlines.timing)
 
     # -- the customer's side ------------------------------------------------------------------
     async def relay_from_customer(self, handoff: OpenHandoff, label: str, text: str, message_id: int | None) -> None:
@@ -215,6 +197,11 @@ class HandoffDesk:
             stored = ("(corrected) " if edited else "") + (text or "(a photo or file)")
             message_id = await handoffs.add_agent_message(handoff.conversation_id, stored, agent.name)
             await handoffs.mark_first_reply(handoff.id, now)
+            answers = handoff.agent_user_id in (None, agent.telegram_user_id)
+            if answers:  # the words of the person who has the chat answer the customer; a colleague's do not
+                await ReplyWaits(session).answered(handoff.id)
+        if answers:
+            self.cards.refresh_soon(handoff.id)
         wording = self._pack.wording_for(handoff.language).handoff
         path = "handoff.agent_corrects" if edited else "handoff.agent_says"
         template = wording.agent_corrects if edited else wording.agent_says

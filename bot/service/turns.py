@@ -164,6 +164,7 @@ class CustomerTurns:
     async def _decided_turn(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None,
                             analysis: Analysis | None, facts: tuple[OrderFacts, ...], last: bool = False) -> TurnOutcome:
         decided: _Decided | None = None
+        waits = False
         async with self._database.session() as session:
             repository = ConversationRepository(session)
             ref = await repository.open_conversation(customer.channel, customer.external_id, customer.display_name)
@@ -184,12 +185,15 @@ class CustomerTurns:
                                                              "the customer answered a team's question")
             elif handed_off is None or _is_agent_command(turn):
                 decided = await self._decide(session, repository, ref, turn, analysis, signals, language, facts, last)
+            else:
+                waits = await self._desk.customer_waits(session, handed_off)
         if answer is not None:
             return TurnOutcome(Reply(Move.TASK_UPDATE, text, stored_as=stored_as), (pass_on,))
         if decided is None:
             assert handed_off is not None  # decided is None only while a person has the conversation
             logger.info("turn stored for handoff %d kind=%s; relaying it", handed_off.id, turn.kind.value)
-            return TurnOutcome(None, (self._relay(handed_off, customer, turn, telegram_message_id),))
+            relay = self._relay(handed_off, customer, turn, telegram_message_id)
+            return TurnOutcome(None, (relay, self._refresh_card(handed_off.id)) if waits else (relay,))
         decision, started = decided.decision, decided.started
         logger.info(
             "turn handled conversation=%d kind=%s move=%s emotion_labels=%s signals=%s degraded=%s notes=%s",
@@ -210,6 +214,11 @@ class CustomerTurns:
         async def post() -> None:
             self._desk.post_card_soon(started)
         return post
+
+    def _refresh_card(self, handoff_id: int) -> Effect:
+        async def refresh() -> None:
+            self._desk.cards.refresh_soon(handoff_id)
+        return refresh
 
     def _post_task_cards(self, task_ids: tuple[int, ...], queued: bool) -> Effect:
         async def post() -> None:

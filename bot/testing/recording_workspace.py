@@ -16,6 +16,8 @@ class RecordingWorkspace:
     edits: list[tuple[int, str]] = field(default_factory=list)
     pinned: list[int] = field(default_factory=list)
     titles: list[tuple[int, str]] = field(default_factory=list)
+    mentions: list[tuple[int, str, tuple[int, ...]]] = field(default_factory=list)
+    """(thread, text, user ids mentioned) of every post that mentions someone (also in ``posts``)."""
     deleted: set[int] = field(default_factory=set)
     """Threads an agent deleted: posting there fails as it does in Telegram."""
 
@@ -39,6 +41,11 @@ class RecordingWorkspace:
         self._check(thread_id)
         self.posts.append((thread_id, text))
         return len(self.posts)
+
+    async def post_mentioning(self, thread_id: int, text: str, people: tuple[tuple[int, str], ...]) -> int:
+        posted = await self.post(thread_id, text)
+        self.mentions.append((thread_id, text, tuple(user_id for user_id, name in people if name in text)))
+        return posted
 
     async def edit(self, thread_id: int, message_id: int, text: str) -> None:
         self._check(thread_id)
