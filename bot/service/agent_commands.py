@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.assignment import AgentProfile
 from bot.policy.deadlines import format_deadline
+from bot.policy.details import DEFAULT_READER, DetailReader
 from bot.policy.model import Move, Reply
+from bot.service.handback import hand_back
 from bot.service.handoff_contact import AgentNotes, CustomerContact, SendToCustomer, agent_notes, agent_text, give
 from bot.storage.agents import AgentRepository
 from bot.storage.database import Database
@@ -44,6 +46,10 @@ class CommandOutcome:
     """For the customer."""
     untold: str = ""
     """For the agent instead of ``note`` when the reply could not reach the customer."""
+    settled: tuple[int, ...] = ()
+    """Teams' tasks the command closed: their cards are refreshed after it commits."""
+    queued: bool = False
+    """A helpdesk delivery was queued with those tasks."""
 
 
 @dataclass(frozen=True)
@@ -59,14 +65,18 @@ class CommandRequest:
 
 
 Handler = Callable[[CommandRequest], Awaitable[CommandOutcome]]
+TasksSettled = Callable[[tuple[int, ...], bool], None]
+"""(task ids, a helpdesk delivery queued): the teams' desk refreshes those tasks' cards after the command commits."""
 
 
 class AgentCommands:
     """The agents' commands, each one handler; the table's names are the commands the agents' group accepts."""
 
     def __init__(self, database: Database, pack: KnowledgePack, zone: ZoneInfo, now: Callable[[], dt.datetime],
-                 contact: CustomerContact) -> None:
+                 contact: CustomerContact, reader: DetailReader = DEFAULT_READER) -> None:
         self._database = database
+        self._reader = reader
+        self._tasks_settled: TasksSettled | None = None
         self._pack = pack
         self._zone = zone
         self._now = now
@@ -75,6 +85,10 @@ class AgentCommands:
         self.handlers: dict[str, Handler] = {
             "take": self._take, "transfer": self._transfer, "resolve": self._resolve, "flag": self._flag,
         }
+
+    def after_tasks_settled(self, hook: TasksSettled) -> None:
+        """The teams' desk's way to hear of tasks a handback closed (it is built after the handoff desk)."""
+        self._tasks_settled = hook
 
     async def run(self, agent_user_id: int, thread_id: int | None, command: str, argument: str,
                   send: SendToCustomer) -> str:
@@ -92,6 +106,9 @@ class AgentCommands:
             if handoff is None:
                 return notes.say("no_handoff", command=command)
             outcome = await handler(CommandRequest(session, handoff, agent, argument, self._now(), notes))
+        self._contact.refresh_card_soon(handoff.id)  # owner, status or title may have changed
+        if outcome.settled and self._tasks_settled is not None:
+            self._tasks_settled(outcome.settled, outcome.queued)
         if outcome.reply is not None and not await self._contact.tell(handoff, outcome.reply, send, notes):
             return outcome.untold
         return outcome.note
@@ -143,14 +160,22 @@ class AgentCommands:
                               notes.say("transferred_untold", agent=target.name))
 
     async def _resolve(self, request: CommandRequest) -> CommandOutcome:
-        """The case is done: the customer goes back to the bot and is told by whom."""
+        """The case is done: the customer goes back to the bot, told by whom (with the agent's note, if any), and
+        what the agent settled closes (bot/service/handback.py)."""
         agent, handoff, notes = request.agent, request.handoff, request.notes
-        await HandoffRepository(request.session).resolve(handoff.id, request.now)
-        logger.info("handoff %d resolved by agent", handoff.id)
+        back = await hand_back(request.session, handoff, agent, request.argument, request.now, self._pack,
+                               self._reader)
+        logger.info("handoff %d resolved by agent; %d promises and %d tasks closed", handoff.id, back.promises,
+                    len(back.tasks))
         wording = self._pack.wording_for(handoff.language).handoff
-        text = fill(wording.resolved, "handoff.resolved", handoff.language, agent=agent.name)
-        return CommandOutcome(notes.say("resolved", agent=agent.name), Reply(Move.HANDED_BACK, text),
-                              notes.say("resolved_untold", agent=agent.name))
+        text = (fill(wording.resolved_with_note, "handoff.resolved_with_note", handoff.language, agent=agent.name,
+                     note=back.note) if back.note
+                else fill(wording.resolved, "handoff.resolved", handoff.language, agent=agent.name))
+        closed = (notes.say("handback_closed", promises=back.promises, tasks=len(back.tasks))
+                  if back.promises or back.tasks else "")
+        return CommandOutcome("\n".join(filter(None, (notes.say("resolved", agent=agent.name), closed))),
+                              Reply(Move.HANDED_BACK, text), notes.say("resolved_untold", agent=agent.name),
+                              back.tasks, back.queued)
 
     async def _flag(self, request: CommandRequest) -> CommandOutcome:
         """The bot's last answer goes to the trainers, with the agent's note."""

@@ -97,6 +97,10 @@ class CustomerContact:
             await self._cards.note_in_topic(handoff.id, notes.say("customer_refused", reason=refused.reason))
         return False
 
+    def refresh_card_soon(self, handoff_id: int) -> None:
+        """After a committed change the card shows: see ``HandoffCards.refresh_soon``."""
+        self._cards.refresh_soon(handoff_id)
+
     async def close_for_good(self, handoff: OpenHandoff, notes: AgentNotes) -> str:
         """Close a handoff whose customer can no longer be reached; returns the note saying so."""
         async with self._database.session() as session:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.delivery import CustomerUnreachable, DeliveryRefused, split_text
 from bot.policy.assignment import Assignment, assign
+from bot.policy.details import DEFAULT_READER, DetailReader
 from bot.policy.escalation import Escalation, EscalationReason
 from bot.policy.model import Move, Reply
 from bot.policy.reply_ladder import ReplyTiming
@@ -28,6 +29,7 @@ from bot.service.agent_commands import AgentCommands
 from bot.service.agent_workspace import AgentWorkspace, TopicFate
 from bot.service.handoff_cards import HandoffCards
 from bot.service.handoff_contact import CustomerContact, SendToCustomer, agent_notes, agent_text, give
+from bot.service.reopening import asked_again, reopen
 from bot.service.reply_deadlines import ReplyDeadlines
 from bot.storage.agents import AgentRepository
 from bot.storage.chat_locks import ChatLocks
@@ -52,6 +54,8 @@ class HandoffStart:
     reply: Reply
     urgent: bool = False
     """A crisis: its card goes before every other waiting post in the agents' group."""
+    reopened: bool = False
+    """The customer asked for the same person again: the previous topic and card are used (see ``announce_reopened``)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,8 @@ class HandoffDesk:
 
     def __init__(self, database: Database, pack: KnowledgePack, zone: ZoneInfo,
                  now: Callable[[], dt.datetime], workspace: AgentWorkspace | None = None,
-                 locks: ChatLocks | None = None, timing: ReplyTiming | None = None) -> None:
+                 locks: ChatLocks | None = None, timing: ReplyTiming | None = None,
+                 reader: DetailReader = DEFAULT_READER) -> None:
         self._database = database
         self._locks = locks or ChatLocks()
         self._pack = pack
@@ -77,7 +82,7 @@ class HandoffDesk:
         self._now = now
         self.cards = HandoffCards(database, pack, zone, now, self._locks, workspace)
         self._contact = CustomerContact(database, self.cards, pack, now)
-        self.commands = AgentCommands(database, pack, zone, now, self._contact)
+        self.commands = AgentCommands(database, pack, zone, now, self._contact, reader)
         self.deadlines = ReplyDeadlines(database, pack, zone, now, self.cards, self._contact, timing or ReplyTiming())
 
     async def start(self, session: AsyncSession, conversation_id: int, language: str, escalation: Escalation,
@@ -101,6 +106,42 @@ class HandoffDesk:
         logger.info("handoff %d opened reason=%s assigned=%s", handoff_id, escalation.reason.for_logs, bool(agent))
         return HandoffStart(handoff_id, Reply(Move.HAND_OFF, self._customer_text(language, escalation, assignment)),
                             urgent=escalation.reason is EscalationReason.SELF_HARM)
+
+    async def same_person_again(self, session: AsyncSession, conversation_id: int, customer_id: int, text: str,
+                                language: str) -> HandoffStart | None:
+        """"I'd like to talk to Marta again": reopen the handed-back topic (in the turn's transaction) and word the
+        honest who and when; None when the text does not ask for the same person or there is no topic to reopen."""
+        if not self.cards.workspace.reaches_agents:
+            return None
+        asked = await asked_again(session, customer_id, text)
+        if asked is None:
+            return None
+        reopened = await reopen(session, *asked, conversation_id, language, self._now())
+        said = self._customer_text(language, Escalation(EscalationReason.ASKED_FOR_PERSON, ""), reopened.assignment)
+        if not reopened.same_person:
+            away = self._pack.wording_for(language).handoff.same_person_away
+            said = f"{fill(away, 'handoff.same_person_away', language, agent=reopened.wanted)} {said}"
+        logger.info("handoff %d reopens handoff %d's topic; same person: %s", reopened.handoff_id, asked[0].id,
+                    reopened.same_person)
+        return HandoffStart(reopened.handoff_id, Reply(Move.HAND_OFF, said), reopened=True)
+
+    async def announce_reopened(self, started: HandoffStart) -> None:
+        """After the reopening commits: the pinned card follows in place, and whoever has it now is mentioned."""
+        self.cards.refresh_soon(started.handoff_id)
+        async with self._database.session() as session:
+            handoff = await HandoffRepository(session).open_by_id(started.handoff_id)
+            agent = await AgentRepository(session).get(handoff.agent_user_id) if handoff and handoff.agent_user_id else None
+        if handoff is None:
+            return
+        notes = agent_notes(self._pack, agent.languages if agent else ())
+        text = notes.say("reopened", customer=notes.customer(handoff, opens_sentence=True),
+                         agent=agent.name if agent else notes.wording.agents.the_customer)
+        people = ((agent.telegram_user_id, agent.name),) if agent else ()
+
+        async def post(thread_id: int) -> None:
+            await self.cards.workspace.post_mentioning(thread_id, text, people)
+
+        await self.cards.in_topic(handoff.id, post)
 
     def post_card_soon(self, started: HandoffStart) -> None:
         """After the handoff is committed: its topic and card, in the background."""

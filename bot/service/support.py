@@ -17,7 +17,7 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot.policy.assignment import Shift
-from bot.policy.details import DetailReader
+from bot.policy.details import DEFAULT_READER, DetailReader
 from bot.policy.escalation import EscalationRules
 from bot.policy.fairness import Arrivals, Fairness, is_crisis
 from bot.policy.model import CustomerTurn, Reply
@@ -60,9 +60,11 @@ class SupportService:
         self._locks = chat_locks or ChatLocks()
         self._fairness = fairness or Fairness()
         self._waits = WaitNotices(pack)
-        self._handoffs = HandoffDesk(database, pack, zone, now, workspace=workspace, locks=self._locks, timing=timing)
+        self._handoffs = HandoffDesk(database, pack, zone, now, workspace=workspace, locks=self._locks, timing=timing,
+                                     reader=reader or DEFAULT_READER)
         self._promises = PromiseFollowUps(database, pack, zone, now, self._locks, self._handoffs, rules)
         self._tasks = TaskDesk(database, pack, zone, now, self._locks, self._handoffs, board, working)
+        self._handoffs.commands.after_tasks_settled(self._tasks.refresh_soon)
         self._watch = TaskWatch(database, pack, zone, now, self._locks, self._tasks.cards, self._handoffs, rules,
                                 self._tasks.deliveries, working)
         self._turns = CustomerTurns(database, analyzer, pack, index, zone, now, rules, self._handoffs, self._promises,

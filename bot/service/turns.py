@@ -31,6 +31,7 @@ from bot.policy.model import AGENT_COMMANDS, Clock, ConversationState, CustomerT
 from bot.policy.orders import LookupRequest, OrderFacts
 from bot.policy.talk import rating_buttons
 from bot.service.customer import CustomerRef, stored_kind
+from bot.service.handback_turns import after_handback
 from bot.service.handoff_desk import HandoffDesk, HandoffStart
 from bot.service.lookups import OrderLookups
 from bot.service.own_data import OwnData
@@ -212,7 +213,10 @@ class CustomerTurns:
 
     def _post_card(self, started: HandoffStart) -> Effect:
         async def post() -> None:
-            self._desk.post_card_soon(started)
+            if started.reopened:
+                await self._desk.announce_reopened(started)
+            else:
+                self._desk.post_card_soon(started)
         return post
 
     def _refresh_card(self, handoff_id: int) -> Effect:
@@ -239,10 +243,18 @@ class CustomerTurns:
         retrieval = self._retrieve(turn, analysis, language)
         first_contact = ref.customer_messages_before == 0 and turn.kind is TurnKind.TEXT
         promises = PromiseRepository(session)
+        if turn.kind is TurnKind.TEXT and (again := await self._desk.same_person_again(
+                session, ref.conversation_id, ref.customer_id, turn.text, language)) is not None:
+            decision = Decision(again.reply, topic_id=ref.topic_id, apologised=ref.apologised, case=ref.case,
+                                notes=("asked for the same person again",))
+            return _Decided(decision, again, None, (await self._record(repository, promises, ref, language, decision))[1])
+        handback = await after_handback(session, ref.conversation_id, turn)
+        turn = handback.turn
         moves = await repository.latest_bot_moves(ref)
         state = ConversationState(ref.conversation_id, language, ref.topic_id, ref.apologised,
                                   ref.gestures_given, first_contact, await promises.open_dues(ref.conversation_id),
-                                  ref.case, moves[0] if moves else "")
+                                  ref.case, moves[0] if moves else "", handback.agent,
+                                  handback.view is not None and handback.view.rating_asked)
         shop = self._lookups.shop_name if self._lookups else None
         clock = Clock(self._now(), self._zone, self._working, await self._tasks.timings(session))
         decision = decide(turn, analysis, signals, retrieval, state, self._pack, clock, self._reader, shop, facts)
@@ -266,6 +278,8 @@ class CustomerTurns:
             decision = Decision(reply, topic_id=decision.topic_id or ref.topic_id,
                                 apologised=state.apologised, case=decision.case,
                                 notes=(f"handed off: {escalation.label} ({escalation.detail})",))
+        if handback.view is not None and decision.reply.buttons:
+            await handback.rating_asked(session)
         promise, stored_as = await self._record(repository, promises, ref, language, decision)
         tasks, queued = await self._record_tasks(session, repository, ref, language, decision, promise)
         return _Decided(decision, started, promise, stored_as, tasks, queued)
