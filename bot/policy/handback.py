@@ -47,15 +47,17 @@ def without_names(text: str, names: tuple[str, ...]) -> str:
 _LETTER = "a-zA-Z\u00c0-\u024f\u0400-\u04ff"
 """Latin and Cyrillic letters: the ones a name is inflected with and bounded by (Chinese writes names straight on)."""
 _VOWELS = "aeiouyаяоеиыьй"
+_ENDINGS = "owi|ie|em|om|a|y|e|u|o|i|ę|ą|ой|ою|ей|ем|ом|а|ы|е|у|и|я|ю"
+"""The case endings a first name takes in Russian and Polish ("Мартой", "Marto", "Ivanowi"); "Martina" is another name."""
 
 
 def name_pattern(name: str) -> re.Pattern[str]:
-    """A name as a customer writes it: capitalised, inflected by up to three letters in Russian or Polish
-    ("Марта", "Мартой", "Martą"), never inside another word; "will" or "may" in lower case is no "Will" or "May"."""
+    """A name as a customer writes it: capitalised, with a Russian or Polish case ending ("Марта", "Мартой",
+    "Martą"), never inside another word; "will" or "may" in lower case is no "Will" or "May"."""
     if not name[:1] or name[:1].upper() == name[:1].lower():  # a Chinese name has no case and no inflection
         return re.compile(re.escape(name))
     stem = name[:-1] if len(name) >= 4 and name[-1].lower() in _VOWELS else name
-    return re.compile(rf"(?<![{_LETTER}]){re.escape(stem)}[{_LETTER}]{{0,3}}(?![{_LETTER}])")
+    return re.compile(rf"(?<![{_LETTER}]){re.escape(stem)}(?:{_ENDINGS})?(?![{_LETTER}])")
 
 
 _LATIN, _RUSSIAN = "abcdefghijklmnopqrstuvwyz", "абцдефгхийклмнопкрстуввйз"
