@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.policy.assignment import AgentProfile
-from bot.storage.models import Agent, Handoff, Message
+from bot.storage.models import Agent, Message
 from bot.testing.fake_bot_api import FakeBotApi, SentMessage
 from tests.conftest import TEST_TOKEN, make_settings
 from tests.e2e.running_bot import Bot
