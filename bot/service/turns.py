@@ -278,7 +278,7 @@ class CustomerTurns:
             decision = Decision(reply, topic_id=decision.topic_id or ref.topic_id,
                                 apologised=state.apologised, case=decision.case,
                                 notes=(f"handed off: {escalation.label} ({escalation.detail})",))
-        if handback.view is not None and decision.reply.buttons:
+        if handback.view is not None and decision.reply.move is Move.CLOSE and decision.reply.buttons:
             await handback.rating_asked(session)
         promise, stored_as = await self._record(repository, promises, ref, language, decision)
         tasks, queued = await self._record_tasks(session, repository, ref, language, decision, promise)

@@ -37,7 +37,7 @@ class ReplyWaits:
         due = wait_starts(as_utc(row.reply_due_at) if row.reply_due_at else None, queued, now, timing)
         if due is None:
             return False
-        row.waiting_since, row.reply_due_at, row.nudge_stage = now, due, Rung.NONE
+        row.waiting_since, row.reply_due_at, row.nudge_stage = now, due, int(Rung.NONE)
         return True
 
     async def promised(self, handoff_id: int, now: dt.datetime, when: dt.datetime | None) -> None:
@@ -49,19 +49,19 @@ class ReplyWaits:
         if row.waiting_since is None and row.first_reply_at is not None:
             return
         row.waiting_since = row.waiting_since or now
-        row.reply_due_at, row.nudge_stage = when, Rung.NONE
+        row.reply_due_at, row.nudge_stage = when, int(Rung.NONE)
 
     async def answered(self, handoff_id: int) -> None:
         """The person who has the chat answered: nobody waits any more."""
         row = await self._session.get(Handoff, handoff_id)
         if row is not None:
-            row.waiting_since, row.reply_due_at, row.nudge_stage = None, None, Rung.NONE
+            row.waiting_since, row.reply_due_at, row.nudge_stage = None, None, int(Rung.NONE)
 
     async def overdue(self, now: dt.datetime) -> list[OverdueWait]:
         """Active handoffs whose customer waits and whose ladder may have a rung due (the policy decides which)."""
         rows = await self._session.scalars(select(Handoff).where(
             Handoff.status == HandoffStatus.ACTIVE, Handoff.reply_due_at.is_not(None),
-            Handoff.nudge_stage < Rung.CUSTOMER, Handoff.reply_due_at <= now + PROMISE_LEAD,
+            Handoff.nudge_stage < int(Rung.CUSTOMER), Handoff.reply_due_at <= now + PROMISE_LEAD,
         ).order_by(Handoff.reply_due_at, Handoff.id))
         waits = []
         for row in rows:
@@ -78,6 +78,6 @@ class ReplyWaits:
         row = await self._session.get(Handoff, handoff_id)
         if row is None:
             return
-        row.nudge_stage = max(row.nudge_stage, rung)
+        row.nudge_stage = max(row.nudge_stage, int(rung))
         if told_until is not None:
             row.reply_due_at = row.expected_at = told_until
