@@ -67,9 +67,9 @@ class ReplyWaits:
         for row in rows:
             assert row.reply_due_at is not None  # the query asked for it
             due = as_utc(row.reply_due_at)
-            promised = as_utc(row.expected_at) if row.expected_at is not None and as_utc(row.expected_at) == due else None
-            waits.append(OverdueWait(row.id, Wait(due, Rung(row.nudge_stage), promised),
-                                     as_utc(row.waiting_since) if row.waiting_since else due))
+            since = as_utc(row.waiting_since) if row.waiting_since else due
+            waits.append(OverdueWait(row.id, Wait(due, Rung(row.nudge_stage), due if _promised(row, due, since) else None),
+                                     since))
         return waits
 
     async def climbed(self, handoff_id: int, rung: Rung, told_until: dt.datetime | None = None) -> None:
@@ -81,3 +81,11 @@ class ReplyWaits:
         row.nudge_stage = max(row.nudge_stage, int(rung))
         if told_until is not None:
             row.reply_due_at = row.expected_at = told_until
+
+
+def _promised(row: Handoff, due: dt.datetime, since: dt.datetime) -> bool:
+    """Whether the customer was told this wait's time: the handoff's promised time is the wait's, and it was given
+    for this wait (before any reply, or by an assignment made while they already waited), not by coincidence."""
+    if row.expected_at is None or as_utc(row.expected_at) != due:
+        return False
+    return row.first_reply_at is None or (row.assigned_at is not None and as_utc(row.assigned_at) >= since)
