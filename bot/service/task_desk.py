@@ -172,7 +172,7 @@ class TaskDesk:
 
     def refresh_soon(self, task_ids: tuple[int, ...], queued: bool) -> None:
         """After tasks were closed outside the teams' chats (a person's handback): their cards, and the helpdesks."""
-        if task_ids:
+        if task_ids and self.cards.board.reaches_teams:
             self._delivering.start(self._refresh(task_ids))
         self.deliver_soon(queued)
 
