@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     """How often a worker looks at the teams' tasks: cards left behind, leads to alert, customers to tell first."""
     desk_check_seconds: float = Field(default=60.0, ge=0.5, le=3600, alias="CANDOR_DESK_CHECK_SECONDS")
     """How often a worker looks at the agents' desk: waiting handoffs to assign, late replies to nudge, the board."""
+    agent_reply_minutes: float = Field(default=10.0, gt=0, le=1440, alias="CANDOR_AGENT_REPLY_MINUTES")
+    """While a person has the chat: how soon they should answer a customer's message before the desk nudges them."""
+    lead_nudge_minutes: float = Field(default=5.0, gt=0, le=1440, alias="CANDOR_LEAD_NUDGE_MINUTES")
+    """How long after the agent's nudge the lead(s) are nudged and the customer hears an honest new time."""
     shop: str = Field(default="demo", alias="CANDOR_SHOP")
     """Where order, parcel and refund lookups go: none, demo (built-in demo data), http, shopify, woocommerce."""
     shop_url: str | None = Field(default=None, alias="CANDOR_SHOP_URL", validate_default=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.policy.escalation import load_rules
 from bot.policy.fairness import Fairness, TokenBucket
+from bot.policy.reply_ladder import ReplyTiming
 from bot.service.agent_workspace import AgentWorkspace
 from bot.service.lookups import OrderLookups
 from bot.service.support import SupportService
@@ -63,7 +64,8 @@ class CandorRuntime:
         service = SupportService(database, analyzer, pack, index, settings.zone, rules=load_rules(), chat_locks=chat_locks,
                                  fairness=Fairness(TokenBucket()), workspace=workspace,
                                  reader=settings.detail_reader, working=settings.support_shift,
-                                 lookups=OrderLookups(shop, utc_now) if shop else None, board=board)
+                                 lookups=OrderLookups(shop, utc_now) if shop else None, board=board,
+                                 timing=ReplyTiming(settings.agent_reply_minutes, settings.lead_nudge_minutes))
         await report_teams(database, pack)
         return cls(database, analyzer, pack, index, service, chat_locks, shop)
 

@@ -86,6 +86,14 @@ class HandoffWording:
     agent_edited: str
     """An agent's message edited in place in the customer's chat, marked as edited."""
     resolved: str
+    holding: str
+    """A customer waiting on a person hears once per wait who has their messages and by when they answer."""
+    resolved_with_note: str
+    """/resolve NOTE: the agent's note goes to the customer inside the handback."""
+    rate_agent: str
+    """Asked once, with the handback: how the person did."""
+    same_person_away: str
+    """Asked for the same person again while they are not available: said before the honest who and when."""
     transferred: str
     transferred_later: str
     """A transfer with --anyway to someone off shift: the true time, from their next shift start."""
@@ -153,6 +161,13 @@ class AgentsWording:
     sent_in_parts: str
     assigned: str
     first_reply_late: str
+    reply_nudge: str
+    """The agent, mentioned: the customer's answer is due."""
+    lead_nudge: str
+    """The lead(s), mentioned: the agent was reminded and the customer still waits."""
+    holding_told: str
+    handback_closed: str
+    reopened: str
     customer_refused: str
     customer_gone: str
     the_customer: str

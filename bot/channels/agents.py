@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import Bot, Message, MessageEntity, ReplyParameters, Update, User
+from telegram import Bot, Message, MessageEntity, ReplyParameters, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.channels.delivery import TEXT_LIMIT, split_text, utf16_length
 from bot.channels.desk_board import DeskBoardPost
 from bot.channels.group_pacer import NORMAL, URGENT, GroupPacer
+from bot.channels.mentions import mention_entities
 from bot.channels.output import CAPTION_LIMIT, TelegramOutput
 from bot.channels.refusals import refusals_translated
 from bot.policy.model import AGENT_COMMANDS
@@ -63,17 +64,17 @@ class TelegramWorkspace:
         return topic.message_thread_id
 
     async def post(self, thread_id: int, text: str) -> int:
-        return await self._post_parts(thread_id, text, None)
+        return await self._post_parts(thread_id, text, ())
 
-    async def mention(self, thread_id: int, text: str, user_id: int, name: str) -> int:
-        return await self._post_parts(thread_id, text, (user_id, name))
+    async def post_mentioning(self, thread_id: int, text: str, people: tuple[tuple[int, str], ...]) -> int:
+        return await self._post_parts(thread_id, text, people)
 
-    async def _post_parts(self, thread_id: int, text: str, mention: tuple[int, str] | None) -> int:
-        """Post in parts within Telegram's limit; the first part may mention an agent. Returns its message id."""
+    async def _post_parts(self, thread_id: int, text: str, people: tuple[tuple[int, str], ...]) -> int:
+        """Post in parts within Telegram's limit; the first part mentions ``people``. Returns its message id."""
         first: int | None = None
         async with refusals_translated(to_customer=False):
             for part in split_text(text):
-                entities = mention_entities(part, *mention) if mention is not None and first is None else None
+                entities = mention_entities(part, people) if people and first is None else None
                 sent = await self._bot.send_message(self._chat_id, part, message_thread_id=thread_id,
                                                     entities=entities)
                 first = sent.message_id if first is None else first
@@ -170,15 +171,6 @@ CAPTIONED_MEDIA = frozenset({"photo", "video", "document", "audio", "voice", "an
 _COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]+(?:@\w+)?")
 
 
-def mention_entities(text: str, user_id: int, name: str) -> list[MessageEntity]:
-    """A text_mention on the first ``name`` in ``text``: Telegram notifies that user (no @username needed)."""
-    at = text.find(name)
-    if at < 0 or not name:
-        return []
-    return [MessageEntity(MessageEntity.TEXT_MENTION, utf16_length(text[:at]), utf16_length(name),
-                          user=User(user_id, name, is_bot=False))]
-
-
 def plain_label(name: str) -> str:
     """The customer's name on one line, clipped: a name cannot add lines that look like the bot's."""
     return " ".join(name.split())[:LABEL_LIMIT] or "Customer"
@@ -227,14 +219,14 @@ class AgentsChannel:
         application.job_queue.run_repeating(self.on_queue_check, interval=seconds, first=seconds, name="handoff-queue")
 
     async def on_queue_check(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Post cards a stopped worker left behind, hand waiting customers to agents now on shift, and keep
-        promised first-reply times honest."""
+        """Post cards a stopped worker left behind, hand waiting customers to agents now on shift, and climb the
+        late-reply ladder (agent, lead, an honest time for the customer)."""
         posted = await self._desk.cards.post_missing_cards()
         assigned = await self._desk.assign_queued(_sender(context))
-        reminded = await self._desk.remind_late_first_replies(_sender(context))
-        if posted or assigned or reminded:
-            logger.info("handoff queue: %d cards posted late, %d assigned, %d late first replies announced",
-                        posted, assigned, reminded)
+        nudged = await self._desk.nudge_late_replies(_sender(context))
+        if posted or assigned or nudged:
+            logger.info("handoff queue: %d cards posted late, %d assigned, %d late replies nudged",
+                        posted, assigned, nudged)
         await self._board.refresh(context.bot)
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

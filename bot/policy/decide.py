@@ -25,7 +25,7 @@ from bot.policy.model import (
     TurnKind,
 )
 from bot.policy.orders import OrderFacts
-from bot.policy.talk import dropped, ending, rating_buttons, small_talk
+from bot.policy.talk import closing_reply, dropped, ending, small_talk
 from knowledge import KnowledgePack, Topic, Wording, fill
 from knowledge.retrieval import Retrieval, TopicMatch
 from nlu.intents import Intent, drops_case, is_request, is_sarcastic, read_intent
@@ -197,8 +197,7 @@ def _closing(scene: Scene, current: Topic | None, opening: tuple[str, ...]) -> D
     state, wording = scene.state, scene.wording
     confirm = (fill(wording.closing.solved, "closing.solved", wording.language, problem=current.problem) if current
                else wording.closing.solved_general)
-    text = "\n\n".join((join_sentences(*opening, confirm), wording.closing.ask_rating))
-    return Decision(Reply(Move.CLOSE, text, rating_buttons(state.conversation_id)), topic_id=state.topic_id,
+    return Decision(closing_reply(join_sentences(*opening, confirm), scene), topic_id=state.topic_id,
                     apologised=state.apologised, closes=True, case=replace(scene.case, settled=True),
                     notes=("closed: the customer said it is solved",))
 

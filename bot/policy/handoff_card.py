@@ -146,7 +146,7 @@ def status_lines(card: HandoffCard) -> list[str]:
     if card.waiting_since is not None:
         due = f"; reply due by {card_time(card.reply_due_at, at)}" if card.reply_due_at else ""
         lines.append(f"Customer waiting since {card_time(card.waiting_since, at)}{due}")
-    elif card.reply_due_at is not None:
+    elif card.reply_due_at is not None and (replied or card.reply_due_at != card.expected_at):
         lines.append(f"Reply due by {card_time(card.reply_due_at, at)}")
     return lines
 

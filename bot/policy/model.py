@@ -187,6 +187,11 @@ class ConversationState:
     case: Case = field(default_factory=Case)
     last_move: str = ""
     """The bot's previous reply's move: an unclear answer to its own clarifying question is not asked twice."""
+    handed_back_by: str = ""
+    """The name of the person who handed the case back to the bot: a thank-you ends it, even with no topic of the
+    bot's own, and the rating asks how that person did."""
+    rating_asked: bool = False
+    """The rating was asked once after the handback: no closing asks it again."""
 
 
 @dataclass(frozen=True)

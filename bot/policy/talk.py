@@ -36,12 +36,21 @@ def ending(scene: Scene, opening: tuple[str, ...]) -> Decision:
                     problem=topic.problem if topic else "", promised=topic.promised if topic else "",
                     deadline=format_deadline(wording, due, scene.clock.zone))
         return _stays(join_sentences(*opening, text), scene, "thanked while a promise is open: reminded of it")
-    if case.topic_id is None:
+    if case.topic_id is None and not state.handed_back_by:
         return _stays(join_sentences(*opening, talk.ending), scene, "thanked with no case open")
-    text = "\n\n".join((join_sentences(*opening, talk.ending), wording.closing.ask_rating))
-    return Decision(Reply(Move.CLOSE, text, rating_buttons(state.conversation_id)), topic_id=case.topic_id,
+    return Decision(closing_reply(join_sentences(*opening, talk.ending), scene), topic_id=case.topic_id,
                     apologised=state.apologised, closes=True, case=case,
                     notes=("closed: the customer ended a settled case",))
+
+
+def closing_reply(text: str, scene: Scene) -> Reply:
+    """The closing words with the optional rating, asked once: after a handback it is not asked again."""
+    state, wording = scene.state, scene.wording
+    if state.rating_asked:
+        return Reply(Move.CLOSE, text)
+    ask = (fill(wording.handoff.rate_agent, "handoff.rate_agent", wording.language, agent=state.handed_back_by)
+           if state.handed_back_by else wording.closing.ask_rating)
+    return Reply(Move.CLOSE, f"{text}\n\n{ask}", rating_buttons(state.conversation_id))
 
 
 def small_talk(intent: Intent, scene: Scene, opening: tuple[str, ...]) -> Decision:

@@ -18,8 +18,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.assignment import AgentProfile
+from bot.policy.details import DEFAULT_READER, DetailReader
 from bot.policy.model import Move, Reply
 from bot.policy.transfer import decide_transfer, parse_transfer
+from bot.service.handback import hand_back
 from bot.service.handoff_cards import HandoffCards
 from bot.service.handoff_contact import AgentNotes, CustomerContact, SendToCustomer, agent_notes, agent_text, give
 from bot.service.transfer_words import transfer_refused, transfer_text
@@ -53,6 +55,10 @@ class CommandOutcome:
     """For the agent instead of ``note`` when the reply could not reach the customer."""
     owner: tuple[int, str] | None = None
     """(user id, name) of the conversation's new owner: the note mentions them, so Telegram notifies them."""
+    settled: tuple[int, ...] = ()
+    """Teams' tasks the command closed: their cards are refreshed after it commits."""
+    queued: bool = False
+    """A helpdesk delivery was queued with those tasks."""
 
 
 @dataclass(frozen=True)
@@ -70,15 +76,19 @@ class CommandRequest:
 
 
 Handler = Callable[[CommandRequest], Awaitable[CommandOutcome]]
+TasksSettled = Callable[[tuple[int, ...], bool], None]
+"""(task ids, a helpdesk delivery queued): the teams' desk refreshes those tasks' cards after the command commits."""
 
 
 class AgentCommands:
     """The agents' commands, each one handler; the table's names are the commands the agents' group accepts."""
 
     def __init__(self, database: Database, pack: KnowledgePack, zone: ZoneInfo, now: Callable[[], dt.datetime],
-                 contact: CustomerContact, cards: HandoffCards) -> None:
+                 contact: CustomerContact, cards: HandoffCards, reader: DetailReader = DEFAULT_READER) -> None:
         self._database = database
         self._cards = cards
+        self._reader = reader
+        self._tasks_settled: TasksSettled | None = None
         self._pack = pack
         self._zone = zone
         self._now = now
@@ -88,6 +98,10 @@ class AgentCommands:
             "take": self._take, "transfer": self._transfer, "resolve": self._resolve, "flag": self._flag,
             "note": self._note,
         }
+
+    def after_tasks_settled(self, hook: TasksSettled) -> None:
+        """The teams' desk's way to hear of tasks a handback closed (it is built after the handoff desk)."""
+        self._tasks_settled = hook
 
     async def run(self, agent_user_id: int, thread_id: int | None, command: str, argument: str,
                   send: SendToCustomer, reply_to: int | None = None) -> str:
@@ -107,6 +121,8 @@ class AgentCommands:
             outcome = await handler(CommandRequest(session, handoff, agent, argument, self._now(), notes, reply_to))
         if command not in LEAVE_CARD:
             self._cards.refresh_soon(handoff.id)  # committed: the card shows the new owner, status, deadline or note
+        if outcome.settled and self._tasks_settled is not None:
+            self._tasks_settled(outcome.settled, outcome.queued)
         if outcome.reply is not None and not await self._contact.tell(handoff, outcome.reply, send, notes):
             return outcome.untold
         if outcome.owner is not None and await self._contact.announce_owner(handoff.id, outcome.note, *outcome.owner):
@@ -160,14 +176,22 @@ class AgentCommands:
                               notes.say("transferred_untold", agent=target.name), owner=(target.user_id, target.name))
 
     async def _resolve(self, request: CommandRequest) -> CommandOutcome:
-        """The case is done: the customer goes back to the bot and is told by whom."""
+        """The case is done: the customer goes back to the bot, told by whom (with the agent's note, if any), and
+        what the agent settled closes (bot/service/handback.py)."""
         agent, handoff, notes = request.agent, request.handoff, request.notes
-        await HandoffRepository(request.session).resolve(handoff.id, request.now)
-        logger.info("handoff %d resolved by agent", handoff.id)
+        back = await hand_back(request.session, handoff, agent, request.argument, request.now, self._pack,
+                               self._reader)
+        logger.info("handoff %d resolved by agent; %d promises and %d tasks closed", handoff.id, back.promises,
+                    len(back.tasks))
         wording = self._pack.wording_for(handoff.language).handoff
-        text = fill(wording.resolved, "handoff.resolved", handoff.language, agent=agent.name)
-        return CommandOutcome(notes.say("resolved", agent=agent.name), Reply(Move.HANDED_BACK, text),
-                              notes.say("resolved_untold", agent=agent.name))
+        text = (fill(wording.resolved_with_note, "handoff.resolved_with_note", handoff.language, agent=agent.name,
+                     note=back.note) if back.note
+                else fill(wording.resolved, "handoff.resolved", handoff.language, agent=agent.name))
+        closed = (notes.say("handback_closed", promises=back.promises, tasks=len(back.tasks))
+                  if back.promises or back.tasks else "")
+        return CommandOutcome("\n".join(filter(None, (notes.say("resolved", agent=agent.name), closed))),
+                              Reply(Move.HANDED_BACK, text), notes.say("resolved_untold", agent=agent.name),
+                              settled=back.tasks, queued=back.queued)
 
     async def _flag(self, request: CommandRequest) -> CommandOutcome:
         """The bot message the agent replied to (see bot/storage/flag_targets.py), else the bot's last answer, goes

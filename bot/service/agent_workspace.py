@@ -47,8 +47,9 @@ class AgentWorkspace(Protocol):
         """Post in the topic; returns the Telegram message id of the (first part of the) post."""
         ...
 
-    async def mention(self, thread_id: int, text: str, user_id: int, name: str) -> int:
-        """Post in the topic with the first ``name`` in ``text`` mentioning ``user_id``, so Telegram notifies them."""
+    async def post_mentioning(self, thread_id: int, text: str, people: tuple[tuple[int, str], ...]) -> int:
+        """Post in the topic with each (user id, name) in ``people`` mentioned where their name first appears,
+        so Telegram notifies them; returns the message id."""
         ...
 
     async def edit(self, thread_id: int, message_id: int, text: str) -> None:
@@ -107,7 +108,7 @@ class NullWorkspace:
         """A topic stored by a bot that had a group (same database, started without one now) is out of reach."""
         raise TopicGone(f"no agents' group to reach topic {thread_id}")
 
-    async def mention(self, thread_id: int, text: str, user_id: int, name: str) -> int:
+    async def post_mentioning(self, thread_id: int, text: str, people: tuple[tuple[int, str], ...]) -> int:
         raise TopicGone(f"no agents' group to reach topic {thread_id}")
 
     async def edit(self, thread_id: int, message_id: int, text: str) -> None:

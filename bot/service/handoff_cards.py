@@ -112,8 +112,8 @@ class HandoffCards:
             logger.warning("handoff %d: no forum topic could be opened; the sweep tries again", handoff.id)
             return None
         if owner is not None:  # the card names its owner with a mention, so Telegram notifies them
-            card_message_id = await self.workspace.mention(thread_id, render_card(card), owner.telegram_user_id,
-                                                           owner.name)
+            card_message_id = await self.workspace.post_mentioning(
+                thread_id, render_card(card), ((owner.telegram_user_id, owner.name),))
         else:
             card_message_id = await self.workspace.post(thread_id, render_card(card))
         await self.workspace.pin(thread_id, card_message_id)
@@ -232,7 +232,7 @@ class HandoffCards:
         """A line in the handoff's topic that mentions an agent by ``name``, so Telegram notifies them."""
 
         async def post(thread_id: int) -> None:
-            await self.workspace.mention(thread_id, text, user_id, name)
+            await self.workspace.post_mentioning(thread_id, text, ((user_id, name),))
 
         return await self.in_topic(handoff_id, post)
 

@@ -23,6 +23,7 @@ from bot.service.handoff_cards import HandoffCards
 from bot.storage.agents import AgentRepository
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
+from bot.storage.reply_waits import ReplyWaits
 from knowledge import KnowledgePack, fill
 from knowledge.pack import FALLBACK_LANGUAGE, Wording
 
@@ -63,6 +64,7 @@ async def give(session: AsyncSession, handoff_id: int, agent_user_id: int, now: 
     expected = expected or now + dt.timedelta(minutes=FIRST_REPLY_MINUTES)
     await HandoffRepository(session).assign(handoff_id, agent_user_id, expected, now)
     await AgentRepository(session).mark_assigned(agent_user_id, now)
+    await ReplyWaits(session).promised(handoff_id, now, expected)
     return expected
 
 

@@ -20,23 +20,27 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.delivery import CustomerUnreachable, DeliveryRefused, split_text
-from bot.policy.assignment import FIRST_REPLY_MINUTES, AgentLoad, Assignment, already_told, assign
-from bot.policy.deadlines import format_deadline
+from bot.policy.assignment import AgentLoad, Assignment, already_told, assign
+from bot.policy.details import DEFAULT_READER, DetailReader
 from bot.policy.escalation import Escalation, EscalationReason
 from bot.policy.handoff_status import HandoffStatus
 from bot.policy.model import Move, Reply
+from bot.policy.reply_ladder import ReplyTiming
 from bot.service.agent_commands import AgentCommands
 from bot.service.agent_workspace import AgentWorkspace, TopicFate
 from bot.service.desk_queue import DeskQueue
 from bot.service.desk_relay import DeskRelay
 from bot.service.handoff_cards import HandoffCards
 from bot.service.handoff_contact import CustomerContact, SendToCustomer, agent_notes, agent_text, give
+from bot.service.reopening import asked_again, reopen
+from bot.service.reply_deadlines import ReplyDeadlines
 from bot.storage.agents import AgentRepository
 from bot.storage.card_reads import CardReads
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
 from bot.storage.handoffs import HandoffRepository, OpenHandoff
+from bot.storage.reply_waits import ReplyWaits
 from knowledge import KnowledgePack, fill
 
 __all__ = ["HandoffDesk", "HandoffStart", "TopicFate"]
@@ -44,8 +48,6 @@ __all__ = ["HandoffDesk", "HandoffStart", "TopicFate"]
 
 logger = logging.getLogger(__name__)
 
-FIRST_REPLY_LEAD = dt.timedelta(minutes=2)
-"""How long before a promised first reply the customer hears that it is running late."""
 QUEUE_LOCK = "handoff-queue"
 """Every worker checks the queue each minute; the lock keeps two from assigning the same handoff."""
 
@@ -56,6 +58,8 @@ class HandoffStart:
     reply: Reply
     urgent: bool = False
     """A crisis: its card goes before every other waiting post in the agents' group."""
+    reopened: bool = False
+    """The customer asked for the same person again: the previous topic and card are used (see ``announce_reopened``)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,8 @@ class HandoffDesk:
 
     def __init__(self, database: Database, pack: KnowledgePack, zone: ZoneInfo,
                  now: Callable[[], dt.datetime], workspace: AgentWorkspace | None = None,
-                 locks: ChatLocks | None = None) -> None:
+                 locks: ChatLocks | None = None, timing: ReplyTiming | None = None,
+                 reader: DetailReader = DEFAULT_READER) -> None:
         self._database = database
         self._locks = locks or ChatLocks()
         self._pack = pack
@@ -81,9 +86,10 @@ class HandoffDesk:
         self._now = now
         self.cards = HandoffCards(database, pack, zone, now, self._locks, workspace)
         self._contact = CustomerContact(database, self.cards, pack, now)
-        self.commands = AgentCommands(database, pack, zone, now, self._contact, self.cards)
+        self.commands = AgentCommands(database, pack, zone, now, self._contact, self.cards, reader)
         self.relay = DeskRelay(database, pack, self.cards, self._contact, now, self.from_agent)
         self.queue = DeskQueue(database, pack, zone, now, self._locks)
+        self.deadlines = ReplyDeadlines(database, pack, zone, now, self.cards, self._contact, timing or ReplyTiming())
 
     async def start(self, session: AsyncSession, conversation_id: int, language: str, escalation: Escalation,
                     feelings: tuple[float, float] | None, skill: str | None) -> HandoffStart:
@@ -102,9 +108,46 @@ class HandoffDesk:
         )
         if agent is not None:
             await agents.mark_assigned(agent.user_id, now)
+        await ReplyWaits(session).promised(handoff_id, now, assignment.expected_at)
         logger.info("handoff %d opened reason=%s assigned=%s", handoff_id, escalation.reason.for_logs, bool(agent))
         return HandoffStart(handoff_id, Reply(Move.HAND_OFF, self._customer_text(language, escalation, assignment)),
                             urgent=escalation.reason is EscalationReason.SELF_HARM)
+
+    async def same_person_again(self, session: AsyncSession, conversation_id: int, customer_id: int, text: str,
+                                language: str) -> HandoffStart | None:
+        """"I'd like to talk to Marta again": reopen the handed-back topic (in the turn's transaction) and word the
+        honest who and when; None when the text does not ask for the same person or there is no topic to reopen."""
+        if not self.cards.workspace.reaches_agents:
+            return None
+        asked = await asked_again(session, customer_id, text)
+        if asked is None:
+            return None
+        reopened = await reopen(session, *asked, conversation_id, language, self._now())
+        said = self._customer_text(language, Escalation(EscalationReason.ASKED_FOR_PERSON, ""), reopened.assignment)
+        if not reopened.same_person:
+            away = self._pack.wording_for(language).handoff.same_person_away
+            said = f"{fill(away, 'handoff.same_person_away', language, agent=reopened.wanted)} {said}"
+        logger.info("handoff %d reopens handoff %d's topic; same person: %s", reopened.handoff_id, asked[0].id,
+                    reopened.same_person)
+        return HandoffStart(reopened.handoff_id, Reply(Move.HAND_OFF, said), reopened=True)
+
+    async def announce_reopened(self, started: HandoffStart) -> None:
+        """After the reopening commits: the pinned card follows in place, and whoever has it now is mentioned."""
+        self.cards.refresh_soon(started.handoff_id)
+        async with self._database.session() as session:
+            handoff = await HandoffRepository(session).open_by_id(started.handoff_id)
+            agent = await AgentRepository(session).get(handoff.agent_user_id) if handoff and handoff.agent_user_id else None
+        if handoff is None:
+            return
+        notes = agent_notes(self._pack, agent.languages if agent else ())
+        text = notes.say("reopened", customer=notes.customer(handoff, opens_sentence=True),
+                         agent=agent.name if agent else notes.wording.agents.the_customer)
+        people = ((agent.telegram_user_id, agent.name),) if agent else ()
+
+        async def post(thread_id: int) -> None:
+            await self.cards.workspace.post_mentioning(thread_id, text, people)
+
+        await self.cards.in_topic(handoff.id, post)
 
     def post_card_soon(self, started: HandoffStart) -> None:
         """After the handoff is committed: its topic and card, in the background."""
@@ -157,38 +200,17 @@ class HandoffDesk:
                                                one.agent.user_id, one.agent.name)
         return len(given)
 
-    async def remind_late_first_replies(self, send: SendToCustomer) -> int:
-        """Before a promised first reply is missed, tell the customer honestly, give a new time, nudge the topic."""
+    async def nudge_late_replies(self, send: SendToCustomer) -> int:
+        """Every reply has a deadline: nudge the agent, then the lead(s), and give the waiting customer one honest
+        holding message (bot/service/reply_deadlines.py); returns how many waits climbed a rung."""
         async with self._locks.hold(QUEUE_LOCK):  # one worker at a time works the queue
-            now = self._now()
-            async with self._database.session() as session:
-                handoffs = HandoffRepository(session)
-                late = await handoffs.awaiting_first_reply(now + FIRST_REPLY_LEAD)
-                updates = []
-                for handoff in late:
-                    assert handoff.expected_at is not None and handoff.agent_user_id is not None
-                    agent = await AgentRepository(session).get(handoff.agent_user_id)
-                    new_time = max(now, handoff.expected_at) + dt.timedelta(minutes=FIRST_REPLY_MINUTES)
-                    await handoffs.set_expected(handoff.id, new_time)
-                    updates.append((handoff, agent, new_time))
-        for handoff, agent, new_time in updates:
-            assert handoff.expected_at is not None
-            self.cards.refresh_soon(handoff.id)
-            name = agent.name if agent else ""
-            wording = self._pack.wording_for(handoff.language)
-            text = fill(
-                wording.handoff.first_reply_late, "handoff.first_reply_late", wording.language, agent=name,
-                deadline=format_deadline(wording, handoff.expected_at, self._zone),
-                new_deadline=format_deadline(wording, new_time, self._zone))
-            notes = agent_notes(self._pack, agent.languages if agent else ())
-            if not await self._contact.tell(handoff, Reply(Move.PROMISE_UPDATE, text), send, notes):
-                continue
-            theirs = notes.wording
-            await self.cards.note_in_topic(handoff.id, notes.say(
-                "first_reply_late", agent=name, customer=notes.customer(handoff),
-                deadline=format_deadline(theirs, handoff.expected_at, self._zone),
-                new_deadline=format_deadline(theirs, new_time, self._zone)))
-        return len(updates)
+            climbs = await self.deadlines.climb()
+        return await self.deadlines.carry_out(climbs, send)
+
+    async def customer_waits(self, session: AsyncSession, handoff: OpenHandoff) -> bool:
+        """In the customer's turn: their message starts the reply timer unless one already runs (then True: the
+        card shows the new due time once the turn commits)."""
+        return await ReplyWaits(session).customer_wrote(handoff.id, self._now(), self.deadlines.timing)
 
     # -- the customer's side ------------------------------------------------------------------
     async def customer_unreachable(self, channel: str, external_id: str) -> None:
@@ -231,8 +253,10 @@ class HandoffDesk:
             wrote_last = await CardReads(session).replied_last(handoff.conversation_id)
             message_id = await handoffs.add_agent_message(handoff.conversation_id, stored, agent.name)
             await handoffs.mark_first_reply(handoff.id, now)
-        if handoff.agent_user_id is None or not wrote_last or not agent.name.startswith(wrote_last):
-            self.cards.refresh_soon(handoff.id)  # a new owner, or a reply the card still shows as due
+            answers = handoff.agent_user_id in (None, agent.telegram_user_id)
+            waited = answers and await ReplyWaits(session).answered(handoff.id)
+        if handoff.agent_user_id is None or waited or not wrote_last or not agent.name.startswith(wrote_last):
+            self.cards.refresh_soon(handoff.id)  # a new owner, a wait answered, or a reply the card still shows as due
         wording = self._pack.wording_for(handoff.language).handoff
         path = "handoff.agent_corrects" if edited else "handoff.agent_says"
         template = wording.agent_corrects if edited else wording.agent_says

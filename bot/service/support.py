@@ -17,10 +17,11 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot.policy.assignment import Shift
-from bot.policy.details import DetailReader
+from bot.policy.details import DEFAULT_READER, DetailReader
 from bot.policy.escalation import EscalationRules
 from bot.policy.fairness import Arrivals, Fairness, is_crisis
 from bot.policy.model import CustomerTurn, Reply
+from bot.policy.reply_ladder import ReplyTiming
 from bot.service.agent_workspace import AgentWorkspace
 from bot.service.bursts import store_folded
 from bot.service.customer import CustomerRef, Deliver, storable
@@ -51,7 +52,7 @@ class SupportService:
         zone: ZoneInfo | None = None, now: Callable[[], dt.datetime] = utc_now, rules: EscalationRules | None = None,
         chat_locks: ChatLocks | None = None, fairness: Fairness | None = None, workspace: AgentWorkspace | None = None,
         reader: DetailReader | None = None, working: Shift | None = None, lookups: OrderLookups | None = None,
-        board: TeamBoard | None = None,
+        board: TeamBoard | None = None, timing: ReplyTiming | None = None,
     ) -> None:
         zone = zone or ZoneInfo("UTC")
         rules = rules or EscalationRules()
@@ -59,9 +60,11 @@ class SupportService:
         self._locks = chat_locks or ChatLocks()
         self._fairness = fairness or Fairness()
         self._waits = WaitNotices(pack)
-        self._handoffs = HandoffDesk(database, pack, zone, now, workspace=workspace, locks=self._locks)
+        self._handoffs = HandoffDesk(database, pack, zone, now, workspace=workspace, locks=self._locks, timing=timing,
+                                     reader=reader or DEFAULT_READER)
         self._promises = PromiseFollowUps(database, pack, zone, now, self._locks, self._handoffs, rules)
         self._tasks = TaskDesk(database, pack, zone, now, self._locks, self._handoffs, board, working)
+        self._handoffs.commands.after_tasks_settled(self._tasks.refresh_soon)
         self._watch = TaskWatch(database, pack, zone, now, self._locks, self._tasks.cards, self._handoffs, rules,
                                 self._tasks.deliveries, working)
         self._turns = CustomerTurns(database, analyzer, pack, index, zone, now, rules, self._handoffs, self._promises,

@@ -170,6 +170,16 @@ class TaskDesk:
             self.cards.post_soon(task_id)
         self.deliver_soon(queued)
 
+    def refresh_soon(self, task_ids: tuple[int, ...], queued: bool) -> None:
+        """After tasks were closed outside the teams' chats (a person's handback): their cards, and the helpdesks."""
+        if task_ids and self.cards.board.reaches_teams:
+            self._delivering.start(self._refresh(task_ids))
+        self.deliver_soon(queued)
+
+    async def _refresh(self, task_ids: tuple[int, ...]) -> None:
+        for task_id in task_ids:
+            await self.cards.refresh(task_id)
+
     def deliver_soon(self, queued: bool = True) -> None:
         """Post what was just queued for helpdesks, in the background (the watch retries what fails)."""
         if not queued:

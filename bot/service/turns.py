@@ -32,6 +32,7 @@ from bot.policy.orders import LookupRequest, OrderFacts
 from bot.policy.talk import rating_buttons
 from bot.service.customer import CustomerRef, stored_kind
 from bot.service.desk_relay import CustomerMessage
+from bot.service.handback_turns import after_handback
 from bot.service.handoff_desk import HandoffDesk, HandoffStart
 from bot.service.lookups import OrderLookups
 from bot.service.own_data import OwnData
@@ -167,6 +168,7 @@ class CustomerTurns:
     async def _decided_turn(self, customer: CustomerRef, turn: CustomerTurn, telegram_message_id: int | None,
                             analysis: Analysis | None, facts: tuple[OrderFacts, ...], last: bool = False) -> TurnOutcome:
         decided: _Decided | None = None
+        waits = False
         async with self._database.session() as session:
             repository = ConversationRepository(session)
             ref = await repository.open_conversation(customer.channel, customer.external_id, customer.display_name)
@@ -187,12 +189,15 @@ class CustomerTurns:
                                                              "the customer answered a team's question")
             elif handed_off is None or _is_agent_command(turn):
                 decided = await self._decide(session, repository, ref, turn, analysis, signals, language, facts, last)
+            else:
+                waits = await self._desk.customer_waits(session, handed_off)
         if answer is not None:
             return TurnOutcome(Reply(Move.TASK_UPDATE, text, stored_as=stored_as), (pass_on,))
         if decided is None:
             assert handed_off is not None  # decided is None only while a person has the conversation
             logger.info("turn stored for handoff %d kind=%s; relaying it", handed_off.id, turn.kind.value)
-            return TurnOutcome(None, (self._relay(handed_off, customer, turn, telegram_message_id),))
+            relay = self._relay(handed_off, customer, turn, telegram_message_id)
+            return TurnOutcome(None, (relay, self._refresh_card(handed_off.id)) if waits else (relay,))
         decision, started = decided.decision, decided.started
         logger.info(
             "turn handled conversation=%d kind=%s move=%s emotion_labels=%s signals=%s degraded=%s notes=%s",
@@ -211,8 +216,16 @@ class CustomerTurns:
 
     def _post_card(self, started: HandoffStart) -> Effect:
         async def post() -> None:
-            self._desk.post_card_soon(started)
+            if started.reopened:
+                await self._desk.announce_reopened(started)
+            else:
+                self._desk.post_card_soon(started)
         return post
+
+    def _refresh_card(self, handoff_id: int) -> Effect:
+        async def refresh() -> None:
+            self._desk.cards.refresh_soon(handoff_id)
+        return refresh
 
     def _post_task_cards(self, task_ids: tuple[int, ...], queued: bool) -> Effect:
         async def post() -> None:
@@ -233,10 +246,18 @@ class CustomerTurns:
         retrieval = self._retrieve(turn, analysis, language)
         first_contact = ref.customer_messages_before == 0 and turn.kind is TurnKind.TEXT
         promises = PromiseRepository(session)
+        if turn.kind is TurnKind.TEXT and (again := await self._desk.same_person_again(
+                session, ref.conversation_id, ref.customer_id, turn.text, language)) is not None:
+            decision = Decision(again.reply, topic_id=ref.topic_id, apologised=ref.apologised, case=ref.case,
+                                notes=("asked for the same person again",))
+            return _Decided(decision, again, None, (await self._record(repository, promises, ref, language, decision))[1])
+        handback = await after_handback(session, ref.conversation_id, turn)
+        turn = handback.turn
         moves = await repository.latest_bot_moves(ref)
         state = ConversationState(ref.conversation_id, language, ref.topic_id, ref.apologised,
                                   ref.gestures_given, first_contact, await promises.open_dues(ref.conversation_id),
-                                  ref.case, moves[0] if moves else "")
+                                  ref.case, moves[0] if moves else "", handback.agent,
+                                  handback.view is not None and handback.view.rating_asked)
         shop = self._lookups.shop_name if self._lookups else None
         clock = Clock(self._now(), self._zone, self._working, await self._tasks.timings(session))
         decision = decide(turn, analysis, signals, retrieval, state, self._pack, clock, self._reader, shop, facts)
@@ -260,6 +281,8 @@ class CustomerTurns:
             decision = Decision(reply, topic_id=decision.topic_id or ref.topic_id,
                                 apologised=state.apologised, case=decision.case,
                                 notes=(f"handed off: {escalation.label} ({escalation.detail})",))
+        if handback.view is not None and decision.reply.move is Move.CLOSE and decision.reply.buttons:
+            await handback.rating_asked(session)
         promise, stored_as = await self._record(repository, promises, ref, language, decision)
         tasks, queued = await self._record_tasks(session, repository, ref, language, decision, promise)
         return _Decided(decision, started, promise, stored_as, tasks, queued)

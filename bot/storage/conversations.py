@@ -186,7 +186,11 @@ class ConversationRepository:
 
     async def remember_case(self, ref: ConversationRef, case: Case) -> None:
         """Keep the case for the next turn, whichever worker takes it."""
-        conversation = await self._session.get(Conversation, ref.conversation_id)
+        await self.keep_case(ref.conversation_id, case)
+
+    async def keep_case(self, conversation_id: int, case: Case) -> None:
+        """Keep the case outside a customer's turn (a person handed the case back with details the customer gave)."""
+        conversation = await self._session.get(Conversation, conversation_id)
         if conversation is not None:
             conversation.topic_id = case.topic_id
             conversation.slots = json.dumps(dict(case.slots), ensure_ascii=False)

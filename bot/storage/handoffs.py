@@ -84,18 +84,6 @@ class HandoffRepository:
         rows = await self._session.execute(self._select().where(Handoff.status == HandoffStatus.QUEUED).order_by(Handoff.id))
         return [_open(*row) for row in rows]
 
-    async def awaiting_first_reply(self, due_before: dt.datetime) -> list[OpenHandoff]:
-        """Active handoffs whose agent has not replied yet and whose promised reply time is near."""
-        rows = await self._session.execute(self._select().where(
-            Handoff.status == HandoffStatus.ACTIVE, Handoff.first_reply_at.is_(None), Handoff.expected_at <= due_before,
-        ).order_by(Handoff.id))
-        return [_open(*row) for row in rows]
-
-    async def set_expected(self, handoff_id: int, when: dt.datetime) -> None:
-        handoff = await self._session.get(Handoff, handoff_id)
-        if handoff is not None:
-            handoff.expected_at = when
-
     async def create(
         self, conversation_id: int, reason: str, detail: str, language: str, agent_user_id: int | None,
         expected_at: dt.datetime | None, feelings: tuple[float, float] | None, now: dt.datetime,

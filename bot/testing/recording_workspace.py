@@ -16,8 +16,8 @@ class RecordingWorkspace:
     edits: list[tuple[int, str]] = field(default_factory=list)
     pinned: list[int] = field(default_factory=list)
     titles: list[tuple[int, str]] = field(default_factory=list)
-    mentions: list[tuple[int, int, str]] = field(default_factory=list)
-    """(thread id, user id, name) of every post that mentioned an agent."""
+    mentions: list[tuple[int, str, tuple[int, ...]]] = field(default_factory=list)
+    """(thread, text, user ids mentioned) of every post that mentions someone (also in ``posts``)."""
     copies: list[tuple[int, int, int]] = field(default_factory=list)
     """(thread, customer's chat, customer's message) of every message copied into a topic."""
     deleted: set[int] = field(default_factory=set)
@@ -44,11 +44,11 @@ class RecordingWorkspace:
         self.posts.append((thread_id, text))
         return len(self.posts)
 
-    async def mention(self, thread_id: int, text: str, user_id: int, name: str) -> int:
-        assert name in text, f"the mention of {name!r} must be in the post"
-        message_id = await self.post(thread_id, text)
-        self.mentions.append((thread_id, user_id, name))
-        return message_id
+    async def post_mentioning(self, thread_id: int, text: str, people: tuple[tuple[int, str], ...]) -> int:
+        assert all(name in text for _, name in people), f"every mention must be in the post: {people!r}"
+        posted = await self.post(thread_id, text)
+        self.mentions.append((thread_id, text, tuple(user_id for user_id, name in people if name in text)))
+        return posted
 
     async def edit(self, thread_id: int, message_id: int, text: str) -> None:
         self._check(thread_id)

@@ -138,17 +138,19 @@ async def test_a_first_reply_about_to_be_late_is_announced_honestly_once_with_a_
     assert reply is not None and "by 14:15 UTC" in reply.text
 
     desk.clock[0] = MONDAY_10.replace(hour=14, minute=5)
-    assert await desk.service.handoffs.remind_late_first_replies(desk.send) == 0
+    assert await desk.service.handoffs.nudge_late_replies(desk.send) == 0
     desk.clock[0] = MONDAY_10.replace(hour=14, minute=14)
-    assert await desk.service.handoffs.remind_late_first_replies(desk.send) == 1
+    assert await desk.service.handoffs.nudge_late_replies(desk.send) == 1
     [(_, told)] = desk.sent
     assert "Marta" in told.text and "by 14:15 UTC" in told.text and "by 14:30 UTC" in told.text
     assert desk.workspace.posts[-1][1].startswith("Reminder for Marta")
-    assert await desk.service.handoffs.remind_late_first_replies(desk.send) == 0, "one announcement per promised time"
+    [(_, nudge, mentioned)] = [m for m in desk.workspace.mentions if not m[1].startswith("Handoff #")]
+    assert nudge.startswith("Marta, Olga has been waiting for your answer since 14:00") and mentioned == (31,)
+    assert await desk.service.handoffs.nudge_late_replies(desk.send) == 0, "one announcement per promised time"
 
     await desk.service.handoffs.from_agent(31, 101, "Hi Olga, Marta here.", desk.send)
     desk.clock[0] = MONDAY_10.replace(hour=15)
-    assert await desk.service.handoffs.remind_late_first_replies(desk.send) == 0, "the agent replied: nothing late"
+    assert await desk.service.handoffs.nudge_late_replies(desk.send) == 0, "the agent replied: nothing late"
 
 
 async def handed_off_at_two(desk: Desk) -> int:
@@ -167,7 +169,7 @@ async def test_an_agent_who_works_in_russian_is_answered_in_russian_and_the_cust
     assert await desk.service.handoffs.commands.run(32, thread, "take", "", desk.send) == "", "posted with a mention"
 
     note = load_pack().wording_for("ru").agents.taken.format(agent="Ivan")
-    assert desk.workspace.posts[-1] == (thread, note) and desk.workspace.mentions[-1] == (thread, 32, "Ivan")
+    assert desk.workspace.posts[-1] == (thread, note) and desk.workspace.mentions[-1] == (thread, note, (32,))
     assert "Ivan" in note and "клиенту" in note
     [(external_id, told)] = desk.sent
     assert external_id == "700" and told.text.startswith("Ivan, Payments specialist on our team, is taking over")

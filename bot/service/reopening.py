@@ -1,0 +1,65 @@
+"""Asking for the same person again: a new handoff in the previous one's topic, given to that person when they can
+take it, and otherwise the honest who and when.
+
+The topic and its pinned card are the previous handoff's: the card is refreshed in place (owner, status, title),
+never posted again, so the agents see the whole story in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.policy.assignment import FIRST_REPLY_MINUTES, AgentLoad, Assignment, assign
+from bot.policy.escalation import EscalationReason
+from bot.policy.same_person import asks_for_same_person
+from bot.storage.agents import AgentRepository
+from bot.storage.handbacks import HandbackRepository, HandbackView
+from bot.storage.reply_waits import ReplyWaits
+
+
+@dataclass(frozen=True)
+class Reopened:
+    """The reopened handoff, whom the customer asked for, and who (if anyone) has it now."""
+
+    handoff_id: int
+    wanted: str
+    assignment: Assignment
+    same_person: bool
+
+
+async def asked_again(session: AsyncSession, customer_id: int, text: str) -> tuple[HandbackView, str] | None:
+    """The handed-back handoff to reopen and the agent asked for, when the text asks for the same person again."""
+    previous = await HandbackRepository(session).of_customer(customer_id)
+    if previous is None or previous.thread_id is None:
+        return None
+    agents = await AgentRepository(session).list()
+    before = next((a.name for a in agents if a.telegram_user_id == previous.agent_user_id), None)
+    wanted = asks_for_same_person(text, tuple(a.name for a in agents if a.active), before)
+    return (previous, wanted) if wanted is not None else None
+
+
+async def reopen(session: AsyncSession, previous: HandbackView, wanted: str, conversation_id: int, language: str,
+                 now: dt.datetime) -> Reopened:
+    """Reopen the topic for the agent asked for if they are on shift, not away and under their cap; otherwise for
+    whoever assignment picks (or the queue), so the customer hears the true who and when."""
+    agents = AgentRepository(session)
+    away = {a.telegram_user_id for a in await agents.list() if a.away}
+    loads = [load for load in await agents.loads(now) if load.user_id not in away]
+    same = next((load for load in loads if load.name == wanted and _can_take(load, now)), None)
+    assignment = (Assignment(same, now + dt.timedelta(minutes=FIRST_REPLY_MINUTES)) if same is not None
+                  else assign(loads, language, None, now))
+    agent = assignment.agent
+    handoff_id = await HandbackRepository(session).reopen(
+        previous, conversation_id, EscalationReason.ASKED_FOR_PERSON.value, language,
+        agent.user_id if agent else None, assignment.expected_at, now)
+    if agent is not None:
+        await agents.mark_assigned(agent.user_id, now)
+    await ReplyWaits(session).promised(handoff_id, now, assignment.expected_at)
+    return Reopened(handoff_id, wanted, assignment, same is not None)
+
+
+def _can_take(load: AgentLoad, now: dt.datetime) -> bool:
+    return load.shift.covers(now) and load.open_chats < load.max_chats

@@ -1,0 +1,50 @@
+"""The late-reply ladder (bot/policy/reply_ladder.py): who is owed what, and when, for a customer waiting on a person."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.policy.reply_ladder import ReplyTiming, Rung, Wait, holding_time, rungs_due, wait_starts
+
+T = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
+TIMING = ReplyTiming(agent_reply_minutes=10, lead_nudge_minutes=5)
+
+
+def at(minutes: float) -> dt.datetime:
+    return T + dt.timedelta(minutes=minutes)
+
+
+def test_nothing_is_owed_before_the_reply_is_due() -> None:
+    assert rungs_due(Wait(at(10), Rung.NONE), at(9), TIMING) == ()
+
+
+def test_the_agent_is_nudged_when_the_reply_is_due_and_the_lead_and_customer_some_minutes_later() -> None:
+    assert rungs_due(Wait(at(10), Rung.NONE), at(10), TIMING) == (Rung.AGENT,)
+    assert rungs_due(Wait(at(10), Rung.AGENT), at(14), TIMING) == ()
+    assert rungs_due(Wait(at(10), Rung.AGENT), at(15), TIMING) == (Rung.LEAD, Rung.CUSTOMER)
+
+
+def test_a_missed_check_climbs_every_rung_due_at_once_and_a_finished_ladder_stays_quiet() -> None:
+    assert rungs_due(Wait(at(10), Rung.NONE), at(30), TIMING) == (Rung.AGENT, Rung.LEAD, Rung.CUSTOMER)
+    assert rungs_due(Wait(at(10), Rung.CUSTOMER), at(90), TIMING) == ()
+
+
+def test_a_promised_time_is_announced_before_it_passes() -> None:
+    promised = Wait(at(15), Rung.NONE, promised_at=at(15))
+    assert rungs_due(promised, at(12), TIMING) == ()
+    assert rungs_due(promised, at(13), TIMING) == (Rung.AGENT, Rung.LEAD, Rung.CUSTOMER)
+
+
+def test_the_customer_hears_a_real_new_time() -> None:
+    assert holding_time(Wait(at(10), Rung.AGENT), at(15), TIMING, dt.timedelta(minutes=15)) == at(25)
+    assert holding_time(Wait(at(15), Rung.NONE, at(15)), at(13), TIMING, dt.timedelta(minutes=15)) == at(30)
+
+
+def test_a_new_message_starts_a_wait_only_when_none_runs_and_a_queued_one_keeps_its_promised_time() -> None:
+    assert wait_starts(None, None, T, TIMING) == at(10)
+    assert wait_starts(at(3), None, at(5), TIMING) is None, "\"Are you still there?\" keeps the running timer"
+    assert wait_starts(None, at(120), T, TIMING) == at(120), "queued: the time already told, no new promise"
+
+
+def test_minutes_may_be_fractions_so_tests_need_not_wait() -> None:
+    assert ReplyTiming(0.02, 0.02).reply_within == dt.timedelta(seconds=1.2)
