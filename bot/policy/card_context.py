@@ -99,5 +99,7 @@ class CardContext:
     media: tuple[CardMedia, ...] = ()
     notes: tuple[CardNote, ...] = ()
     replied_last: str = ""
+    earlier_topics: tuple[str, ...] = ()
+    """The topics the bot's replies were about, oldest first: the problem behind a later "let me talk to a person"."""
     """The name (as stored, maybe clipped) of the agent who wrote to the customer last since the handoff ("" while
     none has): has the owner answered yet?"""

@@ -102,10 +102,17 @@ def for_the_agent(problem: str) -> str:
     return _YOU_WORD.sub(turn, problem)
 
 
-def problem_topic(current: str | None, promised: tuple[str, ...]) -> str | None:
-    """The problem still on the table: the latest one the bot made an open promise about ("I want a person" after
-    a double charge is about the double charge), else the case's current topic."""
-    return next((topic for topic in reversed(promised) if topic), current)
+PERSON_TOPIC = "talk_to_person"
+"""Asking for a person is how the customer reached the agent, not their problem."""
+
+
+def problem_topic(current: str | None, promised: tuple[str, ...], earlier: tuple[str, ...] = ()) -> str | None:
+    """The problem still on the table: the latest one the bot made an open promise about, else the latest topic the
+    conversation was about ("I want a person" after a double charge is about the double charge)."""
+    for topic in (*reversed(promised), current, *reversed(earlier)):
+        if topic and topic != PERSON_TOPIC:
+            return topic
+    return current
 
 
 def want_line(problem: str, refs: tuple[str, ...], amounts: tuple[str, ...], payments: Payments | None,

@@ -139,14 +139,18 @@ def status_lines(card: HandoffCard) -> list[str]:
         return [f"Status: waiting for an agent, nobody on shift has it{told}"]
     lines = [f"Status: with {card.agent}" + (f", {card.agent_role}" if card.agent_role else "")]
     replied = bool(card.context.replied_last) and card.agent.startswith(card.context.replied_last)  # stored clipped
+    first = None
     if card.expected_at is not None and not replied:
         due = card_time(card.expected_at, at)
-        lines.append(f"First reply due by {due}" if card.first_reply_at is None else
-                     f"{card.agent}'s first reply due by {due} (as the customer was told)")
-    if card.waiting_since is not None:
+        first = (f"first reply due by {due}" if card.first_reply_at is None else
+                 f"{card.agent}'s first reply due by {due} (as the customer was told)")
+    waiting = f"customer waiting since {card_time(card.waiting_since, at)}" if card.waiting_since else ""
+    if first and card.reply_due_at in (None, card.expected_at):  # the first reply is the one the customer waits for
+        lines.append(first[0].upper() + first[1:] + (f"; {waiting}" if waiting else ""))
+    elif waiting:
         due = f"; reply due by {card_time(card.reply_due_at, at)}" if card.reply_due_at else ""
-        lines.append(f"Customer waiting since {card_time(card.waiting_since, at)}{due}")
-    elif card.reply_due_at is not None and (replied or card.reply_due_at != card.expected_at):
+        lines.append(waiting[0].upper() + waiting[1:] + due)
+    elif card.reply_due_at is not None:
         lines.append(f"Reply due by {card_time(card.reply_due_at, at)}")
     return lines
 

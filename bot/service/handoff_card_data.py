@@ -32,7 +32,8 @@ async def load_card(session: AsyncSession, handoff: OpenHandoff, pack: Knowledge
     context = await handoffs.card_context(handoff.conversation_id)
     progress = await handoffs.progress(handoff.id)
     agent = await AgentRepository(session).get(handoff.agent_user_id) if handoff.agent_user_id is not None else None
-    topic_id = problem_topic(context.topic_id, tuple(promise.topic_id for promise in context.promises))
+    topic_id = problem_topic(context.topic_id, tuple(promise.topic_id for promise in context.promises),
+                             context.earlier_topics)
     topic = pack.topic(topic_id, CARD_LANGUAGE) if topic_id else None
     return HandoffCard(
         handoff.id, handoff.customer_name, handoff.language, EscalationReason(handoff.reason), handoff.detail,

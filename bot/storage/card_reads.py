@@ -63,7 +63,8 @@ class CardReads:
         case = case_of(conversation) if conversation is not None else Case()
         # A new problem starts a new case, which keeps the details but not the proofs: the orders proved earlier
         # (kept beside each reply, and on the teams' tasks) are still the customer's.
-        earlier = [kept.verified for m in bot if (kept := case_from_text(m.case_after)) is not None]
+        kept_cases = [kept for m in bot if (kept := case_from_text(m.case_after)) is not None]
+        earlier = [kept.verified for kept in kept_cases]
         verified = tuple(dict.fromkeys([*(ref for refs in earlier for ref in refs), *case.verified,
                                         *(t.order_ref for t in tasks if t.verified and t.order_ref)]))
         return CardContext(
@@ -73,7 +74,8 @@ class CardReads:
             + tuple(task.facts for task in tasks if task.facts and SHOP_NOTE.match(task.facts)),
             shop_texts=tuple(m.text for m, found in told if found),
             media=await self._media_before(conversation_id, handed), notes=notes,
-            replied_last=await self.replied_last(conversation_id, handed))
+            replied_last=await self.replied_last(conversation_id, handed),
+            earlier_topics=tuple(kept.topic_id for kept in kept_cases if kept.topic_id))
 
     async def replied_last(self, conversation_id: int, handed: int | None = None) -> str:
         """The name (as stored, clipped to the message's ``move``) of the agent who wrote to the customer last since

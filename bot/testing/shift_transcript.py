@@ -20,8 +20,10 @@ def render_shift(journal: list[JournalEntry], customers: dict[int, str]) -> str:
         return ""
     start = journal[0].at
     lines = []
+    places: dict[tuple[object, object], str] = {}
+    """(chat id, message id) → where the bot posted it: edits and pins name only the message."""
     for entry in journal:
-        said = _describe(entry, customers)
+        said = _describe(entry, customers, places)
         if said:
             stamp = f"{entry.at - start:7.1f}s"
             head, *rest = said.splitlines() or [""]
@@ -30,13 +32,18 @@ def render_shift(journal: list[JournalEntry], customers: dict[int, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _describe(entry: JournalEntry, customers: dict[int, str]) -> str:
+def _describe(entry: JournalEntry, customers: dict[int, str], places: dict[tuple[object, object], str]) -> str:
     params = entry.params
     if entry.method == "update":
         return _update(params, customers)
     method = entry.method.lower()
     chat = _int(params.get("chat_id"))
     where = _place(chat, params.get("message_thread_id"), customers)
+    sent = entry.result.get("result")
+    if method in ("sendmessage", "copymessage") and isinstance(sent, dict):
+        places[(chat, sent.get("message_id"))] = where
+    where = places.get((chat, _int(params.get("message_id"))), where) if method not in ("sendmessage",
+                                                                                        "copymessage") else where
     if method == "sendmessage":
         reply = _reply_note(params)
         return f"bot → {where}{reply}: {params.get('text', '')}{_buttons(params)}"

@@ -77,6 +77,12 @@ def test_the_problem_is_the_one_the_bot_still_owes_an_answer_on() -> None:
     assert problem_topic(None, ()) is None
 
 
+def test_asking_for_a_person_after_a_problem_keeps_the_problem_on_the_card() -> None:
+    """Olga wrote about a double charge, then asked for a person: the card's problem is the double charge."""
+    assert problem_topic("talk_to_person", (), ("double_charge", "talk_to_person")) == "double_charge"
+    assert problem_topic("talk_to_person", (), ()) == "talk_to_person", "nothing else was said: that is all we know"
+
+
 def test_the_promise_is_found_in_the_bots_own_sentence() -> None:
     said = ("Got it. Now: our payments team checks both charges on order #48213. When: you'll hear the result here, "
             "by 16:00 UTC on Tue 1 Dec.\n\nYour money is safe.")
