@@ -39,7 +39,8 @@ CARD_LIMIT = 4000
 SAID_BY_LABEL = frozenset({EscalationReason.ASKED_FOR_PERSON, EscalationReason.SELF_HARM,
                            EscalationReason.HIGH_EMOTION})
 """Reasons whose label says it all: their detail repeats it (or is raw scores, which the feelings line words)."""
-AGENT_COMMANDS_HELP = "Reply in this topic to write to the customer. Commands: /take, /transfer NAME, /resolve, /flag NOTE"
+AGENT_COMMANDS_HELP = ("Reply in this topic to write to the customer; start a line with ! (or /note) for a note only the "
+                       "team sees. Commands: /take, /transfer NAME, /resolve NOTE, /flag NOTE; anywhere: /mine, /queue")
 
 
 @dataclass(frozen=True)
