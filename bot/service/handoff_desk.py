@@ -29,7 +29,7 @@ from bot.policy.reply_ladder import ReplyTiming
 from bot.service.agent_commands import AgentCommands
 from bot.service.agent_workspace import AgentWorkspace, TopicFate
 from bot.service.desk_queue import DeskQueue
-from bot.service.desk_relay import DeskRelay
+from bot.service.desk_relay import MEDIA_NOTE, DeskRelay
 from bot.service.handoff_cards import HandoffCards
 from bot.service.handoff_contact import CustomerContact, SendToCustomer, agent_notes, agent_text, give
 from bot.service.reopening import asked_again, reopen
@@ -249,7 +249,7 @@ class HandoffDesk:
             now = self._now()
             if handoff.agent_user_id is None:
                 await give(session, handoff.id, agent.telegram_user_id, now)
-            stored = ("(corrected) " if edited else "") + (text or "(a photo or file)")
+            stored = ("(corrected) " if edited else "") + (text or MEDIA_NOTE)
             wrote_last = await CardReads(session).replied_last(handoff.conversation_id)
             message_id = await handoffs.add_agent_message(handoff.conversation_id, stored, agent.name)
             await handoffs.mark_first_reply(handoff.id, now)
