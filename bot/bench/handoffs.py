@@ -24,6 +24,7 @@ from bot.bench.load import Customers, ReplyWatch, _send
 from bot.bench.stats import percentile
 from bot.bench.worker import BenchWorker, WorkerSetup
 from bot.policy.assignment import AgentProfile
+from bot.policy.escalation import REASON_LABELS, EscalationReason
 from bot.storage.agents import AgentRepository
 from bot.storage.database import Database, upgrade_schema_async
 from bot.testing.fake_bot_api import AGENTS_GROUP, FakeBotApi
@@ -121,12 +122,15 @@ async def _burst(api: FakeBotApi, url: str, secret: str, handoffs: int) -> Hando
 
 
 async def _crisis_card(api: FakeBotApi, started: float) -> tuple[float | None, int | None, int]:
+    """When, and as which topic, the crisis customer's card reached the group: its card names the reason (topic
+    titles carry only the customer's name and status)."""
     deadline = time.monotonic() + CARD_WAIT_SECONDS
+    crisis = REASON_LABELS[EscalationReason.SELF_HARM]
     while time.monotonic() < deadline:
-        names = [name for _, _, name in api.topics]
-        for place, name in enumerate(names, 1):
-            if "self_harm" in name:
+        threads = [thread for _, thread, _ in api.topics]
+        for place, thread in enumerate(threads, 1):
+            if any(crisis in message.text for message in api.messages_in_topic(thread)):
                 opened = [c.received_at for c in api.timeline if c.method == "createForumTopic"]
-                return opened[place - 1] - started, place, len(names)
+                return opened[place - 1] - started, place, len(threads)
         await asyncio.sleep(0.05)
     return None, None, len(api.topics)
