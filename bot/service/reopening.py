@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.policy.assignment import FIRST_REPLY_MINUTES, AgentLoad, Assignment, assign
+from bot.policy.assignment import FIRST_REPLY_MINUTES, AgentLoad, Assignment, assign, available
 from bot.policy.escalation import EscalationReason
 from bot.policy.same_person import asks_for_same_person
 from bot.storage.agents import AgentRepository
@@ -46,9 +46,8 @@ async def reopen(session: AsyncSession, previous: HandbackView, wanted: str, con
     """Reopen the topic for the agent asked for if they are on shift, not away and under their cap; otherwise for
     whoever assignment picks (or the queue), so the customer hears the true who and when."""
     agents = AgentRepository(session)
-    away = {a.telegram_user_id for a in await agents.list() if a.away}
-    loads = [load for load in await agents.loads(now) if load.user_id not in away]
-    same = next((load for load in loads if load.name == wanted and _can_take(load, now)), None)
+    loads = await agents.loads(now)
+    same = next((load for load in available(loads) if load.name == wanted and _can_take(load, now)), None)
     assignment = (Assignment(same, now + dt.timedelta(minutes=FIRST_REPLY_MINUTES)) if same is not None
                   else assign(loads, language, None, now))
     agent = assignment.agent

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.policy.model import CustomerTurn, Reply, TurnKind
 from bot.service.customer import CustomerRef
+from bot.storage.handoffs import HandoffRepository
 from bot.storage.models import Promise, Task, TaskEvent
 from bot.storage.promises import PromiseRepository
 from tests.integration.task_data import new_task
@@ -86,3 +87,19 @@ async def test_resolve_without_a_note_still_hands_back(desk: Desk) -> None:
 
     [(_, told)] = desk.sent
     assert told.text.startswith("Marta has marked this as sorted and handed you back"), told.text
+
+
+async def test_asking_again_for_an_away_agent_never_gives_the_customer_someone_without_their_language(
+        desk: Desk) -> None:
+    desk.clock[0] = MONDAY_10.replace(hour=14)
+    await desk.handle(CustomerTurn(TurnKind.TEXT, text="Я хочу поговорить с оператором"))
+    await desk.service.handoffs.commands.run(32, 101, "resolve", "", desk.send)
+    await desk.service.handoffs.queue.run(32, "away")
+
+    reply = await desk.handle(CustomerTurn(TurnKind.TEXT, text="Хочу снова поговорить с Иваном"))
+
+    async with desk.database.session() as session:
+        reopened = await HandoffRepository(session).open_for(1)
+    assert reopened is not None and reopened.thread_id == 101, "the same topic"
+    assert reopened.agent_user_id is None, "not Marta, who reads no Russian: Ivan is away, not gone"
+    assert reply is not None and "Marta" not in reply.text and "Ivan" in reply.text, reply.text
