@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.handoff_status import HandoffStatus
+from bot.storage.conversations import WORDS_KINDS
 from bot.storage.models import Conversation, Handoff, Message, as_utc
 
 
@@ -55,9 +56,11 @@ class HandbackRepository:
             row.rating_asked = True
 
     async def customer_texts(self, conversation_id: int) -> tuple[str, ...]:
-        """What the customer wrote in the conversation, oldest first: the details they gave the agent are in it."""
+        """What the customer wrote in the conversation, their corrections included, oldest first: the details they
+        gave the agent are in it."""
         rows = await self._session.scalars(select(Message.text).where(
-            Message.conversation_id == conversation_id, Message.sender == "customer", Message.kind == "text",
+            Message.conversation_id == conversation_id, Message.sender == "customer",
+            Message.kind.in_(sorted(WORDS_KINDS)),
         ).order_by(Message.id))
         return tuple(text or "" for text in rows)
 

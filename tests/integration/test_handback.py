@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from bot.policy.model import CustomerTurn, Reply, TurnKind
 from bot.service.customer import CustomerRef
+from bot.storage.conversations import case_of
 from bot.storage.handoffs import HandoffRepository
-from bot.storage.models import Promise, Task, TaskEvent
+from bot.storage.models import Conversation, Promise, Task, TaskEvent
 from bot.storage.promises import PromiseRepository
 from tests.integration.task_data import new_task
 from tests.integration.test_handoff_desk import MONDAY_10, Desk, desk
@@ -103,3 +104,15 @@ async def test_asking_again_for_an_away_agent_never_gives_the_customer_someone_w
     assert reopened is not None and reopened.thread_id == 101, "the same topic"
     assert reopened.agent_user_id is None, "not Marta, who reads no Russian: Ivan is away, not gone"
     assert reply is not None and "Marta" not in reply.text and "Ivan" in reply.text, reply.text
+
+
+async def test_an_order_number_the_customer_corrected_by_editing_is_the_one_the_bot_goes_on_with(desk: Desk) -> None:
+    thread, _, _, _ = await handed_off_with_a_task_and_promises(desk)
+    await desk.handle(CustomerTurn(TurnKind.TEXT, text="It is about order #60113"))
+    await desk.handle(CustomerTurn(TurnKind.EDITED, text="It is about order #60311"))
+
+    await desk.service.handoffs.commands.run(31, thread, "resolve", "--keep-tasks", desk.send)
+
+    async with desk.database.session() as session:
+        conversation = await session.get(Conversation, 1)
+    assert conversation is not None and case_of(conversation).value("order_ref") == "60311", "her correction wins"
