@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.handoff_status import HandoffStatus
@@ -33,15 +33,16 @@ class HandbackRepository:
 
     async def of_conversation(self, conversation_id: int) -> HandbackView | None:
         """The conversation's latest handoff, if a person handed it back (None while one is open or none was)."""
-        row = await self._session.scalar(select(Handoff).where(Handoff.conversation_id == conversation_id)
-                                         .order_by(Handoff.id.desc()).limit(1))
-        return _view(row) if row is not None and row.status == HandoffStatus.RESOLVED else None
+        return await self._latest_if_handed_back(select(Handoff).where(Handoff.conversation_id == conversation_id))
 
     async def of_customer(self, customer_id: int) -> HandbackView | None:
-        """The customer's latest handoff with a topic, if a person handed it back: the one to reopen."""
-        row = await self._session.scalar(
+        """The customer's latest handoff, if a person handed it back: the one to reopen."""
+        return await self._latest_if_handed_back(
             select(Handoff).join(Conversation, Conversation.id == Handoff.conversation_id)
-            .where(Conversation.customer_id == customer_id).order_by(Handoff.id.desc()).limit(1))
+            .where(Conversation.customer_id == customer_id))
+
+    async def _latest_if_handed_back(self, handoffs: Select[Handoff]) -> HandbackView | None:
+        row = await self._session.scalar(handoffs.order_by(Handoff.id.desc()).limit(1))
         return _view(row) if row is not None and row.status == HandoffStatus.RESOLVED else None
 
     async def settle(self, handoff_id: int, note: str) -> None:
