@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.policy.assignment import FIRST_REPLY_MINUTES, AgentProfile
 from bot.policy.deadlines import format_deadline
 from bot.policy.model import Move, Reply
-from bot.policy.reply_ladder import ReplyTiming, Rung, holding_time, rungs_due
+from bot.policy.reply_ladder import ReplyTiming, Rung, holding_time, leads_to_nudge, rungs_due
 from bot.service.handoff_cards import HandoffCards
 from bot.service.handoff_contact import AgentNotes, CustomerContact, SendToCustomer, agent_notes
 from bot.storage.agents import AgentRepository
@@ -61,15 +61,15 @@ class ReplyDeadlines:
         now = self._now()
         climbs = []
         async with self._database.session() as session:
-            waits, agents = ReplyWaits(session), AgentRepository(session)
-            everyone = await agents.list()
+            waits = ReplyWaits(session)
+            everyone = await AgentRepository(session).list()
             for overdue in await waits.overdue(now):
                 rungs = rungs_due(overdue.wait, now, self.timing)
                 handoff = await HandoffRepository(session).open_by_id(overdue.handoff_id) if rungs else None
                 if handoff is None:
                     continue
-                agent = await agents.get(handoff.agent_user_id) if handoff.agent_user_id else None
-                leads = tuple(a for a in everyone if a.is_lead and a.active and a.telegram_user_id != handoff.agent_user_id)
+                agent = next((a for a in everyone if a.telegram_user_id == handoff.agent_user_id), None)
+                leads = leads_to_nudge(everyone, handoff.agent_user_id)
                 told_until = (holding_time(overdue.wait, now, self.timing, dt.timedelta(minutes=FIRST_REPLY_MINUTES))
                               if Rung.CUSTOMER in rungs else None)
                 await waits.climbed(handoff.id, max(rungs), told_until)
