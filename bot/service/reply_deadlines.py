@@ -102,24 +102,21 @@ class ReplyDeadlines:
         """The customer's one holding message for this wait, and a note in the topic of what they were told."""
         handoff, wait = climb.handoff, climb.overdue.wait
         name = climb.agent.name if climb.agent else ""
-        wording = self._pack.wording_for(handoff.language)
-        new_deadline = format_deadline(wording, told_until, self._zone)
+        wording, theirs = self._pack.wording_for(handoff.language), notes.wording
         if wait.promised_at is not None:
             text = fill(wording.handoff.first_reply_late, "handoff.first_reply_late", wording.language, agent=name,
-                        deadline=format_deadline(wording, wait.promised_at, self._zone), new_deadline=new_deadline)
-        else:
-            text = fill(wording.handoff.holding, "handoff.holding", wording.language, agent=name,
-                        deadline=new_deadline)
-        if not await self._contact.tell(handoff, Reply(Move.PROMISE_UPDATE, text), send, notes):
-            return
-        theirs = notes.wording
-        if wait.promised_at is not None:
+                        deadline=format_deadline(wording, wait.promised_at, self._zone),
+                        new_deadline=format_deadline(wording, told_until, self._zone))
             note = notes.say("first_reply_late", agent=name, customer=notes.customer(handoff),
                              deadline=format_deadline(theirs, wait.promised_at, self._zone),
                              new_deadline=format_deadline(theirs, told_until, self._zone))
         else:
+            text = fill(wording.handoff.holding, "handoff.holding", wording.language, agent=name,
+                        deadline=format_deadline(wording, told_until, self._zone))
             note = notes.say("holding_told", agent=name, customer=notes.customer(handoff, opens_sentence=True),
                              deadline=format_deadline(theirs, told_until, self._zone))
+        if not await self._contact.tell(handoff, Reply(Move.PROMISE_UPDATE, text), send, notes):
+            return
         await self._cards.note_in_topic(handoff.id, note)
         self._cards.refresh_soon(handoff.id)
         logger.info("handoff %d: the customer was told an honest new reply time", handoff.id)
