@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.policy.model import Reply
 from bot.service.desk_relay import AgentMessage
+from bot.storage.case_notes import CaseNoteRepository
 from tests.integration.test_handoff_desk import Desk, desk, handed_off_at_two
 
 __all__ = ["desk"]
@@ -42,3 +43,18 @@ async def test_the_owners_edit_of_a_message_the_customer_has_corrects_her_copy_i
 
     [first, edit] = sent
     assert "Monday" in first.text and "Tuesday" in edit.text and edit.edit_of == 9001
+
+
+async def test_words_passed_on_after_a_colleague_took_the_chat_are_kept_for_the_team_not_sent(desk: Desk) -> None:
+    thread = await handed_off_at_two(desk)
+    await desk.service.handoffs.commands.run(IVAN, thread, "take", "", desk.send)
+    desk.sent.clear()
+
+    # The relay read Marta as the owner just before Ivan's /take committed, and passes her words on.
+    note = await desk.service.handoffs.from_agent(MARTA, thread, "Marta here, I'm on it.", desk.send)
+
+    assert desk.sent == [], "only the agent who has the chat now speaks to the customer"
+    assert note == "Note kept for the team; not sent to the customer."
+    async with desk.database.session() as session:
+        kept = await CaseNoteRepository(session).of_conversation(1)
+    assert [(n.author, n.text) for n in kept] == [("Marta", "Marta here, I'm on it.")]
