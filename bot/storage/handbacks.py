@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.handoff_status import HandoffStatus
 from bot.storage.conversations import WORDS_KINDS
-from bot.storage.models import Conversation, Handoff, Message, as_utc
+from bot.storage.models import Conversation, Handoff, Message
 
 
 @dataclass(frozen=True)
@@ -18,13 +18,11 @@ class HandbackView:
     """A handoff a person handed back to the bot."""
 
     id: int
-    conversation_id: int
     agent_user_id: int | None
     thread_id: int | None
     card_message_id: int | None
     topic_title: str | None
     rating_asked: bool
-    created_at: dt.datetime
 
 
 class HandbackRepository:
@@ -82,5 +80,5 @@ class HandbackRepository:
 
 
 def _view(row: Handoff) -> HandbackView:
-    return HandbackView(row.id, row.conversation_id, row.agent_user_id, row.thread_id, row.card_message_id,
-                        row.topic_title, bool(row.rating_asked), as_utc(row.created_at))
+    return HandbackView(row.id, row.agent_user_id, row.thread_id, row.card_message_id, row.topic_title,
+                        bool(row.rating_asked))
