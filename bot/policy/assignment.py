@@ -151,7 +151,7 @@ def assign(agents: list[AgentLoad], language: str, skill: str | None, now: dt.da
     """
     pool = speakers_first([a for a in agents if a.user_id not in exclude], language)
     present = available(pool)
-    free = [a for a in present if a.shift.covers(now) and a.open_chats < a.max_chats]
+    free = [a for a in present if _can_take_now(a, now)]
     if free:
         best = min(free, key=lambda a: _preference(a, language, skill))
         return Assignment(best, now + dt.timedelta(minutes=FIRST_REPLY_MINUTES))
@@ -161,6 +161,16 @@ def assign(agents: list[AgentLoad], language: str, skill: str | None, now: dt.da
         return Assignment(None, None)
     start, agent = min(upcoming, key=lambda pair: (pair[0], _preference(pair[1], language, skill)))
     return Assignment(None, start + dt.timedelta(minutes=FIRST_REPLY_MINUTES), agent)
+
+
+def assign_asked_for(agents: list[AgentLoad], wanted: str, language: str, now: dt.datetime) -> Assignment:
+    """The agent the customer asked for by name ("I'd like to talk to Marta again") when they can take a chat now
+    (not away, on shift, under their cap); otherwise whoever ``assign`` picks, so the customer hears the true who
+    and when."""
+    asked = next((a for a in available(agents) if a.name == wanted and _can_take_now(a, now)), None)
+    if asked is not None:
+        return Assignment(asked, now + dt.timedelta(minutes=FIRST_REPLY_MINUTES))
+    return assign(agents, language, None, now)
 
 
 def available(agents: list[AgentLoad], exclude: frozenset[int] = frozenset()) -> list[AgentLoad]:
@@ -180,6 +190,10 @@ def already_told(agent: AgentLoad, queued_at: dt.datetime, told: dt.datetime | N
         return False
     start = _next_time(agent, queued_at)
     return start is not None and abs(start + dt.timedelta(minutes=FIRST_REPLY_MINUTES) - told) < dt.timedelta(minutes=1)
+
+
+def _can_take_now(agent: AgentLoad, now: dt.datetime) -> bool:
+    return agent.shift.covers(now) and agent.open_chats < agent.max_chats
 
 
 def _next_time(agent: AgentLoad, now: dt.datetime) -> dt.datetime | None:

@@ -58,14 +58,19 @@ def payments_in(notes: tuple[str, ...]) -> Payments | None:
     """The latest payments lookup among the notes, or None when the shop's payments were never looked at."""
     for note in reversed(notes):
         if found := _PAYMENTS.search(note):
-            return Payments(*(int(value) for value in found.groups()))
+            return _payments(found)
     return None
+
+
+def _payments(found: re.Match[str]) -> Payments:
+    settled, pending, failed = (int(value) for value in found.groups())
+    return Payments(settled, pending, failed)
 
 
 def shop_words(note: str) -> str:
     """A note as the agent reads it: "2 settled payments: a real double charge", "parcel: exception"."""
     if found := _PAYMENTS.search(note):
-        payments = Payments(*(int(value) for value in found.groups()))
+        payments = _payments(found)
         parts = [f"{payments.settled} settled", f"{payments.pending} pending"]
         parts += [f"{payments.failed} failed"] if payments.failed else []
         meaning = note[found.end():].lstrip(": ").strip()
@@ -120,16 +125,17 @@ def want_line(problem: str, refs: tuple[str, ...], amounts: tuple[str, ...], pay
     """What the customer wants, in one line: the real problem and its key facts ("two charges for order #48213,
     59.99 GBP each — the double charge on their card"); without facts, their own latest words."""
     order = " and ".join(f"#{ref}" for ref in refs[:2])
+    for_order = f" for order {order}" if order else ""
+    one_amount = amounts[0] if len(amounts) == 1 else ""  # said inside the charge's words ("…, 59.99 GBP each")
     facts: list[str] = []
     if payments is not None and payments.double_charge:
-        facts.append(f"two charges{f' for order {order}' if order else ''}"
-                     + (f", {amounts[0]} each" if len(amounts) == 1 else ""))
+        facts.append(f"two charges{for_order}" + (f", {one_amount} each" if one_amount else ""))
     elif payments is not None and payments.hold:
-        facts.append(f"one charge{f' for order {order}' if order else ''} and a pending hold"
-                     + (f" of {amounts[0]}" if len(amounts) == 1 else ""))
-    else:
-        facts += [f"order {order}"] if order else []
-    if amounts and not (payments is not None and (payments.double_charge or payments.hold) and len(amounts) == 1):
+        facts.append(f"one charge{for_order} and a pending hold" + (f" of {one_amount}" if one_amount else ""))
+    elif order:
+        facts.append(f"order {order}")
+    charge_named = payments is not None and (payments.double_charge or payments.hold)
+    if amounts and not (charge_named and one_amount):
         facts.append(", ".join(amounts[:3]))
     about = for_the_agent(problem) if problem else ""
     if not facts:
@@ -156,8 +162,7 @@ def _around(text: str, deadline: str) -> str:
         if deadline not in paragraph:
             continue
         sentences = [s for s in _SENTENCE_END.split(paragraph.strip()) if s]
-        at = next(index for index, sentence in enumerate(sentences) if deadline in sentence) if any(
-            deadline in sentence for sentence in sentences) else len(sentences) - 1
+        at = next((index for index, sentence in enumerate(sentences) if deadline in sentence), len(sentences) - 1)
         said = " ".join(sentences[max(0, at - 1):at + 1])
         return said if len(said) <= SAID_LIMIT else "…" + said[-(SAID_LIMIT - 1):]
     return ""

@@ -16,12 +16,14 @@ KEEP_TASKS = "--keep-tasks"
 """``/resolve --keep-tasks NOTE``: the teams' open tasks stay open (the agent settled only the conversation)."""
 
 
+_KEEP_TASKS_WORD = re.compile(rf"(?<!\S){re.escape(KEEP_TASKS)}(?!\S)[ \t]*")
+
+
 def resolve_options(argument: str) -> tuple[str, bool]:
-    """The note for the customer and whether the open tasks are kept, from what follows /resolve."""
-    words = argument.split()
-    keep = KEEP_TASKS in words
-    note = " ".join(word for word in words if word != KEEP_TASKS) if keep else argument.strip()
-    return note, keep
+    """The note for the customer and whether the open tasks are kept, from what follows /resolve; the note keeps
+    the agent's lines as they wrote them."""
+    note, found = _KEEP_TASKS_WORD.subn("", argument)
+    return note.strip(), found > 0
 
 
 def details_given(case: Case, texts: tuple[str, ...], kinds: dict[str, str], reader: DetailReader) -> Case:

@@ -15,6 +15,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import IntEnum
 
+from bot.policy.assignment import AgentProfile
+
 PROMISE_LEAD = dt.timedelta(minutes=2)
 """How long before a promised reply time the customer hears that it is running late."""
 
@@ -92,3 +94,8 @@ def wait_starts(due_now: dt.datetime | None, queued_until: dt.datetime | None, n
     if due_now is not None:
         return None
     return queued_until if queued_until is not None else now + timing.reply_within
+
+
+def leads_to_nudge(agents: list[AgentProfile], owner_user_id: int | None) -> tuple[AgentProfile, ...]:
+    """Who hears the lead's rung: every active lead but the agent who has the chat (already nudged)."""
+    return tuple(a for a in agents if a.is_lead and a.active and a.telegram_user_id != owner_user_id)

@@ -4,8 +4,9 @@ An agent's ``!…`` (or /note) is a note for the team, kept with the case and ne
 agent writing in a colleague's topic is not sent either (kept as their note) and is asked, once per
 handoff, whether to take it over; a reply typed outside any topic is caught and the agent told where
 it went (nowhere). What does pass keeps Telegram's shape on both sides: a reply-to stays a reply, an
-edit edits the twin in place (marked edited), media go as one message with the sender's name on it.
-The twins are found through ``RelayedMessage`` rows. Sends run after the unit of work commits.
+edit edits the twin in place (marked edited), media go as one message with the sender's name on it. An edit of
+words the customer never had (a note, a colleague's aside, a refused send) is never sent. The twins are found
+through ``RelayedMessage`` rows. Sends run after the unit of work commits.
 """
 
 from __future__ import annotations
@@ -126,7 +127,9 @@ class DeskRelay:
                 return AgentAnswer()
             return AgentAnswer(privately=notes.say("not_yours", agent=agent.name, customer=notes.customer(handoff),
                                                    owner=ask_owner))
-        if twin is not None and twin.direction is Direction.TO_CUSTOMER and twin.customer_message_id is not None:
+        if message.edited:
+            if twin is None or twin.direction is not Direction.TO_CUSTOMER or twin.customer_message_id is None:
+                return AgentAnswer()  # she never had it (kept back, or refused): there is nothing of hers to correct
             edited = await self._edit_for_customer(handoff, agent.name, twin, message, send, notes)
             if edited is not None:
                 return AgentAnswer(edited or None)

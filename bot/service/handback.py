@@ -56,11 +56,8 @@ async def hand_back(session: AsyncSession, handoff: OpenHandoff, agent: AgentPro
     await HandbackRepository(session).settle(handoff.id, note)
     if note:
         await handoffs.add_agent_message(handoff.conversation_id, note, agent.name)
-    tasks, queued, kept = ((), False, frozenset[int]()) if keep_tasks else (*await _settle_tasks(
-        session, handoff.conversation_id, agent, note, now), frozenset[int]())
-    if keep_tasks:
-        kept = frozenset(task.promise_id for task in await TaskRepository(session).of_conversation(handoff.conversation_id)
-                         if not task.state.closed and task.promise_id is not None)
+    tasks, queued = ((), False) if keep_tasks else await _settle_tasks(session, handoff.conversation_id, agent, note, now)
+    kept = await _promises_of_open_tasks(session, handoff.conversation_id) if keep_tasks else frozenset[int]()
     promises = PromiseRepository(session)
     closed = 0
     for promise in await promises.of_conversation(handoff.conversation_id):
@@ -90,6 +87,12 @@ async def _settle_tasks(session: AsyncSession, conversation_id: int, agent: Agen
         queued |= await announce(session, task.id, TASK_UPDATED, now)
         settled.append(task.id)
     return tuple(settled), queued
+
+
+async def _promises_of_open_tasks(session: AsyncSession, conversation_id: int) -> frozenset[int]:
+    """The promises the teams' still-open tasks keep: with ``--keep-tasks`` they stay open with their tasks."""
+    return frozenset(task.promise_id for task in await TaskRepository(session).of_conversation(conversation_id)
+                     if not task.state.closed and task.promise_id is not None)
 
 
 async def _read_details(session: AsyncSession, conversation_id: int, pack: KnowledgePack, reader: DetailReader) -> None:

@@ -36,6 +36,7 @@ from bot.service.reopening import asked_again, reopen
 from bot.service.reply_deadlines import ReplyDeadlines
 from bot.storage.agents import AgentRepository
 from bot.storage.card_reads import CardReads
+from bot.storage.case_notes import CaseNoteRepository
 from bot.storage.chat_locks import ChatLocks
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
@@ -228,9 +229,11 @@ class HandoffDesk:
                          media: tuple[int, int] | None = None, edited: bool = False,
                          topic_message_id: int | None = None, reply_to: int | None = None,
                          captionable: bool = True) -> str | None:
-        """An agent wrote in a topic: pass it to the customer under the agent's name. Returns a note for the topic.
+        """The agent who has the chat (or the first to answer an unassigned one) wrote in its topic: pass it to the
+        customer under the agent's name. Returns a note for the topic.
 
-        Called through ``DeskRelay.from_agent``, which keeps notes and colleagues' words back and edits in place.
+        Called through ``DeskRelay.from_agent``, which keeps notes and colleagues' words back and edits in place;
+        words that arrive here after a colleague took the chat in between are kept as a note, never sent.
         ``media`` is (chat id, message id) of a photo, voice note or file the agent posted; it is passed on as it
         is, with "NAME: caption" on it (``captionable``: a sticker cannot carry one and goes after the name).
         ``edited``: the agent corrected a message whose copy could not be edited; the correction goes, marked so.
@@ -247,14 +250,18 @@ class HandoffDesk:
             if handoff is None:
                 return notes.say("not_relayed")
             now = self._now()
+            if handoff.agent_user_id not in (None, agent.telegram_user_id):
+                # A colleague took the chat after the relay read its owner: these words stay with the team.
+                await CaseNoteRepository(session).add(handoff.conversation_id, handoff.id, agent.telegram_user_id,
+                                                      agent.name, text or MEDIA_NOTE, now)
+                return notes.say("note_kept")
             if handoff.agent_user_id is None:
                 await give(session, handoff.id, agent.telegram_user_id, now)
             stored = ("(corrected) " if edited else "") + (text or MEDIA_NOTE)
             wrote_last = await CardReads(session).replied_last(handoff.conversation_id)
             message_id = await handoffs.add_agent_message(handoff.conversation_id, stored, agent.name)
             await handoffs.mark_first_reply(handoff.id, now)
-            answers = handoff.agent_user_id in (None, agent.telegram_user_id)
-            waited = answers and await ReplyWaits(session).answered(handoff.id)
+            waited = await ReplyWaits(session).answered(handoff.id)
         if handoff.agent_user_id is None or waited or not wrote_last or not agent.name.startswith(wrote_last):
             self.cards.refresh_soon(handoff.id)  # a new owner, a wait answered, or a reply the card still shows as due
         wording = self._pack.wording_for(handoff.language).handoff

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.policy.assignment import FIRST_REPLY_MINUTES, AgentLoad, Assignment, assign
+from bot.policy.assignment import Assignment, assign_asked_for
 from bot.policy.escalation import EscalationReason
 from bot.policy.same_person import asks_for_same_person
 from bot.storage.agents import AgentRepository
@@ -43,14 +43,9 @@ async def asked_again(session: AsyncSession, customer_id: int, text: str) -> tup
 
 async def reopen(session: AsyncSession, previous: HandbackView, wanted: str, conversation_id: int, language: str,
                  now: dt.datetime) -> Reopened:
-    """Reopen the topic for the agent asked for if they are on shift, not away and under their cap; otherwise for
-    whoever assignment picks (or the queue), so the customer hears the true who and when."""
+    """Reopen the topic for the agent asked for, or whoever can take it instead (``assign_asked_for``)."""
     agents = AgentRepository(session)
-    away = {a.telegram_user_id for a in await agents.list() if a.away}
-    loads = [load for load in await agents.loads(now) if load.user_id not in away]
-    same = next((load for load in loads if load.name == wanted and _can_take(load, now)), None)
-    assignment = (Assignment(same, now + dt.timedelta(minutes=FIRST_REPLY_MINUTES)) if same is not None
-                  else assign(loads, language, None, now))
+    assignment = assign_asked_for(await agents.loads(now), wanted, language, now)
     agent = assignment.agent
     handoff_id = await HandbackRepository(session).reopen(
         previous, conversation_id, EscalationReason.ASKED_FOR_PERSON.value, language,
@@ -58,8 +53,4 @@ async def reopen(session: AsyncSession, previous: HandbackView, wanted: str, con
     if agent is not None:
         await agents.mark_assigned(agent.user_id, now)
     await ReplyWaits(session).promised(handoff_id, now, assignment.expected_at)
-    return Reopened(handoff_id, wanted, assignment, same is not None)
-
-
-def _can_take(load: AgentLoad, now: dt.datetime) -> bool:
-    return load.shift.covers(now) and load.open_chats < load.max_chats
+    return Reopened(handoff_id, wanted, assignment, agent is not None and agent.name == wanted)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.policy.assignment import FIRST_REPLY_MINUTES, AgentProfile
 from bot.policy.deadlines import format_deadline
 from bot.policy.model import Move, Reply
-from bot.policy.reply_ladder import ReplyTiming, Rung, holding_time, rungs_due
+from bot.policy.reply_ladder import ReplyTiming, Rung, holding_time, leads_to_nudge, rungs_due
 from bot.service.handoff_cards import HandoffCards
 from bot.service.handoff_contact import AgentNotes, CustomerContact, SendToCustomer, agent_notes
 from bot.storage.agents import AgentRepository
@@ -61,15 +61,15 @@ class ReplyDeadlines:
         now = self._now()
         climbs = []
         async with self._database.session() as session:
-            waits, agents = ReplyWaits(session), AgentRepository(session)
-            everyone = await agents.list()
+            waits = ReplyWaits(session)
+            everyone = await AgentRepository(session).list()
             for overdue in await waits.overdue(now):
                 rungs = rungs_due(overdue.wait, now, self.timing)
                 handoff = await HandoffRepository(session).open_by_id(overdue.handoff_id) if rungs else None
                 if handoff is None:
                     continue
-                agent = await agents.get(handoff.agent_user_id) if handoff.agent_user_id else None
-                leads = tuple(a for a in everyone if a.is_lead and a.active and a.telegram_user_id != handoff.agent_user_id)
+                agent = next((a for a in everyone if a.telegram_user_id == handoff.agent_user_id), None)
+                leads = leads_to_nudge(everyone, handoff.agent_user_id)
                 told_until = (holding_time(overdue.wait, now, self.timing, dt.timedelta(minutes=FIRST_REPLY_MINUTES))
                               if Rung.CUSTOMER in rungs else None)
                 await waits.climbed(handoff.id, max(rungs), told_until)
@@ -102,24 +102,21 @@ class ReplyDeadlines:
         """The customer's one holding message for this wait, and a note in the topic of what they were told."""
         handoff, wait = climb.handoff, climb.overdue.wait
         name = climb.agent.name if climb.agent else ""
-        wording = self._pack.wording_for(handoff.language)
-        new_deadline = format_deadline(wording, told_until, self._zone)
+        wording, theirs = self._pack.wording_for(handoff.language), notes.wording
         if wait.promised_at is not None:
             text = fill(wording.handoff.first_reply_late, "handoff.first_reply_late", wording.language, agent=name,
-                        deadline=format_deadline(wording, wait.promised_at, self._zone), new_deadline=new_deadline)
-        else:
-            text = fill(wording.handoff.holding, "handoff.holding", wording.language, agent=name,
-                        deadline=new_deadline)
-        if not await self._contact.tell(handoff, Reply(Move.PROMISE_UPDATE, text), send, notes):
-            return
-        theirs = notes.wording
-        if wait.promised_at is not None:
+                        deadline=format_deadline(wording, wait.promised_at, self._zone),
+                        new_deadline=format_deadline(wording, told_until, self._zone))
             note = notes.say("first_reply_late", agent=name, customer=notes.customer(handoff),
                              deadline=format_deadline(theirs, wait.promised_at, self._zone),
                              new_deadline=format_deadline(theirs, told_until, self._zone))
         else:
+            text = fill(wording.handoff.holding, "handoff.holding", wording.language, agent=name,
+                        deadline=format_deadline(wording, told_until, self._zone))
             note = notes.say("holding_told", agent=name, customer=notes.customer(handoff, opens_sentence=True),
                              deadline=format_deadline(theirs, told_until, self._zone))
+        if not await self._contact.tell(handoff, Reply(Move.PROMISE_UPDATE, text), send, notes):
+            return
         await self._cards.note_in_topic(handoff.id, note)
         self._cards.refresh_soon(handoff.id)
         logger.info("handoff %d: the customer was told an honest new reply time", handoff.id)

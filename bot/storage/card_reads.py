@@ -21,13 +21,11 @@ from bot.policy.card_context import (
 from bot.policy.card_facts import SHOP_NOTE, shop_notes
 from bot.policy.model import Case
 from bot.storage.case_notes import CaseNoteRepository
-from bot.storage.conversations import case_from_text, case_of
+from bot.storage.conversations import WORDS_KINDS, case_from_text, case_of
 from bot.storage.models import Conversation, Gesture, Message, Promise, Task, Team, TeamMember, as_utc
 from bot.storage.tasks import TaskRepository
 
 TRAJECTORY_TURNS = 5
-WORDS_KINDS = frozenset({"text", "edited"})
-"""The customer's own words: what they typed (commands, button taps and shared contacts are not words)."""
 RECENT_MESSAGES = 40
 
 

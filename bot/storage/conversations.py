@@ -15,6 +15,8 @@ from nlu.signals import Signals
 from nlu.types import SUPPORT_CLASSES, Analysis
 
 RECENT_TEXTS = 3
+WORDS_KINDS = frozenset({"text", "edited"})
+"""The customer's own words: what they typed or corrected (commands, button taps and shared contacts are not words)."""
 REOPEN_WINDOW = dt.timedelta(hours=24)
 """How long after a settled case ends a new message still continues it."""
 
@@ -121,7 +123,7 @@ class ConversationRepository:
         rows = await self._session.scalars(
             select(Message.text)
             .where(Message.conversation_id == ref.conversation_id, Message.sender == "customer",
-                   Message.kind.in_(("text", "edited")))
+                   Message.kind.in_(sorted(WORDS_KINDS)))
             .order_by(Message.id.desc())
             .limit(limit)
         )

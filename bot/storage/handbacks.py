@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.handoff_status import HandoffStatus
-from bot.storage.models import Conversation, Handoff, Message, as_utc
+from bot.storage.conversations import WORDS_KINDS
+from bot.storage.models import Conversation, Handoff, Message
 
 
 @dataclass(frozen=True)
@@ -17,13 +18,11 @@ class HandbackView:
     """A handoff a person handed back to the bot."""
 
     id: int
-    conversation_id: int
     agent_user_id: int | None
     thread_id: int | None
     card_message_id: int | None
     topic_title: str | None
     rating_asked: bool
-    created_at: dt.datetime
 
 
 class HandbackRepository:
@@ -32,15 +31,16 @@ class HandbackRepository:
 
     async def of_conversation(self, conversation_id: int) -> HandbackView | None:
         """The conversation's latest handoff, if a person handed it back (None while one is open or none was)."""
-        row = await self._session.scalar(select(Handoff).where(Handoff.conversation_id == conversation_id)
-                                         .order_by(Handoff.id.desc()).limit(1))
-        return _view(row) if row is not None and row.status == HandoffStatus.RESOLVED else None
+        return await self._latest_if_handed_back(select(Handoff).where(Handoff.conversation_id == conversation_id))
 
     async def of_customer(self, customer_id: int) -> HandbackView | None:
-        """The customer's latest handoff with a topic, if a person handed it back: the one to reopen."""
-        row = await self._session.scalar(
+        """The customer's latest handoff, if a person handed it back: the one to reopen."""
+        return await self._latest_if_handed_back(
             select(Handoff).join(Conversation, Conversation.id == Handoff.conversation_id)
-            .where(Conversation.customer_id == customer_id).order_by(Handoff.id.desc()).limit(1))
+            .where(Conversation.customer_id == customer_id))
+
+    async def _latest_if_handed_back(self, handoffs: Select[Handoff]) -> HandbackView | None:
+        row = await self._session.scalar(handoffs.order_by(Handoff.id.desc()).limit(1))
         return _view(row) if row is not None and row.status == HandoffStatus.RESOLVED else None
 
     async def settle(self, handoff_id: int, note: str) -> None:
@@ -55,9 +55,11 @@ class HandbackRepository:
             row.rating_asked = True
 
     async def customer_texts(self, conversation_id: int) -> tuple[str, ...]:
-        """What the customer wrote in the conversation, oldest first: the details they gave the agent are in it."""
+        """What the customer wrote in the conversation, their corrections included, oldest first: the details they
+        gave the agent are in it."""
         rows = await self._session.scalars(select(Message.text).where(
-            Message.conversation_id == conversation_id, Message.sender == "customer", Message.kind == "text",
+            Message.conversation_id == conversation_id, Message.sender == "customer",
+            Message.kind.in_(sorted(WORDS_KINDS)),
         ).order_by(Message.id))
         return tuple(text or "" for text in rows)
 
@@ -78,5 +80,5 @@ class HandbackRepository:
 
 
 def _view(row: Handoff) -> HandbackView:
-    return HandbackView(row.id, row.conversation_id, row.agent_user_id, row.thread_id, row.card_message_id,
-                        row.topic_title, bool(row.rating_asked), as_utc(row.created_at))
+    return HandbackView(row.id, row.agent_user_id, row.thread_id, row.card_message_id, row.topic_title,
+                        bool(row.rating_asked))

@@ -203,18 +203,35 @@ async def test_asking_for_the_same_person_again_reopens_the_same_topic_for_them(
 
 
 async def test_asking_for_the_same_person_while_they_are_away_hears_who_helps_instead(bot: Bot) -> None:
-    thread = await handed_to(bot, 6301, "我要转人工客服", LI, first_name="Wei")
-    await agent_says(bot, 6301, thread, LI, "/resolve")
+    thread = await handed_to(bot, 6301, "I need a human", None, first_name="Wei")
+    holder = (await handoff_of(bot, 6301)).agent_user_id
+    (name, other, other_name) = ("Marta", LI, "Li") if holder == MARTA else ("Li", MARTA, "Marta")
+    await agent_says(bot, 6301, thread, MARTA if holder == MARTA else LI, "/resolve")
+    await bot.execute(update(Agent).where(Agent.telegram_user_id == holder).values(away=True))
+    try:
+        reply = await customer_says(bot, 6301, f"I'd like to talk to {name} again")
+    finally:
+        await bot.execute(update(Agent).where(Agent.telegram_user_id == holder).values(away=False))
+
+    assert reply.text.startswith(f"{name} isn't available") and other_name in reply.text, reply.text
+    assert CLOCK_TIME.search(reply.text), reply.text
+    reopened = await handoff_of(bot, 6301)
+    assert (reopened.thread_id, reopened.agent_user_id) == (thread, other), "the same topic, honestly someone else"
+    await until(lambda: mentions_of(bot.api, thread, other), f"{other_name} to be mentioned")
+
+
+async def test_asking_again_for_the_one_away_agent_who_speaks_the_language_waits_for_them(bot: Bot) -> None:
+    thread = await handed_to(bot, 6302, "我要转人工客服", LI, first_name="Wei")
+    await agent_says(bot, 6302, thread, LI, "/resolve")
     await bot.execute(update(Agent).where(Agent.telegram_user_id == LI).values(away=True))
     try:
-        reply = await customer_says(bot, 6301, "我想再找Li")
+        reply = await customer_says(bot, 6302, "我想再找Li")
+        reopened = await handoff_of(bot, 6302)
     finally:
         await bot.execute(update(Agent).where(Agent.telegram_user_id == LI).values(away=False))
 
-    assert reply.text.startswith("Li现在不在") and "Marta" in reply.text and CLOCK_TIME.search(reply.text), reply.text
-    reopened = await handoff_of(bot, 6301)
-    assert (reopened.thread_id, reopened.agent_user_id) == (thread, MARTA), "the same topic, honestly someone else"
-    await until(lambda: mentions_of(bot.api, thread, MARTA), "Marta to be mentioned")
+    assert reply.text.startswith("Li现在不在") and "Marta" not in reply.text and CLOCK_TIME.search(reply.text), reply.text
+    assert (reopened.thread_id, reopened.agent_user_id) == (thread, None), "Marta reads no Chinese: Li is away, not gone"
 
 
 async def test_an_ordinary_question_after_a_handback_is_no_request_for_the_same_person(bot: Bot) -> None:

@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from bot.policy.model import CustomerTurn, Reply, TurnKind
 from bot.service.customer import CustomerRef
-from bot.storage.models import Promise, Task, TaskEvent
+from bot.storage.conversations import case_of
+from bot.storage.handoffs import HandoffRepository
+from bot.storage.models import Conversation, Promise, Task, TaskEvent
 from bot.storage.promises import PromiseRepository
 from tests.integration.task_data import new_task
 from tests.integration.test_handoff_desk import MONDAY_10, Desk, desk
@@ -86,3 +88,31 @@ async def test_resolve_without_a_note_still_hands_back(desk: Desk) -> None:
 
     [(_, told)] = desk.sent
     assert told.text.startswith("Marta has marked this as sorted and handed you back"), told.text
+
+
+async def test_asking_again_for_an_away_agent_never_gives_the_customer_someone_without_their_language(
+        desk: Desk) -> None:
+    desk.clock[0] = MONDAY_10.replace(hour=14)
+    await desk.handle(CustomerTurn(TurnKind.TEXT, text="Я хочу поговорить с оператором"))
+    await desk.service.handoffs.commands.run(32, 101, "resolve", "", desk.send)
+    await desk.service.handoffs.queue.run(32, "away")
+
+    reply = await desk.handle(CustomerTurn(TurnKind.TEXT, text="Хочу снова поговорить с Иваном"))
+
+    async with desk.database.session() as session:
+        reopened = await HandoffRepository(session).open_for(1)
+    assert reopened is not None and reopened.thread_id == 101, "the same topic"
+    assert reopened.agent_user_id is None, "not Marta, who reads no Russian: Ivan is away, not gone"
+    assert reply is not None and "Marta" not in reply.text and "Ivan" in reply.text, reply.text
+
+
+async def test_an_order_number_the_customer_corrected_by_editing_is_the_one_the_bot_goes_on_with(desk: Desk) -> None:
+    thread, _, _, _ = await handed_off_with_a_task_and_promises(desk)
+    await desk.handle(CustomerTurn(TurnKind.TEXT, text="It is about order #60113"))
+    await desk.handle(CustomerTurn(TurnKind.EDITED, text="It is about order #60311"))
+
+    await desk.service.handoffs.commands.run(31, thread, "resolve", "--keep-tasks", desk.send)
+
+    async with desk.database.session() as session:
+        conversation = await session.get(Conversation, 1)
+    assert conversation is not None and case_of(conversation).value("order_ref") == "60311", "her correction wins"

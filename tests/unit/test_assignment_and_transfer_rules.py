@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.policy.assignment import AgentLoad, already_told, assign, parse_shift
+from bot.policy.assignment import AgentLoad, already_told, assign, assign_asked_for, parse_shift
 from bot.policy.transfer import TransferRefusal, decide_transfer, parse_transfer
 
 MONDAY_0034 = dt.datetime(2026, 11, 23, 0, 34, tzinfo=dt.UTC)
@@ -88,3 +88,17 @@ def test_a_transfer_is_refused_for_each_reason_and_anyway_overrides_only_shift_l
     assert to_marta.refusal is TransferRefusal.LANGUAGE
     assert decide_transfer(team, parse_transfer("marta --anyway"), li_on.user_id, "zh", MONDAY_0034).expected_at == \
         MONDAY_0034 + dt.timedelta(minutes=15)
+
+
+def test_the_agent_asked_for_by_name_takes_it_when_free_even_past_a_lighter_colleague() -> None:
+    busy_marta = agent(1, "Marta", ("en", "pl"), open_chats=2)
+    idle_ann = agent(3, "Ann", ("en",))
+    chosen = assign_asked_for([busy_marta, idle_ann], "Marta", "en", MONDAY_0034)
+    assert chosen.agent == busy_marta and chosen.expected_at == MONDAY_0034 + dt.timedelta(minutes=15)
+
+
+def test_an_agent_asked_for_while_away_leaves_the_customer_to_a_colleague_who_reads_them_or_to_the_queue() -> None:
+    away_li = agent(2, "Li", ("zh", "en"), away=True)
+    assert assign_asked_for([away_li, MARTA_ON], "Li", "en", MONDAY_0034).agent == MARTA_ON
+    waits = assign_asked_for([away_li, MARTA_ON], "Li", "zh", MONDAY_0034)
+    assert waits.agent is None and waits.next_agent == away_li, "Marta reads no Chinese; Li comes back"

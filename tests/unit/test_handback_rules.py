@@ -69,3 +69,10 @@ def test_a_name_that_is_also_a_word_or_only_mentioned_does_not_misfire(text: str
 
 def test_without_an_earlier_person_the_same_person_means_nobody() -> None:
     assert asks_for_same_person("Can I speak with the same person?", NAMES, None) is None
+
+
+def test_a_note_with_keep_tasks_keeps_its_lines_as_the_agent_wrote_them() -> None:
+    note = "--keep-tasks Your refund left us today.\nThe payments team still checks the second charge."
+    assert resolve_options(note) == (
+        "Your refund left us today.\nThe payments team still checks the second charge.", True)
+    assert resolve_options("Sorted, --keep-tasks  thanks") == ("Sorted, thanks", True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.policy.reply_ladder import ReplyTiming, Rung, Wait, holding_time, rungs_due, wait_starts
+from bot.policy.assignment import AgentProfile
+from bot.policy.reply_ladder import ReplyTiming, Rung, Wait, holding_time, leads_to_nudge, rungs_due, wait_starts
 
 T = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
 TIMING = ReplyTiming(agent_reply_minutes=10, lead_nudge_minutes=5)
@@ -48,3 +49,12 @@ def test_a_new_message_starts_a_wait_only_when_none_runs_and_a_queued_one_keeps_
 
 def test_minutes_may_be_fractions_so_tests_need_not_wait() -> None:
     assert ReplyTiming(0.02, 0.02).reply_within == dt.timedelta(seconds=1.2)
+
+
+def test_the_leads_nudged_are_the_active_leads_other_than_the_agent_who_has_the_chat() -> None:
+    marta = AgentProfile(1, "Marta", "Care", ("en",), True)
+    li = AgentProfile(2, "Li", "Payments", ("zh",), True, is_lead=True)
+    ann = AgentProfile(3, "Ann", "Care", ("en",), True, is_lead=True)
+    gone = AgentProfile(4, "Olek", "Care", ("pl",), False, is_lead=True)
+    assert leads_to_nudge([marta, li, ann, gone], 1) == (li, ann)
+    assert leads_to_nudge([marta, li, ann, gone], 2) == (ann,), "Li has the chat and was nudged as its agent"
