@@ -14,7 +14,7 @@ from dataclasses import replace
 from bot.policy.case import Reading, Scene, case_turn, photo_for_case, shared_contact, with_given_details
 from bot.policy.compose import join_sentences
 from bot.policy.details import DEFAULT_READER, DetailReader
-from bot.policy.feelings_in_context import is_low_information
+from bot.policy.feelings_in_context import is_acknowledgement
 from bot.policy.model import (
     AGENT_COMMANDS,
     Clock,
@@ -29,7 +29,7 @@ from bot.policy.orders import OrderFacts
 from bot.policy.talk import closing_reply, dropped, ending, small_talk
 from knowledge import KnowledgePack, Topic, Wording, fill
 from knowledge.retrieval import Retrieval, TopicMatch
-from nlu.asks import ironic_praise, says_thanks
+from nlu.asks import ironic_praise
 from nlu.intents import Intent, drops_case, is_request, is_sarcastic, read_intent
 from nlu.signals import Signals
 from nlu.types import Analysis, Emotion
@@ -39,8 +39,8 @@ EMOTION_THRESHOLD = 0.35
 EMOTIONS_BY_URGENCY = (Emotion.ANXIETY, Emotion.ANGER, Emotion.SADNESS, Emotion.CONFUSION)
 CLARIFY_BETWEEN_FLOOR = 0.2
 UPSET = frozenset({Emotion.ANGER, Emotion.ANXIETY, Emotion.SADNESS})
-"""Feelings in which an "ok" is no ending: the customer goes along but is not satisfied (unless they also thank),
-so the reply stays on the case."""
+"""Feelings in which an "ok" or "whatever" is no ending: the customer goes along but is not satisfied, so the reply
+stays on the case. (While the bot waits for a detail, the usual "send it when you have it" stays: it closes nothing.)"""
 
 
 def decide(
@@ -162,8 +162,7 @@ def _text_decision(
     if sarcastic and emotion in (Emotion.POSITIVE, Emotion.NEUTRAL):
         emotion = Emotion.ANGER
     intent = read_intent(turn.text)
-    still_upset = (emotion in UPSET and not says_thanks(turn.text)
-                   and (intent is Intent.THANKS or is_low_information(turn.text)))
+    still_upset = emotion in UPSET and is_acknowledgement(turn.text) and scene.case.awaiting is None
     opening = (wording.introduction,) if state.first_contact else ()
     if state.first_contact and scene.shop == "demo":
         opening = (*opening, wording.shop.demo_note)

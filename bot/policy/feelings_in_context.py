@@ -127,12 +127,18 @@ def is_low_information(text: str) -> bool:
     """An acknowledgement ("ok", "whatever", "ну ок", "no dobrze", "好吧") or a very short message with no question:
     it tells nothing new about how the customer feels."""
     words = plain(text)
-    if not words or found(_ACKNOWLEDGEMENTS, words):
+    if not words or is_acknowledgement(text):
         return True
     if "?" in text or "？" in text:
         return False
     han = len(_HAN.findall(words))
     return han <= SHORT_HAN if han else len(words.split()) <= SHORT_WORDS
+
+
+def is_acknowledgement(text: str) -> bool:
+    """The whole message goes along with what was said and no more: "ok", "fine whatever", "ну ладно", "dobra",
+    "好吧". Thanks and goodbyes are not acknowledgements."""
+    return found(_ACKNOWLEDGEMENTS, plain(text))
 
 
 def _carried(name: Emotion, earlier: tuple[EmotionScores, ...]) -> tuple[float, int]:
