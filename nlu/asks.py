@@ -157,3 +157,9 @@ def ironic_praise(text: str) -> bool:
 
     Alone such words may be meant; read them as sarcasm only after a complaint (bot.policy.feelings_in_context)."""
     return is_sarcastic(text) or found(_IRONY, plain(text))
+
+
+def complains(text: str) -> bool:
+    """Words of a complaint: waiting, late, lost, broken, nobody answers ("still nothing", "жду третью неделю",
+    "nadal nie doszło", "等了一个星期")."""
+    return found(_COMPLAINT, plain(text))

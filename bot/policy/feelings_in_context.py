@@ -14,8 +14,10 @@ The rules, on the model's 0–1 scale:
   ``SHORT_WORDS`` words with no question) says nothing new about the feeling, so it takes the carried value in full:
   context = max(own, carried). Any other message keeps most of its own reading: context = max(own, ``KEEP`` ×
   carried). Thanks that are meant ("thank you, that solved it") are new information: they keep their own reading.
-- After a complaint (carried anger or sadness at least ``NOTABLE``), praise with a sarcasm cue (nlu.asks
-  ``ironic_praise``) that does not say the problem is solved moves its positive score into anger.
+- After a complaint (carried anger or sadness at least ``NOTABLE``), a positive-looking message with a sarcasm cue
+  (nlu.asks ``ironic_praise``: "great service, really", "ну спасибо", "no super, dzięki", "真是太好了呵呵") or with
+  words of a complaint of its own ("still nothing. This is a joke.") moves its positive score into anger, unless it
+  says the problem is solved ("thank you, that solved it" stays positive).
 - Neutral falls to at most ``1 − the strongest negative feeling in context`` when that feeling is notable.
 - The first message of a conversation (no earlier ones) is read as it is.
 """
@@ -26,7 +28,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from nlu.asks import ironic_praise, says_thanks
+from nlu.asks import complains, ironic_praise, says_thanks
 from nlu.signals import detect_signals
 from nlu.types import SUPPORT_CLASSES, Analysis, Emotion, EmotionScores
 from nlu.wording import found, patterns, plain
@@ -111,7 +113,7 @@ def feelings_in_context(own: EmotionScores, labels: tuple[str, ...], text: str,
             values[name] = taken
             reasons.append(f"{name} carried from {COUNTS[sources]}")
     complaint = max(carried[name][0] for name in COMPLAINT)
-    if complaint >= NOTABLE and values[Emotion.POSITIVE] >= NOTABLE and ironic_praise(text) \
+    if complaint >= NOTABLE and values[Emotion.POSITIVE] >= NOTABLE and (ironic_praise(text) or complains(text)) \
             and not detect_signals(text, ()).solved:
         values[Emotion.ANGER] = min(1.0, max(values[Emotion.ANGER], complaint, values[Emotion.POSITIVE]))
         values[Emotion.POSITIVE] = 0.0
