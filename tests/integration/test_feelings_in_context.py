@@ -68,6 +68,14 @@ def chat(model: tuple[EmotionAnalyzer, TopicIndex], database: Database, rules: E
     return Chat(service, database, CustomerRef("telegram", external_id, "Olga"))
 
 
+async def complained(model: tuple[EmotionAnalyzer, TopicIndex], database: Database, external_id: str) -> Chat:
+    """A customer who complained about a late parcel and gave its order number (the bot committed to a time)."""
+    customer = chat(model, database, EscalationRules(), external_id)
+    await customer.say(COMPLAINT)
+    await customer.say("#48213")
+    return customer
+
+
 async def test_ok_after_two_angry_messages_is_not_read_as_calm_or_as_the_end(
     model: tuple[EmotionAnalyzer, TopicIndex], database: Database,
 ) -> None:
@@ -96,9 +104,7 @@ async def test_ok_after_two_angry_messages_is_not_read_as_calm_or_as_the_end(
 async def test_sarcastic_thanks_after_a_complaint_is_not_thanked_and_meant_thanks_is(
     model: tuple[EmotionAnalyzer, TopicIndex], database: Database,
 ) -> None:
-    olga = chat(model, database, EscalationRules(), "802")
-    await olga.say(COMPLAINT)
-    await olga.say("#48213")
+    olga = await complained(model, database, "802")
     sarcastic = await olga.say("great service, thanks")
     assert sarcastic.move not in ENDINGS and not sarcastic.buttons, sarcastic.text
     assert "welcome" not in sarcastic.text.lower() and "glad" not in sarcastic.text.lower(), sarcastic.text
@@ -107,21 +113,17 @@ async def test_sarcastic_thanks_after_a_complaint_is_not_thanked_and_meant_thank
     assert stored.in_context is not None and stored.in_context.scores.positive == 0.0
     assert stored.in_context.labels == ("anger",) and "sarcasm" in stored.in_context.reason
 
-    pawel = chat(model, database, EscalationRules(), "803")
-    await pawel.say(COMPLAINT)
-    await pawel.say("#48213")
+    pawel = await complained(model, database, "803")
     meant = await pawel.say("Thank you, that solved it!")
     assert meant.move is Move.CLOSE and meant.buttons, "a real thank-you still ends with the rating"
     *_, thanks = await pawel.customer_messages()
     assert thanks.in_context is not None and not thanks.in_context.changed
 
 
-async def test_an_ok_half_an_hour_after_the_anger_is_read_on_its_own(
+async def test_only_messages_from_the_last_half_hour_are_read_with_a_new_one(
     model: tuple[EmotionAnalyzer, TopicIndex], database: Database,
 ) -> None:
-    olga = chat(model, database, EscalationRules(), "804")
-    await olga.say(COMPLAINT)
-    await olga.say("#48213")
+    await complained(model, database, "804")
     async with database.session() as session:
         repository = ConversationRepository(session)
         ref = await repository.open_conversation("telegram", "804", "Olga")
