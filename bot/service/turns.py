@@ -179,7 +179,7 @@ class CustomerTurns:
             signals = context = None
             if analysis is not None:
                 signals = detect_signals(turn.text, await repository.recent_customer_texts(ref))
-                earlier = await repository.earlier_scores(ref, self._now() - CONTEXT_WINDOW, CONTEXT_MESSAGES)
+                earlier = await repository.earlier_scores(ref, CONTEXT_WINDOW, CONTEXT_MESSAGES)
                 context = feelings_in_context(analysis.scores, analysis.labels, turn.text, earlier)
             await repository.add_customer_message(ref, stored_kind(turn), turn.text, analysis, telegram_message_id,
                                                   signals, context)

@@ -142,13 +142,15 @@ class ConversationRepository:
         )
         return tuple(felt(row) for row in reversed(list(rows)))
 
-    async def earlier_scores(self, ref: ConversationRef, since: dt.datetime, limit: int) -> tuple[EmotionScores, ...]:
-        """The own scores of the customer's last ``limit`` scored text messages stored since ``since``, oldest
-        first: what a new message is read with (bot/policy/feelings_in_context.py)."""
+    async def earlier_scores(self, ref: ConversationRef, within: dt.timedelta, limit: int) -> tuple[EmotionScores, ...]:
+        """The own scores of the customer's last ``limit`` scored text messages stored in the last ``within``, oldest
+        first: what a new message is read with (bot/policy/feelings_in_context.py). Measured on the clock that stamps
+        each message's ``created_at``."""
         rows = await self._session.scalars(
             select(Message)
             .where(Message.conversation_id == ref.conversation_id, Message.sender == "customer",
-                   Message.kind.in_(("text", "edited")), Message.anger.is_not(None), Message.created_at >= since)
+                   Message.kind.in_(("text", "edited")), Message.anger.is_not(None),
+                   Message.created_at >= utc_now() - within)
             .order_by(Message.id.desc()).limit(limit)
         )
         return tuple(own_scores(row) for row in reversed(list(rows)))

@@ -8,9 +8,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from bot.policy.escalation import EscalationReason, EscalationRules
 from bot.policy.feelings import feelings_in_words
+from bot.policy.feelings_in_context import CONTEXT_WINDOW
 from bot.policy.model import CustomerTurn, Move, Reply, TurnKind
 from bot.runtime import build_topic_index
 from bot.service.customer import CustomerRef
@@ -18,6 +20,7 @@ from bot.service.support import SupportService
 from bot.storage.conversations import ConversationRepository, StoredMessage
 from bot.storage.database import Database, upgrade_schema_async
 from bot.storage.handoffs import HandoffRepository
+from bot.storage.models import Message, utc_now
 from knowledge import load_pack
 from knowledge.retrieval import TopicIndex
 from nlu.model import default_model_dir
@@ -120,14 +123,13 @@ async def test_sarcastic_thanks_after_a_complaint_is_not_thanked_and_meant_thank
     assert thanks.in_context is not None and not thanks.in_context.changed
 
 
-async def test_only_messages_from_the_last_half_hour_are_read_with_a_new_one(
+async def test_an_ok_more_than_half_an_hour_after_the_anger_is_read_on_its_own(
     model: tuple[EmotionAnalyzer, TopicIndex], database: Database,
 ) -> None:
-    await complained(model, database, "804")
+    olga = await complained(model, database, "804")
     async with database.session() as session:
-        repository = ConversationRepository(session)
-        ref = await repository.open_conversation("telegram", "804", "Olga")
-        within = await repository.earlier_scores(ref, dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30), 3)
-        later = await repository.earlier_scores(ref, dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1), 3)
-    assert len(within) == 2 and within[0].anger > 0.7, "both earlier messages, oldest first"
-    assert later == (), "messages from before the window are not read with the new one"
+        await session.execute(update(Message).values(created_at=utc_now() - CONTEXT_WINDOW - dt.timedelta(minutes=1)))
+    await olga.say("ok")
+    *_, ok = await olga.customer_messages()
+    assert ok.text == "ok" and ok.scores is not None and ok.in_context is not None
+    assert not ok.in_context.changed and ok.in_context.scores.as_dict() == ok.scores, "read as it is"
