@@ -71,6 +71,24 @@ _SARCASM_ALONE = patterns(
     r"\bthanks? (you )?for nothing\b", r"\byeah right\b", r"\bnot$", r"\bспасибо (вам )?за ничего\b", r"^ну спасибо\b",
     r"\bdzieki (wielkie )?za nic\b", "真是谢谢", "谢谢你们啊",
 )
+_IRONY = patterns(
+    r"\b(great|brilliant|wonderful|fantastic|amazing|excellent|superb|lovely|marvellous|stellar|top notch) "
+    r"(service|job|work|help|support|stuff)\b",
+    r"\b(brilliant|great|wonderful|fantastic|amazing|perfect|lovely|excellent|super|helpful|thanks)( \w+)? really$",
+    r"\b(very|so|really|super|most|ever so|incredibly) helpful\b", r"\bthanks a (lot|bunch|million)\b",
+    r"^(oh|ah|wow) (great|brilliant|wonderful|perfect|lovely|fantastic|amazing|nice|thanks)\b",
+    r"\bjust (great|perfect|brilliant|wonderful|lovely|fantastic)\b", r"\bhow (lovely|wonderful|nice|great)\b",
+    r"^ну (спасибо|супер|класс|отлично|замечательно|прекрасно|здорово|молодцы)\b",
+    r"\bпросто (супер|класс|отлично|замечательно|прекрасно|великолепно|шикарно|чудесно|блеск)\b",
+    r"\b(отличн|прекрасн|замечательн|великолепн|чудесн|шикарн)\w* (сервис|работа|обслуживание|поддержка)\b",
+    r"\b(нечего|ничего не) сказать\b", r"\bспасибо (огромное|большое)?,? (очень )?помогли\b",
+    r"^no (super|swietnie|pieknie|brawo|wspaniale|rewelacja|ekstra|dzieki|to dzieki)\b",
+    r"\b(swietnie|super|wspaniale|rewelacja|pieknie|cudownie|brawo)( \w+)? naprawde\b",
+    r"\b(swietn|wspanial|rewelacyjn|cudown|super)\w* (obsluga|robota|serwis|pomoc)\b", r"\bbardzo pomocn\w*",
+    "真是太好了", "呵呵", "谢谢啊", "真棒", "太棒了吧", "服务真好", "真是(太)?(好|棒|厉害|行)", "可真(好|棒|行)", "好一个",
+)
+"""Praise that reads as sarcasm after a complaint ("great service, really", "ну спасибо", "no super, dzięki",
+"真是太好了呵呵"), though alone it might be meant: only the conversation tells which."""
 _THANKS = patterns(r"\b(thanks?|thank you|thx|спасибо|благодарю|dzieki|dziekuje)\b", "谢谢", "感谢", "多谢")
 _COMPLAINT = patterns(
     r"\b(never|nobody|no one|late|delayed|lost|broken|damaged|missing|useless|worst|terrible|awful|ignored|"
@@ -126,3 +144,22 @@ def is_sarcastic(text: str) -> bool:
     if has_negative_emoji(text):
         return found(_PRAISE, words) or found(_THANKS, words)
     return found(_PRAISE, words) and found(_COMPLAINT, words)
+
+
+def says_thanks(text: str) -> bool:
+    """Thanks words anywhere in the message ("fine, thanks", "спасибо", "dzięki", "谢谢")."""
+    return found(_THANKS, plain(text))
+
+
+def ironic_praise(text: str) -> bool:
+    """Praise a complaining customer uses as sarcasm ("great service, really", "thanks a lot, very helpful",
+    "просто супер", "świetnie, naprawdę", "谢谢啊，真棒"), or any sarcasm ``is_sarcastic`` finds on its own.
+
+    Alone such words may be meant; read them as sarcasm only after a complaint (bot.policy.feelings_in_context)."""
+    return is_sarcastic(text) or found(_IRONY, plain(text))
+
+
+def complains(text: str) -> bool:
+    """Words of a complaint: waiting, late, lost, broken, nobody answers ("still nothing", "жду третью неделю",
+    "nadal nie doszło", "等了一个星期")."""
+    return found(_COMPLAINT, plain(text))

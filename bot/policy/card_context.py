@@ -75,7 +75,7 @@ class CardContext:
     """What the conversation holds for the card: feelings, words, commitments, facts, notes."""
 
     trajectory: tuple[tuple[float, float], ...] = ()
-    """(anger, anxiety) of the recent customer messages, oldest first."""
+    """(anger, anxiety) of the recent customer messages in context (bot/policy/feelings.py says why), oldest first."""
     customer_words: tuple[str, ...] = ()
     """The customer's last messages, oldest first."""
     bot_texts: tuple[str, ...] = ()

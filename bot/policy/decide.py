@@ -14,6 +14,7 @@ from dataclasses import replace
 from bot.policy.case import Reading, Scene, case_turn, photo_for_case, shared_contact, with_given_details
 from bot.policy.compose import join_sentences
 from bot.policy.details import DEFAULT_READER, DetailReader
+from bot.policy.feelings_in_context import is_acknowledgement
 from bot.policy.model import (
     AGENT_COMMANDS,
     Clock,
@@ -28,6 +29,7 @@ from bot.policy.orders import OrderFacts
 from bot.policy.talk import closing_reply, dropped, ending, small_talk
 from knowledge import KnowledgePack, Topic, Wording, fill
 from knowledge.retrieval import Retrieval, TopicMatch
+from nlu.asks import ironic_praise
 from nlu.intents import Intent, drops_case, is_request, is_sarcastic, read_intent
 from nlu.signals import Signals
 from nlu.types import Analysis, Emotion
@@ -36,6 +38,9 @@ LONG_MESSAGE_CHARS = 4000
 EMOTION_THRESHOLD = 0.35
 EMOTIONS_BY_URGENCY = (Emotion.ANXIETY, Emotion.ANGER, Emotion.SADNESS, Emotion.CONFUSION)
 CLARIFY_BETWEEN_FLOOR = 0.2
+UPSET = frozenset({Emotion.ANGER, Emotion.ANXIETY, Emotion.SADNESS})
+"""Feelings in which an "ok" or "whatever" is no ending: the customer goes along but is not satisfied, so the reply
+stays on the case. (While the bot waits for a detail, the usual "send it when you have it" stays: it closes nothing.)"""
 
 
 def decide(
@@ -153,9 +158,11 @@ def _text_decision(
 ) -> Decision:
     state, wording = scene.state, scene.wording
     emotion = dominant_emotion(analysis, signals)
-    sarcastic = is_sarcastic(turn.text)
+    sarcastic = is_sarcastic(turn.text) or (emotion is Emotion.ANGER and ironic_praise(turn.text))
     if sarcastic and emotion in (Emotion.POSITIVE, Emotion.NEUTRAL):
         emotion = Emotion.ANGER
+    intent = read_intent(turn.text)
+    still_upset = emotion in UPSET and is_acknowledgement(turn.text) and scene.case.awaiting is None
     opening = (wording.introduction,) if state.first_contact else ()
     if state.first_contact and scene.shop == "demo":
         opening = (*opening, wording.shop.demo_note)
@@ -163,13 +170,13 @@ def _text_decision(
         opening = (*opening, wording.long_message)
     best = retrieval.best if retrieval else None
     current = scene.topic(scene.case.topic_id)
-    request = is_request(turn.text)
+    # Sarcasm, or "ok" from a customer who is still upset, presses on the case like a request does.
+    request = is_request(turn.text) or sarcastic or still_upset
     if not sarcastic and not request and _is_closing(signals, emotion, best, current):
         return _closing(scene, current, opening)
-    intent = read_intent(turn.text)
     if intent is Intent.NEVER_MIND or drops_case(turn.text):
         return dropped(scene, opening)
-    if intent is Intent.THANKS and not sarcastic:
+    if intent is Intent.THANKS and not sarcastic and not still_upset:
         return ending(scene, opening)
     if intent in (Intent.BOT_QUESTION, Intent.GREETING, Intent.SMALL_TALK):
         return small_talk(intent, scene, opening)

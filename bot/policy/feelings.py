@@ -3,6 +3,14 @@
 Pure function over the recent (anger, anxiety) scores of the customer's messages, oldest first. Raw scores
 ("anxiety 0.99 → 0.99") ask the agent to do arithmetic in the middle of a shift; words with a trend do not.
 
+The card reads the scores in context (bot/policy/feelings_in_context.py), not each message's own: the agent
+takes over a conversation, not a message. Own scores would tell the agent a customer who wrote "ok" after two
+angry messages is "calmer now (was very angry)", and one who wrote "great service, really" after a complaint is
+calm; in context they read "angry, not calming down", which is what the agent walks into. A customer who really
+calms down ("thank you, that solved it", a plain new question) keeps their own, calmer reading, so the trend
+still shows easing. The bot decided its replies and the handoff on the same scores, so the card and the reason
+for the handoff agree. Trainers see both in the console.
+
 Thresholds, on the model's 0–1 scale, for the latest message of the window:
 
 - below ``NOTABLE`` (0.30) a feeling is not named at all;

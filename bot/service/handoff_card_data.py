@@ -1,5 +1,6 @@
 """Reading one handoff's card from the database: the handoff, its agent, the conversation's context, and the bot's
-own words for each open promise (found by the time the customer was told, in the customer's language).
+own words for each open promise (found by the time the customer was told, in the customer's language). The feelings
+on the card are the customer's feelings in context, not each message's own (bot/policy/feelings.py says why).
 
 Inside the caller's session; no Bot API call here.
 """

@@ -26,6 +26,7 @@ from bot.policy.escalation import (
     should_escalate,
     tries_since_settled,
 )
+from bot.policy.feelings_in_context import CONTEXT_MESSAGES, CONTEXT_WINDOW, feelings_in_context
 from bot.policy.language import choose_language
 from bot.policy.model import AGENT_COMMANDS, Clock, ConversationState, CustomerTurn, Decision, Move, Reply, TurnKind
 from bot.policy.orders import LookupRequest, OrderFacts
@@ -175,11 +176,16 @@ class CustomerTurns:
             language = choose_language(ref.language, analysis, turn.text)
             if language != ref.language:
                 await repository.set_language(ref, language)
-            signals = None
+            signals = context = None
             if analysis is not None:
                 signals = detect_signals(turn.text, await repository.recent_customer_texts(ref))
+                earlier = await repository.earlier_scores(ref, CONTEXT_WINDOW, CONTEXT_MESSAGES)
+                context = feelings_in_context(analysis.scores, analysis.labels, turn.text, earlier)
             await repository.add_customer_message(ref, stored_kind(turn), turn.text, analysis, telegram_message_id,
-                                                  signals)
+                                                  signals, context)
+            # The reply, its gestures and the escalation are decided on the feelings in context; the message's own
+            # scores stay stored beside them.
+            analysis = context.applied_to(analysis) if context is not None and analysis is not None else analysis
             handed_off = await HandoffRepository(session).open_for(ref.conversation_id)
             answer = (await self._tasks.customer_answers(session, ref.conversation_id, turn.text)
                       if handed_off is None and turn.kind is TurnKind.TEXT and is_meaningful(turn.text) else None)

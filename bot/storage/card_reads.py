@@ -21,7 +21,7 @@ from bot.policy.card_context import (
 from bot.policy.card_facts import SHOP_NOTE, shop_notes
 from bot.policy.model import Case
 from bot.storage.case_notes import CaseNoteRepository
-from bot.storage.conversations import WORDS_KINDS, case_from_text, case_of
+from bot.storage.conversations import WORDS_KINDS, case_from_text, case_of, felt
 from bot.storage.models import Conversation, Gesture, Message, Promise, Task, Team, TeamMember, as_utc
 from bot.storage.tasks import TaskRepository
 
@@ -40,8 +40,7 @@ class CardReads:
         messages = list((await self._session.scalars(
             select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id.desc()).limit(RECENT_MESSAGES)
         )).all())[::-1]
-        feelings = tuple((m.anger or 0.0, m.anxiety or 0.0) for m in messages
-                         if m.sender == "customer" and m.anger is not None)[-TRAJECTORY_TURNS:]
+        feelings = tuple(felt(m) for m in messages if m.sender == "customer" and m.anger is not None)[-TRAJECTORY_TURNS:]
         words = tuple(m.text for m in messages
                       if m.sender == "customer" and m.kind in WORDS_KINDS and m.text.strip())[-CARD_WORDS:]
         bot = [m for m in messages if m.sender == "bot"]

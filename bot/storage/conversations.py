@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.policy.feelings_in_context import FeelingsInContext
 from bot.policy.model import Case
 from bot.storage.models import Conversation, Customer, Gesture, Message, as_utc, utc_now
 from nlu.signals import Signals
-from nlu.types import SUPPORT_CLASSES, Analysis
+from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
 
 RECENT_TEXTS = 3
 WORDS_KINDS = frozenset({"text", "edited"})
@@ -48,6 +49,9 @@ class StoredMessage:
     signals: tuple[str, ...] = ()
     case_after: Case | None = None
     """For a bot reply: the case after that turn (topic, slots, awaiting, settled), when it was recorded."""
+    in_context: FeelingsInContext | None = None
+    """For a scored customer message: its feelings read with the conversation so far (the reply was decided on
+    these)."""
 
 
 @dataclass(frozen=True)
@@ -130,14 +134,28 @@ class ConversationRepository:
         return tuple(reversed(list(rows)))
 
     async def recent_feelings(self, ref: ConversationRef, limit: int = 5) -> tuple[tuple[float, float], ...]:
-        """(anger, anxiety) of the customer's last scored messages, oldest first."""
-        rows = await self._session.execute(
-            select(Message.anger, Message.anxiety)
+        """(anger, anxiety) of the customer's last scored messages, oldest first, as the replies were decided on
+        (in context; the message's own scores for rows stored before context was kept)."""
+        rows = await self._session.scalars(
+            select(Message)
             .where(Message.conversation_id == ref.conversation_id, Message.sender == "customer",
                    Message.anger.is_not(None))
             .order_by(Message.id.desc()).limit(limit)
         )
-        return tuple((float(anger or 0.0), float(anxiety or 0.0)) for anger, anxiety in reversed(list(rows)))
+        return tuple(felt(row) for row in reversed(list(rows)))
+
+    async def earlier_scores(self, ref: ConversationRef, within: dt.timedelta, limit: int) -> tuple[EmotionScores, ...]:
+        """The own scores of the customer's last ``limit`` scored text messages stored in the last ``within``, oldest
+        first: what a new message is read with (bot/policy/feelings_in_context.py). Measured on the clock that stamps
+        each message's ``created_at``."""
+        rows = await self._session.scalars(
+            select(Message)
+            .where(Message.conversation_id == ref.conversation_id, Message.sender == "customer",
+                   Message.kind.in_(("text", "edited")), Message.anger.is_not(None),
+                   Message.created_at >= utc_now() - within)
+            .order_by(Message.id.desc()).limit(limit)
+        )
+        return tuple(own_scores(row) for row in reversed(list(rows)))
 
     async def latest_bot_moves(self, ref: ConversationRef, limit: int = 10) -> list[str]:
         """The moves of the bot's latest replies, newest first (what counts as a try is the policy's call)."""
@@ -149,8 +167,9 @@ class ConversationRepository:
 
     async def add_customer_message(
         self, ref: ConversationRef, kind: str, text: str, analysis: Analysis | None, telegram_message_id: int | None,
-        signals: Signals | None = None,
+        signals: Signals | None = None, in_context: FeelingsInContext | None = None,
     ) -> int:
+        """Store the message with its own scores and, when it was read with the conversation so far, those too."""
         message = Message(
             conversation_id=ref.conversation_id, sender="customer", kind=kind, text=text,
             telegram_message_id=telegram_message_id, signals=",".join(signals.raised()) if signals else "",
@@ -161,6 +180,8 @@ class ConversationRepository:
             message.language = analysis.language
             message.labels = ",".join(analysis.labels)
             message.scored_by = analysis.model_version
+        if in_context is not None:
+            message.context_scores = json.dumps(in_context.as_json(), ensure_ascii=False)
         self._session.add(message)
         await self._session.flush()
         return message.id
@@ -313,7 +334,26 @@ def _stored(row: Message) -> StoredMessage:
     labels = tuple(label for label in row.labels.split(",") if label)
     signals = tuple(name for name in row.signals.split(",") if name)
     return StoredMessage(row.sender, row.kind, row.text, row.language, scores, labels, row.scored_by, row.move, signals,
-                         case_from_text(row.case_after))
+                         case_from_text(row.case_after), in_context(row))
+
+
+def own_scores(row: Message) -> EmotionScores:
+    """A scored message's own scores, as the model gave them."""
+    return EmotionScores.from_mapping({name.value: float(getattr(row, name) or 0.0) for name in SUPPORT_CLASSES})
+
+
+def in_context(row: Message) -> FeelingsInContext | None:
+    """A message's feelings read with the conversation so far; None for rows stored without them."""
+    value = _json_object(row.context_scores)
+    return FeelingsInContext.from_json(value) if value is not None else None
+
+
+def felt(row: Message) -> tuple[float, float]:
+    """(anger, anxiety) of a scored message as its reply was decided on: in context when kept, else its own."""
+    read = in_context(row)
+    if read is not None:
+        return read.scores.anger, read.scores.anxiety
+    return float(row.anger or 0.0), float(row.anxiety or 0.0)
 
 
 def case_of(conversation: Conversation) -> Case:

@@ -91,6 +91,9 @@ class Message(Base):
     """When a bot reply reached the channel; None until then (or for replies stored before 0007)."""
     case_after: Mapped[str] = mapped_column(Text, default="", server_default="")
     """For a bot reply: the case as it stood after that turn (JSON), shown beside the turn in the console."""
+    context_scores: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """For a scored customer message: its feelings read with the conversation so far (JSON: scores, labels and the
+    reason they differ from the message's own), which the reply was decided on; None for rows from before 0015."""
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 

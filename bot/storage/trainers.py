@@ -9,9 +9,10 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.policy.feelings_in_context import FeelingsInContext
 from bot.policy.model import Case
 from bot.policy.passwords import hash_password, new_token, token_hash
-from bot.storage.conversations import case_from_text
+from bot.storage.conversations import case_from_text, in_context
 from bot.storage.models import (
     ContentVersion,
     Conversation,
@@ -67,6 +68,8 @@ class ReviewMessage:
     corrected: tuple[str, ...] | None
     case: Case | None = None
     """For a bot reply: the case after that turn (topic, details, what the bot waits for)."""
+    in_context: FeelingsInContext | None = None
+    """For a customer message: its feelings read with the conversation so far, which the reply was decided on."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,7 @@ class TrainerRepository:
                 m.id, m.sender, m.text, m.move, m.why,
                 {name: float(getattr(m, name)) for name in SUPPORT_CLASSES} if m.anger is not None else None,
                 tuple(label for label in m.labels.split(",") if label), corrected.get(m.id),
-                case_from_text(m.case_after),
+                case_from_text(m.case_after), in_context(m),
             )
             for m in messages
         ]

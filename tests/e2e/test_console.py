@@ -10,8 +10,10 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot.policy.feelings_in_context import feelings_in_context
 from bot.policy.tasks import TaskState
 from bot.service.corrections import write_corrections_tsv
+from bot.storage.conversations import ConversationRepository
 from bot.storage.models import ContentVersion
 from bot.storage.tasks import TaskRepository
 from knowledge.pack import CONTENT_DIR, load_pack
@@ -19,7 +21,7 @@ from nlu.model import default_model_dir
 from nlu.registry import live_model_dir
 from nlu.training.dataset import default_data_dir
 from nlu.training.finetune import read_corrections
-from nlu.types import SUPPORT_CLASSES
+from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
 from tests.e2e.console_server import CSRF, PASSWORD, ConsoleServer, serve_console, sign_in
 from tests.integration.test_knowledge_fields import BROKEN_TEXTS
 from tests.integration.test_task_figures_stored import ANNA, at, stored_task
@@ -199,3 +201,31 @@ async def test_dashboard_counts_team_tasks_and_the_transcript_shows_each_task_wi
     assert "2026-12-01 09:30 UTC taken — Anna (Payments specialist)" in transcript.text
     assert "due 2026-12-01 13:00 UTC" in transcript.text and "Outcome:" not in transcript.text
     assert "&lt;b&gt;hold&lt;/b&gt; released by Thursday" in transcript.text and "<b>hold" not in transcript.text
+
+
+async def test_the_transcript_shows_each_messages_own_scores_and_those_in_context_when_they_differ(
+    console: ConsoleServer,
+) -> None:
+    angry = EmotionScores(anger=0.93, sadness=0.32, positive=0.05, neutral=0.1)
+    calm = EmotionScores(anger=0.02, positive=0.28, neutral=0.79)
+    async with console.database.session() as session:
+        conversations = ConversationRepository(session)
+        ref = await conversations.open_conversation("telegram", "78", "Piotr")
+        first = feelings_in_context(angry, ("anger",), "My parcel is a week late and nobody answers!", ())
+        await conversations.add_customer_message(ref, "text", "My parcel is a week late and nobody answers!",
+                                                 Analysis("en", angry, ("anger",)), 11, in_context=first)
+        ok = feelings_in_context(calm, ("neutral",), "ok", (angry,))
+        await conversations.add_customer_message(ref, "text", "ok", Analysis("en", calm, ("neutral",)), 12,
+                                                 in_context=ok)
+    async with httpx.AsyncClient(base_url=console.url) as client:
+        await sign_in(client)
+        page = await client.get(f"/conversations/{ref.conversation_id}")
+    rows = re.findall(r'<tr id="message-\d+" class="customer">(.*?)</tr>', page.text, re.DOTALL)
+    lines = [[html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found))).strip()
+              for found in re.findall(r'<div class="scores[^"]*">(.*?)</div>', row, re.DOTALL)] for row in rows]
+    assert lines == [
+        ["this message: anger 0.93 · anxiety 0.00 · sadness 0.32 · confusion 0.00 · positive 0.05 · neutral 0.10"],
+        ["this message: anger 0.02 · anxiety 0.00 · sadness 0.00 · confusion 0.00 · positive 0.28 · neutral 0.79",
+         ("in context: anger 0.74 · anxiety 0.00 · sadness 0.00 · confusion 0.00 · positive 0.28 · neutral 0.26"
+          " — anger carried from the earlier message")],
+    ], "the first message has no context; the 'ok' after it shows both readings and why"

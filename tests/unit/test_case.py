@@ -10,6 +10,7 @@ from bot.policy.assignment import parse_shift
 from bot.policy.decide import decide
 from bot.policy.details import DEFAULT_READER, DetailReader
 from bot.policy.escalation import tries_since_settled
+from bot.policy.feelings_in_context import feelings_in_context
 from bot.policy.model import Case, Clock, ConversationState, CustomerTurn, Decision, Move, TurnKind
 from knowledge import load_pack
 from knowledge.retrieval import Retrieval, TopicMatch
@@ -157,3 +158,51 @@ def test_a_promise_made_on_friday_evening_falls_in_mondays_working_hours() -> No
 def test_the_bots_questions_are_not_tries_only_answers_are() -> None:
     assert tries_since_settled(["ask_detail", "answer"]) == 0
     assert tries_since_settled(["answer", "corrected", "ask_detail", "answer"]) == 2
+
+
+def turn_read_in_context(text: str, own: EmotionScores, earlier: tuple[EmotionScores, ...], case: Case,
+                         promises: tuple[tuple[str, dt.datetime], ...] = (), language: str = "en") -> Decision:
+    """A turn decided the way the service decides it: on the message's feelings read with the earlier ones."""
+    read = feelings_in_context(own, (own.strongest(),), text, earlier).applied_to(Analysis(language, own, ()))
+    state = ConversationState(5, language, case.topic_id, case=case, open_promises=promises)
+    return decide(CustomerTurn(TurnKind.TEXT, text=text), read, detect_signals(text), about(None), state, PACK, MONDAY)
+
+
+ANGRY = EmotionScores(anger=0.93, sadness=0.32, positive=0.05, neutral=0.1)
+OK_ALONE = EmotionScores(anger=0.02, positive=0.28, neutral=0.79)
+
+
+def test_ok_after_two_angry_messages_keeps_the_case_open_and_meets_the_anger() -> None:
+    due = MONDAY.now + dt.timedelta(hours=24)
+    settled = Case("order_status", (("order_ref", "48213"),), settled=True)
+    calm = turn_read_in_context("ok", OK_ALONE, (), settled, (("order_status", due),))
+    assert calm.reply.move is Move.END, "a calm 'ok' still ends warmly"
+    upset = turn_read_in_context("ok", OK_ALONE, (ANGRY, ANGRY), settled, (("order_status", due),))
+    assert upset.reply.move is Move.ANSWER and not upset.closes
+    assert "You're welcome" not in upset.reply.text
+    topic = PACK.topic("order_status", "en")
+    assert topic is not None
+    met_anger = {PACK.wording_for("en").acknowledgement("anger", level).format(problem=topic.problem)
+                 for level in ("mild", "strong", "again")}
+    assert upset.reply.text.split("\n\n")[0] in met_anger, upset.reply.text
+    assert "10:00" in upset.reply.text and upset.promise is None, "the time already promised, not a new one"
+    for text, language in (("ладно", "ru"), ("no dobrze", "pl"), ("好吧", "zh")):
+        decision = turn_read_in_context(text, OK_ALONE, (ANGRY, ANGRY), settled, (("order_status", due),), language)
+        assert decision.reply.move is Move.ANSWER and not decision.closes, text
+
+
+def test_an_upset_ok_while_a_detail_is_awaited_is_not_taken_as_the_detail() -> None:
+    waiting = Case("change_address", (("order_ref", "52019"),), awaiting="address")
+    decision = turn_read_in_context("ok", OK_ALONE, (ANGRY,), waiting)
+    assert decision.reply.move is Move.END and decision.case is not None and decision.case.value("address") is None
+
+
+def test_sarcastic_thanks_after_a_complaint_is_not_thanked_and_real_thanks_is() -> None:
+    settled = Case("account_locked", settled=True)
+    praise = EmotionScores(positive=1.0, neutral=0.0)
+    for text in ("great service, thanks", "thanks a lot, very helpful", "ну спасибо", "谢谢啊，真棒"):
+        sarcastic = turn_read_in_context(text, praise, (ANGRY,), settled)
+        assert sarcastic.reply.move not in (Move.END, Move.CLOSE) and not sarcastic.closes, text
+        assert "welcome" not in sarcastic.reply.text.lower() and "glad" not in sarcastic.reply.text.lower(), text
+    meant = turn_read_in_context("Thank you, that solved it!", praise, (ANGRY,), settled)
+    assert meant.reply.move is Move.CLOSE and meant.closes
