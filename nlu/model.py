@@ -100,19 +100,22 @@ class EmotionModel:
             raise ModelLoadError(f"The retrieval encoder is not installed (pip package {ENCODER_PACKAGE}).")
         return self.retrieval_encoder.encode(texts)
 
-    def score(self, texts: list[str], retrieval: bool = True, threads: int | None = None) -> ScoredTexts:
+    def score(self, texts: list[str], retrieval: bool = True, threads: int | None = None,
+              languages: list[str] | None = None) -> ScoredTexts:
         """Emotion scores; with ``retrieval`` also every text's search vectors (what the bot needs).
 
         Without it only ru/pl/zh texts are embedded (their emotion head reads the vector), so
         evaluation and the emotion-only benchmark pay nothing for search. ``threads`` overrides
-        the adaptive choice of torch threads (see ``torch_threads_for``).
+        the adaptive choice of torch threads (see ``torch_threads_for``). ``languages`` gives each
+        text's language when it is known (evaluation sets), instead of detecting it.
         """
         import torch
 
         wanted = threads or torch_threads_for(len(texts), self.max_threads)
         if torch.get_num_threads() != wanted:
             torch.set_num_threads(wanted)
-        languages = [detect_language(text) for text in texts]
+        if languages is None:
+            languages = [detect_language(text) for text in texts]
         whole: np.ndarray | None = None
         embeddings: list[np.ndarray] | None = None
         if retrieval and self.can_embed:
@@ -133,10 +136,15 @@ class EmotionModel:
         if other and self.multilingual is not None and whole is not None:
             head = self.multilingual.head
             for row, i in zip(head.probabilities(whole[other]), other, strict=True):
-                probabilities[i] = with_explicit_evidence(row, head.thresholds, explicit_emotions(texts[i], languages[i]))
-                thresholds[i] = head.thresholds
+                own = head.thresholds_for(languages[i])
+                probabilities[i] = with_explicit_evidence(row, own, explicit_emotions(texts[i], languages[i]))
+                thresholds[i] = own
                 versions[i] = head.version
         return ScoredTexts(languages, probabilities, thresholds, versions, embeddings)
+
+    def score_as(self, texts: list[str], language: str) -> ScoredTexts:
+        """Emotion scores of texts all known to be in ``language`` (an evaluation set)."""
+        return self.score(texts, retrieval=False, languages=[language] * len(texts))
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """Support-class probabilities, one row per text."""

@@ -114,15 +114,20 @@ def _train(args: argparse.Namespace, setup: ModelSetup) -> int:
 
 
 def _train_multilingual(args: argparse.Namespace, setup: ModelSetup) -> int:
+    from nlu.model import EmotionModel
+    from nlu.multilingual import SUBDIRECTORY
     from nlu.training.multilingual import train_multilingual
+    from nlu.training.multilingual_card import write_multilingual_card
+    from nlu.training.report import evaluation_sets, score_sets, summary_lines
 
-    result = train_multilingual(args.data_dir, args.output, args.curated, seed=args.seed)
-    xed, curated = result.xed_macro_f1, result.curated_macro_f1
-    print(f"GoEmotions dev macro-F1 {result.goemotions_dev_macro_f1:.3f}")
-    print(f"XED macro-F1 on rows never seen in training (anger, anxiety, sadness, positive): Russian {xed['ru']:.3f}, "
-          f"Polish {xed['pl']:.3f}, Chinese {xed['zh']:.3f}")
-    print("held-out curated support messages, macro-F1 (six classes): "
-          + ", ".join(f"{language} {figure:.3f}" for language, figure in curated.items()))
+    result = train_multilingual(args.data_dir, args.output, args.curated, seed=args.seed,
+                                log=lambda line: print(line, flush=True))
+    figures = score_sets(EmotionModel(args.output, setup.precision), evaluation_sets(args.data_dir, args.curated))
+    write_multilingual_card(args.output / SUBDIRECTORY, result.head, figures, args.seed, result.seconds / 60)
+    print(f"trained {result.head.version} on {result.rows} rows in {result.seconds / 60:.1f} min; "
+          "figures on text it never trained on:")
+    for line in summary_lines(figures):
+        print(line)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,27 +122,99 @@ def default_support_messages_file() -> Path:
     return Path(__file__).resolve().parent / "data" / "support_messages.tsv"
 
 
-def read_support_messages(path: Path) -> dict[str, LabelledTexts]:
-    """Curated messages by language (columns: language, comma-separated support classes, text).
+@dataclass(frozen=True)
+class CuratedSplit:
+    """One language's curated messages: ``train`` rows may be trained on, ``test`` rows never are."""
 
-    Rows are grouped by language and class in the file, so the every-fifth-row hold-out of
-    ``split_held_out`` keeps a few examples of each class unseen.
+    train: LabelledTexts
+    test: LabelledTexts
+
+
+SPLITS = ("train", "test")
+
+
+def read_support_messages(path: Path) -> dict[str, CuratedSplit]:
+    """Curated messages by language (columns: language, split, comma-separated support classes, text).
+
+    The split is written in the file, not derived from row order, so adding a line never moves
+    another between training and evaluation.
     """
     from nlu.types import SUPPORT_CLASSES
 
     if not path.is_file():
         raise DatasetError(f"Curated support messages not found: {path}.")
-    by_language: dict[str, LabelledTexts] = {}
+    by_language: dict[str, CuratedSplit] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
-        classes = set(parts[1].split(",")) if len(parts) == 3 else set()
-        if len(parts) != 3 or not classes or not classes <= set(SUPPORT_CLASSES) or not parts[2].strip():
-            raise DatasetError(f"{path}:{number}: expected 'language<TAB>classes<TAB>text' with classes from "
-                               f"{', '.join(SUPPORT_CLASSES)}.")
-        data = by_language.setdefault(parts[0], LabelledTexts([], [], []))
-        data.texts.append(parts[2])
+        classes = set(parts[2].split(",")) if len(parts) == 4 else set()
+        if (len(parts) != 4 or parts[1] not in SPLITS or not classes or not classes <= set(SUPPORT_CLASSES)
+                or not parts[3].strip()):
+            raise DatasetError(f"{path}:{number}: expected 'language<TAB>split<TAB>classes<TAB>text' with split "
+                               f"train or test and classes from {', '.join(SUPPORT_CLASSES)}.")
+        split = by_language.setdefault(parts[0], CuratedSplit(LabelledTexts([], [], []), LabelledTexts([], [], [])))
+        data = split.train if parts[1] == "train" else split.test
+        data.texts.append(parts[3])
         data.targets.append([1 if name in classes else 0 for name in SUPPORT_CLASSES])
         data.source_labels.append(sorted(classes))
     return by_language
+
+
+HELD_OUT_TENTHS = 3
+"""Three comments in ten of GoEmotions dev are held out from every language's training: their Russian
+translation is the Russian test set, and their English original the English one, so no figure of a
+language is flattered by the head having read the same comment in another."""
+TUNING_TENTHS = 2
+"""Two in ten more tune the per-language thresholds; the other half trains."""
+
+
+def dev_comment_part(comment_id: str) -> str:
+    """``test``, ``tune`` or ``train`` for one GoEmotions dev comment, fixed by a hash of its id.
+
+    A hash rather than a seeded shuffle, so training, ``candor nlu eval`` and any later file agree on
+    the parts without sharing state, and adding rows elsewhere never moves a comment.
+    """
+    tenth = int(hashlib.sha256(comment_id.encode("utf-8")).hexdigest(), 16) % 10
+    if tenth < HELD_OUT_TENTHS:
+        return "test"
+    return "tune" if tenth < HELD_OUT_TENTHS + TUNING_TENTHS else "train"
+
+
+@dataclass(frozen=True)
+class ParallelDev:
+    """GoEmotions dev in English and in its Russian translation, row for row, with each row's part."""
+
+    english: LabelledTexts
+    russian: LabelledTexts
+    parts: list[str]
+
+    def part(self, name: str, language: str) -> LabelledTexts:
+        data = self.russian if language == "ru" else self.english
+        return data.rows([i for i, part in enumerate(self.parts) if part == name])
+
+
+def read_parallel_dev(data_dir: Path) -> ParallelDev:
+    """GoEmotions dev (``goemotions/dev.tsv``) beside ru-goemotions (``ru-goemotions/dev.csv``).
+
+    The two files list the same 5,426 comments in the same order; a row whose ids differ means a
+    changed file, and is refused rather than paired with the wrong labels.
+    """
+    labels = data_dir / "goemotions" / "labels.txt"
+    english = read_goemotions(data_dir / "goemotions" / "dev.tsv", labels)
+    ids = _goemotions_ids(data_dir / "goemotions" / "dev.tsv")
+    path = data_dir / "ru-goemotions" / "dev.csv"
+    if not path.is_file():
+        raise DatasetError(f"Russian GoEmotions not found: {path}. Pass --data-dir pointing at shared/data.")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    if len(rows) != len(ids) or any(row.get("id") != comment for row, comment in zip(rows, ids, strict=False)):
+        raise DatasetError(f"{path} does not list the comments of goemotions/dev.tsv in the same order.")
+    russian = LabelledTexts([row["ru_text"] for row in rows], english.targets, english.source_labels)
+    return ParallelDev(english, russian, [dev_comment_part(comment) for comment in ids])
+
+
+def _goemotions_ids(split_file: Path) -> list[str]:
+    with split_file.open(encoding="utf-8", newline="") as handle:
+        return [row[2].strip() for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+                if len(row) >= 3 and row[0].strip()]

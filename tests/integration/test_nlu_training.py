@@ -100,19 +100,20 @@ def test_curated_support_messages_cover_every_class_in_every_language() -> None:
 
     curated = read_support_messages(default_support_messages_file())
     assert set(curated) == {"en", "ru", "pl", "zh"}
-    for language, data in curated.items():
-        train, held_out = data.split_held_out()
-        assert len(train.texts) + len(held_out.texts) == len(data.texts)
-        assert not set(train.texts) & set(held_out.texts), language
-        counts = np.asarray(data.targets).sum(axis=0)
-        assert all(counts[i] >= 10 for i in range(len(SUPPORT_CLASSES))), (language, counts)
+    for language, split in curated.items():
+        train, test = split.train, split.test
+        assert len(train.texts) >= 250 and len(test.texts) >= 80, language
+        assert not set(train.texts) & set(test.texts), language
+        for part, floor in ((train, 25), (test, 8)):
+            counts = np.asarray(part.targets).sum(axis=0)
+            assert all(counts[i] >= floor for i in range(len(SUPPORT_CLASSES))), (language, counts)
 
 
 def test_a_malformed_curated_line_is_reported_with_its_place(tmp_path: Path) -> None:
     from nlu.training.dataset import DatasetError, read_support_messages
 
     path = tmp_path / "messages.tsv"
-    path.write_text("# comment\npl\tanxiety\tMartwię się\npl\tworried\tBoję się\n", encoding="utf-8")
+    path.write_text("# comment\npl\ttrain\tanxiety\tMartwię się\npl\ttrain\tworried\tBoję się\n", encoding="utf-8")
     with pytest.raises(DatasetError, match=r"messages.tsv:3"):
         read_support_messages(path)
 
