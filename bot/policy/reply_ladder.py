@@ -96,6 +96,13 @@ def wait_starts(due_now: dt.datetime | None, queued_until: dt.datetime | None, n
     return queued_until if queued_until is not None else now + timing.reply_within
 
 
-def leads_to_nudge(agents: list[AgentProfile], owner_user_id: int | None) -> tuple[AgentProfile, ...]:
-    """Who hears the lead's rung: every active lead but the agent who has the chat (already nudged)."""
-    return tuple(a for a in agents if a.is_lead and a.active and a.telegram_user_id != owner_user_id)
+def leads_to_nudge(agents: list[AgentProfile], owner_user_id: int | None, now: dt.datetime) -> tuple[AgentProfile, ...]:
+    """Who hears the lead's rung: the active leads on shift, or, when none is, every lead who is not away.
+
+    The agent who has the chat was nudged already. A lead who said /away is never mentioned; one
+    off shift only when no lead is on shift, so a late reply still reaches a person who can act
+    (an on-call lead) without waking everyone while a colleague is at the desk.
+    """
+    leads = [a for a in agents if a.is_lead and a.active and not a.away and a.telegram_user_id != owner_user_id]
+    on_shift = tuple(a for a in leads if a.shift().covers(now))
+    return on_shift or tuple(leads)

@@ -69,7 +69,7 @@ class ReplyDeadlines:
                 if handoff is None:
                     continue
                 agent = next((a for a in everyone if a.telegram_user_id == handoff.agent_user_id), None)
-                leads = leads_to_nudge(everyone, handoff.agent_user_id)
+                leads = leads_to_nudge(everyone, handoff.agent_user_id, now)
                 told_until = (holding_time(overdue.wait, now, self.timing, dt.timedelta(minutes=FIRST_REPLY_MINUTES))
                               if Rung.CUSTOMER in rungs else None)
                 await waits.climbed(handoff.id, max(rungs), told_until)

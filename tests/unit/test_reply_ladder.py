@@ -56,5 +56,15 @@ def test_the_leads_nudged_are_the_active_leads_other_than_the_agent_who_has_the_
     li = AgentProfile(2, "Li", "Payments", ("zh",), True, is_lead=True)
     ann = AgentProfile(3, "Ann", "Care", ("en",), True, is_lead=True)
     gone = AgentProfile(4, "Olek", "Care", ("pl",), False, is_lead=True)
-    assert leads_to_nudge([marta, li, ann, gone], 1) == (li, ann)
-    assert leads_to_nudge([marta, li, ann, gone], 2) == (ann,), "Li has the chat and was nudged as its agent"
+    assert leads_to_nudge([marta, li, ann, gone], 1, T) == (li, ann)
+    assert leads_to_nudge([marta, li, ann, gone], 2, T) == (ann,), "Li has the chat and was nudged as its agent"
+
+
+def test_a_lead_on_shift_is_nudged_rather_than_one_off_shift_and_an_away_lead_never() -> None:
+    # T is Monday 14:00 UTC: Ann works 09:00-18:00 UTC; Wei works 09:00-18:00 in Shanghai (UTC+8), so is off shift.
+    ann = AgentProfile(3, "Ann", "Care", ("en",), True, is_lead=True)
+    away = AgentProfile(5, "Ivan", "Care", ("ru",), True, is_lead=True, away=True)
+    night = AgentProfile(6, "Wei", "Care", ("zh",), True, timezone="Asia/Shanghai", is_lead=True)
+    assert leads_to_nudge([ann, away, night], 1, T) == (ann,), "Wei is not woken while Ann is at the desk"
+    assert leads_to_nudge([away, night], 1, T) == (night,), "with no lead on shift, the on-call lead still hears it"
+    assert leads_to_nudge([away], 1, T) == (), "a lead who said /away is never mentioned"
