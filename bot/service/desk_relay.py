@@ -5,8 +5,9 @@ agent writing in a colleague's topic is not sent either (kept as their note) and
 handoff, whether to take it over; a reply typed outside any topic is caught and the agent told where
 it went (nowhere). What does pass keeps Telegram's shape on both sides: a reply-to stays a reply, an
 edit edits the twin in place (marked edited), media go as one message with the sender's name on it. An edit of
-words the customer never had (a note, a colleague's aside, a refused send) is never sent. The twins are found
-through ``RelayedMessage`` rows. Sends run after the unit of work commits.
+words kept private (a note, a colleague's aside; recorded as ``kept``) is never sent; an edit of a message
+the desk has no record of reaches the customer as a marked correction. The twins are found through
+``RelayedMessage`` rows. Sends run after the unit of work commits.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ class DeskRelay:
             if kept_back:
                 if message.edited or (words == "" and message.media is None):
                     return AgentAnswer()  # never sent, and nothing new to keep
-                ask_owner = await self._keep_as_note(session, handoff, agent, words, message.text, colleague)
+                ask_owner = await self._keep_as_note(session, handoff, agent, words, message, colleague)
             elif message.edited:
                 twin = await RelayedMessages(session).in_topic(handoff.conversation_id, message.message_id)
         if kept_back:
@@ -127,9 +128,9 @@ class DeskRelay:
                 return AgentAnswer()
             return AgentAnswer(privately=notes.say("not_yours", agent=agent.name, customer=notes.customer(handoff),
                                                    owner=ask_owner))
-        if message.edited:
-            if twin is None or twin.direction is not Direction.TO_CUSTOMER or twin.customer_message_id is None:
-                return AgentAnswer()  # she never had it (kept back, or refused): there is nothing of hers to correct
+        if message.edited and twin is not None:
+            if twin.direction is not Direction.TO_CUSTOMER or twin.customer_message_id is None:
+                return AgentAnswer()  # words kept private (or not an agent's): never hers, so nothing to correct
             edited = await self._edit_for_customer(handoff, agent.name, twin, message, send, notes)
             if edited is not None:
                 return AgentAnswer(edited or None)
@@ -139,12 +140,18 @@ class DeskRelay:
             topic_message_id=message.message_id, reply_to=message.reply_to, captionable=message.captionable))
 
     async def _keep_as_note(self, session: AsyncSession, handoff: OpenHandoff, agent: AgentProfile,
-                            words: str | None, text: str, colleague: bool) -> str | None:
+                            words: str | None, message: AgentMessage, colleague: bool) -> str | None:
         """Keep the words with the case; returns the owner's name when a colleague is to be asked, for the first
-        time in this handoff, whether to take it over (None: no question to ask)."""
+        time in this handoff, whether to take it over (None: no question to ask).
+
+        The topic message is recorded as kept, so a later edit of it (after its writer took the chat, say)
+        is known to be private and is not sent, while an edit of a message the desk has no record of at all
+        still reaches the customer as a marked correction."""
         now = self._now()
         await CaseNoteRepository(session).add(handoff.conversation_id, handoff.id, agent.telegram_user_id, agent.name,
-                                              (words if words is not None else text) or MEDIA_NOTE, now)
+                                              (words if words is not None else message.text) or MEDIA_NOTE, now)
+        await RelayedMessages(session).add(RelayedRecord(handoff.id, handoff.conversation_id, Direction.KEPT, None,
+                                                         message.message_id, sender_user_id=agent.telegram_user_id))
         if not colleague or words is not None or handoff.agent_user_id is None:
             return None
         if not await TakeoverOffers(session).first_time(handoff.id, agent.telegram_user_id, now):

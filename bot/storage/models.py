@@ -440,7 +440,7 @@ class RelayedMessage(Base):
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
     direction: Mapped[str] = mapped_column(String(16))
     """to_customer (an agent's message), to_topic (a customer's message), bot (the bot's own words shown in the
-    topic)."""
+    topic), kept (an agent's words kept private: no twin in the customer's chat)."""
     customer_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     topic_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     stored_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"),

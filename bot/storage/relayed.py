@@ -24,6 +24,8 @@ class Direction(StrEnum):
     """A customer's message and its quote in the topic."""
     BOT = "bot"
     """The bot's own words to the customer, shown in the topic."""
+    KEPT = "kept"
+    """An agent's words kept with the case (a note, a colleague's aside): a topic message with no twin, ever."""
 
 
 @dataclass(frozen=True)
