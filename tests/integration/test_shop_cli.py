@@ -55,10 +55,12 @@ def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert TOKEN not in first
 
 
-def yesterday_at(hour_minute: str) -> set[str]:
-    """How "yesterday at 14:02 in Warsaw" is printed, today's and (past midnight) tomorrow's."""
-    today = dt.datetime.now(ZoneInfo("Europe/Warsaw")).date()
-    return {f"{today - dt.timedelta(days=days):%Y-%m-%d} {hour_minute}" for days in (0, 1)}
+def yesterday_at(hour_minute: str, zone: str) -> set[str]:
+    """The dates "yesterday" can print as: the demo builds it from the customer's own day in ``zone`` (so between
+    23:00 and midnight UTC, a London customer's yesterday is two days before Warsaw's today), and a run that
+    crosses the customer's midnight may see the day before."""
+    today = dt.datetime.now(ZoneInfo(zone)).date()
+    return {f"{today - dt.timedelta(days=days):%Y-%m-%d} {hour_minute}" for days in (1, 2)}
 
 
 def run(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str, str]:
@@ -76,7 +78,7 @@ def test_check_prints_the_demo_shops_late_parcel_with_its_last_scan(capsys: pyte
     assert "  items: 1 × Wodoodporna kurtka trekkingowa; 1 × Ceramiczny zestaw do kawy\n" in out
     assert re.search(r"\n  DPD 1000\d{9}U: in_transit, expected \d{4}-\d\d-\d\d 18:00 CET\n", out)
     last = re.search(r"\n    last: (\d{4}-\d\d-\d\d 14:02) CET in Warszawa: Przesyłka w drodze", out)
-    assert last and last.group(1) in yesterday_at("14:02")
+    assert last and last.group(1) in yesterday_at("14:02", "Europe/Warsaw")
     assert out.endswith("Refunds: none\n")
 
 
@@ -134,7 +136,7 @@ def test_check_over_http_reads_the_served_demo_shop(capsys: pytest.CaptureFixtur
     assert out.startswith("Backend: http\nHealth: version demo-1; looks up orders, shipments, refunds\n"
                           "Order 50001: shipped\n")
     last = re.search(r"\n    last: (\d{4}-\d\d-\d\d 15:02) CET in Hinckley Hub: Sorted at the hub", out)
-    assert last and last.group(1) in yesterday_at("15:02")  # 14:02 in London
+    assert last and last.group(1) in yesterday_at("15:02", "Europe/London")  # 14:02 in London
     assert (missing, elsewhere) == (1, "Backend: http\nHealth: version demo-1; looks up orders, shipments, refunds\n"
                                        + NOT_FOUND)
     assert TOKEN not in out + elsewhere
