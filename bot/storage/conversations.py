@@ -151,7 +151,7 @@ class ConversationRepository:
         rows = await self._session.scalars(
             select(Message)
             .where(Message.conversation_id == ref.conversation_id, Message.sender == "customer",
-                   Message.kind.in_(("text", "edited")), Message.anger.is_not(None),
+                   Message.kind.in_(sorted(WORDS_KINDS)), Message.anger.is_not(None),
                    Message.created_at >= utc_now() - within)
             .order_by(Message.id.desc()).limit(limit)
         )
@@ -328,9 +328,7 @@ class ConversationRepository:
 
 
 def _stored(row: Message) -> StoredMessage:
-    scores = None
-    if row.anxiety is not None:
-        scores = {name.value: float(getattr(row, name) or 0.0) for name in SUPPORT_CLASSES}
+    scores = _scores_of(row) if row.anxiety is not None else None
     labels = tuple(label for label in row.labels.split(",") if label)
     signals = tuple(name for name in row.signals.split(",") if name)
     return StoredMessage(row.sender, row.kind, row.text, row.language, scores, labels, row.scored_by, row.move, signals,
@@ -339,7 +337,11 @@ def _stored(row: Message) -> StoredMessage:
 
 def own_scores(row: Message) -> EmotionScores:
     """A scored message's own scores, as the model gave them."""
-    return EmotionScores.from_mapping({name.value: float(getattr(row, name) or 0.0) for name in SUPPORT_CLASSES})
+    return EmotionScores.from_mapping(_scores_of(row))
+
+
+def _scores_of(row: Message) -> dict[str, float]:
+    return {name.value: float(getattr(row, name) or 0.0) for name in SUPPORT_CLASSES}
 
 
 def in_context(row: Message) -> FeelingsInContext | None:
