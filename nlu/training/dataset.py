@@ -11,8 +11,6 @@ from pathlib import Path
 from nlu.errors import CandorError
 from nlu.training.labels import SUPPORT_TO_GOEMOTIONS, support_targets
 
-HOLD_OUT_EVERY = 5
-
 
 class DatasetError(CandorError):
     """The training data is missing or malformed."""
@@ -27,16 +25,6 @@ class LabelledTexts:
     def rows(self, indices: list[int]) -> LabelledTexts:
         return LabelledTexts([self.texts[i] for i in indices], [self.targets[i] for i in indices],
                              [self.source_labels[i] for i in indices])
-
-    def split_held_out(self) -> tuple[LabelledTexts, LabelledTexts]:
-        """(training rows, held-out rows): every fifth row is held out.
-
-        A fixed rule rather than a seeded shuffle, so training and ``candor nlu eval`` agree on
-        which rows the model never saw without having to share a seed.
-        """
-        count = len(self.texts)
-        return (self.rows([i for i in range(count) if i % HOLD_OUT_EVERY != HOLD_OUT_EVERY - 1]),
-                self.rows([i for i in range(count) if i % HOLD_OUT_EVERY == HOLD_OUT_EVERY - 1]))
 
     def plus(self, other: LabelledTexts, times: int = 1) -> LabelledTexts:
         """These examples followed by ``other`` repeated ``times`` (a weight for a few curated lines)."""

@@ -21,6 +21,7 @@ from nlu.training.dataset import (
     read_xed,
 )
 from nlu.training.evaluate import classification_table, f1_score, roc_auc
+from nlu.training.multilingual import xed_rows
 from nlu.types import SUPPORT_CLASSES
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "pl": "Polish", "zh": "Chinese"}
@@ -75,7 +76,7 @@ def evaluation_sets(data_dir: Path, curated_file: Path | None) -> list[EvalSet]:
     for language in ("pl", "zh", "ru"):
         path = data_dir / "xed" / f"{language}-projections.tsv"
         if path.is_file():
-            held_out = read_xed(path).split_held_out()[1]
+            held_out = xed_rows(read_xed(path), "test")
             sets.append(EvalSet(language, "XED subtitles, every fifth row (labels projected from English)",
                                 held_out, XED_CLASSES))
     if curated_file is not None and curated_file.is_file():
