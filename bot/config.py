@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     """While a person has the chat: how soon they should answer a customer's message before the desk nudges them."""
     lead_nudge_minutes: float = Field(default=5.0, gt=0, le=1440, alias="CANDOR_LEAD_NUDGE_MINUTES")
     """How long after the agent's nudge the lead(s) are nudged and the customer hears an honest new time."""
+    content_dir: Path = Field(default=Path("./var/content"), alias="CANDOR_CONTENT_DIR")
+    """The shop's own wording, topics and profile (shop.yaml): seeded from the shipped pack on first start, then
+    read and written there (the console's edits, ``candor init``), never in the installed package."""
     shop: str = Field(default="demo", alias="CANDOR_SHOP")
     """Where order, parcel and refund lookups go: none, demo (built-in demo data), http, shopify, woocommerce."""
     shop_url: str | None = Field(default=None, alias="CANDOR_SHOP_URL", validate_default=True)

@@ -24,6 +24,7 @@ from bot.storage.models import utc_now
 from bot.storage.privacy import Purged, forget_the_old
 from bot.storage.teams import TeamRepository
 from knowledge import KnowledgePack, load_pack
+from knowledge.content_folder import seed_content
 from knowledge.pack import FALLBACK_LANGUAGE
 from knowledge.retrieval import TopicIndex, example_texts
 from nlu.runtime import EmotionAnalyzer
@@ -51,7 +52,8 @@ class CandorRuntime:
         agents' group and ``board`` the teams' chats (none for the local chat, whose tasks wait in
         ``candor tasks list``).
         """
-        pack = load_pack()
+        content = seed_content(settings.content_dir)
+        pack = load_pack(content)
         await upgrade_schema_async(settings.database_url)
         database = Database(settings.database_url)
         await keep_house(database, settings.retention_days)
@@ -61,7 +63,7 @@ class CandorRuntime:
         token = settings.shop_token.get_secret_value() if settings.shop_token else None
         shop = open_shop(settings.shop, settings.shop_url, token, utc_now)
         logger.info("order lookups: %s", f"backend={shop.name}" if shop else "off (CANDOR_SHOP=none)")
-        service = SupportService(database, analyzer, pack, index, settings.zone, rules=load_rules(), chat_locks=chat_locks,
+        service = SupportService(database, analyzer, pack, index, settings.zone, rules=load_rules(content / "escalation.yaml"), chat_locks=chat_locks,
                                  fairness=Fairness(TokenBucket()), workspace=workspace,
                                  reader=settings.detail_reader, working=settings.support_shift,
                                  lookups=OrderLookups(shop, utc_now) if shop else None, board=board,
