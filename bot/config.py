@@ -21,7 +21,7 @@ from nlu.precision import PRECISION_CHOICES
 from nlu.registry import live_model_dir
 
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
-_TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -81,7 +81,7 @@ class Settings(BaseSettings):
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         text = str(value).strip()
-        if not _TOKEN_PATTERN.match(text):
+        if not TOKEN_PATTERN.match(text):
             raise ValueError("expected the form '123456789:ABC-def...' that @BotFather gives you")
         return text
 
