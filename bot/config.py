@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.policy.assignment import ScheduleError, Shift, parse_days, parse_shift
 from bot.policy.details import DEFAULT_ORDER_REF_PATTERN, DetailReader
 from bot.shop.factory import SHOP_KINDS
+from knowledge.shop_profile import ProfileError, check_order_pattern, check_timezone
 from nlu.errors import CandorError
 from nlu.precision import PRECISION_CHOICES
 from nlu.registry import live_model_dir
@@ -118,12 +119,10 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        name = value.strip() or "UTC"
         try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone '{name[:64]}'; use an IANA name such as Europe/Warsaw or UTC") from None
-        return name
+            return check_timezone(value.strip() or "UTC")
+        except ProfileError as error:
+            raise ValueError(str(error)) from None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -133,15 +132,10 @@ class Settings(BaseSettings):
     @field_validator("order_ref_pattern")
     @classmethod
     def _order_ref_pattern(cls, value: str) -> str:
-        pattern = value.strip()
         try:
-            compiled = re.compile(pattern)
-        except re.error as error:
-            raise ValueError(f"not a regular expression ({error}); for example #?\\d{{5,}} (an optional # and 5+ digits)") from None
-        if not pattern or compiled.match(""):
-            raise ValueError("the pattern matches empty text, so every message would hold an order number; "
-                             "for example #?\\d{5,}")
-        return pattern
+            return check_order_pattern(value)
+        except ProfileError as error:
+            raise ValueError(str(error)) from None
 
     @field_validator("support_hours")
     @classmethod

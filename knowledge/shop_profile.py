@@ -145,10 +145,11 @@ def check_order_pattern(text: str) -> str:
     try:
         compiled = re.compile(pattern)
     except re.error as error:
-        raise ProfileError(f"order-reference pattern is not a regular expression ({error}); for example #?\\d{{5,}}") from None
+        raise ProfileError(f"the order-reference pattern is not a regular expression ({error}); for example "
+                           "#?\\d{5,} (an optional # and 5 or more digits)") from None
     if not pattern or compiled.match(""):
-        raise ProfileError("the order-reference pattern matches empty text; for example #?\\d{5,} (an optional # and "
-                           "5 or more digits)")
+        raise ProfileError("the order-reference pattern matches empty text, so every message would hold an order "
+                           "number; for example #?\\d{5,}")
     return pattern
 
 
