@@ -16,7 +16,7 @@ from typing import Any
 from knowledge.content_files import KnowledgeError, read_yaml
 from knowledge.fields import TOPICS, names_in, text_problems, where_text_sits
 from knowledge.forms import LOOKUPS, ORDER_STATUSES, DetailRule, DetailWording, read_detail_wording, read_details
-from knowledge.shop_profile import read_profile
+from knowledge.shop_profile import ShopProfile, read_profile
 from knowledge.shop_wording import SupportHoursWording, fill_shop_fields, shop_values
 
 __all__ = [
@@ -377,6 +377,8 @@ class KnowledgePack:
     gestures: tuple[GestureRule, ...] = ()
     details: dict[str, DetailRule] = field(default_factory=dict)
     """The details a topic may need (details.yaml), by name."""
+    profile: ShopProfile | None = None
+    """The shop profile (shop.yaml) filled into the texts; None for a pack read without it (``read_pack``)."""
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -438,7 +440,7 @@ def _with_shop(pack: KnowledgePack, content_dir: Path) -> KnowledgePack:
     """The pack with the shop profile (shop.yaml) filled into every language's texts."""
     profile = read_profile(content_dir, pack.languages)
     values = {language: shop_values(profile, wording.support_hours) for language, wording in pack.wording.items()}
-    return replace(pack, wording={language: fill_shop_fields(wording, values[language])
+    return replace(pack, profile=profile, wording={language: fill_shop_fields(wording, values[language])
                                   for language, wording in pack.wording.items()},
                    topics={language: fill_shop_fields(topics, values.get(language, values[FALLBACK_LANGUAGE]))
                            for language, topics in pack.topics.items()})

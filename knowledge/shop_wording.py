@@ -64,9 +64,9 @@ def fill_shop_fields(value: T, values: dict[str, str]) -> T:
     if isinstance(value, str):
         return _SHOP_FIELD.sub(lambda found: values[found.group(1)], value)  # type: ignore[return-value]  # T is str
     if isinstance(value, dict):
-        return {key: fill_shop_fields(item, values) for key, item in value.items()}  # type: ignore[return-value]
+        return {key: fill_shop_fields(item, values) for key, item in value.items()}  # type: ignore[return-value]  # T is this dict
     if isinstance(value, tuple):
-        return tuple(fill_shop_fields(item, values) for item in value)  # type: ignore[return-value]
+        return tuple(fill_shop_fields(item, values) for item in value)  # type: ignore[return-value]  # T is this tuple
     if is_dataclass(value) and not isinstance(value, type):
         changes = {f.name: fill_shop_fields(getattr(value, f.name), values) for f in fields(value) if f.init}
         return replace(value, **changes)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from bot.onboarding.checks import OnlineChecks, SetupError, check_shop
+from bot.onboarding.profile_settings import profile_settings
 from bot.policy.details import DEFAULT_ORDER_REF_PATTERN
 from bot.shop.factory import SHOP_KINDS
 from knowledge.shop_profile import (
     ProfileError,
     ShopProfile,
-    WorkingDay,
     check_email,
     check_languages,
     check_order_pattern,
@@ -65,10 +65,7 @@ class Setup:
 
     def env(self) -> dict[str, str]:
         """The .env variables this setup sets (an unanswered optional one is left as it was)."""
-        hours, days = promise_hours(self.profile.hours)
-        values = {"CANDOR_TIMEZONE": self.profile.timezone, "CANDOR_SUPPORT_HOURS": hours,
-                  "CANDOR_SUPPORT_DAYS": days, "CANDOR_ORDER_REF_PATTERN": self.profile.order_pattern,
-                  "CANDOR_SHOP": self.backend.kind, "CANDOR_SHOP_URL": self.backend.url,
+        values = {**profile_settings(self.profile), "CANDOR_SHOP": self.backend.kind, "CANDOR_SHOP_URL": self.backend.url,
                   "CANDOR_SHOP_TOKEN": self.backend.token}
         if self.telegram_token:
             values["TELEGRAM_BOT_TOKEN"] = self.telegram_token
@@ -100,18 +97,6 @@ def interview(asker: Asker, languages: tuple[str, ...], checks: OnlineChecks) ->
         group = _checked(asker, "agents_group", "Agents' group id (a forum supergroup, e.g. -1001234567890; "
                          "Enter to skip)", "", lambda text: _group(asker, checks, token, text))
     return Setup(profile, backend, token, group)
-
-
-def promise_hours(hours: tuple[WorkingDay, ...]) -> tuple[str, str]:
-    """The one daily window promised times are timed by (CANDOR_SUPPORT_HOURS, CANDOR_SUPPORT_DAYS): the times most
-    days share, on those days. A day with other hours is not promised within, so promises err late, never early."""
-    counts: dict[tuple[str, str], list[int]] = {}
-    for day in hours:
-        end = "24:00" if day.until_midnight else f"{day.end:%H:%M}"
-        counts.setdefault((f"{day.start:%H:%M}", end), []).append(day.weekday)
-    (start, end), weekdays = max(counts.items(), key=lambda item: len(item[1]))
-    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    return f"{start}-{end}", ",".join(names[weekday] for weekday in weekdays)
 
 
 def _backend(asker: Asker) -> ShopBackendAnswer:

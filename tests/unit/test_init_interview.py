@@ -9,9 +9,12 @@ import pytest
 
 from bot.cli.init import FlagAsker, PromptAsker
 from bot.cli.main import build_parser
+from bot.config import Settings
 from bot.onboarding.checks import OnlineChecks, SetupError
-from bot.onboarding.interview import interview, promise_hours
-from knowledge.shop_profile import parse_hours
+from bot.onboarding.interview import interview
+from bot.onboarding.profile_settings import promise_hours, settings_unlike_profile
+from knowledge.pack import CONTENT_DIR
+from knowledge.shop_profile import parse_hours, read_profile
 
 LANGUAGES = ("en", "ru", "pl", "zh")
 NO_TELEGRAM = OnlineChecks("http://127.0.0.1:9")
@@ -74,3 +77,10 @@ def test_a_platform_backend_without_its_token_is_refused() -> None:
 def test_promised_times_follow_the_hours_most_days_share() -> None:
     assert promise_hours(parse_hours("Mon-Fri 09:00-18:00,Sat 10:00-14:00")) == ("09:00-18:00", "mon,tue,wed,thu,fri")
     assert promise_hours(parse_hours("Sun 00:00-24:00")) == ("00:00-24:00", "sun")
+
+
+def test_settings_edited_apart_from_the_profile_are_named_so_the_bot_can_warn_at_start() -> None:
+    profile = read_profile(CONTENT_DIR, LANGUAGES)
+    assert settings_unlike_profile(profile, Settings(_env_file=None)) == [], "the shipped defaults agree"  # type: ignore[call-arg]  # _env_file: pydantic-settings
+    drifted = Settings(_env_file=None, CANDOR_TIMEZONE="Europe/Warsaw", CANDOR_SUPPORT_DAYS="mon-sat")  # type: ignore[call-arg]  # _env_file: pydantic-settings
+    assert settings_unlike_profile(profile, drifted) == ["CANDOR_TIMEZONE", "CANDOR_SUPPORT_HOURS/CANDOR_SUPPORT_DAYS"]
