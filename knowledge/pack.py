@@ -437,13 +437,18 @@ def load_pack(content_dir: Path = CONTENT_DIR) -> KnowledgePack:
 
 
 def _with_shop(pack: KnowledgePack, content_dir: Path) -> KnowledgePack:
-    """The pack with the shop profile (shop.yaml) filled into every language's texts."""
+    """The pack in the shop's languages (and the fallback, English), the profile (shop.yaml) filled into its texts.
+
+    A customer writing in a language the shop does not serve is answered in English, as for any language the
+    pack lacks.
+    """
     profile = read_profile(content_dir, pack.languages)
-    values = {language: shop_values(profile, wording.support_hours) for language, wording in pack.wording.items()}
-    return replace(pack, profile=profile, wording={language: fill_shop_fields(wording, values[language])
-                                  for language, wording in pack.wording.items()},
-                   topics={language: fill_shop_fields(topics, values.get(language, values[FALLBACK_LANGUAGE]))
-                           for language, topics in pack.topics.items()})
+    served = {language: wording for language, wording in pack.wording.items()
+              if language in profile.languages or language == FALLBACK_LANGUAGE}
+    values = {language: shop_values(profile, wording.support_hours) for language, wording in served.items()}
+    return replace(pack, profile=profile,
+                   wording={language: fill_shop_fields(wording, values[language]) for language, wording in served.items()},
+                   topics={language: fill_shop_fields(pack.topics[language], values[language]) for language in served})
 
 
 def read_pack(content_dir: Path = CONTENT_DIR) -> KnowledgePack:

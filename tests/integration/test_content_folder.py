@@ -40,11 +40,15 @@ def test_every_shop_detail_in_every_language_comes_from_the_profile(tmp_path: Pa
     texts = list(pack.texts())
     assert not [(language, path) for language, path, text in texts
                 if "example.shop" in text or "Example Shop" in text or "9:00–18:00" in text]
-    said = {language: " ".join(text for lang, _, text in texts if lang == language) for language in pack.languages}
-    assert "pomoc@kwiatki.pl" in said["zh"] and "Kwiatki" in said["ru"]
+    assert pack.languages == ("en", "pl"), "the shop's languages, and English to fall back on"
+    assert pack.wording_for("ru") is pack.wording_for("en"), "a Russian customer of this shop is answered in English"
     assert "Monday to Friday, 8:00–16:00; Saturday, 10:00–13:00" in pack.wording_for("en").conversation.unknown
     assert "pon.–pt., 8:00–16:00; sob., 10:00–13:00" in pack.wording_for("pl").handoff.unavailable
+    assert pack.wording_for("pl").introduction == "Cześć, jestem Candor, bot obsługi klienta sklepu Kwiatki."
+    (content / "shop.yaml").write_text(KWIATKI.replace("[pl, en]", "[ru, zh]"))
+    pack = load_pack(content)
     assert pack.wording_for("ru").introduction == "Здравствуйте, я Кандор, бот поддержки магазина «Kwiatki»."
+    assert "pomoc@kwiatki.pl" in pack.wording_for("zh").conversation.unknown
 
 
 def test_lint_without_a_folder_checks_the_shops_content_folder_seeding_it_first(
