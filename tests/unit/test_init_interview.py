@@ -84,3 +84,11 @@ def test_settings_edited_apart_from_the_profile_are_named_so_the_bot_can_warn_at
     assert settings_unlike_profile(profile, Settings(_env_file=None)) == [], "the shipped defaults agree"  # type: ignore[call-arg]  # _env_file: pydantic-settings
     drifted = Settings(_env_file=None, CANDOR_TIMEZONE="Europe/Warsaw", CANDOR_SUPPORT_DAYS="mon-sat")  # type: ignore[call-arg]  # _env_file: pydantic-settings
     assert settings_unlike_profile(profile, drifted) == ["CANDOR_TIMEZONE", "CANDOR_SUPPORT_HOURS/CANDOR_SUPPORT_DAYS"]
+
+
+def test_the_five_profile_flags_are_enough_the_rest_takes_its_defaults() -> None:
+    args = flags("--shop-name", "Kwiatki", "--support-email", "pomoc@kwiatki.pl", "--timezone", "Europe/Warsaw",
+                 "--hours", "Mon-Fri 08:00-16:00", "--languages", "pl")
+    setup = interview(FlagAsker(args, say=lambda line: None), LANGUAGES, NO_TELEGRAM)
+    assert setup.profile.languages == ("pl",) and setup.backend.kind == "demo" and setup.telegram_token == ""
+    assert setup.env()["CANDOR_SUPPORT_HOURS"] == "08:00-16:00" and "TELEGRAM_BOT_TOKEN" not in setup.env()
