@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,12 +16,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.policy.assignment import ScheduleError, Shift, parse_days, parse_shift
 from bot.policy.details import DEFAULT_ORDER_REF_PATTERN, DetailReader
 from bot.shop.factory import SHOP_KINDS
+from knowledge.shop_profile import ProfileError, check_order_pattern, check_timezone
 from nlu.errors import CandorError
 from nlu.precision import PRECISION_CHOICES
 from nlu.registry import live_model_dir
 
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
-_TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -65,6 +66,9 @@ class Settings(BaseSettings):
     """While a person has the chat: how soon they should answer a customer's message before the desk nudges them."""
     lead_nudge_minutes: float = Field(default=5.0, gt=0, le=1440, alias="CANDOR_LEAD_NUDGE_MINUTES")
     """How long after the agent's nudge the lead(s) are nudged and the customer hears an honest new time."""
+    content_dir: Path = Field(default=Path("./var/content"), alias="CANDOR_CONTENT_DIR")
+    """The shop's own wording, topics and profile (shop.yaml): seeded from the shipped pack on first start, then
+    read and written there (the console's edits, ``candor init``), never in the installed package."""
     shop: str = Field(default="demo", alias="CANDOR_SHOP")
     """Where order, parcel and refund lookups go: none, demo (built-in demo data), http, shopify, woocommerce."""
     shop_url: str | None = Field(default=None, alias="CANDOR_SHOP_URL", validate_default=True)
@@ -78,7 +82,7 @@ class Settings(BaseSettings):
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         text = str(value).strip()
-        if not _TOKEN_PATTERN.match(text):
+        if not TOKEN_PATTERN.match(text):
             raise ValueError("expected the form '123456789:ABC-def...' that @BotFather gives you")
         return text
 
@@ -115,12 +119,10 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        name = value.strip() or "UTC"
         try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone '{name[:64]}'; use an IANA name such as Europe/Warsaw or UTC") from None
-        return name
+            return check_timezone(value.strip() or "UTC")
+        except ProfileError as error:
+            raise ValueError(str(error)) from None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -130,15 +132,10 @@ class Settings(BaseSettings):
     @field_validator("order_ref_pattern")
     @classmethod
     def _order_ref_pattern(cls, value: str) -> str:
-        pattern = value.strip()
         try:
-            compiled = re.compile(pattern)
-        except re.error as error:
-            raise ValueError(f"not a regular expression ({error}); for example #?\\d{{5,}} (an optional # and 5+ digits)") from None
-        if not pattern or compiled.match(""):
-            raise ValueError("the pattern matches empty text, so every message would hold an order number; "
-                             "for example #?\\d{5,}")
-        return pattern
+            return check_order_pattern(value)
+        except ProfileError as error:
+            raise ValueError(str(error)) from None
 
     @field_validator("support_hours")
     @classmethod

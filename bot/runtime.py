@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.onboarding.profile_settings import settings_unlike_profile
 from bot.policy.escalation import load_rules
 from bot.policy.fairness import Fairness, TokenBucket
 from bot.policy.reply_ladder import ReplyTiming
@@ -24,6 +25,7 @@ from bot.storage.models import utc_now
 from bot.storage.privacy import Purged, forget_the_old
 from bot.storage.teams import TeamRepository
 from knowledge import KnowledgePack, load_pack
+from knowledge.content_folder import seed_content
 from knowledge.pack import FALLBACK_LANGUAGE
 from knowledge.retrieval import TopicIndex, example_texts
 from nlu.runtime import EmotionAnalyzer
@@ -51,7 +53,8 @@ class CandorRuntime:
         agents' group and ``board`` the teams' chats (none for the local chat, whose tasks wait in
         ``candor tasks list``).
         """
-        pack = load_pack()
+        content = seed_content(settings.content_dir)
+        pack = load_pack(content)
         await upgrade_schema_async(settings.database_url)
         database = Database(settings.database_url)
         await keep_house(database, settings.retention_days)
@@ -61,8 +64,9 @@ class CandorRuntime:
         token = settings.shop_token.get_secret_value() if settings.shop_token else None
         shop = open_shop(settings.shop, settings.shop_url, token, utc_now)
         logger.info("order lookups: %s", f"backend={shop.name}" if shop else "off (CANDOR_SHOP=none)")
-        service = SupportService(database, analyzer, pack, index, settings.zone, rules=load_rules(), chat_locks=chat_locks,
-                                 fairness=Fairness(TokenBucket()), workspace=workspace,
+        report_profile(pack, settings)
+        service = SupportService(database, analyzer, pack, index, settings.zone, chat_locks=chat_locks,
+                                 rules=load_rules(content / "escalation.yaml"), fairness=Fairness(TokenBucket()), workspace=workspace,
                                  reader=settings.detail_reader, working=settings.support_shift,
                                  lookups=OrderLookups(shop, utc_now) if shop else None, board=board,
                                  timing=ReplyTiming(settings.agent_reply_minutes, settings.lead_nudge_minutes))
@@ -75,6 +79,15 @@ class CandorRuntime:
         await self.analyzer.close()
         await self.chat_locks.dispose()
         await self.database.dispose()
+
+
+def report_profile(pack: KnowledgePack, settings: Settings) -> None:
+    """Say at start when the settings no longer match the shop profile the customers read (see profile_settings)."""
+    unlike = settings_unlike_profile(pack.profile, settings) if pack.profile else []
+    if unlike:
+        logger.warning("the shop profile (%s) and the settings %s disagree: customers read the profile's hours, "
+                       "promised times follow the settings. Run 'candor init' again to set both.",
+                       settings.content_dir / "shop.yaml", ", ".join(unlike))
 
 
 async def report_teams(database: Database, pack: KnowledgePack) -> None:

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from string import Formatter
 
+from knowledge.shop_wording import SHOP_FIELDS
+
 TOPICS = "topics"
 """A topic's text sits at ``topics.<topic id>.<part>``; every other path is a part of wording.yaml."""
 
@@ -26,6 +28,8 @@ class TextFields:
 
     allowed: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
+    shop_fields: bool = True
+    """Whether the text may also name the shop profile's fields (SHOP_FIELDS), filled when the pack loads."""
 
 
 PLAIN = TextFields()
@@ -166,6 +170,9 @@ TEXT_FIELDS: dict[str, TextFields] = {
     "shop.refund_none": _ORDER,
     "shop.watch": TextFields(("owner",)),
     "shop.disputed": TextFields(("owner",)),
+    "support_hours.range": TextFields(("first", "last"), ("first", "last"), shop_fields=False),
+    "support_hours.window": TextFields(("days", "start", "end"), ("days", "start", "end"), shop_fields=False),
+    "support_hours.more": TextFields(("hours", "more"), ("hours", "more"), shop_fields=False),
     "shop.moment": TextFields(("time", "weekday", "day", "month"), ("time",)),
     "shop.moment_today": TextFields(("time",), ("time",)),
     "shop.moment_yesterday": TextFields(("time",), ("time",)),
@@ -198,6 +205,7 @@ TEXT_FIELDS: dict[str, TextFields] = {
     "tasks.refused_not_member": TextFields(("team",)),
 }
 """Every text the bot fills, by where it sits ("*" stands for any one key); any other text is PLAIN.
+Every text may also name the shop profile's fields (SHOP_FIELDS) except the hours' own words.
 A topic that promises a time must also have {deadline} in its next_step, and its next_step may name
 only the details that topic needs (both checked by the loader, which knows each topic's facts)."""
 
@@ -270,7 +278,7 @@ def fill_problems(text: str, fields: TextFields) -> list[str]:
 def _field_problem(name: str, spec: str, conversion: str | None, fields: TextFields) -> str:
     shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
     base = _base(name)
-    if base not in fields.allowed:
+    if base not in fields.allowed and not (fields.shop_fields and base in SHOP_FIELDS):
         return f"{shown} is not a field this text can use; {_can_use(fields)}"
     if base != name:
         return f"{shown} reaches inside a field, which curated text may not do; write {{{base}}} alone"

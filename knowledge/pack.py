@@ -9,13 +9,15 @@ naming the file and the field, so a trainer's edit cannot silently drop a reply.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from knowledge.content_files import KnowledgeError, read_yaml
 from knowledge.fields import TOPICS, names_in, text_problems, where_text_sits
 from knowledge.forms import LOOKUPS, ORDER_STATUSES, DetailRule, DetailWording, read_detail_wording, read_details
+from knowledge.shop_profile import ShopProfile, read_profile
+from knowledge.shop_wording import SupportHoursWording, fill_shop_fields, shop_values
 
 __all__ = [
     "CONTENT_DIR", "EMOTION_KEYS", "FALLBACK_LANGUAGE", "AgentsWording", "Closing", "ConversationWording", "GestureRule",
@@ -355,6 +357,8 @@ class Wording:
     conversation: ConversationWording
     shop: ShopWording
     tasks: TaskWording
+    support_hours: SupportHoursWording
+    """How this language says the shop profile's hours ({support_hours} in any text)."""
     language: str = FALLBACK_LANGUAGE
     """The language these words are in: a text that cannot be filled falls back to the shipped one in it."""
 
@@ -373,6 +377,8 @@ class KnowledgePack:
     gestures: tuple[GestureRule, ...] = ()
     details: dict[str, DetailRule] = field(default_factory=dict)
     """The details a topic may need (details.yaml), by name."""
+    profile: ShopProfile | None = None
+    """The shop profile (shop.yaml) filled into the texts; None for a pack read without it (``read_pack``)."""
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -415,7 +421,8 @@ def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
 
 
 def load_pack(content_dir: Path = CONTENT_DIR) -> KnowledgePack:
-    """All curated content, refused whole when any text is one the bot could not fill.
+    """All curated content with the shop profile's fields filled in, refused whole when any text is one the
+    bot could not fill.
 
     The message names every such text, so a trainer fixes them all in one go; a bot never
     starts with a text that would fail when a customer needs it.
@@ -426,7 +433,22 @@ def load_pack(content_dir: Path = CONTENT_DIR) -> KnowledgePack:
     if problems:
         raise KnowledgeError(f"The knowledge pack in {content_dir} has texts the bot cannot fill:\n  "
                              + "\n  ".join(problems))
-    return pack
+    return _with_shop(pack, content_dir)
+
+
+def _with_shop(pack: KnowledgePack, content_dir: Path) -> KnowledgePack:
+    """The pack in the shop's languages (and the fallback, English), the profile (shop.yaml) filled into its texts.
+
+    A customer writing in a language the shop does not serve is answered in English, as for any language the
+    pack lacks.
+    """
+    profile = read_profile(content_dir, pack.languages)
+    served = {language: wording for language, wording in pack.wording.items()
+              if language in profile.languages or language == FALLBACK_LANGUAGE}
+    values = {language: shop_values(profile, wording.support_hours) for language, wording in served.items()}
+    return replace(pack, profile=profile,
+                   wording={language: fill_shop_fields(wording, values[language]) for language, wording in served.items()},
+                   topics={language: fill_shop_fields(pack.topics[language], values[language]) for language in served})
 
 
 def read_pack(content_dir: Path = CONTENT_DIR) -> KnowledgePack:
@@ -596,6 +618,9 @@ def _read_wording(path: Path, gesture_ids: list[str], details: dict[str, DetailR
     values["conversation"] = _section(path, raw, "conversation", ConversationWording)
     values["shop"] = _section(path, raw, "shop", ShopWording)
     values["tasks"] = _tasks_section(path, raw)
+    values["support_hours"] = _section(path, raw, "support_hours", SupportHoursWording)
+    if len(values["support_hours"].days) != 7:
+        raise KnowledgeError(f"{path}: support_hours.days needs 7 day names, Monday first.")
     missing_statuses = [status for status in ORDER_STATUSES if not values["shop"].order_status.get(status)]
     if missing_statuses:
         raise KnowledgeError(f"{path}: shop.order_status lacks a line for {', '.join(missing_statuses)}.")

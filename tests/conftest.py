@@ -20,9 +20,12 @@ from bot.config import Settings
 from bot.storage.conversations import ConversationRepository, StoredMessage
 from bot.storage.database import Database, upgrade_schema_async
 from bot.testing.fake_bot_api import FakeBotApi
+from knowledge.pack import CONTENT_DIR
 from nlu.model import default_model_dir
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("CANDOR_CONTENT_DIR", str(CONTENT_DIR))
+"""Tests read the shipped pack unless they say otherwise: a content folder seeded by an earlier run would be stale."""
 
 TEST_TOKEN = "123456:TEST"
 CANDOR = Path(sys.executable).with_name("candor")
@@ -136,7 +139,8 @@ def make_settings(tmp_path: Path, api: FakeBotApi | None = None, **overrides: ob
 def subprocess_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """A clean environment for running ``candor`` as a user would, with its own database."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "CANDOR_", "DATABASE_"))}
-    env.update({"HF_HUB_OFFLINE": "1", "DATABASE_URL": database_url(tmp_path), "CANDOR_SHOP": "none", **extra})
+    env.update({"HF_HUB_OFFLINE": "1", "DATABASE_URL": database_url(tmp_path), "CANDOR_SHOP": "none",
+                "CANDOR_CONTENT_DIR": str(CONTENT_DIR), **extra})
     return env
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from bot.config import Settings
 from bot.service.scripted import DEFAULT_SCRIPTS_DIR
 from bot.storage.database import Database, upgrade_schema
+from knowledge.content_folder import seed_content
 
 DEFAULT_PORT = 8710
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -41,7 +42,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         print("The session cookie is Secure: a browser sends it back only over https. Opening the console over "
               "plain http here? Start it with --insecure-cookie.", file=sys.stderr)
     app = build_console(database, secret, models_dir=settings.models_dir, secure_cookie=not args.insecure_cookie,
-                        scripts_dir=args.conversations)
+                        scripts_dir=args.conversations, content_dir=seed_content(settings.content_dir))
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                 access_log=False, server_header=False)
     return 0

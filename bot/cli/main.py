@@ -16,6 +16,7 @@ from bot.cli.bench import add_bench_commands
 from bot.cli.console import add_console_commands
 from bot.cli.customers import add_customers_commands
 from bot.cli.db import add_db_commands
+from bot.cli.init import add_init_commands
 from bot.cli.knowledge import add_knowledge_commands
 from bot.cli.nlu import add_nlu_commands
 from bot.cli.promises import add_promises_commands
@@ -33,6 +34,7 @@ from nlu.errors import CandorError
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="candor", description="Candor: a support bot that is candid, clear and human.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_init_commands(commands)
     add_run_commands(commands)
     add_db_commands(commands)
     add_agents_commands(commands)

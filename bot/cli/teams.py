@@ -16,6 +16,7 @@ from bot.service.helpdesk_keys import new_inbound_token, new_signing_secret, tok
 from bot.storage.database import run_in_session
 from bot.storage.tasks import TaskRepository
 from bot.storage.teams import TeamRepository
+from knowledge.content_folder import seed_content
 from knowledge.pack import read_pack
 from nlu.errors import UsageError
 
@@ -59,7 +60,7 @@ def add_teams_commands(commands: Any) -> None:
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:
-    languages = read_pack().languages
+    languages = read_pack(seed_content(settings.content_dir)).languages
     language = args.language.strip().lower()
     if language not in languages:
         raise UsageError(f"--language must be one of the knowledge pack's languages ({', '.join(languages)}), "

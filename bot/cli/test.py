@@ -86,10 +86,10 @@ async def _run(scripts: list[Script], settings: Settings, keyword_scores: bool,
     from bot.policy.escalation import load_rules
     from bot.runtime import build_topic_index
     from knowledge import load_pack
-    from knowledge.pack import CONTENT_DIR
+    from knowledge.content_folder import seed_content
     from nlu.runtime import EmotionAnalyzer
 
-    folder = content or CONTENT_DIR
+    folder = content or seed_content(settings.content_dir)
     pack = load_pack(folder)
     analyzer = (EmotionAnalyzer(None) if keyword_scores
                 else await EmotionAnalyzer.load(settings.model_dir, settings.model_precision))

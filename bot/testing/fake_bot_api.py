@@ -28,7 +28,10 @@ BOT_USER = {
     "supports_inline_queries": False,
 }
 RAW_STRING_FIELDS = frozenset({"text", "caption", "callback_query_id", "action", "parse_mode", "name"})
-AGENTS_GROUP = {"id": -100777, "type": "supergroup", "title": "Support agents", "is_forum": True}
+AGENTS_GROUP_ID = -100777
+AGENTS_GROUP: dict[str, Any] = {"id": AGENTS_GROUP_ID, "type": "supergroup", "title": "Support agents", "is_forum": True}
+BOT_ADMIN = {"status": "administrator", "can_manage_topics": True, "can_delete_messages": True, "can_pin_messages": True}
+"""The bot's rights in the agents' group, as getChatMember gives them (the fields the bot reads)."""
 
 
 @dataclass
@@ -116,6 +119,10 @@ class FakeBotApi:
         self._hold_round = 0
         self.held_sends = 0
         """sendMessage calls waiting at the door while sends are held (see ``hold_sends``)."""
+        self.chats: dict[int, dict[str, Any]] = {AGENTS_GROUP_ID: dict(AGENTS_GROUP)}
+        """What getChat answers, by chat id: the agents' group, a forum; a chat not here is "chat not found"."""
+        self.bot_rights: dict[int, dict[str, Any]] = {AGENTS_GROUP_ID: dict(BOT_ADMIN)}
+        """What getChatMember answers for the bot itself, by chat id; a chat not here finds it a plain member."""
         self.journal: list[JournalEntry] = []
         """Everything people did and everything the bot did that people see, in order: a shift's transcript."""
         self._server: ThreadingHTTPServer | None = None
@@ -415,6 +422,14 @@ class FakeBotApi:
             return _ok(BOT_USER)
         if name == "getupdates":
             return _ok(self._get_updates(int(params.get("offset", 0) or 0), float(params.get("timeout", 0) or 0)))
+        if name == "getchat":
+            chat = self.chats.get(int(params["chat_id"]))
+            if chat is None:
+                raise _BadRequest("chat not found")
+            return _ok({**chat, "accent_color_id": 0, "max_reaction_count": 11})
+        if name == "getchatmember":
+            rights = self.bot_rights.get(int(params["chat_id"]), {"status": "member"})
+            return _ok({"user": BOT_USER, **rights})
         if name in ("deletewebhook", "setmycommands", "close", "logout"):
             return _ok(True)
         if name == "sendchataction":

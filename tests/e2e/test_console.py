@@ -130,6 +130,7 @@ async def test_wording_the_bot_cannot_fill_is_refused_at_save_with_the_reason_an
         token = CSRF.search(page.text)
         assert token is not None
         assert "Fields this text can use: {agent}, {role}, {deadline}; it must contain {agent}, {deadline}." in page.text
+        assert "any text may also name {shop_name}, {support_email}, {support_phone} and {support_hours}" in page.text
         for path, text, message in cases:
             file = "topics.yaml" if path.startswith("refund.") else "wording.yaml"
             form = {"csrf": token.group(1), "path": path, "text": text}

@@ -117,13 +117,10 @@ def test_every_broken_text_is_named_in_one_message(content: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("command", [["chat"], ["run"]])
-def test_the_bot_does_not_start_on_a_pack_it_cannot_fill(tmp_path: Path, command: list[str]) -> None:
-    """``candor chat``/``run`` read the pack shipped inside the package: run a copy of the package with a broken one."""
-    package = tmp_path / "site" / "knowledge"
-    shutil.copytree(CONTENT_DIR.parent, package, ignore=shutil.ignore_patterns("__pycache__"))
-    plant(package / "content", "ru", "wording.yaml", "handoff.assigned", "{customer_name}: {agent} {deadline}")
-    worktree = Path(__file__).resolve().parents[2]
-    env = subprocess_env(tmp_path, PYTHONPATH=f"{package.parent}:{worktree}", TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+def test_the_bot_does_not_start_on_a_pack_it_cannot_fill(content: Path, tmp_path: Path, command: list[str]) -> None:
+    """``candor chat``/``run`` read the shop's content folder (CANDOR_CONTENT_DIR): here, one with a broken text."""
+    plant(content, "ru", "wording.yaml", "handoff.assigned", "{customer_name}: {agent} {deadline}")
+    env = subprocess_env(tmp_path, CANDOR_CONTENT_DIR=str(content), TELEGRAM_BOT_TOKEN=TEST_TOKEN,
                          TELEGRAM_API_BASE_URL="http://127.0.0.1:9")
     result = subprocess.run([str(CANDOR), *command], capture_output=True, text=True, timeout=120, env=env,
                             stdin=subprocess.DEVNULL, check=False)
