@@ -48,6 +48,8 @@ _MOMENT = TextFields(("time", "zone", "weekday", "day", "month"), ("time",))
 TEXT_FIELDS: dict[str, TextFields] = {
     "acknowledgements.*.*": TextFields(("problem", "owner")),
     "single_step": TextFields(("step",), ("step",)),
+    "drafts.problem": TextFields(("title",), ("title",)),
+    "drafts.more": TextFields(("link",), ("link",)),
     "promise_update": TextFields(("problem", "promised", "deadline", "new_deadline"), ("new_deadline",)),
     "gestures.*": TextFields(("problem", "owner", "deadline")),
     "closing.solved": TextFields(("problem",)),

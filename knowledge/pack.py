@@ -18,7 +18,7 @@ from knowledge.fields import TOPICS, names_in, text_problems, where_text_sits
 from knowledge.forms import LOOKUPS, ORDER_STATUSES, DetailRule, DetailWording, read_detail_wording, read_details
 
 __all__ = [
-    "CONTENT_DIR", "EMOTION_KEYS", "FALLBACK_LANGUAGE", "AgentsWording", "Closing", "ConversationWording", "GestureRule",
+    "CONTENT_DIR", "EMOTION_KEYS", "FALLBACK_LANGUAGE", "AgentsWording", "Closing", "ConversationWording", "DraftWording", "GestureRule",
     "HandoffWording", "KnowledgeError", "KnowledgePack", "PrivacyWording", "Topic", "Wording", "load_pack", "read_pack",
     "read_yaml",
 ]
@@ -323,6 +323,21 @@ class TaskWording:
 
 
 @dataclass(frozen=True)
+class DraftWording:
+    """The parts a help-centre article does not have, filled into each draft topic imported from one
+    (``candor knowledge import``); a trainer rewrites them per topic before publishing if they do not fit."""
+
+    problem: str
+    """How acknowledgements name the customer's problem, from the article's {title}."""
+    owner: str
+    reassurance: str
+    first_step: str
+    next_step: str
+    more: str
+    """Ends the answer when the article has an address: where to read all of it, {link}."""
+
+
+@dataclass(frozen=True)
 class Wording:
     introduction: str
     greeting: str
@@ -355,6 +370,7 @@ class Wording:
     conversation: ConversationWording
     shop: ShopWording
     tasks: TaskWording
+    drafts: DraftWording
     language: str = FALLBACK_LANGUAGE
     """The language these words are in: a text that cannot be filled falls back to the shipped one in it."""
 
@@ -475,6 +491,9 @@ def _read_shared_topics(path: Path, details: dict[str, DetailRule]) -> dict[str,
         if lookup and "order_ref" not in needs:
             raise KnowledgeError(f"{path}: topic '{item['id']}' looks up the order, so it needs order_ref.")
         team = str(item.get("team") or "")
+        languages = item.get("languages") or []
+        if not isinstance(languages, list):
+            raise KnowledgeError(f"{path}: topic '{item['id']}' lists its languages as a list, like languages: [en, pl].")
         if bool(item.get("promise", False)) and not team:
             raise KnowledgeError(f"{path}: topic '{item['id']}' promises a time, so it needs the team that keeps the "
                                  "promise, like team: payments (see candor teams add).")
@@ -486,6 +505,7 @@ def _read_shared_topics(path: Path, details: dict[str, DetailRule]) -> dict[str,
                 "promises": bool(item.get("promise", False)),
                 "needs": tuple(str(detail) for detail in needs),
                 "team": team,
+                "languages": tuple(str(language) for language in languages),
             }
         except (TypeError, ValueError) as error:
             raise KnowledgeError(f"{path}: topic '{item['id']}' has a time that is not a number: {error}") from error
@@ -554,7 +574,9 @@ def _read_topics(path: Path, shared: dict[str, dict[str, Any]], details: dict[st
                 needs=facts["needs"], lookup=facts["lookup"], team=facts["team"],
             )
         )
-    absent = set(shared) - {t.id for t in topics}
+    language = path.parent.name
+    expected = {topic_id for topic_id, facts in shared.items() if not facts["languages"] or language in facts["languages"]}
+    absent = expected - {t.id for t in topics}
     if absent:
         raise KnowledgeError(f"{path}: these topics have no words in this language yet: {', '.join(sorted(absent))}.")
     return tuple(topics)
@@ -596,6 +618,7 @@ def _read_wording(path: Path, gesture_ids: list[str], details: dict[str, DetailR
     values["conversation"] = _section(path, raw, "conversation", ConversationWording)
     values["shop"] = _section(path, raw, "shop", ShopWording)
     values["tasks"] = _tasks_section(path, raw)
+    values["drafts"] = _section(path, raw, "drafts", DraftWording)
     missing_statuses = [status for status in ORDER_STATUSES if not values["shop"].order_status.get(status)]
     if missing_statuses:
         raise KnowledgeError(f"{path}: shop.order_status lacks a line for {', '.join(missing_statuses)}.")
