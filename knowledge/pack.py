@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from knowledge.content_files import KnowledgeError, read_yaml
+from knowledge.content_files import KnowledgeError, language_folders, read_yaml
 from knowledge.fields import TOPICS, names_in, text_problems, where_text_sits
 from knowledge.forms import LOOKUPS, ORDER_STATUSES, DetailRule, DetailWording, read_detail_wording, read_details
 
@@ -452,7 +452,7 @@ def read_pack(content_dir: Path = CONTENT_DIR) -> KnowledgePack:
     gestures = _read_gestures(content_dir / "gestures.yaml", set(shared))
     topics: dict[str, tuple[Topic, ...]] = {}
     wording: dict[str, Wording] = {}
-    for language_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+    for language_dir in language_folders(content_dir):
         topics[language_dir.name] = _read_topics(language_dir / "topics.yaml", shared, details)
         wording[language_dir.name] = _read_wording(language_dir / "wording.yaml", [g.id for g in gestures],
                                                    details, language_dir.name)

@@ -17,6 +17,7 @@ from bot.console.access import GuardedRoute, trainer_page
 from bot.console.web import render
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerRepository
+from knowledge.content_files import language_folders
 from knowledge.editing import EDITABLE_FILES, editable_texts, find_text, findings_for, replace_text
 from knowledge.fields import fields_for, text_path
 from knowledge.pack import KnowledgeError
@@ -36,7 +37,7 @@ class KnowledgePages:
         ]
 
     async def overview(self, request: Request, trainer: str) -> Response:
-        languages = sorted(p.name for p in self._content_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+        languages = [p.name for p in language_folders(self._content_dir)]
         return render(request, "knowledge.html", {"trainer": trainer, "languages": languages, "files": EDITABLE_FILES})
 
     async def texts(self, request: Request, trainer: str) -> Response:
