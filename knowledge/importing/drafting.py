@@ -1,0 +1,95 @@
+"""An article, in each language it has, as a draft topic in the pack's shape, and what the linter finds in it.
+
+The article gives the title, the answer and the example questions; what an article does not say
+(who owns the problem, a reassurance, a first and a next step) comes from the pack's ``drafts``
+wording in the same language, for a trainer to rewrite where it does not fit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from knowledge.editing import findings_for
+from knowledge.filling import fill
+from knowledge.importing.articles import Article, plain, questions_in, slug
+from knowledge.pack import Wording
+from knowledge.style_rules import sentences
+
+TEXT_PARTS = ("problem", "owner", "answer", "reassurance", "first_step", "next_step")
+"""A topic's texts a customer reads, as the pack names them."""
+ID_PREFIXES = {"markdown": "md", "csv": "csv", "html": "html", "zendesk": "zendesk"}
+ANSWER_SENTENCES = 3
+"""The answer is the article's opening, this many sentences at most: the bot's reply stays short, and the
+article's address follows for the rest."""
+
+
+@dataclass(frozen=True)
+class DraftTexts:
+    """One language's words of a draft topic: the fields of ``<language>/topics.yaml``."""
+
+    problem: str
+    owner: str
+    examples: tuple[str, ...]
+    keywords: tuple[str, ...]
+    answer: str
+    reassurance: str
+    first_step: str
+    next_step: str
+
+    def entry(self, topic_id: str) -> dict[str, object]:
+        """The topic as ``<language>/topics.yaml`` lists it."""
+        return {"id": topic_id, "problem": self.problem, "owner": self.owner, "examples": list(self.examples),
+                "keywords": list(self.keywords), "answer": self.answer, "reassurance": self.reassurance,
+                "first_step": self.first_step, "next_step": self.next_step, "promised": ""}
+
+
+@dataclass(frozen=True)
+class DraftFinding:
+    language: str
+    part: str
+    rule: str
+    message: str
+    hint: str
+
+
+def draft_id(article: Article) -> str:
+    """Stable from the source and the article's own id, and usable as a topic id."""
+    base = slug(article.article_id)
+    if not base or len(base) >= 40:
+        digest = hashlib.sha1(article.article_id.encode()).hexdigest()[:8]
+        base = f"{base[:30]}_{digest}".strip("_")
+    return f"{ID_PREFIXES[article.source]}_{base}"
+
+
+def draft_texts(article: Article, wording: Wording) -> DraftTexts:
+    language, words = article.language, wording.drafts
+    between = "" if language == "zh" else " "
+    said = _opening(article)
+    if article.url:
+        said.append(fill(words.more, "drafts.more", language, link=article.url))
+    answer = between.join(said)
+    keywords = tuple(dict.fromkeys(tag.lower().replace("_", " ").replace("-", " ") for tag in article.tags))
+    return DraftTexts(
+        problem=fill(words.problem, "drafts.problem", language, title=article.title.rstrip("?？ ")),
+        owner=words.owner, examples=questions_in(article), keywords=keywords or (article.title.lower().rstrip("?？ "),),
+        answer=answer or article.title, reassurance=words.reassurance, first_step=words.first_step,
+        next_step=words.next_step,
+    )
+
+
+def draft_findings(topic_id: str, texts: dict[str, DraftTexts]) -> list[DraftFinding]:
+    """The console's checks of each text, as if each were saved into ``topics.yaml``."""
+    return [DraftFinding(language, part, finding.rule, finding.message, finding.hint)
+            for language, words in sorted(texts.items()) for part in TEXT_PARTS
+            for finding in findings_for("topics.yaml", f"{topic_id}.{part}", getattr(words, part), language)]
+
+
+def _opening(article: Article) -> list[str]:
+    said: list[str] = []
+    for paragraph in article.paragraphs:
+        for sentence in sentences(paragraph):
+            if len(said) == ANSWER_SENTENCES:
+                return said
+            said.append(plain(sentence))
+    return said
