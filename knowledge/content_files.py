@@ -13,7 +13,6 @@ import yaml
 
 from nlu.errors import CandorError
 
-
 DRAFTS_FOLDER = "drafts"
 """Where imported help-centre articles wait as draft topics (``candor knowledge import``); not a language."""
 

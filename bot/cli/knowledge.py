@@ -1,4 +1,4 @@
-"""``candor knowledge ...``: check the curated content and measure how well topics are found."""
+"""``candor knowledge ...``: check the curated content, measure how well topics are found, import a help centre."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.cli.knowledge_drafts import add_draft_commands
 from knowledge.lint import lint_content, report
 from knowledge.pack import CONTENT_DIR, read_pack
 from knowledge.retrieval_eval import add_eval_retrieval_command
@@ -19,6 +20,7 @@ def add_knowledge_commands(commands: Any) -> None:
     lint.add_argument("--content", type=Path, default=CONTENT_DIR, help="content directory (default: the shipped pack)")
     lint.set_defaults(handler=_lint)
     add_eval_retrieval_command(knowledge)
+    add_draft_commands(knowledge)
 
 
 def _lint(args: argparse.Namespace, settings: Any) -> int:

@@ -20,6 +20,7 @@ from bot.storage.trainers import TrainerRepository
 from knowledge.content_files import language_folders
 from knowledge.editing import EDITABLE_FILES, editable_texts, find_text, findings_for, replace_text
 from knowledge.fields import fields_for, text_path
+from knowledge.importing.topic_files import is_topic_version, restore_topic
 from knowledge.pack import KnowledgeError
 
 
@@ -89,11 +90,14 @@ class KnowledgePages:
             version = await repository.version(int(request.path_params["version_id"]))
             if version is None:
                 return PlainTextResponse("No such version.", status_code=404)
+            whole_topic = is_topic_version(version.file, version.path)
             try:
-                replaced = replace_text(self._content_dir, version.language, version.file, version.path, version.old_text)
+                replaced = (restore_topic if whole_topic else replace_text)(
+                    self._content_dir, version.language, version.file, version.path, version.old_text)
             except KnowledgeError as error:
                 return PlainTextResponse(f"Not reverted: {error}", status_code=400)
             await repository.record_edit(version.language, version.file, version.path, replaced, version.old_text,
                                          trainer)
-            target = f"/knowledge/{version.language}/{version.file}/edit?path={version.path}"
+            target = ("/knowledge/drafts" if whole_topic
+                      else f"/knowledge/{version.language}/{version.file}/edit?path={version.path}")
         return RedirectResponse(target, status_code=303)

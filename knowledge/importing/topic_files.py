@@ -103,3 +103,17 @@ def _set_item(path: Path, topic_id: str, entry: dict[str, Any] | None) -> str:
     path.write_text(head + new + source[end:], encoding="utf-8")
     return entry_text(old)
 
+
+
+def is_topic_version(file: str, path: str) -> bool:
+    """A recorded version of a whole topic (a publication), not of one of its texts: its path is the bare id."""
+    return file == "topics.yaml" and bool(path) and "." not in path
+
+
+def restore_topic(content_dir: Path, language: str, file: str, topic_id: str, text: str) -> str:
+    """Put the topic's entry in ``language`` back to ``text`` (removed for ""); returns the entry it replaced.
+    Called as ``editing.replace_text`` is, for a version ``is_topic_version`` says is a whole topic's."""
+    if not is_topic_version(file, topic_id):
+        raise KnowledgeError(f"{language}/{file} {topic_id[:80]} is not a whole topic.")
+    changes = write_topic(content_dir, topic_id, {language: entry_of(text)})
+    return changes[0].before if changes else text
