@@ -18,8 +18,23 @@ from knowledge.fields import TOPICS, names_in, text_problems, where_text_sits
 from knowledge.forms import LOOKUPS, ORDER_STATUSES, DetailRule, DetailWording, read_detail_wording, read_details
 
 __all__ = [
-    "CONTENT_DIR", "EMOTION_KEYS", "FALLBACK_LANGUAGE", "AgentsWording", "Closing", "ConversationWording", "DraftWording", "GestureRule",
-    "HandoffWording", "KnowledgeError", "KnowledgePack", "PrivacyWording", "Topic", "Wording", "load_pack", "read_pack",
+    "CONTENT_DIR",
+    "EMOTION_KEYS",
+    "FALLBACK_LANGUAGE",
+    "TOPIC_TEXT_FIELDS",
+    "AgentsWording",
+    "Closing",
+    "ConversationWording",
+    "DraftWording",
+    "GestureRule",
+    "HandoffWording",
+    "KnowledgeError",
+    "KnowledgePack",
+    "PrivacyWording",
+    "Topic",
+    "Wording",
+    "load_pack",
+    "read_pack",
     "read_yaml",
 ]
 
@@ -409,7 +424,7 @@ class KnowledgePack:
             for path, text in _strings(wording, ""):
                 yield language, path, text
             for topic in self.topics.get(language, ()):
-                for name in (*_TOPIC_TEXT_FIELDS, "promised"):
+                for name in (*TOPIC_TEXT_FIELDS, "promised"):
                     yield language, f"{TOPICS}.{topic.id}.{name}", str(getattr(topic, name))
 
     def text_at(self, path: str, language: str) -> str | None:
@@ -538,7 +553,7 @@ def _read_gestures(path: Path, topic_ids: set[str]) -> tuple[GestureRule, ...]:
     return tuple(rules)
 
 
-_TOPIC_TEXT_FIELDS = ("problem", "owner", "answer", "reassurance", "first_step", "next_step")
+TOPIC_TEXT_FIELDS = ("problem", "owner", "answer", "reassurance", "first_step", "next_step")
 
 
 def _read_topics(path: Path, shared: dict[str, dict[str, Any]], details: dict[str, DetailRule]) -> tuple[Topic, ...]:
@@ -552,11 +567,11 @@ def _read_topics(path: Path, shared: dict[str, dict[str, Any]], details: dict[st
         topic_id = str(item.get("id", ""))
         if topic_id not in shared:
             raise KnowledgeError(f"{path}: topic '{topic_id}' is not listed in {path.parent.parent / 'topics.yaml'}.")
-        missing = [name for name in (*_TOPIC_TEXT_FIELDS, "examples", "keywords") if not item.get(name)]
+        missing = [name for name in (*TOPIC_TEXT_FIELDS, "examples", "keywords") if not item.get(name)]
         if missing:
             raise KnowledgeError(f"{path}: topic '{topic_id}' lacks {', '.join(missing)}.")
         facts = shared[topic_id]
-        text = {name: " ".join(str(item[name]).split()) for name in _TOPIC_TEXT_FIELDS}
+        text = {name: " ".join(str(item[name]).split()) for name in TOPIC_TEXT_FIELDS}
         promised = str(item.get("promised") or "").strip()
         if facts["promises"] and ("deadline" not in names_in(str(item["next_step"])) or not promised):
             raise KnowledgeError(

@@ -13,35 +13,13 @@ from dataclasses import dataclass
 from knowledge.editing import findings_for
 from knowledge.filling import fill
 from knowledge.importing.articles import Article, plain, questions_in, slug
-from knowledge.pack import Wording
+from knowledge.pack import TOPIC_TEXT_FIELDS, Topic, Wording
 from knowledge.style_rules import sentences
 
-TEXT_PARTS = ("problem", "owner", "answer", "reassurance", "first_step", "next_step")
-"""A topic's texts a customer reads, as the pack names them."""
 ID_PREFIXES = {"markdown": "md", "csv": "csv", "html": "html", "zendesk": "zendesk"}
 ANSWER_SENTENCES = 3
 """The answer is the article's opening, this many sentences at most: the bot's reply stays short, and the
 article's address follows for the rest."""
-
-
-@dataclass(frozen=True)
-class DraftTexts:
-    """One language's words of a draft topic: the fields of ``<language>/topics.yaml``."""
-
-    problem: str
-    owner: str
-    examples: tuple[str, ...]
-    keywords: tuple[str, ...]
-    answer: str
-    reassurance: str
-    first_step: str
-    next_step: str
-
-    def entry(self, topic_id: str) -> dict[str, object]:
-        """The topic as ``<language>/topics.yaml`` lists it."""
-        return {"id": topic_id, "problem": self.problem, "owner": self.owner, "examples": list(self.examples),
-                "keywords": list(self.keywords), "answer": self.answer, "reassurance": self.reassurance,
-                "first_step": self.first_step, "next_step": self.next_step, "promised": ""}
 
 
 @dataclass(frozen=True)
@@ -62,7 +40,14 @@ def draft_id(article: Article) -> str:
     return f"{ID_PREFIXES[article.source]}_{base}"
 
 
-def draft_texts(article: Article, wording: Wording) -> DraftTexts:
+def topic_entry(topic: Topic) -> dict[str, object]:
+    """One language's words of a topic as ``<language>/topics.yaml`` lists them."""
+    return {"id": topic.id, **{name: getattr(topic, name) for name in TOPIC_TEXT_FIELDS},
+            "examples": list(topic.examples), "keywords": list(topic.keywords), "promised": topic.promised}
+
+
+def draft_texts(article: Article, wording: Wording) -> Topic:
+    """One language's words of the article's draft topic; an imported topic promises nothing."""
     language, words = article.language, wording.drafts
     between = "" if language == "zh" else " "
     said = _opening(article)
@@ -70,18 +55,18 @@ def draft_texts(article: Article, wording: Wording) -> DraftTexts:
         said.append(fill(words.more, "drafts.more", language, link=article.url))
     answer = between.join(said)
     keywords = tuple(dict.fromkeys(tag.lower().replace("_", " ").replace("-", " ") for tag in article.tags))
-    return DraftTexts(
-        problem=fill(words.problem, "drafts.problem", language, title=article.title.rstrip("?？ ")),
+    return Topic(
+        id=draft_id(article), problem=fill(words.problem, "drafts.problem", language, title=article.title.rstrip("?？ ")),
         owner=words.owner, examples=questions_in(article), keywords=keywords or (article.title.lower().rstrip("?？ "),),
         answer=answer or article.title, reassurance=words.reassurance, first_step=words.first_step,
         next_step=words.next_step,
     )
 
 
-def draft_findings(topic_id: str, texts: dict[str, DraftTexts]) -> list[DraftFinding]:
+def draft_findings(topic_id: str, texts: dict[str, Topic]) -> list[DraftFinding]:
     """The console's checks of each text, as if each were saved into ``topics.yaml``."""
     return [DraftFinding(language, part, finding.rule, finding.message, finding.hint)
-            for language, words in sorted(texts.items()) for part in TEXT_PARTS
+            for language, words in sorted(texts.items()) for part in TOPIC_TEXT_FIELDS
             for finding in findings_for("topics.yaml", f"{topic_id}.{part}", getattr(words, part), language)]
 
 

@@ -17,7 +17,8 @@ from typing import Any
 import yaml
 
 from knowledge.content_files import DRAFTS_FOLDER, KnowledgeError, language_folders, read_yaml
-from knowledge.importing.drafting import DraftFinding, DraftTexts
+from knowledge.importing.drafting import DraftFinding, topic_entry
+from knowledge.pack import Topic
 
 
 class DraftState(StrEnum):
@@ -46,7 +47,8 @@ class Draft:
     article: str
     url: str
     tags: tuple[str, ...]
-    texts: dict[str, DraftTexts]
+    texts: dict[str, Topic]
+    """The topic's words in each language it has."""
     findings: tuple[DraftFinding, ...] = ()
     """The linter's findings as of the last import."""
     published: Published | None = None
@@ -73,8 +75,8 @@ def read_draft(content_dir: Path, draft_id: str) -> Draft:
         raise KnowledgeError(f"No draft '{draft_id[:80]}'; see candor knowledge drafts list.")
     raw = read_yaml(path)
     try:
-        texts = {str(language): DraftTexts(**{**words, "examples": tuple(words["examples"]),
-                                              "keywords": tuple(words["keywords"])})
+        texts = {str(language): Topic(id=str(raw["id"]), **{**words, "examples": tuple(words["examples"]),
+                                                            "keywords": tuple(words["keywords"])})
                  for language, words in dict(raw["topic"]).items()}
         published = raw.get("published")
         return Draft(
@@ -93,7 +95,7 @@ def write_draft(content_dir: Path, draft: Draft) -> None:
     raw: dict[str, Any] = {
         "id": draft.id, "title": draft.title, "source": draft.source, "origin": draft.origin,
         "article": draft.article, "url": draft.url, "tags": list(draft.tags),
-        "topic": {language: {k: v for k, v in words.entry(draft.id).items() if k not in ("id", "promised")}
+        "topic": {language: {k: v for k, v in topic_entry(words).items() if k not in ("id", "promised")}
                   for language, words in sorted(draft.texts.items())},
         "findings": [asdict(finding) for finding in draft.findings],
     }
@@ -114,7 +116,7 @@ def state_of(content_dir: Path, draft: Draft) -> DraftState:
         return DraftState.DRAFT
     if entries_hash(live) != draft.published.hash:
         return DraftState.EDITED_LIVE
-    return DraftState.PUBLISHED if texts_hash(draft.id, draft.texts) == draft.published.hash else DraftState.CHANGED
+    return DraftState.PUBLISHED if texts_hash(draft.texts) == draft.published.hash else DraftState.CHANGED
 
 
 def live_entries(content_dir: Path, topic_id: str) -> dict[str, dict[str, Any]]:
@@ -128,8 +130,8 @@ def live_entries(content_dir: Path, topic_id: str) -> dict[str, dict[str, Any]]:
     return found
 
 
-def texts_hash(topic_id: str, texts: dict[str, DraftTexts]) -> str:
-    return entries_hash({language: words.entry(topic_id) for language, words in texts.items()})
+def texts_hash(texts: dict[str, Topic]) -> str:
+    return entries_hash({language: topic_entry(words) for language, words in texts.items()})
 
 
 def entries_hash(entries: dict[str, dict[str, Any]]) -> str:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from knowledge.content_files import KnowledgeError
 from knowledge.importing.articles import Article
-from knowledge.importing.drafting import TEXT_PARTS, DraftTexts, draft_findings, draft_id, draft_texts
+from knowledge.importing.drafting import draft_findings, draft_id, draft_texts
 from knowledge.importing.drafts import Draft, DraftState, read_draft, state_of, write_draft
-from knowledge.pack import FALLBACK_LANGUAGE, read_pack
+from knowledge.pack import FALLBACK_LANGUAGE, TOPIC_TEXT_FIELDS, Topic, read_pack
 
 
 @dataclass(frozen=True)
@@ -57,15 +57,15 @@ def _existing(content_dir: Path, topic_id: str) -> Draft | None:
         return None
 
 
-def _diff(old: dict[str, DraftTexts], new: dict[str, DraftTexts]) -> str:
+def _diff(old: dict[str, Topic], new: dict[str, Topic]) -> str:
     lines = difflib.unified_diff(_lines(old), _lines(new), "before", "now", lineterm="", n=0)
     return "\n".join(line for line in lines if not line.startswith("@@"))
 
 
-def _lines(texts: dict[str, DraftTexts]) -> list[str]:
+def _lines(texts: dict[str, Topic]) -> list[str]:
     lines = []
     for language, words in sorted(texts.items()):
-        for part in (*TEXT_PARTS, "examples", "keywords"):
+        for part in (*TOPIC_TEXT_FIELDS, "examples", "keywords"):
             value = getattr(words, part)
             values = value if isinstance(value, tuple) else (value,)
             lines += [f"{language}.{part}: {item}" for item in values]

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from knowledge.content_files import KnowledgeError, read_yaml
-from knowledge.importing.drafting import draft_findings
+from knowledge.importing.drafting import draft_findings, topic_entry
 from knowledge.importing.drafts import (
     DraftState,
     Published,
@@ -46,11 +46,11 @@ def publish_draft(content_dir: Path, draft_id: str, now: dt.datetime) -> list[To
     if state is DraftState.DRAFT and (live_entries(content_dir, draft.id) or _shared_ids(content_dir) & {draft.id}):
         raise DraftRefused(f"The pack already has a topic {draft.id}; this draft would replace it.")
     live = set(live_entries(content_dir, draft.id))
-    entries = {language: (draft.texts[language].entry(draft.id) if language in draft.texts else None)
+    entries = {language: (topic_entry(draft.texts[language]) if language in draft.texts else None)
                for language in live | set(draft.texts)}
     changes = write_topic(content_dir, draft.id, entries)
     write_draft(content_dir, replace(draft, findings=(),
-                                     published=Published(texts_hash(draft.id, draft.texts), now.isoformat(timespec="seconds"))))
+                                     published=Published(texts_hash(draft.texts), now.isoformat(timespec="seconds"))))
     return changes
 
 
