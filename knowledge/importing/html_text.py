@@ -39,12 +39,23 @@ def read_page(html: str) -> Page:
     return Page(plain(parser.title), parser.language, parser.canonical, tuple(blocks))
 
 
+@dataclass(frozen=True)
+class _Open:
+    """An element still open: its tag, and whether it hides its words or marks the main text."""
+
+    tag: str
+    skipped: bool = False
+    main: bool = False
+
+
 class _MainText(HTMLParser):
+    """Collects (block, inside the main text) pairs; a block ends where any block element opens or closes."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[tuple[Block, bool]] = []
         self.title = self.language = self.canonical = ""
-        self._stack: list[str] = []
+        self._open: list[_Open] = []
         self._skipping = self._main = 0
         self._in_title = False
         self._words: list[str] = []
@@ -62,32 +73,28 @@ class _MainText(HTMLParser):
             if tag == "br":
                 self.flush()
             return
-        self._stack.append(tag)
-        if tag in SKIPPED or "hidden" in values:
-            self._skipping += 1
-            self._stack[-1] = "\0" + tag
-            return
-        if tag in MAIN or values.get("role") == "main":
-            self._main += 1
-            self._stack[-1] = "\1" + tag
-        if tag in BLOCKS:
+        element = _Open(tag, skipped=tag in SKIPPED or "hidden" in values,
+                        main=tag in MAIN or values.get("role") == "main")
+        self._open.append(element)
+        self._skipping += element.skipped
+        self._main += element.main
+        if tag in BLOCKS and not element.skipped:
             self.flush()
             self._heading = HEADINGS.get(tag, 0)
 
     def handle_endtag(self, tag: str) -> None:
+        """Close ``tag`` and whatever was left open inside it; an end tag never opened is ignored."""
         if tag == "title":
             self._in_title = False
-        if tag in VOID or tag not in {name.lstrip("\0\1") for name in self._stack}:
+        if tag in VOID or all(element.tag != tag for element in self._open):
             return
-        while self._stack:
-            opened = self._stack.pop()
-            if opened.startswith("\0"):
-                self._skipping -= 1
-            elif tag in BLOCKS or opened.lstrip("\1") in BLOCKS:
+        while self._open:
+            element = self._open.pop()
+            if element.tag in BLOCKS and not self._skipping:
                 self.flush()
-            if opened.startswith("\1"):
-                self._main -= 1
-            if opened.lstrip("\0\1") == tag:
+            self._skipping -= element.skipped
+            self._main -= element.main
+            if element.tag == tag:
                 break
 
     def handle_data(self, data: str) -> None:
