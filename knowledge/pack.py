@@ -347,6 +347,8 @@ class DraftWording:
     owner: str
     reassurance: str
     first_step: str
+    """The one step for a confused customer: the article itself, at {link}; an article without an address
+    gives its own first sentence instead."""
     next_step: str
     more: str
     """Ends the answer when the article has an address: where to read all of it, {link}."""

@@ -51,6 +51,8 @@ def draft_texts(article: Article, wording: Wording) -> Topic:
     language, words = article.language, wording.drafts
     between = "" if language == "zh" else " "
     said = _opening(article)
+    first_step = (fill(words.first_step, "drafts.first_step", language, link=article.url) if article.url
+                  else said[0] if said else article.title)
     if article.url:
         said.append(fill(words.more, "drafts.more", language, link=article.url))
     answer = between.join(said)
@@ -58,7 +60,7 @@ def draft_texts(article: Article, wording: Wording) -> Topic:
     return Topic(
         id=draft_id(article), problem=fill(words.problem, "drafts.problem", language, title=article.title.rstrip("?？ ")),
         owner=words.owner, examples=questions_in(article), keywords=keywords or (article.title.lower().rstrip("?？ "),),
-        answer=answer or article.title, reassurance=words.reassurance, first_step=words.first_step,
+        answer=answer or article.title, reassurance=words.reassurance, first_step=first_step,
         next_step=words.next_step,
     )
 

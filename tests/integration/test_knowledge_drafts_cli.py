@@ -51,7 +51,7 @@ def test_import_lists_the_new_drafts_and_shows_what_the_linter_found(
     assert [line.split()[0] for line in out.splitlines()[1:]] == [
         "md_gift_wrapping", "md_leaf_points", "md_pet_safe", "md_plant_guarantee", "md_workshops"]
     [pet_safe] = [line for line in out.splitlines() if line.startswith("md_pet_safe")]
-    assert pet_safe.split()[-3:] == ["markdown", "2", "draft"]
+    assert pet_safe.split()[-3:] == ["markdown", "3", "draft"]
 
 
 def test_a_csv_without_languages_needs_language_and_the_format_can_be_named(

@@ -44,6 +44,10 @@ def test_an_article_in_two_languages_is_one_draft_with_questions_from_its_title_
     assert draft.texts["en"].keywords == ("workshop", "repotting workshop", "book a workshop")
     assert draft.texts["en"].answer.endswith("The full article: https://help.leafandloom.example/en/workshops")
     assert draft.texts["pl"].next_step.startswith("Teraz:")
+    assert draft.texts["en"].first_step == ("Open the article about it in our help centre: "
+                                            "https://help.leafandloom.example/en/workshops")
+    without_address = read_draft(content, "md_gift_wrapping").texts["en"]
+    assert without_address.first_step == "We wrap any order in recycled paper with a linen ribbon for 15 zł."
     assert not (content / "en" / "topics.yaml").read_text().count("md_workshops"), "nothing is live before publishing"
 
 
@@ -59,8 +63,8 @@ def test_an_faq_answer_with_a_question_in_its_text_drafts_that_question_too(cont
 def test_the_linters_findings_are_kept_with_the_draft_and_publishing_it_is_refused(content: Path) -> None:
     imported(content, HELP_CENTRE / "markdown")
     draft = read_draft(content, "md_pet_safe")
-    assert {(f.language, f.part, f.rule) for f in draft.findings} == {("en", "answer", "stock-phrase"),
-                                                                      ("en", "answer", "long-sentence")}
+    assert {(f.language, f.part, f.rule) for f in draft.findings} == {
+        ("en", "answer", "stock-phrase"), ("en", "answer", "long-sentence"), ("en", "first_step", "stock-phrase")}
     before = (content / "en" / "topics.yaml").read_text()
     with pytest.raises(DraftRefused, match="stock-phrase"):
         publish_draft(content, "md_pet_safe", NOW)
