@@ -13,6 +13,15 @@ import yaml
 
 from nlu.errors import CandorError
 
+DRAFTS_FOLDER = "drafts"
+"""Where imported help-centre articles wait as draft topics (``candor knowledge import``); not a language."""
+
+
+def language_folders(content_dir: Path) -> list[Path]:
+    """The folders of a content directory that hold one language's words, by name."""
+    return sorted(p for p in content_dir.iterdir()
+                  if p.is_dir() and not p.name.startswith((".", "_")) and p.name != DRAFTS_FOLDER)
+
 
 class KnowledgeError(CandorError):
     """A content file is missing or malformed; the message names the file and the field."""

@@ -52,6 +52,9 @@ _MOMENT = TextFields(("time", "zone", "weekday", "day", "month"), ("time",))
 TEXT_FIELDS: dict[str, TextFields] = {
     "acknowledgements.*.*": TextFields(("problem", "owner")),
     "single_step": TextFields(("step",), ("step",)),
+    "drafts.problem": TextFields(("title",), ("title",)),
+    "drafts.first_step": TextFields(("link",), ("link",)),
+    "drafts.more": TextFields(("link",), ("link",)),
     "promise_update": TextFields(("problem", "promised", "deadline", "new_deadline"), ("new_deadline",)),
     "gestures.*": TextFields(("problem", "owner", "deadline")),
     "closing.solved": TextFields(("problem",)),

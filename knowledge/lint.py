@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.content_files import language_folders
 from knowledge.fields import text_path, text_problems
 from knowledge.pack import CONTENT_DIR, KnowledgeError
 from knowledge.style_rules import (
@@ -56,7 +57,7 @@ def lint_content(content_dir: Path = CONTENT_DIR) -> list[Finding]:
     if not content_dir.is_dir():
         raise KnowledgeError(f"No knowledge content at {content_dir}.")
     findings: list[Finding] = []
-    for language_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+    for language_dir in language_folders(content_dir):
         for name in TEXT_FILES:
             path = language_dir / name
             if path.is_file():

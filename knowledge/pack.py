@@ -13,15 +13,30 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from knowledge.content_files import KnowledgeError, read_yaml
+from knowledge.content_files import KnowledgeError, language_folders, read_yaml
 from knowledge.fields import TOPICS, names_in, text_problems, where_text_sits
 from knowledge.forms import LOOKUPS, ORDER_STATUSES, DetailRule, DetailWording, read_detail_wording, read_details
 from knowledge.shop_profile import ShopProfile, read_profile
 from knowledge.shop_wording import SupportHoursWording, fill_shop_fields, shop_values
 
 __all__ = [
-    "CONTENT_DIR", "EMOTION_KEYS", "FALLBACK_LANGUAGE", "AgentsWording", "Closing", "ConversationWording", "GestureRule",
-    "HandoffWording", "KnowledgeError", "KnowledgePack", "PrivacyWording", "Topic", "Wording", "load_pack", "read_pack",
+    "CONTENT_DIR",
+    "EMOTION_KEYS",
+    "FALLBACK_LANGUAGE",
+    "TOPIC_TEXT_FIELDS",
+    "AgentsWording",
+    "Closing",
+    "ConversationWording",
+    "DraftWording",
+    "GestureRule",
+    "HandoffWording",
+    "KnowledgeError",
+    "KnowledgePack",
+    "PrivacyWording",
+    "Topic",
+    "Wording",
+    "load_pack",
+    "read_pack",
     "read_yaml",
 ]
 
@@ -325,6 +340,23 @@ class TaskWording:
 
 
 @dataclass(frozen=True)
+class DraftWording:
+    """The parts a help-centre article does not have, filled into each draft topic imported from one
+    (``candor knowledge import``); a trainer rewrites them per topic before publishing if they do not fit."""
+
+    problem: str
+    """How acknowledgements name the customer's problem, from the article's {title}."""
+    owner: str
+    reassurance: str
+    first_step: str
+    """The one step for a confused customer: the article itself, at {link}; an article without an address
+    gives its own first sentence instead."""
+    next_step: str
+    more: str
+    """Ends the answer when the article has an address: where to read all of it, {link}."""
+
+
+@dataclass(frozen=True)
 class Wording:
     introduction: str
     greeting: str
@@ -359,6 +391,7 @@ class Wording:
     tasks: TaskWording
     support_hours: SupportHoursWording
     """How this language says the shop profile's hours ({support_hours} in any text)."""
+    drafts: DraftWording
     language: str = FALLBACK_LANGUAGE
     """The language these words are in: a text that cannot be filled falls back to the shipped one in it."""
 
@@ -399,7 +432,7 @@ class KnowledgePack:
             for path, text in _strings(wording, ""):
                 yield language, path, text
             for topic in self.topics.get(language, ()):
-                for name in (*_TOPIC_TEXT_FIELDS, "promised"):
+                for name in (*TOPIC_TEXT_FIELDS, "promised"):
                     yield language, f"{TOPICS}.{topic.id}.{name}", str(getattr(topic, name))
 
     def text_at(self, path: str, language: str) -> str | None:
@@ -458,7 +491,7 @@ def read_pack(content_dir: Path = CONTENT_DIR) -> KnowledgePack:
     gestures = _read_gestures(content_dir / "gestures.yaml", set(shared))
     topics: dict[str, tuple[Topic, ...]] = {}
     wording: dict[str, Wording] = {}
-    for language_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+    for language_dir in language_folders(content_dir):
         topics[language_dir.name] = _read_topics(language_dir / "topics.yaml", shared, details)
         wording[language_dir.name] = _read_wording(language_dir / "wording.yaml", [g.id for g in gestures],
                                                    details, language_dir.name)
@@ -497,6 +530,9 @@ def _read_shared_topics(path: Path, details: dict[str, DetailRule]) -> dict[str,
         if lookup and "order_ref" not in needs:
             raise KnowledgeError(f"{path}: topic '{item['id']}' looks up the order, so it needs order_ref.")
         team = str(item.get("team") or "")
+        languages = item.get("languages") or []
+        if not isinstance(languages, list):
+            raise KnowledgeError(f"{path}: topic '{item['id']}' lists its languages as a list, like languages: [en, pl].")
         if bool(item.get("promise", False)) and not team:
             raise KnowledgeError(f"{path}: topic '{item['id']}' promises a time, so it needs the team that keeps the "
                                  "promise, like team: payments (see candor teams add).")
@@ -508,6 +544,7 @@ def _read_shared_topics(path: Path, details: dict[str, DetailRule]) -> dict[str,
                 "promises": bool(item.get("promise", False)),
                 "needs": tuple(str(detail) for detail in needs),
                 "team": team,
+                "languages": tuple(str(language) for language in languages),
             }
         except (TypeError, ValueError) as error:
             raise KnowledgeError(f"{path}: topic '{item['id']}' has a time that is not a number: {error}") from error
@@ -540,7 +577,7 @@ def _read_gestures(path: Path, topic_ids: set[str]) -> tuple[GestureRule, ...]:
     return tuple(rules)
 
 
-_TOPIC_TEXT_FIELDS = ("problem", "owner", "answer", "reassurance", "first_step", "next_step")
+TOPIC_TEXT_FIELDS = ("problem", "owner", "answer", "reassurance", "first_step", "next_step")
 
 
 def _read_topics(path: Path, shared: dict[str, dict[str, Any]], details: dict[str, DetailRule]) -> tuple[Topic, ...]:
@@ -554,11 +591,11 @@ def _read_topics(path: Path, shared: dict[str, dict[str, Any]], details: dict[st
         topic_id = str(item.get("id", ""))
         if topic_id not in shared:
             raise KnowledgeError(f"{path}: topic '{topic_id}' is not listed in {path.parent.parent / 'topics.yaml'}.")
-        missing = [name for name in (*_TOPIC_TEXT_FIELDS, "examples", "keywords") if not item.get(name)]
+        missing = [name for name in (*TOPIC_TEXT_FIELDS, "examples", "keywords") if not item.get(name)]
         if missing:
             raise KnowledgeError(f"{path}: topic '{topic_id}' lacks {', '.join(missing)}.")
         facts = shared[topic_id]
-        text = {name: " ".join(str(item[name]).split()) for name in _TOPIC_TEXT_FIELDS}
+        text = {name: " ".join(str(item[name]).split()) for name in TOPIC_TEXT_FIELDS}
         promised = str(item.get("promised") or "").strip()
         if facts["promises"] and ("deadline" not in names_in(str(item["next_step"])) or not promised):
             raise KnowledgeError(
@@ -576,7 +613,9 @@ def _read_topics(path: Path, shared: dict[str, dict[str, Any]], details: dict[st
                 needs=facts["needs"], lookup=facts["lookup"], team=facts["team"],
             )
         )
-    absent = set(shared) - {t.id for t in topics}
+    language = path.parent.name
+    expected = {topic_id for topic_id, facts in shared.items() if not facts["languages"] or language in facts["languages"]}
+    absent = expected - {t.id for t in topics}
     if absent:
         raise KnowledgeError(f"{path}: these topics have no words in this language yet: {', '.join(sorted(absent))}.")
     return tuple(topics)
@@ -621,6 +660,7 @@ def _read_wording(path: Path, gesture_ids: list[str], details: dict[str, DetailR
     values["support_hours"] = _section(path, raw, "support_hours", SupportHoursWording)
     if len(values["support_hours"].days) != 7:
         raise KnowledgeError(f"{path}: support_hours.days needs 7 day names, Monday first.")
+    values["drafts"] = _section(path, raw, "drafts", DraftWording)
     missing_statuses = [status for status in ORDER_STATUSES if not values["shop"].order_status.get(status)]
     if missing_statuses:
         raise KnowledgeError(f"{path}: shop.order_status lacks a line for {', '.join(missing_statuses)}.")

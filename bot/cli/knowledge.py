@@ -1,4 +1,4 @@
-"""``candor knowledge ...``: check the curated content and measure how well topics are found."""
+"""``candor knowledge ...``: check the curated content, measure how well topics are found, import a help centre."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.cli.knowledge_drafts import add_draft_commands
 from bot.config import Settings
 from knowledge.content_folder import seed_content
 from knowledge.lint import lint_content, report
@@ -23,6 +24,7 @@ def add_knowledge_commands(commands: Any) -> None:
                       help="content directory (default: the shop's content folder, CANDOR_CONTENT_DIR)")
     lint.set_defaults(handler=_lint)
     add_eval_retrieval_command(knowledge)
+    add_draft_commands(knowledge)
 
 
 def _lint(args: argparse.Namespace, settings: Settings) -> int:

@@ -26,6 +26,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from bot.console.access import guarded_only, open_page, trainer_page
 from bot.console.charts import bar_chart, timeline_svg
 from bot.console.conversation_tests import ConversationTestPages
+from bot.console.draft_pages import DraftPages
 from bot.console.knowledge_pages import KnowledgePages
 from bot.console.model_pages import ModelPages
 from bot.console.sessions import TrainerSessions, trainer_of
@@ -119,6 +120,7 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
     console = Console(database, now)
     sign_in = SignInPages(database, now, verify)
     knowledge = KnowledgePages(database, content_dir)
+    drafts = DraftPages(database, content_dir, now)
     models = ModelPages(database, models_dir, data_dir or default_data_dir(), dev_limit)
     conversation_tests = ConversationTestPages(scripts_dir, content_dir)
     routes = [
@@ -127,6 +129,7 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
         trainer_page("/conversations/{conversation_id:int}", console.conversation),
         trainer_page("/messages/{message_id:int}/labels", console.correct, methods=["POST"]),
         trainer_page("/dashboard", console.dashboard),
+        *drafts.routes(),
         *knowledge.routes(),
         *models.routes(),
         *conversation_tests.routes(),

@@ -17,8 +17,10 @@ from bot.console.access import GuardedRoute, trainer_page
 from bot.console.web import render
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerRepository
+from knowledge.content_files import language_folders
 from knowledge.editing import EDITABLE_FILES, editable_texts, find_text, findings_for, replace_text
 from knowledge.fields import fields_for, text_path
+from knowledge.importing.topic_files import is_topic_version, restore_topic
 from knowledge.pack import KnowledgeError
 
 
@@ -36,7 +38,7 @@ class KnowledgePages:
         ]
 
     async def overview(self, request: Request, trainer: str) -> Response:
-        languages = sorted(p.name for p in self._content_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+        languages = [p.name for p in language_folders(self._content_dir)]
         return render(request, "knowledge.html", {"trainer": trainer, "languages": languages, "files": EDITABLE_FILES})
 
     async def texts(self, request: Request, trainer: str) -> Response:
@@ -88,11 +90,14 @@ class KnowledgePages:
             version = await repository.version(int(request.path_params["version_id"]))
             if version is None:
                 return PlainTextResponse("No such version.", status_code=404)
+            whole_topic = is_topic_version(version.file, version.path)
             try:
-                replaced = replace_text(self._content_dir, version.language, version.file, version.path, version.old_text)
+                replaced = (restore_topic if whole_topic else replace_text)(
+                    self._content_dir, version.language, version.file, version.path, version.old_text)
             except KnowledgeError as error:
                 return PlainTextResponse(f"Not reverted: {error}", status_code=400)
             await repository.record_edit(version.language, version.file, version.path, replaced, version.old_text,
                                          trainer)
-            target = f"/knowledge/{version.language}/{version.file}/edit?path={version.path}"
+            target = ("/knowledge/drafts" if whole_topic
+                      else f"/knowledge/{version.language}/{version.file}/edit?path={version.path}")
         return RedirectResponse(target, status_code=303)

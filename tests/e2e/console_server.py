@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
 from collections.abc import AsyncIterator
@@ -27,6 +28,9 @@ from nlu.types import Analysis, EmotionScores
 from tests.conftest import database_url
 
 PASSWORD = "correct horse battery"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -80,6 +84,11 @@ async def serve_console(tmp_path: Path, **options: Any) -> AsyncIterator[Console
         server.should_exit = True
         await task
         await database.dispose()
+
+
+def shot_dir(tmp_path: Path) -> Path:
+    """Screenshots go to CANDOR_SCREENSHOTS when set (docs/ was filled that way), else beside the test."""
+    return Path(os.environ.get("CANDOR_SCREENSHOTS") or tmp_path)
 
 
 def visitor(console: ConsoleServer, address: str = "127.0.0.1") -> httpx.AsyncClient:

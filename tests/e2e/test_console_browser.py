@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.policy.tasks import TaskState
-from tests.e2e.console_server import PASSWORD, ConsoleServer, serve_console
+from tests.e2e.console_server import PASSWORD, ConsoleServer, serve_console, shot_dir
 from tests.integration.test_task_figures_stored import at, stored_task
 
 pytestmark = pytest.mark.slow
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture
-async def browser_page(tmp_path: Path) -> AsyncIterator[object]:
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (scripts/setup.sh installs it when run as root)")
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        page = await browser.new_page(viewport={"width": 1100, "height": 900})
-        yield page
-        await browser.close()
-
-
-def shot_dir(tmp_path: Path) -> Path:
-    """Screenshots go to CANDOR_SCREENSHOTS when set (docs/ was filled that way), else beside the test."""
-    return Path(os.environ.get("CANDOR_SCREENSHOTS") or tmp_path)
 
 
 async def test_a_trainer_signs_in_reviews_corrects_edits_wording_and_sees_charts(
