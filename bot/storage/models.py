@@ -471,3 +471,15 @@ class DeskBoard(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     text: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class ConversationReview(Base):
+    """A trainer's mark on a conversation in the review queue: reviewed or not, and free-text notes."""
+
+    __tablename__ = "conversation_reviews"
+
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True)
+    reviewed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    trainer: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

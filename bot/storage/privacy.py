@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.storage.models import (
     CaseNote,
     Conversation,
+    ConversationReview,
     Correction,
     Customer,
     FailedUpdate,
@@ -139,7 +140,7 @@ class PrivacyRepository:
             await self._session.execute(delete(owned).where(owned.task_id.in_(task_ids)))
         handoff_ids = select(Handoff.id).where(Handoff.conversation_id.in_(ids))
         await self._session.execute(delete(TakeoverOffer).where(TakeoverOffer.handoff_id.in_(handoff_ids)))
-        for table in (RelayedMessage, CaseNote, Task, Flag, Handoff, Gesture, Promise, Message):
+        for table in (RelayedMessage, CaseNote, ConversationReview, Task, Flag, Handoff, Gesture, Promise, Message):
             await self._session.execute(delete(table).where(table.conversation_id.in_(ids)))
         await self._session.execute(delete(Conversation).where(Conversation.id.in_(ids)))
         return int(count or 0)

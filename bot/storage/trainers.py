@@ -1,4 +1,4 @@
-"""Repository for trainers, their sign-in links, the review queue and label corrections."""
+"""Repository for trainers, their sign-in links, transcripts for review and label corrections."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.feelings_in_context import FeelingsInContext
@@ -15,22 +15,15 @@ from bot.policy.passwords import hash_password, new_token, token_hash
 from bot.storage.conversations import case_from_text, in_context
 from bot.storage.models import (
     ContentVersion,
-    Conversation,
     Correction,
-    Customer,
-    Flag,
-    Handoff,
     LoginToken,
     Message,
     Trainer,
-    as_utc,
 )
 from nlu.errors import CandorError
 from nlu.types import SUPPORT_CLASSES
 
 LINK_LIFETIME = dt.timedelta(minutes=30)
-LOW_CONFIDENCE = 0.45
-"""A customer message whose strongest score is below this was a guess by the model."""
 
 
 class TrainerError(CandorError):
@@ -44,16 +37,6 @@ class TrainerAccount:
     username: str
     password_hash: str
     session_version: int
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    conversation_id: int
-    customer_name: str
-    language: str
-    started_at: dt.datetime
-    reasons: tuple[str, ...]
-    score: int
 
 
 @dataclass(frozen=True)
@@ -141,21 +124,6 @@ class TrainerRepository:
         )
         return None if trainer is None else _account_of(trainer)
 
-    async def review_queue(self, limit: int = 50) -> list[QueueItem]:
-        """Conversations ranked by how much they need a person's eyes, most first."""
-        conversations = (await self._session.execute(
-            select(Conversation, Customer).join(Customer, Customer.id == Conversation.customer_id)
-            .order_by(Conversation.updated_at.desc()).limit(500)
-        )).all()
-        items = []
-        for conversation, customer in conversations:
-            reasons = await self._reasons(conversation)
-            score = sum(WEIGHTS[reason.split(":")[0]] for reason in reasons)
-            items.append(QueueItem(conversation.id, customer.display_name, conversation.language,
-                                   as_utc(conversation.started_at), tuple(reasons), score))
-        items.sort(key=lambda item: (-item.score, -item.started_at.timestamp()))
-        return items[:limit]
-
     async def transcript(self, conversation_id: int) -> list[ReviewMessage]:
         messages = (await self._session.scalars(
             select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
@@ -219,33 +187,7 @@ class TrainerRepository:
         )
         return {row.message_id: tuple(row.labels.split(",")) for row in rows}
 
-    async def _reasons(self, conversation: Conversation) -> list[str]:
-        reasons: list[str] = []
-        handoffs = list(await self._session.scalars(select(Handoff.reason).where(Handoff.conversation_id == conversation.id)))
-        if handoffs:
-            reasons.append(f"handed off: {', '.join(sorted(set(handoffs)))}")
-        flags = await self._session.scalar(select(func.count()).select_from(Flag).where(Flag.conversation_id == conversation.id))
-        if flags:
-            reasons.append(f"flagged by an agent: {flags}")
-        scored = (await self._session.execute(
-            select(Message.anger, Message.anxiety, Message.sadness, Message.confusion, Message.positive, Message.neutral)
-            .where(Message.conversation_id == conversation.id, Message.sender == "customer", Message.anger.is_not(None))
-            .order_by(Message.id)
-        )).all()
-        scores = [tuple(score or 0.0 for score in row) for row in scored]  # scored rows have every class
-        if any(max(row) < LOW_CONFIDENCE for row in scores):
-            reasons.append("low model confidence")
-        if len(scores) >= 2 and max(scores[-1][0], scores[-1][1]) > max(scores[0][0], scores[0][1]) + 0.1:
-            reasons.append("emotion rose instead of fell")
-        if conversation.satisfaction is not None and conversation.satisfaction <= 2:
-            reasons.append(f"low satisfaction: {conversation.satisfaction}")
-        return reasons
-
 
 def _account_of(trainer: Trainer) -> TrainerAccount:
     return TrainerAccount(trainer.username, trainer.password_hash, trainer.session_version)
-
-
-WEIGHTS = {"handed off": 3, "flagged by an agent": 4, "low model confidence": 1, "emotion rose instead of fell": 2,
-           "low satisfaction": 3}
 
