@@ -23,13 +23,14 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from bot.console.access import guarded_only, open_page, trainer_page
+from bot.console.access import guarded_only, trainer_page
 from bot.console.charts import bar_chart, timeline_svg
 from bot.console.conversation_tests import ConversationTestPages
 from bot.console.draft_pages import DraftPages
 from bot.console.knowledge_pages import KnowledgePages
 from bot.console.model_pages import ModelPages
-from bot.console.sessions import TrainerSessions, trainer_of
+from bot.console.queue_pages import QueuePages
+from bot.console.sessions import TrainerSessions
 from bot.console.signin import PasswordCheck, SignInPages
 from bot.console.web import render
 from bot.policy.passwords import verify_password
@@ -39,7 +40,6 @@ from bot.storage.database import Database
 from bot.storage.models import utc_now
 from bot.storage.tasks import TaskRepository
 from bot.storage.trainers import TrainerError, TrainerRepository
-from bot.storage.updates import FailedUpdates
 from knowledge.pack import CONTENT_DIR
 from nlu.training.dataset import default_data_dir
 from nlu.types import SUPPORT_CLASSES
@@ -52,16 +52,6 @@ class Console:
     def __init__(self, database: Database, now: Callable[[], dt.datetime]) -> None:
         self._database = database
         self._now = now
-
-    async def index(self, request: Request) -> Response:
-        """Signed out, the home page is the sign-in page; signed in, the review queue."""
-        trainer = trainer_of(request)
-        if trainer is None:
-            return render(request, "login.html", {"error": ""})
-        async with self._database.session() as session:
-            queue = await TrainerRepository(session).review_queue()
-            failed = await FailedUpdates(session).given_up()
-        return render(request, "queue.html", {"trainer": trainer, "queue": queue, "failed": failed})
 
     async def conversation(self, request: Request, trainer: str) -> Response:
         conversation_id = int(request.path_params["conversation_id"])
@@ -118,13 +108,14 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
                   verify: PasswordCheck = verify_password, scripts_dir: Path = DEFAULT_SCRIPTS_DIR) -> Starlette:
     """The console app. ``secure_cookie=False`` only for plain-http local use (``--insecure-cookie``)."""
     console = Console(database, now)
+    queue = QueuePages(database, now)
     sign_in = SignInPages(database, now, verify)
     knowledge = KnowledgePages(database, content_dir)
     drafts = DraftPages(database, content_dir, now)
     models = ModelPages(database, models_dir, data_dir or default_data_dir(), dev_limit)
     conversation_tests = ConversationTestPages(scripts_dir, content_dir)
     routes = [
-        open_page("/", console.index),
+        *queue.routes(),
         *sign_in.routes(),
         trainer_page("/conversations/{conversation_id:int}", console.conversation),
         trainer_page("/messages/{message_id:int}/labels", console.correct, methods=["POST"]),

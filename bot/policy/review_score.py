@@ -22,18 +22,19 @@ SCRIPT_MOVES = frozenset({Move.ANSWER.value, Move.ASK_DETAIL.value})
 """Replies that send a topic's script: what a thank-you must not get."""
 
 WEIGHTS = {
-    "script after thanks": 6,
-    "fraud not handed off": 6,
-    "clarifying loop": 4,
-    "flagged": 4,
+    "script after thanks": 10,
+    "fraud not handed off": 10,
+    "clarifying loop": 5,
+    "flagged": 5,
     "anger peak": 3,
     "negative ending": 3,
     "low satisfaction": 3,
-    "handed off": 2,
     "emotion rose": 2,
+    "handed off": 1,
     "low confidence": 1,
 }
-"""The bot's own mistakes weigh most; a handoff is often the right move, so it weighs little."""
+"""The bot's own mistakes weigh most: one outranks an angry customer who was rightly handed to a person
+(a handoff is often the right move, so it weighs little)."""
 
 
 @dataclass(frozen=True)

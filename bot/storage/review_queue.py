@@ -68,8 +68,8 @@ async def review_queue(session: AsyncSession, filters: QueueFilters, limit: int 
     for conversation_id, reason in await session.execute(
             select(Handoff.conversation_id, Handoff.reason).where(Handoff.conversation_id.in_(ids))):
         handoffs[conversation_id].append(reason)
-    flags = dict((await session.execute(select(Flag.conversation_id, func.count()).where(Flag.conversation_id.in_(ids))
-                                        .group_by(Flag.conversation_id))).tuples().all())
+    flags = {conversation_id: int(count) for conversation_id, count in await session.execute(
+        select(Flag.conversation_id, func.count()).where(Flag.conversation_id.in_(ids)).group_by(Flag.conversation_id))}
     marks = {mark.conversation_id: mark for mark in await session.scalars(
         select(ConversationReview).where(ConversationReview.conversation_id.in_(ids)))}
     items = []

@@ -57,10 +57,12 @@ def test_an_angry_ending_shows_the_peak_the_ending_and_the_rise() -> None:
                             "emotion rose instead of fell (0.10 → 0.85)"]
 
 
-def test_the_bots_mistakes_outrank_a_plain_handoff() -> None:
+def test_the_bots_mistakes_outrank_an_angry_customer_rightly_handed_to_a_person() -> None:
     thanked = ConversationFacts((customer(GRATEFUL, "positive"), bot("answer", "refund")))
+    angry = ConversationFacts((customer(CALM, "neutral"), bot("answer", "delivery"), customer(FURIOUS, "anger"),
+                               bot("hand_off")), handoff_reasons=("high_emotion",))
     handed = ConversationFacts((customer(CALM, "neutral"), bot("hand_off")), handoff_reasons=("asked_for_person",))
-    assert failure_score(thanked).total > failure_score(handed).total > 0
+    assert failure_score(thanked).total > failure_score(angry).total > failure_score(handed).total > 0
 
 
 def test_parts_are_heaviest_first_and_add_up() -> None:
