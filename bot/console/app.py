@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from bot.console.access import guarded_only, trainer_page
-from bot.console.charts import bar_chart, timeline_svg
+from bot.console.charts import timeline_svg
 from bot.console.conversation_tests import ConversationTestPages
 from bot.console.draft_pages import DraftPages
 from bot.console.knowledge_pages import KnowledgePages
@@ -33,9 +33,9 @@ from bot.console.queue_pages import QueuePages
 from bot.console.sessions import TrainerSessions
 from bot.console.signin import PasswordCheck, SignInPages
 from bot.console.web import render
+from bot.console.week_pages import WeekPages
 from bot.policy.passwords import verify_password
 from bot.service.scripted import DEFAULT_SCRIPTS_DIR
-from bot.storage.dashboard import dashboard_figures, team_task_figures
 from bot.storage.database import Database
 from bot.storage.models import utc_now
 from bot.storage.tasks import TaskRepository
@@ -68,25 +68,6 @@ class Console:
             "notice": request.query_params.get("saved", ""), "tasks": tasks, "events": events,
         })
 
-    async def dashboard(self, request: Request, trainer: str) -> Response:
-        async with self._database.session() as session:
-            figures = await dashboard_figures(session)
-            tasks = await team_task_figures(session, self._now())
-        feelings = {f"{language} start": start for language, (start, _) in figures.feeling_start_end.items()}
-        for language, (_, end) in figures.feeling_start_end.items():
-            feelings[f"{language} end"] = end
-        charts = [
-            ("How strongly customers felt (anger or anxiety), first vs last message", bar_chart("feelings", feelings)),
-            ("Handoffs by reason", bar_chart("handoffs", {k: float(v) for k, v in figures.handoff_reasons.items()})),
-            ("Promises", bar_chart("promises", {k: float(v) for k, v in figures.promises.items()})),
-            ("Gestures given", bar_chart("gestures", {k: float(v) for k, v in figures.gestures.items()})),
-            ("Satisfaction (1–5)", bar_chart("satisfaction", {str(k): float(v) for k, v in figures.satisfaction.items()})),
-            ("Conversations by day", bar_chart("days", {k: float(v) for k, v in figures.per_day.items()})),
-            ("Conversations by language", bar_chart("languages", {k: float(v) for k, v in figures.per_language.items()})),
-        ]
-        return render(request, "dashboard.html", {"trainer": trainer, "figures": figures, "charts": charts,
-                                                "tasks": tasks})
-
     async def correct(self, request: Request, trainer: str) -> Response:
         form = await request.form()
         message_id = int(request.path_params["message_id"])
@@ -109,6 +90,7 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
     """The console app. ``secure_cookie=False`` only for plain-http local use (``--insecure-cookie``)."""
     console = Console(database, now)
     queue = QueuePages(database, now)
+    week = WeekPages(database, now)
     sign_in = SignInPages(database, now, verify)
     knowledge = KnowledgePages(database, content_dir)
     drafts = DraftPages(database, content_dir, now)
@@ -119,7 +101,7 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
         *sign_in.routes(),
         trainer_page("/conversations/{conversation_id:int}", console.conversation),
         trainer_page("/messages/{message_id:int}/labels", console.correct, methods=["POST"]),
-        trainer_page("/dashboard", console.dashboard),
+        *week.routes(),
         *drafts.routes(),
         *knowledge.routes(),
         *models.routes(),

@@ -35,22 +35,44 @@ def _y(value: float) -> float:
 
 
 BAR_WIDTH, BAR_HEIGHT = 480, 22
+BAR_COLOURS = ("#4f46e5", "#b45309", "#047857", "#be123c", "#0369a1", "#6d28d9", "#4d7c0f", "#374151")
+"""Distinct colours, each also told apart by its pattern below (for colour-blind readers and greyscale prints)."""
+BAR_PATTERNS = (
+    "",
+    '<path d="M0,8 L8,0" stroke="#fff" stroke-width="2"/>',
+    '<circle cx="4" cy="4" r="1.6" fill="#fff"/>',
+    '<path d="M0,4 L8,4" stroke="#fff" stroke-width="2"/>',
+    '<path d="M0,0 L8,8 M0,8 L8,0" stroke="#fff" stroke-width="1.4"/>',
+    '<path d="M4,0 L4,8" stroke="#fff" stroke-width="2"/>',
+    '<path d="M0,0 L8,8" stroke="#fff" stroke-width="2"/>',
+    '<rect x="2" y="2" width="4" height="4" fill="#fff"/>',
+)
 
 
-def bar_chart(title: str, values: dict[str, float], unit: str = "") -> str:
-    """Horizontal bars, one per label, scaled to the largest value."""
+def bar_chart(title: str, values: dict[str, float], unit: str = "", links: dict[str, str] | None = None) -> str:
+    """Horizontal bars, one per label, scaled to the largest value; a bar with a link opens it."""
     if not values:
         return f'<p class="muted">{escape(title)}: nothing yet.</p>'
     top = max(values.values()) or 1.0
     height = BAR_HEIGHT * len(values) + 8
+    slug = "".join(c if c.isalnum() else "-" for c in title.lower())
     parts = [(f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {BAR_WIDTH + 220} {height}" '
-              f'width="{BAR_WIDTH + 220}" height="{height}">')]
+              f'width="{BAR_WIDTH + 220}" height="{height}">'), "<defs>"]
+    for index in range(min(len(values), len(BAR_COLOURS))):
+        parts.append(f'<pattern id="{slug}-{index}" width="8" height="8" patternUnits="userSpaceOnUse">'
+                     f'<rect width="8" height="8" fill="{BAR_COLOURS[index]}"/>{BAR_PATTERNS[index]}</pattern>')
+    parts.append("</defs>")
     for index, (label, value) in enumerate(values.items()):
         y = index * BAR_HEIGHT + 4
         width = max(1.0, BAR_WIDTH * value / top)
-        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(str(label))}</text>')
-        parts.append(f'<rect class="bar" x="150" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT - 6}" fill="#4f46e5"/>')
         shown = f"{value:.2f}" if isinstance(value, float) and not value.is_integer() else f"{value:g}"
-        parts.append(f'<text x="{150 + width + 6:.1f}" y="{y + 14}" font-size="12">{shown}{escape(unit)}</text>')
+        bar = (f'<text x="0" y="{y + 14}" font-size="12">{escape(str(label))}</text>'
+               f'<rect class="bar" data-label="{escape(str(label))}" x="150" y="{y}" width="{width:.1f}" '
+               f'height="{BAR_HEIGHT - 6}" fill="url(#{slug}-{index % len(BAR_COLOURS)})" '
+               f'stroke="{BAR_COLOURS[index % len(BAR_COLOURS)]}"><title>{escape(str(label))}: {shown}</title></rect>'
+               f'<text x="{150 + width + 6:.1f}" y="{y + 14}" font-size="12">{shown}{escape(unit)}</text>')
+        link = (links or {}).get(label)
+        parts.append(f'<a href="{escape(link)}" aria-label="{escape(str(label))}: {shown}, open in the review queue">'
+                     f'{bar}</a>' if link else bar)
     parts.append("</svg>")
     return "".join(parts)

@@ -17,8 +17,8 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from bot.console.access import GuardedRoute, open_page, trainer_page
 from bot.console.sessions import trainer_of
 from bot.console.web import render
-from bot.policy.escalation import REASON_LABELS, EscalationReason
 from bot.policy.queue_filters import CLARIFIED, REVIEWED_CHOICES, parse_filters
+from bot.policy.week_report import handoff_label
 from bot.storage.database import Database
 from bot.storage.review_queue import mark_reviewed, queue_choices, review_queue
 from bot.storage.updates import FailedUpdates
@@ -30,10 +30,7 @@ def reason_label(reason: str) -> str:
     """A handoff reason (or ``clarify``) as the filter menu names it."""
     if reason == CLARIFIED:
         return "the bot asked a clarifying question"
-    try:
-        return f"handed off: {REASON_LABELS[EscalationReason(reason)]}"
-    except ValueError:
-        return f"handed off: {reason}"
+    return f"handed off: {handoff_label(reason)}"
 
 
 class QueuePages:

@@ -94,7 +94,8 @@ def failure_score(facts: ConversationFacts) -> FailureScore:
     return FailureScore(tuple(sorted(found, key=lambda part: -part.weight)))
 
 
-def _scored(turns: tuple[Turn, ...]) -> list[Turn]:
+def felt_turns(turns: tuple[Turn, ...]) -> list[Turn]:
+    """The customer messages the model scored, in order."""
     return [turn for turn in turns if turn.sender == "customer" and turn.scores is not None]
 
 
@@ -130,7 +131,7 @@ def _clarifying_loop(turns: tuple[Turn, ...]) -> ScorePart | None:
 
 
 def _anger_peak(turns: tuple[Turn, ...]) -> ScorePart | None:
-    peak = max((turn.scores.get("anger", 0.0) for turn in _scored(turns) if turn.scores), default=0.0)
+    peak = max((turn.scores.get("anger", 0.0) for turn in felt_turns(turns) if turn.scores), default=0.0)
     return ScorePart("anger peak", f"anger peaked at {peak:.2f}") if peak >= ANGER_PEAK else None
 
 
@@ -142,19 +143,20 @@ def _negative_ending(turns: tuple[Turn, ...]) -> ScorePart | None:
     return ScorePart("negative ending", f"last message read as {' and '.join(felt)}") if felt else None
 
 
-def _strain(turn: Turn) -> float:
+def strain(turn: Turn) -> float:
+    """How strongly a customer felt in one message: the larger of anger and anxiety."""
     scores = turn.scores or {}
     return max(scores.get("anger", 0.0), scores.get("anxiety", 0.0))
 
 
 def _emotion_rose(turns: tuple[Turn, ...]) -> ScorePart | None:
-    scored = _scored(turns)
-    if len(scored) < 2 or _strain(scored[-1]) <= _strain(scored[0]) + 0.1:
+    scored = felt_turns(turns)
+    if len(scored) < 2 or strain(scored[-1]) <= strain(scored[0]) + 0.1:
         return None
     return ScorePart("emotion rose",
-                     f"emotion rose instead of fell ({_strain(scored[0]):.2f} → {_strain(scored[-1]):.2f})")
+                     f"emotion rose instead of fell ({strain(scored[0]):.2f} → {strain(scored[-1]):.2f})")
 
 
 def _low_confidence(turns: tuple[Turn, ...]) -> ScorePart | None:
-    guesses = sum(1 for turn in _scored(turns) if turn.scores and max(turn.scores.values()) < LOW_CONFIDENCE)
+    guesses = sum(1 for turn in felt_turns(turns) if turn.scores and max(turn.scores.values()) < LOW_CONFIDENCE)
     return ScorePart("low confidence", f"the model guessed on {guesses} message(s)") if guesses else None

@@ -31,6 +31,7 @@ class QueueItem:
     language: str
     topic: str | None
     started_at: dt.datetime
+    facts: ConversationFacts
     score: FailureScore
     reviewed: bool
     notes: str
@@ -58,9 +59,10 @@ def matching(filters: QueueFilters) -> Select[int]:
     return query.order_by(Conversation.updated_at.desc(), Conversation.id.desc())
 
 
-async def review_queue(session: AsyncSession, filters: QueueFilters, limit: int = 50) -> list[QueueItem]:
+async def review_queue(session: AsyncSession, filters: QueueFilters, limit: int = 50,
+                       scan: int = SCAN_LIMIT) -> list[QueueItem]:
     """The conversations the filters keep, most failure-like first (newest first among equals)."""
-    ids = list(await session.scalars(matching(filters).limit(SCAN_LIMIT)))
+    ids = list(await session.scalars(matching(filters).limit(scan)))
     if not ids:
         return []
     turns = await _turns(session, ids)
@@ -80,7 +82,7 @@ async def review_queue(session: AsyncSession, filters: QueueFilters, limit: int 
                                   flags.get(conversation.id, 0), conversation.satisfaction)
         mark = marks.get(conversation.id)
         items.append(QueueItem(conversation.id, name, conversation.language, conversation.topic_id,
-                               as_utc(conversation.started_at), failure_score(facts),
+                               as_utc(conversation.started_at), facts, failure_score(facts),
                                mark is not None and mark.reviewed, mark.notes if mark else ""))
     items.sort(key=lambda item: (-item.score.total, -item.started_at.timestamp(), -item.conversation_id))
     return items[:limit]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.console_server import CHROMIUM, CHROMIUM_FLAGS, ConsoleServer, serve_console
+from tests.e2e.week_of_traffic import seed_week
 
 
 @pytest.fixture
@@ -15,6 +16,13 @@ async def console(tmp_path: Path) -> AsyncIterator[ConsoleServer]:
     """Over plain http, as in local use: the cookie is not Secure (``candor console --insecure-cookie``)."""
     async with serve_console(tmp_path) as server:
         yield server
+
+
+@pytest.fixture
+async def week(tmp_path: Path) -> AsyncIterator[tuple[ConsoleServer, dict[str, int]]]:
+    """The console with a week of mixed traffic (tests/e2e/week_of_traffic.py); conversation ids by customer name."""
+    async with serve_console(tmp_path) as server:
+        yield server, await seed_week(server.database)
 
 
 @pytest.fixture

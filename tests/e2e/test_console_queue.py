@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
-import pytest
 
-from tests.e2e.console_server import CSRF, ConsoleServer, serve_console, sign_in
-from tests.e2e.week_of_traffic import seed_week
+from tests.e2e.console_server import CSRF, ConsoleServer, sign_in
 
 ROW = re.compile(r'<tr id="conversation-(\d+)"')
-
-
-@pytest.fixture
-async def week(tmp_path: Path) -> AsyncIterator[tuple[ConsoleServer, dict[str, int]]]:
-    async with serve_console(tmp_path) as console:
-        yield console, await seed_week(console.database)
 
 
 def rows(page: str) -> list[int]:
