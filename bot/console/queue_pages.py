@@ -18,7 +18,7 @@ from bot.console.access import GuardedRoute, open_page, trainer_page
 from bot.console.sessions import trainer_of
 from bot.console.web import render
 from bot.policy.queue_filters import CLARIFIED, REVIEWED_CHOICES, parse_filters
-from bot.policy.week_report import handoff_label
+from bot.policy.review_score import handoff_label
 from bot.storage.database import Database
 from bot.storage.review_queue import mark_reviewed, queue_choices, review_queue
 from bot.storage.updates import FailedUpdates

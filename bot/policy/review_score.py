@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from bot.policy.escalation import REASON_LABELS, EscalationReason
 from bot.policy.model import Move
 
 ANGER_PEAK = 0.6
@@ -86,12 +87,21 @@ def failure_score(facts: ConversationFacts) -> FailureScore:
                                _clarifying_loop(facts.turns), _anger_peak(facts.turns), _negative_ending(facts.turns),
                                _emotion_rose(facts.turns), _low_confidence(facts.turns)) if part is not None]
     if facts.handoff_reasons:
-        found.append(ScorePart("handed off", f"handed to a person: {', '.join(sorted(set(facts.handoff_reasons)))}"))
+        reasons = ", ".join(handoff_label(reason) for reason in sorted(set(facts.handoff_reasons)))
+        found.append(ScorePart("handed off", f"handed to a person: {reasons}"))
     if facts.flags:
         found.append(ScorePart("flagged", f"flagged by an agent ({facts.flags})"))
     if facts.satisfaction is not None and facts.satisfaction <= 2:
         found.append(ScorePart("low satisfaction", f"rated {facts.satisfaction} of 5"))
     return FailureScore(tuple(sorted(found, key=lambda part: -part.weight)))
+
+
+def handoff_label(reason: str) -> str:
+    """A stored handoff reason in words (an unknown one, from an older version, as stored)."""
+    try:
+        return REASON_LABELS[EscalationReason(reason)]
+    except ValueError:
+        return reason
 
 
 def felt_turns(turns: tuple[Turn, ...]) -> list[Turn]:

@@ -13,10 +13,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.policy.escalation import REASON_LABELS, EscalationReason
 from bot.policy.model import Move
 from bot.policy.queue_filters import NO_TOPIC
-from bot.policy.review_score import ConversationFacts, failure_score, felt_turns, strain
+from bot.policy.review_score import ConversationFacts, failure_score, felt_turns, handoff_label, strain
 
 WEEK_DAYS = 7
 WHAT_STOOD_OUT = {
@@ -92,14 +91,6 @@ def week_report(start: dt.date, conversations: Iterable[WeekConversation]) -> We
         by_topic.setdefault(conversation.topic or NO_TOPIC, []).append(conversation)
     topics = [_topic_week(start, topic, found) for topic, found in by_topic.items()]
     return WeekReport(start, tuple(sorted(topics, key=lambda week: (-week.conversations, week.topic))))
-
-
-def handoff_label(reason: str) -> str:
-    """A stored handoff reason in words (an unknown one, from an older version, as stored)."""
-    try:
-        return REASON_LABELS[EscalationReason(reason)]
-    except ValueError:
-        return reason
 
 
 def _topic_week(start: dt.date, topic: str, conversations: list[WeekConversation]) -> TopicWeek:

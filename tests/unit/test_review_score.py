@@ -39,7 +39,7 @@ def test_fraud_words_without_a_handoff_name_the_topic_it_was_answered_as() -> No
     unhandled = ConversationFacts((scared, bot("answer", "double_charge")))
     assert "spoke of fraud or lost money, answered as double_charge; never handed to a person" in texts(unhandled)
     handed = ConversationFacts((scared, bot("hand_off")), handoff_reasons=("sensitive",))
-    assert "handed to a person: sensitive" in texts(handed) and not any("fraud" in text for text in texts(handed))
+    assert "handed to a person: sensitive topic" in texts(handed) and not any("fraud" in text for text in texts(handed))
 
 
 def test_two_clarifying_questions_in_a_row_are_a_loop_but_two_apart_are_not() -> None:
