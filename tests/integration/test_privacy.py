@@ -8,8 +8,9 @@ from sqlalchemy import func, select, update
 
 from bot.storage.conversations import ConversationRepository
 from bot.storage.database import Database
-from bot.storage.models import Conversation, Customer, ProcessedUpdate, utc_now
+from bot.storage.models import Conversation, ConversationReview, Customer, ProcessedUpdate, utc_now
 from bot.storage.privacy import PrivacyRepository, forget_the_old
+from bot.storage.review_queue import mark_reviewed
 from bot.storage.updates import UpdateLedger
 
 
@@ -64,3 +65,13 @@ async def test_the_retention_purge_removes_customers_left_without_conversations(
         left = list(await session.scalars(select(Customer.external_id)))
         conversations_left = await session.scalar(select(func.count()).select_from(Conversation))
     assert (left, conversations_left) == (["51"], 1)
+
+
+async def test_erasing_a_customer_also_erases_trainers_notes_on_their_conversation(database: Database) -> None:
+    async with database.session() as session:
+        ref = await ConversationRepository(session).open_conversation("telegram", "42", "Ola")
+        assert await mark_reviewed(session, ref.conversation_id, True, "Ola wrote about her card", "anna", utc_now())
+    async with database.session() as session:
+        await PrivacyRepository(session).erase("telegram", "42", "telegram:42")
+    async with database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(ConversationReview)) == 0
