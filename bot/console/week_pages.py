@@ -126,10 +126,14 @@ def _all_time_charts(figures: Figures) -> list[tuple[str, str]]:
         feelings[f"{language} end"] = end
     return [
         ("How strongly customers felt (anger or anxiety), first vs last message", bar_chart("feelings", feelings)),
-        ("Handoffs by reason", bar_chart("handoffs", {k: float(v) for k, v in figures.handoff_reasons.items()})),
+        ("Handoffs by reason", bar_chart("handoffs", {k: float(v) for k, v in figures.handoff_reasons.items()},
+                                         links={k: "/?" + QueueFilters(reason=k).query() for k in figures.handoff_reasons})),
         ("Promises", bar_chart("promises", {k: float(v) for k, v in figures.promises.items()})),
         ("Gestures given", bar_chart("gestures", {k: float(v) for k, v in figures.gestures.items()})),
         ("Satisfaction (1–5)", bar_chart("satisfaction", {str(k): float(v) for k, v in figures.satisfaction.items()})),
-        ("Conversations by day", bar_chart("days", {k: float(v) for k, v in figures.per_day.items()})),
-        ("Conversations by language", bar_chart("languages", {k: float(v) for k, v in figures.per_language.items()})),
+        ("Conversations by day", bar_chart("days", {k: float(v) for k, v in figures.per_day.items()},
+                                           links={k: f"/?since={k}&until={k}" for k in figures.per_day})),
+        ("Conversations by language", bar_chart("languages", {k: float(v) for k, v in figures.per_language.items()},
+                                                links={k: "/?" + QueueFilters(language=k).query()
+                                                       for k in figures.per_language})),
     ]

@@ -37,6 +37,7 @@ async def test_the_week_shows_each_topic_with_what_stood_out(week: tuple[Console
         "the refund bar opens the queue for refund this week"
     assert '<a href="/?since=2026-11-24&amp;until=2026-11-24&amp;topic=double_charge"' in page, "a day cell opens that day"
     assert page.count("<pattern id=") >= 4, "bars told apart by pattern as well as colour"
+    assert '<a href="/?reason=high_emotion"' in page and '<a href="/?language=pl"' in page, "all-time bars open the queue"
 
 
 async def test_a_bar_opens_the_queue_filtered_to_its_topic_and_week(week: tuple[ConsoleServer, dict[str, int]]) -> None:
