@@ -31,6 +31,7 @@ from bot.console.knowledge_pages import KnowledgePages
 from bot.console.model_pages import ModelPages
 from bot.console.sessions import TrainerSessions, trainer_of
 from bot.console.signin import PasswordCheck, SignInPages
+from bot.console.unmatched_pages import UnmatchedPages
 from bot.console.web import render
 from bot.policy.passwords import verify_password
 from bot.service.scripted import DEFAULT_SCRIPTS_DIR
@@ -130,6 +131,7 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
         trainer_page("/messages/{message_id:int}/labels", console.correct, methods=["POST"]),
         trainer_page("/dashboard", console.dashboard),
         *drafts.routes(),
+        *UnmatchedPages(database, content_dir).routes(),
         *knowledge.routes(),
         *models.routes(),
         *conversation_tests.routes(),

@@ -471,3 +471,14 @@ class DeskBoard(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     text: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class HandledUnmatched(Base):
+    """A customer message the bot could not place, handled from the console's Unmatched page (taught to a topic)."""
+
+    __tablename__ = "handled_unmatched"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    topic_id: Mapped[str] = mapped_column(String(64))
+    trainer: Mapped[str] = mapped_column(String(64))
+    handled_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from knowledge.content_files import KnowledgeError, language_folders
+from knowledge.content_files import KnowledgeError, language_folders, read_yaml
 from knowledge.pack import load_pack
 
 SHARED_FACTS = {"resolution_hours": 0, "extension_hours": 0, "promise": False}
@@ -59,15 +59,37 @@ def write_topic(content_dir: Path, topic_id: str, entries: dict[str, dict[str, A
                 changes.append(TopicChange(language, before, entry_text(entry)))
         shared = content_dir / "topics.yaml"
         originals[shared] = shared.read_text(encoding="utf-8")
-        languages = [folder.name for folder in language_folders(content_dir)
-                     if _item(folder / "topics.yaml", topic_id) is not None]
-        _set_item(shared, topic_id, {"id": topic_id, "languages": languages, **SHARED_FACTS} if languages else None)
+        folders = language_folders(content_dir)
+        languages = [folder.name for folder in folders if _item(folder / "topics.yaml", topic_id) is not None]
+        facts = shared_facts(shared, topic_id, languages, len(folders))
+        if facts != entry_of(entry_text(live_entry(shared, topic_id))):
+            _set_item(shared, topic_id, facts)
         load_pack(content_dir)
     except (KnowledgeError, yaml.YAMLError):
         for path, text in originals.items():
             path.write_text(text, encoding="utf-8")
         raise
     return changes
+
+
+def shared_facts(shared: Path, topic_id: str, languages: list[str], every: int) -> dict[str, Any] | None:
+    """The topic's item in the shared topics.yaml for the languages that have it: its facts as they were (a
+    curated topic keeps its times, team and form), ``languages`` only while not every language has it."""
+    if not languages:
+        return None
+    kept = live_entry(shared, topic_id)
+    if kept is None:
+        return {"id": topic_id, "languages": languages, **SHARED_FACTS}
+    facts = {key: value for key, value in kept.items() if key != "languages"}
+    return facts if len(languages) == every else {**facts, "languages": languages}
+
+
+def live_entry(path: Path, topic_id: str) -> dict[str, Any] | None:
+    """The topic's item in a topics.yaml as a mapping, None when the file has none."""
+    for item in read_yaml(path) or ():
+        if isinstance(item, dict) and str(item.get("id")) == topic_id:
+            return dict(item)
+    return None
 
 
 def _item(path: Path, topic_id: str) -> yaml.MappingNode | None:
