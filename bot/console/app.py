@@ -31,6 +31,7 @@ from bot.console.knowledge_pages import KnowledgePages
 from bot.console.model_pages import ModelPages
 from bot.console.sessions import TrainerSessions, trainer_of
 from bot.console.signin import PasswordCheck, SignInPages
+from bot.console.topic_pages import TopicPages
 from bot.console.unmatched_pages import UnmatchedPages
 from bot.console.web import render
 from bot.policy.passwords import verify_password
@@ -132,6 +133,7 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
         trainer_page("/dashboard", console.dashboard),
         *drafts.routes(),
         *UnmatchedPages(database, content_dir).routes(),
+        *TopicPages(database, content_dir).routes(),
         *knowledge.routes(),
         *models.routes(),
         *conversation_tests.routes(),

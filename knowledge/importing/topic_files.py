@@ -132,10 +132,40 @@ def is_topic_version(file: str, path: str) -> bool:
     return file == "topics.yaml" and bool(path) and "." not in path
 
 
+SHARED = "shared"
+"""The language of a recorded version of a topic's shared facts (topics.yaml beside the language folders)."""
+
+
+def write_facts(content_dir: Path, topic_id: str, facts: dict[str, Any]) -> TopicChange | None:
+    """Set the topic's item in the shared topics.yaml (its form, times, team, retired); None when unchanged.
+    Refused with the loader's message, and nothing kept, when the pack no longer loads."""
+    shared = content_dir / "topics.yaml"
+    original = shared.read_text(encoding="utf-8")
+    if live_entry(shared, topic_id) is None:
+        raise KnowledgeError(f"The pack has no topic '{topic_id[:64]}'.")
+    facts = {"id": topic_id, **{key: value for key, value in facts.items() if key != "id"}}
+    if entry_text(facts) == entry_text(live_entry(shared, topic_id)):
+        return None
+    try:
+        before = _set_item(shared, topic_id, facts)
+        load_pack(content_dir)
+    except (KnowledgeError, yaml.YAMLError):
+        shared.write_text(original, encoding="utf-8")
+        raise
+    return TopicChange(SHARED, before, entry_text(facts))
+
+
 def restore_topic(content_dir: Path, language: str, file: str, topic_id: str, text: str) -> str:
     """Put the topic's entry in ``language`` back to ``text`` (removed for ""); returns the entry it replaced.
-    Called as ``editing.replace_text`` is, for a version ``is_topic_version`` says is a whole topic's."""
+    Called as ``editing.replace_text`` is, for a version ``is_topic_version`` says is a whole topic's; a version
+    of the shared facts (language SHARED) puts those back."""
     if not is_topic_version(file, topic_id):
         raise KnowledgeError(f"{language}/{file} {topic_id[:80]} is not a whole topic.")
+    if language == SHARED:
+        facts = entry_of(text)
+        if facts is None:
+            raise KnowledgeError(f"Topic {topic_id[:64]} had no shared facts then; nothing to put back.")
+        change = write_facts(content_dir, topic_id, facts)
+        return change.before if change else text
     changes = write_topic(content_dir, topic_id, {language: entry_of(text)})
     return changes[0].before if changes else text
