@@ -59,6 +59,9 @@ async def test_a_message_the_bot_could_not_place_is_added_to_a_topic_and_then_an
         assert page.url.endswith(f"#{await row.get_attribute('id')}"), "back at the same message, not the top"
         topic = load_pack(console.content).topic("product_question", "en")
         assert topic is not None and QUESTION in topic.examples
+        await page.goto(console.url + "/knowledge/topics/product_question")
+        await expect(page.get_by_label("Example questions in en, one a line")).to_contain_text(QUESTION)
+        await page.screenshot(path=str(shot_dir(tmp_path) / "console-topic.png"), full_page=True)
 
         await bot.start()
         api.customer_sends_text(6102, QUESTION)
