@@ -15,7 +15,7 @@ import pytest
 from bot.testing.fake_bot_api import FakeBotApi
 from knowledge.pack import load_pack
 from tests.conftest import TEST_TOKEN, make_settings
-from tests.e2e.console_server import PASSWORD, ConsoleServer, shot_dir
+from tests.e2e.console_server import ConsoleServer, shot_dir, sign_in_page
 from tests.e2e.running_bot import Bot
 
 pytestmark = pytest.mark.slow
@@ -40,11 +40,7 @@ async def test_a_message_the_bot_could_not_place_is_added_to_a_topic_and_then_an
         await bot.stop()
 
         page: Page = browser_page  # type: ignore[assignment]
-        await page.goto(console.url + "/")
-        await page.fill("#username", "anna")
-        await page.fill("#password", PASSWORD)
-        await page.click("button[type=submit]")
-        await expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
+        await sign_in_page(page, console)
         await page.goto(console.url + "/knowledge")
         await page.get_by_role("link", name="Unmatched messages").click()
         row = page.locator("tr.unmatched", has_text=QUESTION)
