@@ -488,7 +488,7 @@ def read_pack(content_dir: Path = CONTENT_DIR) -> KnowledgePack:
     """The content as it is, checked for structure (every part present) but not for fields."""
     details = read_details(content_dir / "details.yaml")
     shared = _read_shared_topics(content_dir / "topics.yaml", details)
-    gestures = _read_gestures(content_dir / "gestures.yaml", set(shared))
+    gestures = _read_gestures(content_dir / "gestures.yaml", {key for key, facts in shared.items() if not facts["retired"]})
     topics: dict[str, tuple[Topic, ...]] = {}
     wording: dict[str, Wording] = {}
     for language_dir in language_folders(content_dir):
@@ -545,6 +545,7 @@ def _read_shared_topics(path: Path, details: dict[str, DetailRule]) -> dict[str,
                 "needs": tuple(str(detail) for detail in needs),
                 "team": team,
                 "languages": tuple(str(language) for language in languages),
+                "retired": bool(item.get("retired", False)),
             }
         except (TypeError, ValueError) as error:
             raise KnowledgeError(f"{path}: topic '{item['id']}' has a time that is not a number: {error}") from error
@@ -595,6 +596,8 @@ def _read_topics(path: Path, shared: dict[str, dict[str, Any]], details: dict[st
         if missing:
             raise KnowledgeError(f"{path}: topic '{topic_id}' lacks {', '.join(missing)}.")
         facts = shared[topic_id]
+        if facts["retired"]:
+            continue  # out of the live pack, its words kept for when it comes back
         text = {name: " ".join(str(item[name]).split()) for name in TOPIC_TEXT_FIELDS}
         promised = str(item.get("promised") or "").strip()
         if facts["promises"] and ("deadline" not in names_in(str(item["next_step"])) or not promised):
@@ -614,7 +617,8 @@ def _read_topics(path: Path, shared: dict[str, dict[str, Any]], details: dict[st
             )
         )
     language = path.parent.name
-    expected = {topic_id for topic_id, facts in shared.items() if not facts["languages"] or language in facts["languages"]}
+    expected = {topic_id for topic_id, facts in shared.items()
+                if not facts["retired"] and (not facts["languages"] or language in facts["languages"])}
     absent = expected - {t.id for t in topics}
     if absent:
         raise KnowledgeError(f"{path}: these topics have no words in this language yet: {', '.join(sorted(absent))}.")

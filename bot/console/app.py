@@ -32,6 +32,8 @@ from bot.console.model_pages import ModelPages
 from bot.console.queue_pages import QueuePages
 from bot.console.sessions import TrainerSessions
 from bot.console.signin import PasswordCheck, SignInPages
+from bot.console.topic_pages import TopicPages
+from bot.console.unmatched_pages import UnmatchedPages
 from bot.console.web import render
 from bot.console.week_pages import WeekPages
 from bot.policy.passwords import verify_password
@@ -103,6 +105,8 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
         trainer_page("/messages/{message_id:int}/labels", console.correct, methods=["POST"]),
         *week.routes(),
         *drafts.routes(),
+        *UnmatchedPages(database, content_dir).routes(),
+        *TopicPages(database, content_dir).routes(),
         *knowledge.routes(),
         *models.routes(),
         *conversation_tests.routes(),

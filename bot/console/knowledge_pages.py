@@ -100,4 +100,7 @@ class KnowledgePages:
                                          trainer)
             target = ("/knowledge/drafts" if whole_topic
                       else f"/knowledge/{version.language}/{version.file}/edit?path={version.path}")
+        back = str((await request.form()).get("back", ""))
+        if back.startswith("/knowledge/") and "//" not in back and "\\" not in back:
+            target = back  # the page the Revert button was on, at the same place
         return RedirectResponse(target, status_code=303)

@@ -483,3 +483,14 @@ class ConversationReview(Base):
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     trainer: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class HandledUnmatched(Base):
+    """A customer message the bot could not place, handled from the console's Unmatched page (taught to a topic)."""
+
+    __tablename__ = "handled_unmatched"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    topic_id: Mapped[str] = mapped_column(String(64))
+    trainer: Mapped[str] = mapped_column(String(64))
+    handled_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

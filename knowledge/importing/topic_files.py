@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from knowledge.content_files import KnowledgeError, language_folders
+from knowledge.content_files import KnowledgeError, language_folders, read_yaml
 from knowledge.pack import load_pack
 
 SHARED_FACTS = {"resolution_hours": 0, "extension_hours": 0, "promise": False}
@@ -59,15 +59,37 @@ def write_topic(content_dir: Path, topic_id: str, entries: dict[str, dict[str, A
                 changes.append(TopicChange(language, before, entry_text(entry)))
         shared = content_dir / "topics.yaml"
         originals[shared] = shared.read_text(encoding="utf-8")
-        languages = [folder.name for folder in language_folders(content_dir)
-                     if _item(folder / "topics.yaml", topic_id) is not None]
-        _set_item(shared, topic_id, {"id": topic_id, "languages": languages, **SHARED_FACTS} if languages else None)
+        folders = language_folders(content_dir)
+        languages = [folder.name for folder in folders if _item(folder / "topics.yaml", topic_id) is not None]
+        facts = shared_facts(shared, topic_id, languages, len(folders))
+        if facts != entry_of(entry_text(live_entry(shared, topic_id))):
+            _set_item(shared, topic_id, facts)
         load_pack(content_dir)
     except (KnowledgeError, yaml.YAMLError):
         for path, text in originals.items():
             path.write_text(text, encoding="utf-8")
         raise
     return changes
+
+
+def shared_facts(shared: Path, topic_id: str, languages: list[str], every: int) -> dict[str, Any] | None:
+    """The topic's item in the shared topics.yaml for the languages that have it: its facts as they were (a
+    curated topic keeps its times, team and form), ``languages`` only while not every language has it."""
+    if not languages:
+        return None
+    kept = live_entry(shared, topic_id)
+    if kept is None:
+        return {"id": topic_id, "languages": languages, **SHARED_FACTS}
+    facts = {key: value for key, value in kept.items() if key != "languages"}
+    return facts if len(languages) == every else {**facts, "languages": languages}
+
+
+def live_entry(path: Path, topic_id: str) -> dict[str, Any] | None:
+    """The topic's item in a topics.yaml as a mapping, None when the file has none."""
+    for item in read_yaml(path) or ():
+        if isinstance(item, dict) and str(item.get("id")) == topic_id:
+            return dict(item)
+    return None
 
 
 def _item(path: Path, topic_id: str) -> yaml.MappingNode | None:
@@ -110,10 +132,40 @@ def is_topic_version(file: str, path: str) -> bool:
     return file == "topics.yaml" and bool(path) and "." not in path
 
 
+SHARED = "shared"
+"""The language of a recorded version of a topic's shared facts (topics.yaml beside the language folders)."""
+
+
+def write_facts(content_dir: Path, topic_id: str, facts: dict[str, Any]) -> TopicChange | None:
+    """Set the topic's item in the shared topics.yaml (its form, times, team, retired); None when unchanged.
+    Refused with the loader's message, and nothing kept, when the pack no longer loads."""
+    shared = content_dir / "topics.yaml"
+    original = shared.read_text(encoding="utf-8")
+    if live_entry(shared, topic_id) is None:
+        raise KnowledgeError(f"The pack has no topic '{topic_id[:64]}'.")
+    facts = {"id": topic_id, **{key: value for key, value in facts.items() if key != "id"}}
+    if entry_text(facts) == entry_text(live_entry(shared, topic_id)):
+        return None
+    try:
+        before = _set_item(shared, topic_id, facts)
+        load_pack(content_dir)
+    except (KnowledgeError, yaml.YAMLError):
+        shared.write_text(original, encoding="utf-8")
+        raise
+    return TopicChange(SHARED, before, entry_text(facts))
+
+
 def restore_topic(content_dir: Path, language: str, file: str, topic_id: str, text: str) -> str:
     """Put the topic's entry in ``language`` back to ``text`` (removed for ""); returns the entry it replaced.
-    Called as ``editing.replace_text`` is, for a version ``is_topic_version`` says is a whole topic's."""
+    Called as ``editing.replace_text`` is, for a version ``is_topic_version`` says is a whole topic's; a version
+    of the shared facts (language SHARED) puts those back."""
     if not is_topic_version(file, topic_id):
         raise KnowledgeError(f"{language}/{file} {topic_id[:80]} is not a whole topic.")
+    if language == SHARED:
+        facts = entry_of(text)
+        if facts is None:
+            raise KnowledgeError(f"Topic {topic_id[:64]} had no shared facts then; nothing to put back.")
+        change = write_facts(content_dir, topic_id, facts)
+        return change.before if change else text
     changes = write_topic(content_dir, topic_id, {language: entry_of(text)})
     return changes[0].before if changes else text

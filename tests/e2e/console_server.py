@@ -110,3 +110,14 @@ async def try_password(client: httpx.AsyncClient, csrf: str, username: str, pass
 async def sign_in(client: httpx.AsyncClient) -> None:
     response = await try_password(client, await csrf_of(client), "anna", PASSWORD)
     assert response.status_code == 303
+
+
+async def sign_in_page(page: Any, console: ConsoleServer) -> None:
+    """Sign in as anna in a Playwright page, and wait for the review queue."""
+    from playwright.async_api import expect
+
+    await page.goto(console.url + "/")
+    await page.fill("#username", "anna")
+    await page.fill("#password", PASSWORD)
+    await page.click("button[type=submit]")
+    await expect(page.get_by_role("heading", name="Review queue")).to_be_visible()

@@ -16,7 +16,7 @@ import pytest
 from bot.testing.fake_bot_api import FakeBotApi
 from knowledge.pack import KnowledgePack, load_pack
 from tests.conftest import CANDOR, TEST_TOKEN, make_settings, query_rows, subprocess_env
-from tests.e2e.console_server import PASSWORD, ConsoleServer, csrf_of, shot_dir, sign_in, visitor
+from tests.e2e.console_server import ConsoleServer, csrf_of, shot_dir, sign_in, sign_in_page, visitor
 from tests.e2e.running_bot import Bot
 
 pytestmark = pytest.mark.slow
@@ -80,11 +80,7 @@ async def test_a_shop_imports_its_help_centre_publishes_two_drafts_and_the_bot_a
     assert "Published md_workshops (en, pl)" in published.stdout
 
     page: Page = browser_page  # type: ignore[assignment]
-    await page.goto(console.url + "/")
-    await page.fill("#username", "anna")
-    await page.fill("#password", PASSWORD)
-    await page.click("button[type=submit]")
-    await expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
+    await sign_in_page(page, console)
     await page.goto(console.url + "/knowledge")
     await page.get_by_role("link", name="Drafts from your help centre").click()
     row = page.locator("#draft-zendesk_360010001")
