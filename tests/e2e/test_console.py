@@ -28,7 +28,7 @@ from tests.integration.test_task_figures_stored import ANNA, at, stored_task
 
 
 async def test_signed_out_the_console_shows_only_the_sign_in_page(console: ConsoleServer) -> None:
-    async with httpx.AsyncClient(base_url=console.url) as client:
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         home = await client.get("/")
         assert home.status_code == 200 and "Sign in" in home.text and "Review queue" not in home.text
         assert home.headers["x-frame-options"] == "DENY" and "default-src 'self'" in home.headers["content-security-policy"]
@@ -37,7 +37,7 @@ async def test_signed_out_the_console_shows_only_the_sign_in_page(console: Conso
 
 
 async def test_wrong_password_and_missing_csrf_are_refused(console: ConsoleServer) -> None:
-    async with httpx.AsyncClient(base_url=console.url) as client:
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         token = CSRF.search((await client.get("/")).text)
         assert token is not None
         wrong = await client.post("/login", data={"csrf": token.group(1), "username": "anna", "password": "guess"})
@@ -47,7 +47,7 @@ async def test_wrong_password_and_missing_csrf_are_refused(console: ConsoleServe
 
 
 async def test_review_queue_ranks_what_needs_attention_and_a_correction_is_stored(console: ConsoleServer) -> None:
-    async with httpx.AsyncClient(base_url=console.url) as client:
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         await sign_in(client)
         queue = await client.get("/")
         assert "Review queue" in queue.text and "emotion rose instead of fell" in queue.text
@@ -77,7 +77,7 @@ async def test_review_queue_ranks_what_needs_attention_and_a_correction_is_store
 
 
 async def test_signing_out_needs_the_sessions_token(console: ConsoleServer) -> None:
-    async with httpx.AsyncClient(base_url=console.url) as client:
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         await sign_in(client)
         await client.post("/logout", data={"csrf": "forged"})
         assert "Review queue" in (await client.get("/")).text
@@ -90,7 +90,7 @@ async def test_signing_out_needs_the_sessions_token(console: ConsoleServer) -> N
 async def test_a_wording_edit_shows_lint_findings_before_saving_and_can_be_reverted(console: ConsoleServer) -> None:
     button_file = console.content / "en" / "wording.yaml"
     original = button_file.read_text(encoding="utf-8")
-    async with httpx.AsyncClient(base_url=console.url) as client:
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         await sign_in(client)
         page = await client.get("/knowledge/en/wording.yaml/edit", params={"path": "button"})
         token = CSRF.search(page.text)
@@ -124,7 +124,7 @@ async def test_wording_the_bot_cannot_fill_is_refused_at_save_with_the_reason_an
     cases = [(p.values[0], p.values[1], p.values[2]) for p in BROKEN_TEXTS]
     cases.append(("refund.next_step", "Сейчас: ничего. Дальше: проверка. Когда: {deadline:>9999}.",
                   "refund.next_step (ru): {deadline:>9999} formats the field"))
-    async with httpx.AsyncClient(base_url=console.url) as client:
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         await sign_in(client)
         page = await client.get("/knowledge/ru/wording.yaml/edit", params={"path": "handoff.assigned"})
         token = CSRF.search(page.text)
@@ -146,7 +146,7 @@ async def test_wording_the_bot_cannot_fill_is_refused_at_save_with_the_reason_an
 
 
 async def test_dashboard_draws_its_charts(console: ConsoleServer) -> None:
-    async with httpx.AsyncClient(base_url=console.url) as client:
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         await sign_in(client)
         page = await client.get("/dashboard")
     assert page.status_code == 200 and "1 conversations" in page.text
@@ -179,7 +179,7 @@ async def test_a_candidate_is_compared_with_the_live_model_and_promoted_only_whe
 
 
 async def test_dashboard_counts_team_tasks_and_the_transcript_shows_each_task_with_its_events(tmp_path: Path) -> None:
-    async with serve_console(tmp_path, now=lambda: at(6)) as console, httpx.AsyncClient(base_url=console.url) as client:
+    async with serve_console(tmp_path, now=lambda: at(6)) as console, httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         await sign_in(client)
         empty = await client.get("/dashboard")
         assert "Team tasks" in empty.text and "No tasks yet" in empty.text
@@ -218,7 +218,7 @@ async def test_the_transcript_shows_each_messages_own_scores_and_those_in_contex
         ok = feelings_in_context(calm, ("neutral",), "ok", (angry,))
         await conversations.add_customer_message(ref, "text", "ok", Analysis("en", calm, ("neutral",)), 12,
                                                  in_context=ok)
-    async with httpx.AsyncClient(base_url=console.url) as client:
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         await sign_in(client)
         page = await client.get(f"/conversations/{ref.conversation_id}")
     rows = re.findall(r'<tr id="message-\d+" class="customer">(.*?)</tr>', page.text, re.DOTALL)

@@ -30,7 +30,7 @@ async def shown(client: httpx.AsyncClient, query: str) -> list[int]:
 async def test_the_two_real_failures_rank_first_and_say_what_went_wrong(
         week: tuple[ConsoleServer, dict[str, int]]) -> None:
     console, ids = week
-    async with httpx.AsyncClient(base_url=console.url) as client:
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         await sign_in(client)
         page = (await client.get("/")).text
     assert set(rows(page)[:2]) == {ids["Ben"], ids["Kasia"]}
@@ -43,7 +43,7 @@ async def test_the_two_real_failures_rank_first_and_say_what_went_wrong(
 
 async def test_each_filter_narrows_the_queue(week: tuple[ConsoleServer, dict[str, int]]) -> None:
     console, ids = week
-    async with httpx.AsyncClient(base_url=console.url) as client:
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         await sign_in(client)
         assert set(await shown(client, "language=pl")) == {ids["Kasia"], ids["Marek"], ids["Olek"]}
         assert await shown(client, "topic=refund&since=2026-11-23&until=2026-11-23") == [ids["Ben"]]
@@ -61,7 +61,7 @@ async def test_each_filter_narrows_the_queue(week: tuple[ConsoleServer, dict[str
 async def test_search_finds_words_in_the_customers_and_the_bots_messages(
         week: tuple[ConsoleServer, dict[str, int]]) -> None:
     console, ids = week
-    async with httpx.AsyncClient(base_url=console.url) as client:
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         await sign_in(client)
         assert await shown(client, "q=u%C5%BCy%C5%82+mojej+karty") == [ids["Kasia"]], "the customer's words"
         assert await shown(client, "q=glad+to+HELP") == [ids["Ann"]], "the bot's words, in any case"
@@ -71,7 +71,7 @@ async def test_search_finds_words_in_the_customers_and_the_bots_messages(
 async def test_a_reviewed_mark_and_notes_are_kept_and_filterable(week: tuple[ConsoleServer, dict[str, int]]) -> None:
     console, ids = week
     kasia = ids["Kasia"]
-    async with httpx.AsyncClient(base_url=console.url) as client:
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         await sign_in(client)
         page = (await client.get("/?language=pl")).text
         token = CSRF.search(page)

@@ -22,7 +22,7 @@ def topic_row(page: str, topic: str) -> str:
 
 async def test_the_week_shows_each_topic_with_what_stood_out(week: tuple[ConsoleServer, dict[str, int]]) -> None:
     console, _ = week
-    async with httpx.AsyncClient(base_url=console.url) as client:
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         await sign_in(client)
         page = (await client.get(f"/dashboard?{WEEK}")).text
     assert "Week at a glance: Mon 23 Nov 2026 – Sun 29 Nov 2026" in page
@@ -42,7 +42,7 @@ async def test_the_week_shows_each_topic_with_what_stood_out(week: tuple[Console
 
 async def test_a_bar_opens_the_queue_filtered_to_its_topic_and_week(week: tuple[ConsoleServer, dict[str, int]]) -> None:
     console, ids = week
-    async with httpx.AsyncClient(base_url=console.url) as client:
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         await sign_in(client)
         queue = (await client.get("/?since=2026-11-23&until=2026-11-29&topic=refund")).text
         another = (await client.get("/dashboard?week=2026-11-16")).text
@@ -56,7 +56,7 @@ async def test_a_bar_opens_the_queue_filtered_to_its_topic_and_week(week: tuple[
 async def test_the_weeks_transcripts_download_as_csv_with_line_breaks_and_no_names(
         week: tuple[ConsoleServer, dict[str, int]]) -> None:
     console, ids = week
-    async with httpx.AsyncClient(base_url=console.url) as client:
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         await sign_in(client)
         response = await client.get(f"/dashboard/transcripts.csv?{WEEK}")
     assert response.headers["content-type"].startswith("text/csv")
@@ -72,7 +72,7 @@ async def test_the_weeks_transcripts_download_as_csv_with_line_breaks_and_no_nam
 
 async def test_the_weeks_report_downloads_as_csv(week: tuple[ConsoleServer, dict[str, int]]) -> None:
     console, _ = week
-    async with httpx.AsyncClient(base_url=console.url) as client:
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
         await sign_in(client)
         response = await client.get(f"/dashboard/report.csv?{WEEK}")
     assert response.headers["content-disposition"] == 'attachment; filename="candor-report-2026-11-23.csv"'
