@@ -72,7 +72,7 @@ class ComparisonRunner:
     async def start(self, candidate: ModelEntry, trainer: str) -> int:
         """The comparison now running: a new one, or the one already running (only one at a time)."""
         async with self._starting:
-            await self.settle_interrupted()
+            await self._settle()
             async with self._database.session() as session:
                 repository = ComparisonRepository(session)
                 running = await repository.running()
@@ -84,14 +84,18 @@ class ComparisonRunner:
             return comparison_id
 
     async def settle_interrupted(self) -> None:
-        """A comparison left running by a stopped console is marked failed, so a new one can start."""
+        """A comparison left running by a stopped console (or a broken run) is marked failed, so a new one can start."""
+        async with self._starting:
+            await self._settle()
+
+    async def _settle(self) -> None:
         if self.busy:
             return
         async with self._database.session() as session:
             repository = ComparisonRepository(session)
             running = await repository.running()
             if running is not None:
-                await repository.fail(running.id, "stopped before it finished (the console restarted)", self._now())
+                await repository.fail(running.id, "stopped before it finished (the console restarted, or see its log)", self._now())
 
     async def _run(self, comparison_id: int, live: Path, candidate: Path) -> None:
         try:
@@ -112,7 +116,7 @@ class ComparisonRunner:
             async with self._database.session() as session:
                 await ComparisonRepository(session).finish(comparison_id, to_json(result), self._now())
             logger.info("model comparison %d done", comparison_id)
-        except (CandorError, OSError, ValueError, RuntimeError) as error:
+        except (CandorError, OSError, KeyError, ValueError, RuntimeError) as error:
             logger.warning("model comparison %d failed: %s", comparison_id, type(error).__name__, exc_info=True)
             async with self._database.session() as session:
                 await ComparisonRepository(session).fail(comparison_id, f"{type(error).__name__}: {error}", self._now())
