@@ -107,8 +107,8 @@ class ComparisonRunner:
             total = 2 * (sum(len(s.data.texts) for s in sets) + len(texts))
             progress = _Progress(self._database, comparison_id, total)
             await progress.add(0)
+            mine = await self._decide(candidate, sets, messages, texts, progress)  # first: a broken one fails fast
             theirs = await self._decide(live, sets, messages, texts, progress)
-            mine = await self._decide(candidate, sets, messages, texts, progress)
             figures = [figure for s, old, new in zip(sets, theirs.per_set, mine.per_set, strict=True)
                        for figure in set_figures(s.language, s.name, s.classes, _truth(s), old, new)]
             result = ComparisonResult(tuple(figures), tuple(label_flips(messages, theirs.labels, mine.labels)),

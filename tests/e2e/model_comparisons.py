@@ -6,12 +6,15 @@ import asyncio
 import json
 import re
 import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 
 from nlu.model import default_model_dir
 from nlu.types import SUPPORT_CLASSES
+from tests.e2e.console_server import CSRF, ConsoleServer, serve_console, sign_in
 
 SAMPLE = 8
 """Rows per evaluation set in these tests: enough for every table, cheap on a shared 2-core machine."""
@@ -43,3 +46,14 @@ async def finished(client: httpx.AsyncClient, location: str, ceiling_s: float = 
 def rows_scored(page: str) -> tuple[int, int] | None:
     found = re.search(r'class="rows">(\d+) / (\d+)<', page)
     return (int(found.group(1)), int(found.group(2))) if found else None
+
+
+@asynccontextmanager
+async def models_page(tmp_path: Path) -> AsyncIterator[tuple[ConsoleServer, httpx.AsyncClient, str]]:
+    """The console with a small comparison sample, a signed-in trainer's client, and the session's form token."""
+    async with serve_console(tmp_path, dev_limit=SAMPLE) as console, \
+            httpx.AsyncClient(base_url=console.url, timeout=60) as client:
+        await sign_in(client)
+        token = CSRF.search((await client.get("/models")).text)
+        assert token is not None
+        yield console, client, token.group(1)

@@ -15,8 +15,8 @@ from bot.console.app import build_console
 from bot.storage.comparisons import ComparisonRepository
 from nlu.model import default_model_dir
 from nlu.registry import live_model_dir
-from tests.e2e.console_server import CSRF, serve_console, sign_in
-from tests.e2e.model_comparisons import SAMPLE, eager_copy, finished, rows_scored
+from tests.e2e.console_server import sign_in
+from tests.e2e.model_comparisons import SAMPLE, eager_copy, finished, models_page, rows_scored
 
 pytestmark = pytest.mark.slow
 
@@ -30,19 +30,15 @@ def figures_of(page: str, table: str) -> list[tuple[str, int, str, str, str]]:
 
 
 async def test_a_comparison_runs_in_the_background_and_shows_figures_per_language_and_class(tmp_path: Path) -> None:
-    async with serve_console(tmp_path, dev_limit=SAMPLE) as console, \
-            httpx.AsyncClient(base_url=console.url, timeout=60) as client:
+    async with models_page(tmp_path) as (console, client, token):
         eager_copy(console.models, "eager-anger", "anger")
-        await sign_in(client)
-        token = CSRF.search((await client.get("/models")).text)
-        assert token is not None
 
-        started = await client.post("/models/eager-anger/compare", data={"csrf": token.group(1)})
+        started = await client.post("/models/eager-anger/compare", data={"csrf": token})
         assert started.status_code == 303, "the page returns at once instead of waiting for the models"
         location = started.headers["location"]
         first = (await client.get(location)).text
         assert 'id="progress"' in first and 'http-equiv="refresh"' in first, "progress, refreshed while it runs"
-        again = await client.post("/models/candidate-a/compare", data={"csrf": token.group(1)})
+        again = await client.post("/models/candidate-a/compare", data={"csrf": token})
         assert again.headers["location"] == location, "a second request shows the running comparison"
 
         page = await finished(client, location)
@@ -66,12 +62,8 @@ async def test_a_comparison_runs_in_the_background_and_shows_figures_per_languag
 
 
 async def test_a_finished_comparison_is_reopened_after_a_restart_and_an_interrupted_one_is_marked(tmp_path: Path) -> None:
-    async with serve_console(tmp_path, dev_limit=SAMPLE) as console, \
-            httpx.AsyncClient(base_url=console.url, timeout=60) as client:
-        await sign_in(client)
-        token = CSRF.search((await client.get("/models")).text)
-        assert token is not None
-        started = await client.post("/models/candidate-a/compare", data={"csrf": token.group(1)})
+    async with models_page(tmp_path) as (console, client, token):
+        started = await client.post("/models/candidate-a/compare", data={"csrf": token})
         before = await finished(client, started.headers["location"])
         async with console.database.session() as session:
             stale = (await ComparisonRepository(session).start("candidate-a", "shipped", "anna")).id
@@ -92,26 +84,22 @@ async def test_a_finished_comparison_is_reopened_after_a_restart_and_an_interrup
 
 
 async def test_promotion_asks_first_and_rollback_is_one_recorded_click(tmp_path: Path) -> None:
-    async with serve_console(tmp_path, dev_limit=SAMPLE) as console, \
-            httpx.AsyncClient(base_url=console.url, timeout=60) as client:
-        await sign_in(client)
+    async with models_page(tmp_path) as (console, client, token):
         confirm = await client.get("/models/candidate-a/promote")
         assert "Make candidate-a the live model?" in confirm.text and "not been compared" in confirm.text
         assert live_model_dir(console.models) == default_model_dir(), "asking is not promoting"
-        token = CSRF.search(confirm.text)
-        assert token is not None
         forged = await client.post("/models/candidate-a/promote", data={"csrf": "forged"})
         assert forged.status_code == 403 and live_model_dir(console.models) == default_model_dir()
 
-        promoted = await client.post("/models/candidate-a/promote", data={"csrf": token.group(1)})
+        promoted = await client.post("/models/candidate-a/promote", data={"csrf": token})
         assert promoted.status_code == 303 and live_model_dir(console.models) == console.models / "candidate-a"
         listing = (await client.get(promoted.headers["location"])).text
         assert "candidate-a is now the live model" in listing and "Roll back to shipped" in listing
 
-        rolled = await client.post("/models/rollback", data={"csrf": token.group(1)})
+        rolled = await client.post("/models/rollback", data={"csrf": token})
         assert rolled.status_code == 303 and live_model_dir(console.models) == default_model_dir()
         after = (await client.get(rolled.headers["location"])).text
-        nothing = await client.post("/models/rollback", data={"csrf": token.group(1)})
+        nothing = await client.post("/models/rollback", data={"csrf": token})
 
     changes = after.split('id="changes"', 1)[1]
     assert re.search(r"rollback by anna: candidate-a → shipped.*promote by anna: shipped → candidate-a", changes, re.DOTALL)
@@ -121,12 +109,8 @@ async def test_promotion_asks_first_and_rollback_is_one_recorded_click(tmp_path:
 
 
 async def test_the_event_loop_keeps_serving_pages_while_a_comparison_runs(tmp_path: Path) -> None:
-    async with serve_console(tmp_path, dev_limit=SAMPLE) as console, \
-            httpx.AsyncClient(base_url=console.url, timeout=60) as client:
-        await sign_in(client)
-        token = CSRF.search((await client.get("/models")).text)
-        assert token is not None
-        location = (await client.post("/models/candidate-a/compare", data={"csrf": token.group(1)})).headers["location"]
+    async with models_page(tmp_path) as (_, client, token):
+        location = (await client.post("/models/candidate-a/compare", data={"csrf": token})).headers["location"]
         seen: set[tuple[int, int]] = set()
         while 'id="progress"' in (page := (await client.get(location)).text):
             queue = await client.get("/")
@@ -139,16 +123,12 @@ async def test_the_event_loop_keeps_serving_pages_while_a_comparison_runs(tmp_pa
 
 
 async def test_a_broken_candidate_ends_its_comparison_with_the_reason_and_frees_the_next_one(tmp_path: Path) -> None:
-    async with serve_console(tmp_path, dev_limit=SAMPLE) as console, \
-            httpx.AsyncClient(base_url=console.url, timeout=60) as client:
+    async with models_page(tmp_path) as (console, client, token):
         broken = eager_copy(console.models, "broken", "anger")
         (broken / "config.json").write_text("{ not json", encoding="utf-8")
-        await sign_in(client)
-        token = CSRF.search((await client.get("/models")).text)
-        assert token is not None
-        failed = await client.post("/models/broken/compare", data={"csrf": token.group(1)})
+        failed = await client.post("/models/broken/compare", data={"csrf": token})
         page = await finished(client, failed.headers["location"])
-        next_one = await client.post("/models/candidate-a/compare", data={"csrf": token.group(1)})
+        next_one = await client.post("/models/candidate-a/compare", data={"csrf": token})
 
     assert "did not finish" in page and "JSONDecodeError" in page
     assert next_one.headers["location"] != failed.headers["location"], "a failed run does not block the next"
