@@ -129,6 +129,7 @@ async def test_a_broken_candidate_ends_its_comparison_with_the_reason_and_frees_
         failed = await client.post("/models/broken/compare", data={"csrf": token})
         page = await finished(client, failed.headers["location"])
         next_one = await client.post("/models/candidate-a/compare", data={"csrf": token})
+        await finished(client, next_one.headers["location"])  # nothing left running when the console stops
 
     assert "did not finish" in page and "JSONDecodeError" in page
     assert next_one.headers["location"] != failed.headers["location"], "a failed run does not block the next"
