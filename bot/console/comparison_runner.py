@@ -3,8 +3,9 @@
 Cheap on a small machine: each model is loaded in turn (never both at once) with one torch thread,
 texts are scored in batches of ``BATCH`` in a worker thread so the event loop keeps serving pages,
 and the sample is bounded: the first ``sample`` rows of each of ``nlu.training.report``'s held-out
-sets (``DEFAULT_SAMPLE`` unless the console is told otherwise) plus the latest ``sample`` customer
-messages, which are where label flips are looked for.
+sets (``DEFAULT_SAMPLE`` unless the console is told otherwise), the latest ``sample`` trainers'
+corrections (a set of their own, in any language), and the latest ``sample`` customer messages,
+which are where label flips are looked for.
 """
 
 from __future__ import annotations
@@ -21,15 +22,19 @@ import numpy as np
 from bot.policy.model_comparison import ComparisonResult, PastMessage, label_flips, set_figures, to_json
 from bot.storage.comparisons import ComparisonRepository
 from bot.storage.database import Database
+from bot.storage.trainers import TrainerRepository
 from nlu.errors import CandorError
 from nlu.model import EmotionModel, analysis_from_probabilities
 from nlu.registry import ModelEntry, list_models
+from nlu.training.dataset import corrections_as_texts
 from nlu.training.report import EvalSet, evaluation_sets
 from nlu.types import SUPPORT_CLASSES
 
 logger = logging.getLogger(__name__)
 DEFAULT_SAMPLE = 200
 BATCH = 32
+ANY_LANGUAGE = "any"
+"""The corrections set mixes languages: each text is scored in the language detected, as the bot does."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,10 @@ class ComparisonRunner:
             sets = await asyncio.to_thread(sampled_sets, self._setup)
             async with self._database.session() as session:
                 rows = await ComparisonRepository(session).past_customer_messages(self._setup.sample)
+                corrected = await TrainerRepository(session).corrected_examples()
+            corrections = corrections_as_texts([(c.text, c.labels) for c in corrected[-self._setup.sample:]])
+            if corrections.texts:
+                sets.append(EvalSet(ANY_LANGUAGE, "trainers' corrections", corrections, SUPPORT_CLASSES))
             messages = [PastMessage(message_id, conversation, language) for message_id, conversation, language, _ in rows]
             texts = [text for *_, text in rows]
             total = 2 * (sum(len(s.data.texts) for s in sets) + len(texts))
@@ -130,7 +139,8 @@ class ComparisonRunner:
             parts = []
             for start in range(0, len(eval_set.data.texts), BATCH):
                 chunk = eval_set.data.texts[start:start + BATCH]
-                scored = await asyncio.to_thread(model.score_as, chunk, eval_set.language)
+                scored = await asyncio.to_thread(model.score, chunk, False) if eval_set.language == ANY_LANGUAGE \
+                    else await asyncio.to_thread(model.score_as, chunk, eval_set.language)
                 parts.append(scored.probabilities[:, columns] >= scored.thresholds[:, columns])
                 await progress.add(len(chunk))
             per_set.append(np.concatenate(parts) if parts else np.zeros((0, len(columns)), dtype=bool))

@@ -32,6 +32,8 @@ def figures_of(page: str, table: str) -> list[tuple[str, int, str, str, str]]:
 async def test_a_comparison_runs_in_the_background_and_shows_figures_per_language_and_class(tmp_path: Path) -> None:
     async with models_page(tmp_path) as (console, client, token):
         eager_copy(console.models, "eager-anger", "anger")
+        corrected = await client.post("/messages/1/labels", data={"csrf": token, "labels": ["anxiety"]})
+        assert corrected.status_code == 303
 
         started = await client.post("/models/eager-anger/compare", data={"csrf": token})
         assert started.status_code == 303, "the page returns at once instead of waiting for the models"
@@ -45,7 +47,8 @@ async def test_a_comparison_runs_in_the_background_and_shows_figures_per_languag
         assert live_model_dir(console.models) == default_model_dir(), "comparing does not promote"
 
     languages = figures_of(page, "by-language")
-    assert {row[0].split(" · ")[0] for row in languages} == {"en", "ru", "pl", "zh"}
+    assert {row[0].split(" · ")[0] for row in languages} == {"en", "ru", "pl", "zh", "any"}
+    assert ("any · trainers' corrections", 1) in [row[:2] for row in languages], "the trainers' own corrections count"
     assert all(0 < row[1] <= SAMPLE for row in languages), "each figure says how many texts it rests on"
     support_en = next(row for row in languages if row[0] == "en · support chat, the curated test split")
     assert support_en[4] != "= 0.000", "a model that sees anger everywhere changes English figures"
