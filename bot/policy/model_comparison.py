@@ -70,16 +70,18 @@ class ComparisonResult:
 
 def set_figures(language: str, set_name: str, classes: Sequence[str], truth: np.ndarray,
                 live: np.ndarray, candidate: np.ndarray) -> list[Figure]:
-    """Macro-F1 then each class's F1 of both models' decisions (rows: texts, columns: ``classes``)."""
+    """Macro-F1 (over the classes some text carries) then each class's F1 of both models' decisions
+    (rows: texts, columns: ``classes``)."""
     truth = truth.astype(bool)
     per_class = [
         Figure(language, set_name, name, int(truth[:, i].sum()),
                f1_score(truth[:, i], live[:, i].astype(bool)), f1_score(truth[:, i], candidate[:, i].astype(bool)))
         for i, name in enumerate(classes)
     ]
+    carried = [f for f in per_class if f.n > 0] or per_class  # a class no text carries would only pull the mean to 0
     macro = Figure(language, set_name, MACRO, int(truth.shape[0]),
-                   float(np.mean([f.live for f in per_class])) if per_class else 0.0,
-                   float(np.mean([f.candidate for f in per_class])) if per_class else 0.0)
+                   float(np.mean([f.live for f in carried])) if carried else 0.0,
+                   float(np.mean([f.candidate for f in carried])) if carried else 0.0)
     return [macro, *per_class]
 
 

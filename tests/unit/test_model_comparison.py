@@ -37,6 +37,14 @@ def test_each_figure_carries_the_number_of_texts_it_rests_on() -> None:
     assert (figures["anger"].n, figures["anxiety"].n, figures["positive"].n) == (2, 1, 1), "a class on its true texts"
 
 
+def test_a_class_no_text_carries_does_not_drag_the_macro_figure_down() -> None:
+    truth = np.array([[1, 0, 0], [0, 0, 1]])
+
+    figures = {f.label: f for f in set_figures("en", "support chat", CLASSES, truth, truth, truth)}
+
+    assert figures["anxiety"].n == 0 and figures[MACRO].live == figures[MACRO].candidate == 1.0
+
+
 def test_a_worse_candidate_shows_a_negative_change() -> None:
     candidate = np.array([[0, 1, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]])
 
