@@ -72,8 +72,8 @@ async def serve_console(tmp_path: Path, **options: Any) -> AsyncIterator[Console
     models = tmp_path / "models"
     shutil.copytree(default_model_dir(), models / "candidate-a")
     port = free_port()
-    app = build_console(database, "test-secret", content_dir=content, models_dir=models, dev_limit=120,
-                        **{"secure_cookie": False, **options})
+    app = build_console(database, "test-secret", content_dir=content, models_dir=models,
+                        **{"secure_cookie": False, "dev_limit": 120, **options})
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 
 from bot.policy.feelings_in_context import feelings_in_context
@@ -17,8 +16,6 @@ from bot.storage.conversations import ConversationRepository
 from bot.storage.models import ContentVersion
 from bot.storage.tasks import TaskRepository
 from knowledge.pack import CONTENT_DIR, load_pack
-from nlu.model import default_model_dir
-from nlu.registry import live_model_dir
 from nlu.training.dataset import default_data_dir
 from nlu.training.finetune import read_corrections
 from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
@@ -151,31 +148,6 @@ async def test_dashboard_draws_its_charts(console: ConsoleServer) -> None:
         page = await client.get("/dashboard")
     assert page.status_code == 200 and "1 conversations" in page.text
     assert page.text.count("<svg") >= 3 and 'class="bar"' in page.text
-
-
-@pytest.mark.slow
-async def test_a_candidate_is_compared_with_the_live_model_and_promoted_only_when_asked(console: ConsoleServer) -> None:
-    async with httpx.AsyncClient(base_url=console.url, timeout=120) as client:
-        await sign_in(client)
-        listing = await client.get("/models")
-        assert "candidate-a" in listing.text and "shipped <strong>(live)</strong>" in listing.text
-        assert "Candor emotion model" in listing.text, "each model shows its card"
-        token = CSRF.search(listing.text)
-        assert token is not None
-        assert live_model_dir(console.models) == default_model_dir(), "nothing changes by looking"
-
-        compared = await client.post("/models/candidate-a/compare", data={"csrf": token.group(1)})
-        assert compared.status_code == 200
-        figures = re.findall(r"<td>(\d\.\d{3})</td>", compared.text)
-        assert len(figures) >= 4 and figures[0] == figures[1], "same artifact, same rows: the same figure"
-        assert live_model_dir(console.models) == default_model_dir(), "comparing does not promote"
-
-        forged = await client.post("/models/candidate-a/promote", data={"csrf": "forged"})
-        assert forged.status_code == 403 and live_model_dir(console.models) == default_model_dir()
-        promoted = await client.post("/models/candidate-a/promote", data={"csrf": token.group(1)})
-        assert promoted.status_code == 303
-        assert live_model_dir(console.models) == console.models / "candidate-a"
-        assert "candidate-a is now the live model" in (await client.get(promoted.headers["location"])).text
 
 
 async def test_dashboard_counts_team_tasks_and_the_transcript_shows_each_task_with_its_events(tmp_path: Path) -> None:
