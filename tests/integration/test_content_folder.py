@@ -68,3 +68,14 @@ def test_lint_refuses_a_profile_the_wording_cannot_use(
     (content / "shop.yaml").write_text(KWIATKI.replace("Mon-Fri 08:00-16:00", "weekdays 8 to 4"))
     assert main(["knowledge", "lint", "--content", str(content)]) == 2
     assert "shop.yaml: support hours 'weekdays 8 to 4' should look like Mon-Fri 09:00-18:00" in capsys.readouterr().err
+
+
+def test_an_empty_folder_such_as_a_fresh_docker_volume_is_seeded_too(tmp_path: Path) -> None:
+    volume = tmp_path / "var" / "content"
+    volume.mkdir(parents=True)  # Docker mounts a new named volume as an empty directory
+
+    seed_content(volume)
+
+    assert (volume / "shop.yaml").read_text() == (CONTENT_DIR / "shop.yaml").read_text()
+    assert load_pack(volume).languages
+    assert [p.name for p in (tmp_path / "var").iterdir()] == ["content"], "no half-made copy is left beside it"
