@@ -100,7 +100,7 @@ def train_multilingual(
         "(about 15 min an epoch on 2 cores)")
     torch_encoder, torch_head = finetune(tokenize(texts), y, mask, settings, log)
     version = f"use-lora{settings.rank}-mlp{hidden}-{dt.date.today().isoformat()}-seed{seed}"
-    adapter = adapter_of(torch_encoder, settings, version)
+    adapter = adapter_of(torch_encoder, version)
     untuned = MultilingualHead(*head_arrays(torch_head), np.full(len(SUPPORT_CLASSES), 0.5, np.float32), version)
     encoder = MultilingualEncoder().adapted(adapter)
 

@@ -189,7 +189,7 @@ def finetune(
     return encoder, head
 
 
-def adapter_of(encoder: Any, settings: FinetuneSettings, version: str) -> UseAdapter:
+def adapter_of(encoder: Any, version: str) -> UseAdapter:
     """The trained adapter as the numpy encoder reads it (``nlu/use_adapter.py``)."""
     factors, biases = {}, {}
     for name in LINEAR_LAYERS:

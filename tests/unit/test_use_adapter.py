@@ -54,7 +54,7 @@ def test_an_adapter_reads_alike_in_training_and_in_the_bot_and_leaves_search_alo
     encoder, _head = build_modules(FinetuneSettings(rank=4))
     _nudged(encoder)
     trained = _torch_vectors(encoder, TEXTS)
-    adapter_of(encoder, FinetuneSettings(rank=4), "test").save(tmp_path, {})
+    adapter_of(encoder, "test").save(tmp_path, {})
     loaded = UseAdapter.load(tmp_path)
     assert loaded is not None
 
