@@ -27,6 +27,17 @@ def example_text(text: str) -> str:
     return cleaned
 
 
+def taught_examples(content_dir: Path, topic_id: str, language: str) -> frozenset[str]:
+    """The topic's live examples in ``language``, compared as ``same_example`` does; empty when it has none there."""
+    entry = live_entry(content_dir / language / "topics.yaml", topic_id) if language.isalpha() else None
+    return frozenset(same_example(str(item)) for item in (entry or {}).get("examples") or ())
+
+
+def same_example(text: str) -> str:
+    """How two questions are compared: spacing tidied, case ignored."""
+    return " ".join(text.split()).casefold()
+
+
 def add_example(content_dir: Path, topic_id: str, language: str, text: str) -> TopicChange | None:
     """Add ``text`` to the examples of the topic in ``language``; None when the topic has it already."""
     entry = live_entry(content_dir / language / "topics.yaml", topic_id) if language.isalpha() else None
