@@ -76,7 +76,6 @@ async def test_a_topic_is_created_renamed_taught_given_a_form_published_and_reti
         await expect(page.locator("#form").get_by_label("order_ref")).to_be_checked()
         assert page.url.endswith("?done=form#form"), "back at the part that was changed"
         await expect(page.locator("#history tr")).to_have_count(4)
-        await page.screenshot(path=str(shot_dir(tmp_path) / "console-topic-edited.png"), full_page=True)
         topic = load_pack(console.content).topic("engraving", "en")
         assert topic is not None and topic.problem == "your name engraving"
         assert TAUGHT in topic.examples and topic.needs == ("order_ref",)
