@@ -46,7 +46,7 @@ def add_example(content_dir: Path, topic_id: str, language: str, text: str) -> T
                              "is live in the message's language.")
     example = example_text(text)
     examples = [str(item) for item in entry.get("examples") or ()]
-    if example.casefold() in (item.casefold() for item in examples):
+    if same_example(example) in map(same_example, examples):
         return None
     changes = write_topic(content_dir, topic_id, {language: {**entry, "examples": [*examples, example]}})
     return changes[0] if changes else None
