@@ -2,7 +2,7 @@
 
 A trainer reads down a conversation with j / k, toggles labels with 1–6, saves with Enter; the page
 does not reload or jump, the toggles say which are on (aria-pressed), and the labels are stored.
-Keys typed into the review notes stay in the notes.
+Keys typed into the review notes stay in the notes. The review mark and notes are set on the same page.
 """
 
 from __future__ import annotations
@@ -95,3 +95,27 @@ async def test_a_trainer_corrects_labels_with_j_k_1_to_6_and_enter_and_stays_whe
     await expect(page.locator(f"#message-{ids[7]} .corrected")).to_have_text("anger")
     await expect(page.locator(f"#message-{ids[7]}").get_by_role("button", name="anger")).to_have_attribute(
         "aria-pressed", "true")
+
+
+async def test_a_trainer_marks_the_conversation_reviewed_with_a_note_on_its_own_page(
+    console: ConsoleServer, browser_page: object
+) -> None:
+    from playwright.async_api import Page, expect
+
+    page: Page = browser_page  # type: ignore[assignment]
+    await sign_in_page(page, console)
+    await page.locator("#queue a", has_text="#1").click()
+    review = page.locator("#review")
+    await review.get_by_label("reviewed").check()
+    await review.get_by_label("Notes").fill("Anger rose after the refund answer:\nsay when the refund was sent.")
+    await review.get_by_role("button", name="Save review").click()
+    await expect(review.get_by_role("status")).to_have_text("Review saved for conversation #1.")
+    assert page.url.endswith("/conversations/1?reviewed=saved#review")
+    await expect(review.get_by_label("reviewed")).to_be_checked()
+    await expect(review.get_by_label("Notes")).to_have_value(
+        "Anger rose after the refund answer:\nsay when the refund was sent.")
+    await page.get_by_role("link", name="← Review queue").click()
+    row = page.locator("#conversation-1")
+    await expect(row.get_by_label("reviewed")).to_be_checked()
+    await expect(row.get_by_label("Notes")).to_have_value(
+        "Anger rose after the refund answer:\nsay when the refund was sent.")
