@@ -28,7 +28,7 @@ from nlu.model import message_vectors
 
 Embed = Callable[[list[str]], np.ndarray]
 DEFAULT_CASES = Path(__file__).resolve().parent.parent / "tests" / "retrieval_cases.yaml"
-ENCODERS = ("use", "minilm", "emotion", "lexical")
+ENCODERS = ("use", "use-adapted", "minilm", "emotion", "lexical")
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,14 @@ def load_encoder(name: str, model_dir: Path) -> Embed:
 
     if name == "use":
         return MultilingualEncoder().encode
+    if name == "use-adapted":
+        from nlu.multilingual import SUBDIRECTORY
+        from nlu.use_adapter import UseAdapter
+
+        adapter = UseAdapter.load(model_dir / SUBDIRECTORY)
+        if adapter is None:
+            raise ValueError(f"The model at {model_dir} has no USE adapter; 'use-adapted' needs one.")
+        return MultilingualEncoder().adapted(adapter).encode
     artifact = load_artifact(model_dir)
     if name == "minilm":
         return SentenceEncoder(locate_encoder(artifact.encoder), max_tokens=artifact.max_tokens).encode

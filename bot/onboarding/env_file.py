@@ -7,6 +7,7 @@ asked and nothing else.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -42,8 +43,11 @@ def write_env(path: Path, values: dict[str, str]) -> None:
     """Set ``values`` in the .env at ``path`` (created if absent), readable by its owner only: it holds secrets."""
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     draft = path.with_name(f".{path.name}.new")
-    draft.write_text(updated_env(text, values), encoding="utf-8")
-    draft.chmod(0o600)
+    draft.unlink(missing_ok=True)  # a leftover from an interrupted run may have other rights
+    # Created with owner-only rights, never written first and restricted after: the token is in it.
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(updated_env(text, values))
     draft.replace(path)
 
 

@@ -350,12 +350,26 @@ def in_context(row: Message) -> FeelingsInContext | None:
     return FeelingsInContext.from_json(value) if value is not None else None
 
 
+def decided_scores(row: Message) -> EmotionScores:
+    """A scored message's scores as its reply was decided on: in context when kept, else its own. What the
+    console's queue and chart and the agents' board weigh, so that an "ok" after two angry messages counts
+    as the bot read it, not as calm."""
+    read = in_context(row)
+    return read.scores if read is not None else own_scores(row)
+
+
 def felt(row: Message) -> tuple[float, float]:
     """(anger, anxiety) of a scored message as its reply was decided on: in context when kept, else its own."""
-    read = in_context(row)
+    return felt_from(row.anger, row.anxiety, row.context_scores)
+
+
+def felt_from(anger: float | None, anxiety: float | None, context_scores: str | None) -> tuple[float, float]:
+    """``felt`` from the three columns alone, for reports that do not load whole messages."""
+    value = _json_object(context_scores)
+    read = FeelingsInContext.from_json(value) if value is not None else None
     if read is not None:
         return read.scores.anger, read.scores.anxiety
-    return float(row.anger or 0.0), float(row.anxiety or 0.0)
+    return float(anger or 0.0), float(anxiety or 0.0)
 
 
 def case_of(conversation: Conversation) -> Case:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.task_figures import TaskTimes, TeamTaskFigures, task_figures
 from bot.policy.tasks import TaskState
+from bot.storage.conversations import felt_from
 from bot.storage.models import Conversation, Gesture, Handoff, Message, Promise, Task, as_utc
 
 
@@ -19,7 +20,8 @@ from bot.storage.models import Conversation, Gesture, Handoff, Message, Promise,
 class Figures:
     conversations: int
     feeling_start_end: dict[str, tuple[float, float]]
-    """Per language, mean of max(anger, anxiety) at the first and at the last customer message."""
+    """Per language, mean of max(anger, anxiety) at the first and at the last customer message, as each reply
+    was decided on (in context)."""
     handoff_reasons: dict[str, int]
     handoff_rate: float
     first_reply_minutes: float | None
@@ -33,12 +35,12 @@ class Figures:
 async def dashboard_figures(session: AsyncSession) -> Figures:
     conversations = (await session.scalars(select(Conversation))).all()
     scored = (await session.execute(
-        select(Message.conversation_id, Message.anger, Message.anxiety)
+        select(Message.conversation_id, Message.anger, Message.anxiety, Message.context_scores)
         .where(Message.sender == "customer", Message.anger.is_not(None)).order_by(Message.id)
     )).all()
     by_conversation: dict[int, list[float]] = defaultdict(list)
-    for conversation_id, anger, anxiety in scored:
-        by_conversation[conversation_id].append(max(anger or 0.0, anxiety or 0.0))
+    for conversation_id, anger, anxiety, context_scores in scored:
+        by_conversation[conversation_id].append(max(felt_from(anger, anxiety, context_scores)))
     language_of = {c.id: c.language for c in conversations}
     start_end: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for conversation_id, values in by_conversation.items():

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.desk_board import DeskCase
 from bot.policy.handoff_status import OPEN_STATUSES, HandoffStatus
+from bot.storage.conversations import felt_from
 from bot.storage.models import Agent, Conversation, Customer, DeskBoard, Handoff, Message, as_utc
 
 
@@ -17,19 +18,21 @@ class DeskRepository:
         self._session = session
 
     async def open_cases(self) -> list[DeskCase]:
-        """Every queued or active handoff, with how long its customer has waited and how angry they sound now."""
+        """Every queued or active handoff, with how long its customer has waited and how angry they sound now (read
+        in context, as the bot read their last message: "ok" after two angry messages is not calm)."""
         latest = (select(Message.conversation_id, func.max(Message.id).label("last_id"))
                   .where(Message.sender == "customer", Message.anger.is_not(None))
                   .group_by(Message.conversation_id).subquery())
         rows = await self._session.execute(
-            select(Handoff, Customer.display_name, Agent.name, Message.anger)
+            select(Handoff, Customer.display_name, Agent.name, Message.anger, Message.anxiety, Message.context_scores)
             .join(Conversation, Conversation.id == Handoff.conversation_id)
             .join(Customer, Customer.id == Conversation.customer_id)
             .outerjoin(Agent, Agent.telegram_user_id == Handoff.agent_user_id)
             .outerjoin(latest, latest.c.conversation_id == Handoff.conversation_id)
             .outerjoin(Message, Message.id == latest.c.last_id)
             .where(Handoff.status.in_(OPEN_STATUSES)).order_by(Handoff.id))
-        return [_case(handoff, customer, agent, anger) for handoff, customer, agent, anger in rows.all()]
+        return [_case(handoff, customer, agent, None if anger is None else felt_from(anger, anxiety, context)[0])
+                for handoff, customer, agent, anger, anxiety, context in rows.all()]
 
     async def set_away(self, telegram_user_id: int, away: bool, now: dt.datetime) -> bool:
         """/away or /back; False when no such agent is registered."""

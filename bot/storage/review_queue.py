@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.policy.model import Move
 from bot.policy.queue_filters import CLARIFIED, NO_TOPIC, QueueFilters
 from bot.policy.review_score import ConversationFacts, FailureScore, Turn, failure_score
-from bot.storage.conversations import case_from_text, own_scores
+from bot.storage.conversations import case_from_text, decided_scores
 from bot.storage.models import Conversation, ConversationReview, Customer, Flag, Handoff, Message, as_utc
 
 SCAN_LIMIT = 500
@@ -165,7 +165,7 @@ async def _turns(session: AsyncSession, ids: list[int]) -> dict[int, list[Turn]]
     turns: dict[int, list[Turn]] = defaultdict(list)
     for row in rows:
         case = case_from_text(row.case_after)
-        scores = own_scores(row).as_dict() if row.anger is not None else None
+        scores = decided_scores(row).as_dict() if row.anger is not None else None
         turns[row.conversation_id].append(Turn(
             row.sender, row.move or "", tuple(label for label in row.labels.split(",") if label), scores,
             tuple(signal for signal in row.signals.split(",") if signal), case.topic_id if case else None))

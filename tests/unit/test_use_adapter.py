@@ -73,3 +73,17 @@ def test_an_adapter_for_another_encoder_is_refused_with_what_to_do(plain: Multil
     wrong = UseAdapter({"d0": (np.zeros((100, 2), np.float32), np.zeros((2, 320), np.float32))}, {}, {}, 1.0, "x")
     with pytest.raises(ModelLoadError, match="retrain"):
         plain.adapted(wrong)
+
+
+def test_the_retrieval_report_can_weigh_the_shipped_adapter_against_the_plain_encoder() -> None:
+    """Topic search keeps the plain encoder because the adapted vectors find topics worse; the report
+    that shows it must load the shipped adapter, whose vectors differ from the plain ones."""
+    from knowledge.retrieval_eval import load_encoder
+    from nlu.model import default_model_dir
+
+    texts = ["Где моя посылка?", "Gdzie jest moja paczka?"]
+    plain = load_encoder("use", default_model_dir())(texts)
+    adapted = load_encoder("use-adapted", default_model_dir())(texts)
+    assert adapted.shape == plain.shape == (2, 512)
+    assert np.allclose(np.linalg.norm(adapted, axis=1), 1.0, atol=1e-4)
+    assert float(np.min(np.sum(plain * adapted, axis=1))) < 0.99
