@@ -27,6 +27,17 @@ def example_text(text: str) -> str:
     return cleaned
 
 
+def taught_examples(content_dir: Path, topic_id: str, language: str) -> frozenset[str]:
+    """The topic's live examples in ``language``, compared as ``same_example`` does; empty when it has none there."""
+    entry = live_entry(content_dir / language / "topics.yaml", topic_id) if language.isalpha() else None
+    return frozenset(same_example(str(item)) for item in (entry or {}).get("examples") or ())
+
+
+def same_example(text: str) -> str:
+    """How two questions are compared: spacing tidied, case ignored."""
+    return " ".join(text.split()).casefold()
+
+
 def add_example(content_dir: Path, topic_id: str, language: str, text: str) -> TopicChange | None:
     """Add ``text`` to the examples of the topic in ``language``; None when the topic has it already."""
     entry = live_entry(content_dir / language / "topics.yaml", topic_id) if language.isalpha() else None
@@ -35,7 +46,7 @@ def add_example(content_dir: Path, topic_id: str, language: str, text: str) -> T
                              "is live in the message's language.")
     example = example_text(text)
     examples = [str(item) for item in entry.get("examples") or ()]
-    if example.casefold() in (item.casefold() for item in examples):
+    if same_example(example) in map(same_example, examples):
         return None
     changes = write_topic(content_dir, topic_id, {language: {**entry, "examples": [*examples, example]}})
     return changes[0] if changes else None

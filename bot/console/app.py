@@ -12,7 +12,6 @@ is ``signin.py``.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,11 +19,10 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from bot.console.access import guarded_only, trainer_page
-from bot.console.charts import timeline_svg
+from bot.console.access import guarded_only
+from bot.console.assets import asset_routes
+from bot.console.conversation_pages import ConversationPages
 from bot.console.conversation_tests import ConversationTestPages
 from bot.console.draft_pages import DraftPages
 from bot.console.knowledge_pages import KnowledgePages
@@ -34,55 +32,15 @@ from bot.console.sessions import TrainerSessions
 from bot.console.signin import PasswordCheck, SignInPages
 from bot.console.topic_pages import TopicPages
 from bot.console.unmatched_pages import UnmatchedPages
-from bot.console.web import render
 from bot.console.week_pages import WeekPages
 from bot.policy.passwords import verify_password
 from bot.service.scripted import DEFAULT_SCRIPTS_DIR
 from bot.storage.database import Database
 from bot.storage.models import utc_now
-from bot.storage.tasks import TaskRepository
-from bot.storage.trainers import TrainerError, TrainerRepository
 from knowledge.pack import CONTENT_DIR
 from nlu.training.dataset import default_data_dir
-from nlu.types import SUPPORT_CLASSES
 
-logger = logging.getLogger(__name__)
 SESSION_HOURS = 12
-
-
-class Console:
-    def __init__(self, database: Database, now: Callable[[], dt.datetime]) -> None:
-        self._database = database
-        self._now = now
-
-    async def conversation(self, request: Request, trainer: str) -> Response:
-        conversation_id = int(request.path_params["conversation_id"])
-        async with self._database.session() as session:
-            messages = await TrainerRepository(session).transcript(conversation_id)
-            tasks = sorted(await TaskRepository(session).of_conversation(conversation_id), key=lambda task: task.id)
-            events = await TaskRepository(session).events_of_conversation(conversation_id)
-        if not messages:
-            return render(request, "missing.html", {"trainer": trainer}, status=404)
-        scored = [m.scores for m in messages if m.scores is not None]
-        return render(request, "conversation.html", {
-            "trainer": trainer, "conversation_id": conversation_id, "messages": messages,
-            "classes": SUPPORT_CLASSES, "chart": timeline_svg(scored),
-            "notice": request.query_params.get("saved", ""), "tasks": tasks, "events": events,
-        })
-
-    async def correct(self, request: Request, trainer: str) -> Response:
-        form = await request.form()
-        message_id = int(request.path_params["message_id"])
-        labels = tuple(str(value) for value in form.getlist("labels"))
-        conversation_id = str(form.get("conversation", ""))
-        try:
-            async with self._database.session() as session:
-                await TrainerRepository(session).correct(message_id, trainer, labels)
-        except TrainerError as error:
-            return PlainTextResponse(f"Not saved: {error}.", status_code=400)
-        logger.info("labels corrected message=%d", message_id)
-        target = f"/conversations/{int(conversation_id)}?saved={message_id}" if conversation_id.isdigit() else "/"
-        return RedirectResponse(target, status_code=303)
 
 
 def build_console(database: Database, secret: str, now: Callable[[], dt.datetime] = utc_now,
@@ -90,7 +48,6 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
                   data_dir: Path | None = None, dev_limit: int | None = None, secure_cookie: bool = True,
                   verify: PasswordCheck = verify_password, scripts_dir: Path = DEFAULT_SCRIPTS_DIR) -> Starlette:
     """The console app. ``secure_cookie=False`` only for plain-http local use (``--insecure-cookie``)."""
-    console = Console(database, now)
     queue = QueuePages(database, now)
     week = WeekPages(database, now)
     sign_in = SignInPages(database, now, verify)
@@ -101,8 +58,8 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
     routes = [
         *queue.routes(),
         *sign_in.routes(),
-        trainer_page("/conversations/{conversation_id:int}", console.conversation),
-        trainer_page("/messages/{message_id:int}/labels", console.correct, methods=["POST"]),
+        *ConversationPages(database, now).routes(),
+        *asset_routes(),
         *week.routes(),
         *drafts.routes(),
         *UnmatchedPages(database, content_dir).routes(),

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from bot.console.access import GuardedRoute, trainer_page
+from bot.console.unmatched_pages import forget_untaught
 from bot.console.web import render
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerRepository
@@ -98,6 +99,8 @@ class KnowledgePages:
                 return PlainTextResponse(f"Not reverted: {error}", status_code=400)
             await repository.record_edit(version.language, version.file, version.path, replaced, version.old_text,
                                          trainer)
+            if whole_topic:
+                await forget_untaught(session, self._content_dir, version.path, version.language)
             target = ("/knowledge/drafts" if whole_topic
                       else f"/knowledge/{version.language}/{version.file}/edit?path={version.path}")
         back = str((await request.form()).get("back", ""))

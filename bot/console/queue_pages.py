@@ -61,7 +61,8 @@ class QueuePages:
         })
 
     async def review(self, request: Request, trainer: str) -> Response:
-        """Keep the mark and the note, then back to the same filtered queue at this conversation."""
+        """Keep the mark and the note, then back where they were set: the same filtered queue at this
+        conversation, or the conversation's own page."""
         conversation_id = int(request.path_params["conversation_id"])
         form = await request.form()
         notes = str(form.get("notes", "")).strip()
@@ -72,6 +73,8 @@ class QueuePages:
                                         self._now())
         if not found:
             return PlainTextResponse("Not saved: no such conversation.", status_code=404)
+        if form.get("return") == "conversation":
+            return RedirectResponse(f"/conversations/{conversation_id}?reviewed=saved#review", status_code=303)
         back = parse_filters(dict(parse_qsl(str(form.get("back", ""))))).filters
         query = back.query() + ("&" if back.active else "") + urlencode({"saved": conversation_id})
         return RedirectResponse(f"/?{query}#conversation-{conversation_id}", status_code=303)

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from bot.console.access import GuardedRoute, trainer_page
+from bot.console.unmatched_pages import forget_untaught
 from bot.console.web import render
 from bot.storage.database import Database
 from bot.storage.models import ContentVersion
@@ -125,3 +126,4 @@ class TopicPages:
             for change in changes:
                 await repository.record_edit(change.language, "topics.yaml", topic_id, change.before, change.after,
                                              trainer)
+                await forget_untaught(session, self._content_dir, topic_id, change.language)

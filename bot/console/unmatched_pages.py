@@ -27,9 +27,10 @@ from bot.storage.models import ContentVersion
 from bot.storage.trainers import TrainerRepository
 from bot.storage.unmatched import UnmatchedFilter, UnmatchedMessage, UnmatchedMessages
 from knowledge.content_files import KnowledgeError, language_folders
+from knowledge.importing.topic_files import SHARED
 from knowledge.pack import Topic, load_pack
 from knowledge.retrieval import TopicIndex
-from knowledge.topic_examples import add_example
+from knowledge.topic_examples import add_example, same_example, taught_examples
 
 logger = logging.getLogger(__name__)
 PAGE = "/knowledge/unmatched"
@@ -106,6 +107,14 @@ class UnmatchedPages:
             "trainer": trainer, "rows": rows, "which": which, "error": error, "added": added, "undo": undo,
             "languages": [folder.name for folder in language_folders(self._content_dir)],
         }, status=status)
+
+
+async def forget_untaught(session: AsyncSession, content_dir: Path, topic_id: str, language: str) -> None:
+    """After a topic changed in ``language``: its messages it no longer has as examples wait again."""
+    if language == SHARED:
+        return  # the shared facts hold no examples
+    examples = taught_examples(content_dir, topic_id, language)
+    await UnmatchedMessages(session).forget_untaught(topic_id, language, lambda text: same_example(text) in examples)
 
 
 async def _latest_version(session: AsyncSession, messages: list[UnmatchedMessage],

@@ -38,6 +38,16 @@ class QueueItem:
 
 
 @dataclass(frozen=True)
+class ReviewMark:
+    """A trainer's mark on one conversation; an unmarked conversation reads as not reviewed, no notes."""
+
+    reviewed: bool = False
+    notes: str = ""
+    trainer: str = ""
+    updated_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
 class QueueChoices:
     """What the filter menus offer: the values found in the stored conversations."""
 
@@ -108,6 +118,13 @@ async def mark_reviewed(session: AsyncSession, conversation_id: int, reviewed: b
         session.add(mark)
     mark.reviewed, mark.notes, mark.trainer, mark.updated_at = reviewed, notes, trainer, now
     return True
+
+
+async def review_mark(session: AsyncSession, conversation_id: int) -> ReviewMark:
+    mark = await session.get(ConversationReview, conversation_id)
+    if mark is None:
+        return ReviewMark()
+    return ReviewMark(mark.reviewed, mark.notes, mark.trainer, as_utc(mark.updated_at))
 
 
 def _conditions(filters: QueueFilters) -> list[ColumnElement[bool]]:

@@ -8,9 +8,10 @@ since it names the topics that came closest.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.policy.unmatched import UNPLACED_MOVES
@@ -90,6 +91,22 @@ class UnmatchedMessages:
             self._session.add(HandledUnmatched(message_id=message_id, topic_id=topic_id, trainer=trainer))
         else:
             handled.topic_id, handled.trainer = topic_id, trainer
+
+    async def forget_untaught(self, topic_id: str, language: str, taught: Callable[[str], bool]) -> int:
+        """Clear the handled mark of the topic's messages in ``language`` that it no longer has as examples.
+
+        Undoing an added example (or reverting the topic past it) puts the message back among those
+        waiting, so the Unmatched page never says "Added to" a topic that does not have it.
+        """
+        language_of = func.coalesce(Message.language, Conversation.language)
+        rows = (await self._session.execute(
+            select(Message.id, Message.text).join(HandledUnmatched, HandledUnmatched.message_id == Message.id)
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .where(HandledUnmatched.topic_id == topic_id, language_of == language))).all()
+        untaught = [message_id for message_id, text in rows if not taught(text)]
+        if untaught:
+            await self._session.execute(delete(HandledUnmatched).where(HandledUnmatched.message_id.in_(untaught)))
+        return len(untaught)
 
 
 def _start_of(day: dt.date) -> dt.datetime:

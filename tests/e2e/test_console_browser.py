@@ -36,10 +36,10 @@ async def test_a_trainer_signs_in_reviews_corrects_edits_wording_and_sees_charts
     box = await chart.bounding_box()
     assert box is not None and box["width"] > 100, "the timeline is drawn across the page"
     row = page.locator("#message-1")
-    await row.locator("input[value=neutral]").uncheck()
-    await row.locator("input[value=anxiety]").check()
+    await row.get_by_role("button", name="neutral").click()
+    await row.get_by_role("button", name="anxiety").click()
     await row.get_by_role("button", name="Save labels").click()
-    await expect(page.get_by_role("status")).to_contain_text("Correction saved for message #1")
+    await expect(row.get_by_role("status")).to_contain_text("Correction saved for message #1")
     await expect(page.locator("#message-1 .corrected")).to_have_text("anxiety")
     await page.screenshot(path=str(shots / "console-conversation.png"), full_page=True)
 

@@ -114,3 +114,43 @@ async def test_a_topic_the_messages_language_lacks_is_refused_with_the_reason_an
 def _row(page: str, message_id: int) -> str:
     start = page.index(f'id="message-{message_id}"')
     return page[start:page.index("</tr>", start)]
+
+
+async def test_after_undo_the_row_no_longer_says_added_and_the_message_waits_again(console: ConsoleServer) -> None:
+    mug = await customer_asks(console, "501", "en", "Will the mug survive a dishwasher?", "clarify", CLARIFIED,
+                              dt.date(2026, 11, 20))
+    async with visitor(console) as browser:
+        await sign_in(browser)
+        csrf = await csrf_of(browser, "/knowledge/unmatched")
+        added = await browser.post(f"/knowledge/unmatched/{mug}/example",
+                                   data={"csrf": csrf, "topic": "product_question"})
+        page = (await browser.get(added.headers["location"])).text
+        undo = re.search(r'action="(/knowledge/versions/\d+/revert)"', page)
+        assert undo is not None
+        reverted = await browser.post(undo.group(1), data={"csrf": csrf, "back": f"/knowledge/unmatched#message-{mug}"})
+        after = (await browser.get(reverted.headers["location"])).text
+    assert "Added to" not in _row(after, mug), "the example was taken back out of the topic"
+    assert query_rows(console.database_url, "select count(*) from handled_unmatched") == [(0,)]
+
+
+async def test_taking_a_taught_example_out_on_the_topic_page_puts_the_message_back_among_those_waiting(
+    console: ConsoleServer,
+) -> None:
+    mug = await customer_asks(console, "501", "en", "Will the mug survive a dishwasher?", "clarify", CLARIFIED,
+                              dt.date(2026, 11, 20))
+    async with visitor(console) as browser:
+        await sign_in(browser)
+        csrf = await csrf_of(browser, "/knowledge/unmatched")
+        await browser.post(f"/knowledge/unmatched/{mug}/example", data={"csrf": csrf, "topic": "product_question"})
+        topic = load_pack(console.content).topic("product_question", "en")
+        assert topic is not None
+        kept = "\n".join([*topic.examples[:-1], "will the mug   SURVIVE a dishwasher?"])
+        await browser.post("/knowledge/topics/product_question/examples",
+                           data={"csrf": csrf, "language": "en", "examples": kept})
+        assert "Added to product_question" in _row((await browser.get("/knowledge/unmatched")).text, mug), (
+            "the same question in other case and spacing is still taught")
+        await browser.post("/knowledge/topics/product_question/examples",
+                           data={"csrf": csrf, "language": "en", "examples": "\n".join(topic.examples[:-1])})
+        page = (await browser.get("/knowledge/unmatched")).text
+    assert "Added to" not in _row(page, mug)
+    assert query_rows(console.database_url, "select count(*) from handled_unmatched") == [(0,)]

@@ -10,7 +10,7 @@ import pytest
 from knowledge.content_files import KnowledgeError
 from knowledge.importing.topic_files import restore_topic
 from knowledge.pack import CONTENT_DIR, load_pack
-from knowledge.topic_examples import MAX_EXAMPLE_CHARS, add_example
+from knowledge.topic_examples import MAX_EXAMPLE_CHARS, add_example, same_example, taught_examples
 
 
 @pytest.fixture
@@ -59,3 +59,12 @@ def test_reverting_the_recorded_change_takes_the_example_out_and_keeps_the_topic
     restore_topic(content, change.language, "topics.yaml", "refund", change.before)
     assert load_pack(content).topic("refund", "en") == original
     assert (content / "topics.yaml").read_text(encoding="utf-8") == shared
+
+
+def test_the_examples_a_topic_has_taught_are_read_as_add_example_compares_them(content: Path) -> None:
+    add_example(content, "product_question", "en", "Will the mug survive a dishwasher?")
+    taught = taught_examples(content, "product_question", "en")
+    assert same_example("will the MUG  survive a\ndishwasher?") in taught
+    assert same_example("Will the mug survive a dishwasher?") not in taught_examples(content, "product_question", "pl")
+    assert taught_examples(content, "no_such_topic", "en") == frozenset()
+    assert taught_examples(content, "product_question", "../en") == frozenset(), "not a language: nothing is read"
