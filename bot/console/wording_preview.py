@@ -20,7 +20,7 @@ from bot.storage.wording_uses import recent_replies
 from knowledge.content_files import language_folders
 from knowledge.editing import find_text, findings_for
 from knowledge.fields import text_path
-from knowledge.pack import KnowledgeError, load_pack
+from knowledge.pack import KnowledgeError, as_loaded, load_pack
 from knowledge.shop_wording import fill_shop_fields, shop_values
 from knowledge.text_match import longest_words
 
@@ -32,6 +32,8 @@ class Preview:
     """Past conversations in the edited language that used the text, newest first."""
     problem: str = ""
     """Why there is no preview (the content folder does not load), said for the trainer."""
+    note: str = ""
+    """What the bot will do to the draft that the trainer may not expect (a topic's line breaks read as spaces)."""
 
 
 async def build_preview(database: Database, content_dir: Path, language: str, file: str, path: str, draft: str,
@@ -44,6 +46,10 @@ async def build_preview(database: Database, content_dir: Path, language: str, fi
     zone = ZoneInfo(pack.profile.timezone)
     moment = sample_moment(now, zone)
     table_path = text_path(file, path)
+    loaded = as_loaded(table_path, draft)  # as the bot will read it once saved
+    note = ("A topic's texts are one paragraph: the bot reads the line breaks in this draft as spaces, as shown."
+            if "\n" in draft.strip() and "\n" not in loaded else "")
+    draft = loaded
     columns: list[LanguagePreview] = []
     replays: list[Replayed] = []
     async with database.session() as session:
@@ -63,11 +69,11 @@ async def build_preview(database: Database, content_dir: Path, language: str, fi
                                             uses[0] if uses else None))
             if lang == language:
                 replays = replay(draft, uses, shop, samples)
-    return Preview(columns, replays)
+    return Preview(columns, replays, note=note)
 
 
 def _current(content_dir: Path, language: str, file: str, path: str) -> str | None:
     try:
-        return find_text(content_dir, language, file, path).text
+        return as_loaded(text_path(file, path), find_text(content_dir, language, file, path).text)
     except KnowledgeError:
         return None

@@ -21,8 +21,8 @@ from tests.e2e.console_server import CSRF, ConsoleServer, sign_in
 
 EDIT = "/knowledge/en/topics.yaml/edit"
 PATH = "double_charge.next_step"
-DRAFT = ("Right now: our payments team checks both charges on order {order_ref}.\n"
-         "You'll hear from the person who checked {deadline}.")
+DRAFT = ("Now: our payments team checks both charges on order {order_ref} again.\n"
+         "When: the person who checked writes to you here {deadline}.")
 EN_DEADLINE = "by 15:00 UTC on Thu 3 Dec"
 RU_DEADLINE = "до 15:00 (UTC), чт 3 декабря"
 
@@ -70,8 +70,9 @@ async def test_preview_fills_the_draft_from_a_past_reply_in_every_language_and_s
 
         assert shown.status_code == 200
         en = section(shown.text, "language-en")
-        assert "your draft" in en and "Right now: our payments team checks both charges on order #50005.\n" in en
-        assert f"from the person who checked {EN_DEADLINE}." in en, "the line break and that customer's time are kept"
+        assert "your draft" in en and "Now: our payments team checks both charges on order #50005 again. When:" in en
+        assert f"writes to you here {EN_DEADLINE}." in en, "that customer's promised time"
+        assert "bot reads the line breaks in this draft as spaces" in text_of(shown.text), "as the bot will send it"
         assert f"conversation #{english}" in en
         ru = section(shown.text, "language-ru")
         assert "as it is now" in ru and "#50012" in ru and RU_DEADLINE in ru and f"conversation #{russian}" in ru
@@ -83,7 +84,7 @@ async def test_preview_fills_the_draft_from_a_past_reply_in_every_language_and_s
         replayed = re.search(rf'<li class="replay changes" id="replay-{english}">.*?</li>', shown.text, re.DOTALL)
         assert replayed is not None, "the English conversation is replayed and marked as changing"
         assert "When: you'll hear the result here" in text_of(replayed.group(0)), "what the customer got then"
-        assert "Right now: our payments team" in text_of(replayed.group(0)), "what they would get with the draft"
+        assert "checks both charges on order #50005 again" in text_of(replayed.group(0)), "what they would get with the draft"
         assert f"replay-{russian}" not in shown.text, "only conversations in the edited language are replayed"
 
     assert topics.read_text(encoding="utf-8") == before, "Preview writes nothing"
@@ -102,6 +103,20 @@ async def test_preview_says_plainly_when_no_past_conversation_used_the_text(cons
     en = section(shown.text, "language-en")
     assert "Your refund is safe: Example Shop never keeps money it owes." in en, "the shop's name from shop.yaml"
     assert "composed as the bot's first answer on topic refund to a customer who feels anxiety" in en
+
+
+async def test_preview_keeps_the_line_breaks_of_a_wording_text_inside_the_composed_reply(console: ConsoleServer) -> None:
+    edit, path = "/knowledge/en/wording.yaml/edit", "acknowledgements.anxiety.mild"
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
+        await sign_in(client)
+        token = CSRF.search((await client.get(edit, params={"path": path})).text)
+        assert token is not None
+        shown = await client.post(edit, data={"csrf": token.group(1), "path": path, "action": "preview",
+                                              "text": "I can see why {problem} worries you.\r\nHere is what I know."})
+    en = section(shown.text, "language-en")
+    assert "I can see why the double charge on your card worries you.\nHere is what I know.\n\n" in en
+    assert "When a card shows two charges for one order" in en, "the rest of the answer is composed around it"
+    assert "preview-note" not in shown.text
 
 
 async def test_preview_of_a_draft_the_bot_cannot_fill_shows_its_findings_and_the_field_left_open(
