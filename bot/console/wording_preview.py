@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.policy.wording_preview import LanguagePreview, language_samples, preview_language, sample_moment
-from bot.policy.wording_replay import Replayed, replay, uses_of
+from bot.policy.wording_replay import PastReply, Replayed, replay, uses_of
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerRepository
 from bot.storage.wording_uses import recent_replies
@@ -22,7 +24,7 @@ from knowledge.editing import find_text, findings_for
 from knowledge.fields import text_path
 from knowledge.pack import KnowledgeError, as_loaded, load_pack
 from knowledge.shop_wording import fill_shop_fields, shop_values
-from knowledge.text_match import longest_words
+from knowledge.text_match import Use, longest_words
 
 
 @dataclass(frozen=True)
@@ -60,16 +62,22 @@ async def build_preview(database: Database, content_dir: Path, language: str, fi
             findings = tuple(f"{f.rule}: {f.message}" for f in findings_for(file, path, text, lang)) if text else ()
             shop = (shop_values(pack.profile, pack.wording[lang].support_hours) if lang in pack.wording else {})
             samples = language_samples(pack, lang, moment, zone)
-            earlier = ([v.old_text for v in await TrainerRepository(session).history(lang, file, path)]
-                       if current is not None else [])
-            versions = list(dict.fromkeys(fill_shop_fields(v, shop) for v in [*(c for c in [current] if c), *earlier]))
-            replies = await recent_replies(session, lang, [longest_words(v) for v in versions])
-            uses = uses_of(versions, replies)
+            uses = await _uses(session, lang, file, path, current, shop) if current is not None else []
             columns.append(preview_language(table_path, lang, text, findings, lang == language, pack, shop, samples,
                                             uses[0] if uses else None))
             if lang == language:
                 replays = replay(draft, uses, shop, samples)
     return Preview(columns, replays, note=note)
+
+
+async def _uses(session: AsyncSession, language: str, file: str, path: str, current: str,
+                shop: dict[str, str]) -> list[tuple[PastReply, Use]]:
+    """The latest past replies that used the text as it reads now or read before a console edit."""
+    table_path = text_path(file, path)
+    earlier = [as_loaded(table_path, v.old_text) for v in await TrainerRepository(session).history(language, file, path)]
+    versions = list(dict.fromkeys(fill_shop_fields(v, shop) for v in (current, *earlier)))
+    replies = await recent_replies(session, language, [longest_words(v) for v in versions])
+    return uses_of(versions, replies)
 
 
 def _current(content_dir: Path, language: str, file: str, path: str) -> str | None:

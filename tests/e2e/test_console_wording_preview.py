@@ -131,3 +131,21 @@ async def test_preview_of_a_draft_the_bot_cannot_fill_shows_its_findings_and_the
     en = section(shown.text, "language-en")
     assert "finding" in en and "{customer_name} is not a field this text can use" in en
     assert '<span class="field missing"' in shown.text
+
+
+async def test_a_conversation_answered_before_an_edit_is_still_replayed_from_the_older_wording(
+    console: ConsoleServer,
+) -> None:
+    earlier = await past_reply(console, "503", "en", "#50006", EN_DEADLINE)
+    saved_text = "Now: our payments team checks both charges on order {order_ref}. When: they write to you {deadline}."
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
+        await sign_in(client)
+        token = CSRF.search((await client.get(EDIT, params={"path": PATH})).text)
+        assert token is not None
+        form = {"csrf": token.group(1), "path": PATH}
+        saved = await client.post(EDIT, data={**form, "text": saved_text, "action": "save"})
+        assert saved.status_code == 200 and "Saved." in saved.text
+        shown = await client.post(EDIT, data={**form, "text": DRAFT, "action": "preview"})
+    replayed = re.search(rf'<li class="replay changes" id="replay-{earlier}">.*?</li>', shown.text, re.DOTALL)
+    assert replayed is not None, "found by the wording it was sent with, before the edit"
+    assert "checks both charges on order #50006 again" in text_of(replayed.group(0))
