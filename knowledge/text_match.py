@@ -16,9 +16,10 @@ from string import Formatter
 MIN_WORDS = 4
 """Literal characters (not spaces) a text needs before a match means it was used: "{agent}: {text}" is too little."""
 
+MAX_VALUE = 200
+"""Characters a field's value may span: an order number, a time, a name, a list of orders."""
 _SENTENCE_END = r"(?=[.!?](?:\s|$)|[。！？]|\n|$)"
 _STARTS_SENTENCE = r"(?<![^\s。！？：；）])"
-_NO_SENTENCE_END = r"[^\n.!?。！？]+?"
 
 
 @dataclass(frozen=True)
@@ -69,16 +70,26 @@ def _pattern(template: str) -> re.Pattern[str] | None:
             pieces.append(f"(?P={name})")
             continue
         seen.add(name)
-        first = index == 0 and not literal
-        last = index == len(parsed) - 1
-        if first:
-            value = _STARTS_SENTENCE + _NO_SENTENCE_END
-        elif last:
-            value = r"[^\n]+?" + _SENTENCE_END
-        else:
-            value = r"[^\n]+?"
-        pieces.append(f"(?P<{name}>{value})")
+        following = parsed[index + 1][0] if index + 1 < len(parsed) else ""
+        pieces.append(f"(?P<{name}>{_value(following, leading=index == 0 and not literal)})")
     return re.compile("".join(pieces))
+
+
+def _value(following: str, leading: bool) -> str:
+    """What a field's value may be: up to where the text's next words begin, never taken back.
+
+    The value runs to the first place the next words appear, atomically (``(?>…)``), so a reply that
+    does not hold the text fails at once at each start instead of trying every split of every field
+    (a lazy ``.+?`` per field costs seconds on one long reply with four fields). A value opening the
+    text stays in its sentence; one closing it runs to the end of its sentence.
+    """
+    char = r"[^\n.!?。！？]" if leading else r"[^\n]"
+    start = _STARTS_SENTENCE if leading else ""
+    if following.strip():
+        return f"{start}(?>(?:(?!{_words(following)}){char}){{1,{MAX_VALUE}}})"
+    if not following:
+        return f"{start}{char}{{1,{MAX_VALUE}}}?{_SENTENCE_END}"
+    return f"{start}{char}{{1,{MAX_VALUE}}}?"  # two fields with only spaces between: rare, and short
 
 
 def _words(literal: str) -> str:
