@@ -598,7 +598,7 @@ def _read_topics(path: Path, shared: dict[str, dict[str, Any]], details: dict[st
         facts = shared[topic_id]
         if facts["retired"]:
             continue  # out of the live pack, its words kept for when it comes back
-        text = {name: " ".join(str(item[name]).split()) for name in TOPIC_TEXT_FIELDS}
+        text = {name: as_loaded(f"{TOPICS}.{topic_id}.{name}", str(item[name])) for name in TOPIC_TEXT_FIELDS}
         promised = str(item.get("promised") or "").strip()
         if facts["promises"] and ("deadline" not in names_in(str(item["next_step"])) or not promised):
             raise KnowledgeError(
@@ -694,6 +694,12 @@ def _section(path: Path, raw: dict[str, Any], name: str, kind: type[Any]) -> Any
         return kind(**{str(k): _clean(v) for k, v in section.items()})
     except TypeError as error:
         raise KnowledgeError(f"{path}: {name}: {error}") from error
+
+
+def as_loaded(path: str, text: str) -> str:
+    """``text`` as the bot reads it at ``path``: a topic's texts are one paragraph (runs of spaces and line
+    breaks read as one space), wording keeps its line breaks. A preview shows a draft this way, as it will be sent."""
+    return " ".join(text.split()) if path.startswith(f"{TOPICS}.") else text.replace("\r\n", "\n").strip()
 
 
 def _clean(value: object) -> Any:

@@ -51,7 +51,7 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
     queue = QueuePages(database, now)
     week = WeekPages(database, now)
     sign_in = SignInPages(database, now, verify)
-    knowledge = KnowledgePages(database, content_dir)
+    knowledge = KnowledgePages(database, content_dir, now)
     drafts = DraftPages(database, content_dir, now)
     models = ModelPages(database, models_dir, data_dir or default_data_dir(), dev_limit)
     conversation_tests = ConversationTestPages(scripts_dir, content_dir)

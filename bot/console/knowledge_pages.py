@@ -1,13 +1,16 @@
-"""Curating the wording in the console: browse, check against the style rules, save, revert.
+"""Curating the wording in the console: browse, check against the style rules, preview, save, revert.
 
 The linter's findings are shown before anything is saved, and a text with findings is not
-saved; every save and revert is recorded (who, when, from what to what). Edits go into the
+saved; Preview shows the draft filled in, in every language and in past conversations, and
+saves nothing; every save and revert is recorded (who, when, from what to what). Edits go into the
 content files themselves, so they are reviewed and versioned like any other change; the bot
 picks them up at its next start.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from starlette.requests import Request
@@ -16,6 +19,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from bot.console.access import GuardedRoute, trainer_page
 from bot.console.unmatched_pages import forget_untaught
 from bot.console.web import render
+from bot.console.wording_preview import build_preview
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerRepository
 from knowledge.content_files import language_folders
@@ -26,9 +30,10 @@ from knowledge.pack import KnowledgeError
 
 
 class KnowledgePages:
-    def __init__(self, database: Database, content_dir: Path) -> None:
+    def __init__(self, database: Database, content_dir: Path, now: Callable[[], dt.datetime]) -> None:
         self._database = database
         self._content_dir = content_dir
+        self._now = now
 
     def routes(self) -> list[GuardedRoute]:
         return [
@@ -64,8 +69,10 @@ class KnowledgePages:
             return PlainTextResponse(str(error), status_code=404)
         text = current.text if draft is None else draft
         findings = findings_for(file, path, text, language)
-        not_saved, saved = "", False
-        if action == "save":
+        not_saved, saved, preview = "", False, None
+        if action == "preview":
+            preview = await build_preview(self._database, self._content_dir, language, file, path, text, self._now())
+        elif action == "save":
             if findings:
                 not_saved = "Not saved: fix the findings below first."
             else:
@@ -81,8 +88,8 @@ class KnowledgePages:
             history = await TrainerRepository(session).history(language, file, path)
         return render(request, "knowledge_edit.html", {
             "trainer": trainer, "language": language, "file": file, "path": path, "text": text,
-            "findings": findings, "checked": action in ("check", "save"), "error": not_saved, "saved": saved,
-            "history": history, "fields": fields_for(text_path(file, path)),
+            "findings": findings, "checked": action in ("check", "save", "preview"), "error": not_saved, "saved": saved,
+            "history": history, "fields": fields_for(text_path(file, path)), "preview": preview,
         }, status=400 if not_saved else 200)
 
     async def revert(self, request: Request, trainer: str) -> Response:
