@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.config import Settings
 from bot.onboarding.profile_settings import settings_unlike_profile
@@ -55,6 +56,7 @@ class CandorRuntime:
         """
         content = seed_content(settings.content_dir)
         pack = load_pack(content)
+        report_upgrade(pack, content)
         await upgrade_schema_async(settings.database_url)
         database = Database(settings.database_url)
         await keep_house(database, settings.retention_days)
@@ -79,6 +81,13 @@ class CandorRuntime:
         await self.analyzer.close()
         await self.chat_locks.dispose()
         await self.database.dispose()
+
+
+def report_upgrade(pack: KnowledgePack, content: Path) -> None:
+    """Say once at start what the content folder lacked (read from the package's defaults) and what it holds
+    that this release no longer reads: after an upgrade the operator learns it here, not from a customer."""
+    if pack.upgrade:
+        logger.warning("content folder %s, read against this release's pack:\n%s", content, pack.upgrade.report())
 
 
 def report_profile(pack: KnowledgePack, settings: Settings) -> None:

@@ -18,10 +18,11 @@ from bot.console.web import render
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerRepository
 from knowledge.content_files import language_folders
+from knowledge.content_upgrade import ContentUpgrade
 from knowledge.editing import EDITABLE_FILES, editable_texts, find_text, findings_for, replace_text
 from knowledge.fields import fields_for, text_path
 from knowledge.importing.topic_files import is_topic_version, restore_topic
-from knowledge.pack import KnowledgeError
+from knowledge.pack import KnowledgeError, read_pack
 
 
 class KnowledgePages:
@@ -39,7 +40,12 @@ class KnowledgePages:
 
     async def overview(self, request: Request, trainer: str) -> Response:
         languages = [p.name for p in language_folders(self._content_dir)]
-        return render(request, "knowledge.html", {"trainer": trainer, "languages": languages, "files": EDITABLE_FILES})
+        try:
+            upgrade, broken = read_pack(self._content_dir).upgrade, ""
+        except KnowledgeError as error:
+            upgrade, broken = ContentUpgrade(), str(error)
+        return render(request, "knowledge.html", {"trainer": trainer, "languages": languages, "files": EDITABLE_FILES,
+                                                  "upgrade": upgrade, "broken": broken})
 
     async def texts(self, request: Request, trainer: str) -> Response:
         language, file = request.path_params["language"], request.path_params["file"]
