@@ -2,8 +2,8 @@
 
 The linter's findings are shown before anything is saved, and a text with findings is not
 saved; every save and revert is recorded (who, when, from what to what). Edits go into the
-content files themselves, so they are reviewed and versioned like any other change; the bot
-picks them up at its next start.
+content files themselves, so they are reviewed and versioned like any other change; a running bot
+reads the changed folder before its next customer turn (bot/service/content_reload.py).
 """
 
 from __future__ import annotations
