@@ -10,7 +10,8 @@ import yaml
 
 from bot.cli.main import main
 from knowledge.content_folder import seed_content
-from knowledge.pack import CONTENT_DIR, load_pack
+from knowledge.editing import editable_texts, replace_text
+from knowledge.pack import CONTENT_DIR, load_pack, read_pack
 from tests.integration.older_content import OWN_HELP, older_folder
 
 pytestmark = pytest.mark.no_database
@@ -51,3 +52,37 @@ def test_lint_says_which_keys_came_from_the_package_defaults(
     assert code == 0, out
     assert "read from the package defaults" in out and "  en/wording.yaml: greeting" in out
     assert "not read by this release" in out and "  en/wording.yaml: handoff.old_holding" in out
+
+
+def test_a_text_read_from_the_package_defaults_is_edited_into_the_shops_file_like_any_other(tmp_path: Path) -> None:
+    folder = seed_content(tmp_path / "content")
+    path = folder / "en" / "wording.yaml"
+    source = path.read_text(encoding="utf-8")
+    holding = source[source.index("  holding: >-"):source.index("  resolved_with_note:")]
+    path.write_text(source.replace(holding, ""), encoding="utf-8")  # as an older release seeded it
+    offered = {text.path: text for text in editable_texts(folder, "en", "wording.yaml")}
+    assert offered["handoff.holding"].from_defaults and not offered["handoff.assigned"].from_defaults
+
+    mine = "{agent} has every message you sent and answers {deadline}. Urgent? Email {support_email}."
+    old = replace_text(folder, "en", "wording.yaml", "handoff.holding", mine)
+
+    assert old == offered["handoff.holding"].text, "the version records the package's words as the text before"
+    assert load_pack(folder).upgrade.filled == ()
+    assert read_pack(folder).wording_for("en").handoff.holding == mine
+    edited = path.read_text(encoding="utf-8")
+    assert edited.count("\n") == source.count("\n") - holding.count("\n") + 1, "one line added, no other touched"
+    handoff = edited.split("\nhandoff:\n", 1)[1].split("\nagents:", 1)[0]
+    assert f'\n  holding: "{mine}"\n\n# Notes for the agents' in handoff, "at the end of its section, before the next one's notes"
+    assert not any(text.from_defaults for text in editable_texts(folder, "en", "wording.yaml"))
+
+
+def test_a_whole_section_a_newer_release_added_is_written_as_a_new_part_of_the_file(tmp_path: Path) -> None:
+    folder = older_folder(tmp_path)  # no greeting, no drafts section
+
+    replace_text(folder, "en", "wording.yaml", "drafts.owner", "the Kwiatki team")
+    replace_text(folder, "en", "wording.yaml", "greeting", OWN_HELP)
+
+    pack = read_pack(folder)
+    assert pack.wording_for("en").drafts.owner == "the Kwiatki team" and pack.wording_for("en").greeting == OWN_HELP
+    assert "en/wording.yaml: drafts.more" in pack.upgrade.filled, "the section's other parts still come from the package"
+    assert "en/wording.yaml: greeting" not in pack.upgrade.filled
