@@ -11,10 +11,11 @@ Pure functions over the parsed YAML; the loader (knowledge/pack.py) does the rea
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ContentUpgrade", "fill_missing", "fill_topic_fields"]
+__all__ = ["ContentUpgrade", "fill_missing", "fill_topic_fields", "fill_wording"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,14 @@ def fill_missing(own: Any, shipped: Any, where: str = "") -> tuple[Any, tuple[st
             merged[key], deeper = fill_missing(own[key], value, path)
             filled += deeper
     return merged, tuple(filled)
+
+
+def fill_wording(own: Any, shipped: Any, details: Collection[str]) -> tuple[Any, tuple[str, ...]]:
+    """A wording file filled from the shipped one, with the words of only the ``details`` the shop's details.yaml
+    lists: a detail a newer release added is not one the shop's topics ask for, and its words would not load."""
+    if isinstance(shipped, dict) and isinstance(shipped.get("details"), dict):
+        shipped = {**shipped, "details": {name: words for name, words in shipped["details"].items() if name in details}}
+    return fill_missing(own, shipped)
 
 
 def fill_topic_fields(own: Any, shipped: Any, required: tuple[str, ...]) -> tuple[Any, tuple[str, ...]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from knowledge.content_files import read_yaml
-from knowledge.content_upgrade import fill_missing
+from knowledge.content_upgrade import fill_wording
 from knowledge.fields import text_path, text_problems
 from knowledge.lint import FIELDS_HINT, check_text, reply_scalars
 from knowledge.pack import CONTENT_DIR, KnowledgeError, load_pack
@@ -52,7 +52,8 @@ def _from_defaults(target: Path, language: str, file: str) -> list[EditableText]
     shipped = CONTENT_DIR / language / file
     if file != "wording.yaml" or not shipped.is_file() or shipped.resolve() == target.resolve():
         return []
-    _, filled = fill_missing(read_yaml(target), read_yaml(shipped))
+    details = read_yaml(target.parent.parent / "details.yaml")
+    _, filled = fill_wording(read_yaml(target), read_yaml(shipped), details if isinstance(details, dict) else {})
     return [EditableText(language, file, path, node.value, from_defaults=True)
             for path, node in reply_scalars(_compose(shipped), file)
             if any(path == key or path.startswith(f"{key}.") for key in filled)]

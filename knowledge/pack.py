@@ -8,13 +8,13 @@ naming the file and the field, so a trainer's edit cannot silently drop a reply.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from knowledge.content_files import KnowledgeError, language_folders, read_yaml
-from knowledge.content_upgrade import ContentUpgrade, fill_missing, fill_topic_fields
+from knowledge.content_upgrade import ContentUpgrade, fill_topic_fields, fill_wording
 from knowledge.fields import TOPICS, names_in, text_problems, where_text_sits
 from knowledge.forms import LOOKUPS, ORDER_STATUSES, DetailRule, DetailWording, read_detail_wording, read_details
 from knowledge.shop_profile import ShopProfile, read_profile
@@ -511,7 +511,7 @@ def read_pack(content_dir: Path = CONTENT_DIR, defaults: Path = CONTENT_DIR) -> 
     for language_dir in language_folders(content_dir):
         topics_path, wording_path = language_dir / "topics.yaml", language_dir / "wording.yaml"
         topics[language_dir.name] = _read_topics(topics_path, reader.topics(topics_path), shared, details)
-        raw_wording = reader.wording(wording_path)
+        raw_wording = reader.wording(wording_path, details)
         wording[language_dir.name] = _read_wording(wording_path, raw_wording, [g.id for g in gestures],
                                                    details, language_dir.name)
         reader.note_unused(wording_path, unused_wording_keys(raw_wording))
@@ -529,8 +529,8 @@ class _UpgradingReader:
         self._same = content_dir.resolve() == defaults.resolve()
         self.upgrade = ContentUpgrade()
 
-    def wording(self, path: Path) -> Any:
-        return self._filled(path, fill_missing)
+    def wording(self, path: Path, details: Collection[str]) -> Any:
+        return self._filled(path, lambda own, shipped: fill_wording(own, shipped, details))
 
     def topics(self, path: Path) -> Any:
         return self._filled(path, lambda own, shipped: fill_topic_fields(own, shipped, REQUIRED_TOPIC_FIELDS))

@@ -86,3 +86,21 @@ def test_a_whole_section_a_newer_release_added_is_written_as_a_new_part_of_the_f
     assert pack.wording_for("en").drafts.owner == "the Kwiatki team" and pack.wording_for("en").greeting == OWN_HELP
     assert "en/wording.yaml: drafts.more" in pack.upgrade.filled, "the section's other parts still come from the package"
     assert "en/wording.yaml: greeting" not in pack.upgrade.filled
+
+
+def test_the_words_of_a_detail_a_newer_release_added_are_not_filled_into_a_folder_without_it(tmp_path: Path) -> None:
+    folder = seed_content(tmp_path / "content")
+    details = folder / "details.yaml"
+    details.write_text("\n".join(line for line in details.read_text(encoding="utf-8").splitlines()
+                                 if not line.startswith("size:")) + "\n", encoding="utf-8")
+    for language in ("en", "pl", "ru", "zh"):  # the folder of a release before 'size' existed
+        path = folder / language / "wording.yaml"
+        wording = yaml.safe_load(path.read_text(encoding="utf-8"))
+        del wording["details"]["size"]
+        path.write_text(yaml.safe_dump(wording, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    pack = load_pack(folder)
+
+    assert "size" not in pack.details and "size" not in pack.wording_for("en").details
+    assert not [key for key in pack.upgrade.filled if "size" in key]
+    assert not [text for text in editable_texts(folder, "en", "wording.yaml") if text.from_defaults]
