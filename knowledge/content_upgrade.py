@@ -11,7 +11,7 @@ Pure functions over the parsed YAML; the loader (knowledge/pack.py) does the rea
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,11 +68,16 @@ def fill_missing(own: Any, shipped: Any, where: str = "") -> tuple[Any, tuple[st
     return merged, tuple(filled)
 
 
-def fill_wording(own: Any, shipped: Any, details: Collection[str]) -> tuple[Any, tuple[str, ...]]:
-    """A wording file filled from the shipped one, with the words of only the ``details`` the shop's details.yaml
-    lists: a detail a newer release added is not one the shop's topics ask for, and its words would not load."""
-    if isinstance(shipped, dict) and isinstance(shipped.get("details"), dict):
-        shipped = {**shipped, "details": {name: words for name, words in shipped["details"].items() if name in details}}
+def fill_wording(own: Any, shipped: Any, named: Mapping[str, Collection[str]]) -> tuple[Any, tuple[str, ...]]:
+    """A wording file filled from the shipped one; in the sections keyed by the shop's own names (``named``:
+    "details" → the details of its details.yaml, "gestures" → those of its gestures.yaml), only those names.
+
+    A detail or gesture a newer release added is not one the shop's topics use; the words of a detail the
+    shop's details.yaml does not list would even stop the pack loading.
+    """
+    if isinstance(shipped, dict):
+        shipped = {key: {name: words for name, words in value.items() if name in named[key]}
+                   if key in named and isinstance(value, dict) else value for key, value in shipped.items()}
     return fill_missing(own, shipped)
 
 

@@ -52,8 +52,10 @@ def _from_defaults(target: Path, language: str, file: str) -> list[EditableText]
     shipped = CONTENT_DIR / language / file
     if file != "wording.yaml" or not shipped.is_file() or shipped.resolve() == target.resolve():
         return []
-    details = read_yaml(target.parent.parent / "details.yaml")
-    _, filled = fill_wording(read_yaml(target), read_yaml(shipped), details if isinstance(details, dict) else {})
+    try:
+        _, filled = fill_wording(read_yaml(target), read_yaml(shipped), _own_names(target.parent.parent))
+    except KnowledgeError:
+        return []  # a folder that cannot be read lists its own texts only, so a trainer can still open them
     return [EditableText(language, file, path, node.value, from_defaults=True)
             for path, node in reply_scalars(_compose(shipped), file)
             if any(path == key or path.startswith(f"{key}.") for key in filled)]
@@ -105,6 +107,15 @@ def replace_text(content_dir: Path, language: str, file: str, path: str, new_tex
         target.write_text(source, encoding="utf-8")
         raise
     return str(node.value) if node is not None else default.text if default is not None else ""
+
+
+def _own_names(content_dir: Path) -> dict[str, set[str]]:
+    """The details and gestures the shop's folder defines: the package's words are offered only for those."""
+    details = read_yaml(content_dir / "details.yaml")
+    gestures = read_yaml(content_dir / "gestures.yaml") if (content_dir / "gestures.yaml").is_file() else []
+    return {"details": {str(name) for name in details} if isinstance(details, dict) else set(),
+            "gestures": {str(item.get("id")) for item in gestures if isinstance(item, dict)}
+            if isinstance(gestures, list) else set()}
 
 
 def _with_key_added(source: str, root: yaml.Node, path: str, text: str) -> str:

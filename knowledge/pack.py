@@ -8,7 +8,7 @@ naming the file and the field, so a trainer's edit cannot silently drop a reply.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -511,7 +511,7 @@ def read_pack(content_dir: Path = CONTENT_DIR, defaults: Path = CONTENT_DIR) -> 
     for language_dir in language_folders(content_dir):
         topics_path, wording_path = language_dir / "topics.yaml", language_dir / "wording.yaml"
         topics[language_dir.name] = _read_topics(topics_path, reader.topics(topics_path), shared, details)
-        raw_wording = reader.wording(wording_path, details)
+        raw_wording = reader.wording(wording_path, {"details": set(details), "gestures": {g.id for g in gestures}})
         wording[language_dir.name] = _read_wording(wording_path, raw_wording, [g.id for g in gestures],
                                                    details, language_dir.name)
         reader.note_unused(wording_path, unused_wording_keys(raw_wording))
@@ -529,8 +529,8 @@ class _UpgradingReader:
         self._same = content_dir.resolve() == defaults.resolve()
         self.upgrade = ContentUpgrade()
 
-    def wording(self, path: Path, details: Collection[str]) -> Any:
-        return self._filled(path, lambda own, shipped: fill_wording(own, shipped, details))
+    def wording(self, path: Path, named: Mapping[str, Collection[str]]) -> Any:
+        return self._filled(path, lambda own, shipped: fill_wording(own, shipped, named))
 
     def topics(self, path: Path) -> Any:
         return self._filled(path, lambda own, shipped: fill_topic_fields(own, shipped, REQUIRED_TOPIC_FIELDS))

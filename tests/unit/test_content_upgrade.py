@@ -3,7 +3,7 @@ what it has stays the shop's."""
 
 from __future__ import annotations
 
-from knowledge.content_upgrade import ContentUpgrade, fill_missing, fill_topic_fields
+from knowledge.content_upgrade import ContentUpgrade, fill_missing, fill_topic_fields, fill_wording
 
 
 def test_a_key_a_newer_release_added_is_filled_and_the_shops_own_words_are_kept() -> None:
@@ -47,3 +47,15 @@ def test_the_operator_report_names_every_key_filled_and_every_key_not_read() -> 
     lines = upgrade.report().splitlines()
     assert "read from the package defaults" in lines[0] and lines[1] == "  en/wording.yaml: greeting"
     assert "not read by this release" in lines[2] and lines[3] == "  en/wording.yaml: handoff.old_holding"
+
+
+def test_words_for_details_and_gestures_the_shop_does_not_define_are_not_filled() -> None:
+    shop = {"details": {"order_ref": {"ask": "Your order number?"}}, "gestures": {}}
+    shipped = {"details": {"order_ref": {"ask": "Order number?", "invalid": "That isn't one"}, "iban": {"ask": "IBAN?"}},
+               "gestures": {"express_upgrade": "I've asked for express {deadline}", "callback": "We call you back"}}
+
+    merged, filled = fill_wording(shop, shipped, {"details": {"order_ref"}, "gestures": {"callback"}})
+
+    assert merged["details"] == {"order_ref": {"ask": "Your order number?", "invalid": "That isn't one"}}
+    assert merged["gestures"] == {"callback": "We call you back"}
+    assert filled == ("details.order_ref.invalid", "gestures.callback")
