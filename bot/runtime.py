@@ -5,8 +5,11 @@ Built once at start and closed at shutdown; both channels use the same one.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.config import Settings
 from bot.onboarding.profile_settings import settings_unlike_profile
@@ -14,9 +17,11 @@ from bot.policy.escalation import load_rules
 from bot.policy.fairness import Fairness, TokenBucket
 from bot.policy.reply_ladder import ReplyTiming
 from bot.service.agent_workspace import AgentWorkspace
+from bot.service.content_reload import ContentReloader
 from bot.service.lookups import OrderLookups
 from bot.service.support import SupportService
 from bot.service.team_board import TeamBoard
+from bot.service.topic_vectors import ExampleVectors
 from bot.shop.backend import ShopBackend
 from bot.shop.factory import open_shop
 from bot.storage.chat_locks import ChatLocks
@@ -26,8 +31,10 @@ from bot.storage.privacy import Purged, forget_the_old
 from bot.storage.teams import TeamRepository
 from knowledge import KnowledgePack, load_pack
 from knowledge.content_folder import seed_content
+from knowledge.content_version import ContentVersion, fingerprint
+from knowledge.live_pack import LiveContent
 from knowledge.pack import FALLBACK_LANGUAGE
-from knowledge.retrieval import TopicIndex, example_texts
+from knowledge.retrieval import TopicIndex
 from nlu.runtime import EmotionAnalyzer
 
 logger = logging.getLogger(__name__)
@@ -42,6 +49,9 @@ class CandorRuntime:
     service: SupportService
     chat_locks: ChatLocks
     shop: ShopBackend | None = None
+    content: ContentReloader | None = None
+    """Reads the content folder again when it changes (console edits reach the running bot)."""
+    watcher: asyncio.Task[None] | None = None
 
     @classmethod
     async def start(cls, settings: Settings, workspace: AgentWorkspace | None = None,
@@ -54,31 +64,48 @@ class CandorRuntime:
         ``candor tasks list``).
         """
         content = seed_content(settings.content_dir)
+        version = ContentVersion(fingerprint(content))  # before reading: an edit made meanwhile is read again
         pack = load_pack(content)
+        report_upgrade(pack, content)
         await upgrade_schema_async(settings.database_url)
         database = Database(settings.database_url)
         await keep_house(database, settings.retention_days)
         analyzer = await EmotionAnalyzer.load(settings.model_dir, settings.model_precision)
-        index = await build_topic_index(pack, analyzer)
+        vectors = ExampleVectors(analyzer)
+        live = LiveContent(pack, await vectors.index(pack))
+        reloader = ContentReloader(content, live, vectors, version)
         chat_locks = ChatLocks.for_database(settings.database_url)
         token = settings.shop_token.get_secret_value() if settings.shop_token else None
         shop = open_shop(settings.shop, settings.shop_url, token, utc_now)
         logger.info("order lookups: %s", f"backend={shop.name}" if shop else "off (CANDOR_SHOP=none)")
         report_profile(pack, settings)
-        service = SupportService(database, analyzer, pack, index, settings.zone, chat_locks=chat_locks,
+        service = SupportService(database, analyzer, live.pack, live.index, settings.zone, chat_locks=chat_locks,
                                  rules=load_rules(content / "escalation.yaml"), fairness=Fairness(TokenBucket()), workspace=workspace,
                                  reader=settings.detail_reader, working=settings.support_shift,
                                  lookups=OrderLookups(shop, utc_now) if shop else None, board=board,
-                                 timing=ReplyTiming(settings.agent_reply_minutes, settings.lead_nudge_minutes))
+                                 timing=ReplyTiming(settings.agent_reply_minutes, settings.lead_nudge_minutes),
+                                 content=reloader)
         await report_teams(database, pack)
-        return cls(database, analyzer, pack, index, service, chat_locks, shop)
+        watcher = asyncio.create_task(reloader.watch(), name="content-watcher")
+        return cls(database, analyzer, live.pack, live.index, service, chat_locks, shop, reloader, watcher)
 
     async def close(self) -> None:
+        if self.watcher is not None:
+            self.watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.watcher
         if self.shop is not None:
             await self.shop.close()
         await self.analyzer.close()
         await self.chat_locks.dispose()
         await self.database.dispose()
+
+
+def report_upgrade(pack: KnowledgePack, content: Path) -> None:
+    """Say once at start what the content folder lacked (read from the package's defaults) and what it holds
+    that this release no longer reads: after an upgrade the operator learns it here, not from a customer."""
+    if pack.upgrade:
+        logger.warning("content folder %s, read against this release's pack:\n%s", content, pack.upgrade.report())
 
 
 def report_profile(pack: KnowledgePack, settings: Settings) -> None:
@@ -117,8 +144,4 @@ async def keep_house(database: Database, retention_days: int | None) -> Purged:
 
 async def build_topic_index(pack: KnowledgePack, analyzer: EmotionAnalyzer) -> TopicIndex:
     """Embed every language's examples once; without the model, an index that matches keywords."""
-    vectors = {language: await analyzer.embed(list(texts)) for language, texts in example_texts(pack).items()}
-    usable = {language: v for language, v in vectors.items() if v is not None}
-    index = TopicIndex.build(pack, usable if len(usable) == len(vectors) else None)
-    logger.info("topic index built semantic=%s languages=%s", index.semantic, ",".join(usable) or "-")
-    return index
+    return await ExampleVectors(analyzer).index(pack)

@@ -8,12 +8,13 @@ naming the file and the field, so a trainer's edit cannot silently drop a reply.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from knowledge.content_files import KnowledgeError, language_folders, read_yaml
+from knowledge.content_upgrade import ContentUpgrade, fill_topic_fields, fill_wording
 from knowledge.fields import TOPICS, names_in, text_problems, where_text_sits
 from knowledge.forms import LOOKUPS, ORDER_STATUSES, DetailRule, DetailWording, read_detail_wording, read_details
 from knowledge.shop_profile import ShopProfile, read_profile
@@ -412,6 +413,8 @@ class KnowledgePack:
     """The details a topic may need (details.yaml), by name."""
     profile: ShopProfile | None = None
     """The shop profile (shop.yaml) filled into the texts; None for a pack read without it (``read_pack``)."""
+    upgrade: ContentUpgrade = field(default_factory=ContentUpgrade)
+    """What the content folder lacked and was read from the package's defaults, and what of it is not read."""
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -438,6 +441,15 @@ class KnowledgePack:
     def text_at(self, path: str, language: str) -> str | None:
         """The text at ``path`` in exactly this language, or None when there is none."""
         return next((text for lang, where, text in self.texts() if (lang, where) == (language, path)), None)
+
+
+WORDING_PARTS = frozenset(f.name for f in fields(Wording)) - {"language"}
+SECTIONS: dict[str, type[Any]] = {
+    "closing": Closing, "handoff": HandoffWording, "agents": AgentsWording, "privacy": PrivacyWording,
+    "conversation": ConversationWording, "shop": ShopWording, "tasks": TaskWording,
+    "support_hours": SupportHoursWording, "drafts": DraftWording,
+}
+"""The wording sections made of fixed parts, each read into its own dataclass."""
 
 
 def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
@@ -484,21 +496,59 @@ def _with_shop(pack: KnowledgePack, content_dir: Path) -> KnowledgePack:
                    topics={language: fill_shop_fields(pack.topics[language], values[language]) for language in served})
 
 
-def read_pack(content_dir: Path = CONTENT_DIR) -> KnowledgePack:
-    """The content as it is, checked for structure (every part present) but not for fields."""
+def read_pack(content_dir: Path = CONTENT_DIR, defaults: Path = CONTENT_DIR) -> KnowledgePack:
+    """The content as it is, checked for structure (every part present) but not for fields.
+
+    A wording key or required topic field the folder lacks (it was seeded by an older release) is read from
+    ``defaults``, the pack this release ships, in the same language; ``upgrade`` on the pack says which.
+    """
+    reader = _UpgradingReader(content_dir, defaults)
     details = read_details(content_dir / "details.yaml")
     shared = _read_shared_topics(content_dir / "topics.yaml", details)
     gestures = _read_gestures(content_dir / "gestures.yaml", {key for key, facts in shared.items() if not facts["retired"]})
     topics: dict[str, tuple[Topic, ...]] = {}
     wording: dict[str, Wording] = {}
     for language_dir in language_folders(content_dir):
-        topics[language_dir.name] = _read_topics(language_dir / "topics.yaml", shared, details)
-        wording[language_dir.name] = _read_wording(language_dir / "wording.yaml", [g.id for g in gestures],
+        topics_path, wording_path = language_dir / "topics.yaml", language_dir / "wording.yaml"
+        topics[language_dir.name] = _read_topics(topics_path, reader.topics(topics_path), shared, details)
+        raw_wording = reader.wording(wording_path, {"details": set(details), "gestures": {g.id for g in gestures}})
+        wording[language_dir.name] = _read_wording(wording_path, raw_wording, [g.id for g in gestures],
                                                    details, language_dir.name)
-        _check_team_gestures(language_dir / "wording.yaml", gestures, wording[language_dir.name])
+        reader.note_unused(wording_path, unused_wording_keys(raw_wording))
+        _check_team_gestures(wording_path, gestures, wording[language_dir.name])
     if FALLBACK_LANGUAGE not in wording:
         raise KnowledgeError(f"The knowledge pack in {content_dir} has no '{FALLBACK_LANGUAGE}' folder.")
-    return KnowledgePack(topics=topics, wording=wording, gestures=gestures, details=details)
+    return KnowledgePack(topics=topics, wording=wording, gestures=gestures, details=details, upgrade=reader.upgrade)
+
+
+class _UpgradingReader:
+    """Reads a language's files of the shop's folder, each filled from the shipped file of the same place."""
+
+    def __init__(self, content_dir: Path, defaults: Path) -> None:
+        self._content_dir, self._defaults = content_dir, defaults
+        self._same = content_dir.resolve() == defaults.resolve()
+        self.upgrade = ContentUpgrade()
+
+    def wording(self, path: Path, named: Mapping[str, Collection[str]]) -> Any:
+        return self._filled(path, lambda own, shipped: fill_wording(own, shipped, named))
+
+    def topics(self, path: Path) -> Any:
+        return self._filled(path, lambda own, shipped: fill_topic_fields(own, shipped, REQUIRED_TOPIC_FIELDS))
+
+    def note_unused(self, path: Path, keys: list[str]) -> None:
+        self.upgrade += ContentUpgrade(unused=tuple(f"{self._name(path)}: {key}" for key in keys))
+
+    def _filled(self, path: Path, fill: Callable[[Any, Any], tuple[Any, tuple[str, ...]]]) -> Any:
+        own = read_yaml(path)
+        shipped_path = self._defaults / path.relative_to(self._content_dir)
+        if self._same or not shipped_path.is_file():
+            return own  # a language the package does not ship has nothing to be filled from
+        merged, filled = fill(own, read_yaml(shipped_path))
+        self.upgrade += ContentUpgrade(filled=tuple(f"{self._name(path)}: {key}" for key in filled))
+        return merged
+
+    def _name(self, path: Path) -> str:
+        return path.relative_to(self._content_dir).as_posix()
 
 
 def _check_team_gestures(path: Path, gestures: tuple[GestureRule, ...], wording: Wording) -> None:
@@ -579,10 +629,11 @@ def _read_gestures(path: Path, topic_ids: set[str]) -> tuple[GestureRule, ...]:
 
 
 TOPIC_TEXT_FIELDS = ("problem", "owner", "answer", "reassurance", "first_step", "next_step")
+REQUIRED_TOPIC_FIELDS = (*TOPIC_TEXT_FIELDS, "examples", "keywords")
 
 
-def _read_topics(path: Path, shared: dict[str, dict[str, Any]], details: dict[str, DetailRule]) -> tuple[Topic, ...]:
-    raw = read_yaml(path)
+def _read_topics(path: Path, raw: Any, shared: dict[str, dict[str, Any]],
+                 details: dict[str, DetailRule]) -> tuple[Topic, ...]:
     if not isinstance(raw, list):
         raise KnowledgeError(f"{path} must be a list of topics.")
     topics = []
@@ -592,7 +643,7 @@ def _read_topics(path: Path, shared: dict[str, dict[str, Any]], details: dict[st
         topic_id = str(item.get("id", ""))
         if topic_id not in shared:
             raise KnowledgeError(f"{path}: topic '{topic_id}' is not listed in {path.parent.parent / 'topics.yaml'}.")
-        missing = [name for name in (*TOPIC_TEXT_FIELDS, "examples", "keywords") if not item.get(name)]
+        missing = [name for name in REQUIRED_TOPIC_FIELDS if not item.get(name)]
         if missing:
             raise KnowledgeError(f"{path}: topic '{topic_id}' lacks {', '.join(missing)}.")
         facts = shared[topic_id]
@@ -636,8 +687,8 @@ def _check_next_step_details(path: Path, topic_id: str, next_step: str, needs: t
                              f"(needs in {path.parent.parent / 'topics.yaml'}).")
 
 
-def _read_wording(path: Path, gesture_ids: list[str], details: dict[str, DetailRule], language: str) -> Wording:
-    raw = read_yaml(path)
+def _read_wording(path: Path, raw: Any, gesture_ids: list[str], details: dict[str, DetailRule],
+                  language: str) -> Wording:
     if not isinstance(raw, dict):
         raise KnowledgeError(f"{path} must be a mapping of wording parts.")
     expected = {f.name for f in fields(Wording)} - {"language"}
@@ -681,17 +732,37 @@ def _tasks_section(path: Path, raw: dict[str, Any]) -> TaskWording:
     section = dict(raw["tasks"]) if isinstance(raw.get("tasks"), dict) else {}
     buttons = _section(path, section, "buttons", TaskButtons)
     section.pop("buttons", None)
+    known = {f.name for f in fields(TaskWording)}
     try:
-        return TaskWording(buttons=buttons, **{str(k): _clean(v) for k, v in section.items()})
+        return TaskWording(buttons=buttons, **{str(k): _clean(v) for k, v in section.items() if str(k) in known})
     except TypeError as error:
         raise KnowledgeError(f"{path}: tasks: {error}") from error
 
 
+def unused_wording_keys(raw: Any) -> list[str]:
+    """The keys of a wording file this release does not read (renamed or removed): at the top and inside each
+    section of fixed parts. Sections keyed by the shop's own names (gestures, details, acknowledgements) have none."""
+    if not isinstance(raw, dict):
+        return []
+    unused = sorted(str(key) for key in raw if str(key) not in WORDING_PARTS)
+    for name, kind in SECTIONS.items():
+        section = raw.get(name)
+        if isinstance(section, dict):
+            known = {f.name for f in fields(kind)}
+            unused += sorted(f"{name}.{key}" for key in section if str(key) not in known)
+    buttons = raw.get("tasks", {}).get("buttons") if isinstance(raw.get("tasks"), dict) else None
+    if isinstance(buttons, dict):
+        unused += sorted(f"tasks.buttons.{key}" for key in buttons if str(key) not in {f.name for f in fields(TaskButtons)})
+    return unused
+
+
 def _section(path: Path, raw: dict[str, Any], name: str, kind: type[Any]) -> Any:
-    """A nested group of wording parts, every one required."""
+    """A nested group of wording parts, every one required; a key the release does not read is left out (and
+    reported by ``unused_wording_keys``), so an old name does not stop the bot."""
     section = raw[name] if isinstance(raw.get(name), dict) else {}
+    known = {f.name for f in fields(kind)}
     try:
-        return kind(**{str(k): _clean(v) for k, v in section.items()})
+        return kind(**{str(k): _clean(v) for k, v in section.items() if str(k) in known})
     except TypeError as error:
         raise KnowledgeError(f"{path}: {name}: {error}") from error
 

@@ -33,6 +33,8 @@ def _lint(args: argparse.Namespace, settings: Settings) -> int:
     content: Path = args.content or seed_content(settings.content_dir)
     pack = read_pack(content)  # a missing part or broken file is a KnowledgeError with its own message
     read_profile(content, pack.languages)  # and so is a shop profile with a value the wording cannot use
+    if pack.upgrade:
+        print(pack.upgrade.report(), file=sys.stdout)  # filled keys are the package's linted words: no finding
     findings = lint_content(content)
     print(report(findings, content), file=sys.stdout if not findings else sys.stderr)
     return 1 if findings else 0

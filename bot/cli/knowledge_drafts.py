@@ -126,8 +126,8 @@ async def _publish_each(url: str, content_dir: Path, drafts: list[Draft], traine
                 refused += 1
                 continue
             if changes:
-                print(f"Published {draft.id} ({', '.join(c.language for c in changes)}): the bot answers from it "
-                      "from its next start. Revert it on the console's Drafts page.")
+                print(f"Published {draft.id} ({', '.join(c.language for c in changes)}): a running bot answers from it "
+                      "from its next customer message on. Revert it on the console's Drafts page.")
             else:
                 print(f"{draft.id} is live already as it is; nothing changed.")
     finally:

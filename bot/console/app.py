@@ -12,7 +12,9 @@ is ``signin.py``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -71,4 +73,14 @@ def build_console(database: Database, secret: str, now: Callable[[], dt.datetime
     middleware = [Middleware(SessionMiddleware, secret_key=secret, session_cookie="candor_console",
                              max_age=SESSION_HOURS * 3600, same_site="strict", https_only=secure_cookie),
                   Middleware(AuthenticationMiddleware, backend=TrainerSessions(database))]
-    return Starlette(routes=guarded_only(routes), middleware=middleware)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        """Work the console runs in the background ends with it, recorded as ended (a comparison: interrupted)."""
+        await models.opened()
+        try:
+            yield
+        finally:
+            await models.closing()
+
+    return Starlette(routes=guarded_only(routes), middleware=middleware, lifespan=lifespan)

@@ -35,6 +35,8 @@ DEFAULT_SAMPLE = 200
 BATCH = 32
 ANY_LANGUAGE = "any"
 """The corrections set mixes languages: each text is scored in the language detected, as the bot does."""
+STOPPED = "the console stopped while it ran; run it again to get its figures"
+STALE = "the console stopped without finishing it (killed or crashed); run it again to get its figures"
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,26 @@ class ComparisonRunner:
             return comparison_id
 
     async def settle_interrupted(self) -> None:
-        """A comparison left running by a stopped console (or a broken run) is marked failed, so a new one can start."""
+        """A comparison left "running" by a console that stopped without saying so (killed, or a crash) is marked
+        interrupted, so it is not shown as running forever and a new one can start."""
         async with self._starting:
             await self._settle()
+
+    async def stop(self) -> None:
+        """Cancel the comparison running now, if any, and wait until it is recorded as interrupted.
+
+        Called when the console shuts down: a model half-way through its rows is abandoned (the worker thread
+        finishes its current batch and its result is dropped), and the row says what happened.
+        """
+        async with self._starting:
+            task, self._task = self._task, None
+            if task is None or task.done():
+                return
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
 
     async def _settle(self) -> None:
         if self.busy:
@@ -100,7 +119,9 @@ class ComparisonRunner:
             repository = ComparisonRepository(session)
             running = await repository.running()
             if running is not None:
-                await repository.fail(running.id, "stopped before it finished (the console restarted, or see its log)", self._now())
+                await repository.interrupt(running.id, STALE, self._now())
+                logger.warning("model comparison %d was left running by a console that stopped: marked interrupted",
+                               running.id)
 
     async def _run(self, comparison_id: int, live: Path, candidate: Path) -> None:
         try:
@@ -125,6 +146,11 @@ class ComparisonRunner:
             async with self._database.session() as session:
                 await ComparisonRepository(session).finish(comparison_id, to_json(result), self._now())
             logger.info("model comparison %d done", comparison_id)
+        except asyncio.CancelledError:
+            async with self._database.session() as session:
+                await ComparisonRepository(session).interrupt(comparison_id, STOPPED, self._now())
+            logger.info("model comparison %d interrupted: the console is stopping", comparison_id)
+            raise
         except (CandorError, OSError, KeyError, ValueError, RuntimeError) as error:
             logger.warning("model comparison %d failed: %s", comparison_id, type(error).__name__, exc_info=True)
             async with self._database.session() as session:

@@ -3,8 +3,8 @@
 The linter's findings are shown before anything is saved, and a text with findings is not
 saved; Preview shows the draft filled in, in every language and in past conversations, and
 saves nothing; every save and revert is recorded (who, when, from what to what). Edits go into the
-content files themselves, so they are reviewed and versioned like any other change; the bot
-picks them up at its next start.
+content files themselves, so they are reviewed and versioned like any other change; a running bot
+reads the changed folder before its next customer turn (bot/service/content_reload.py).
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from bot.console.wording_preview import build_preview
 from bot.storage.database import Database
 from bot.storage.trainers import TrainerRepository
 from knowledge.content_files import language_folders
+from knowledge.content_upgrade import ContentUpgrade
 from knowledge.editing import EDITABLE_FILES, editable_texts, find_text, findings_for, replace_text
 from knowledge.fields import fields_for, text_path
 from knowledge.importing.topic_files import is_topic_version, restore_topic
-from knowledge.pack import KnowledgeError
+from knowledge.pack import KnowledgeError, read_pack
 
 
 class KnowledgePages:
@@ -45,7 +46,12 @@ class KnowledgePages:
 
     async def overview(self, request: Request, trainer: str) -> Response:
         languages = [p.name for p in language_folders(self._content_dir)]
-        return render(request, "knowledge.html", {"trainer": trainer, "languages": languages, "files": EDITABLE_FILES})
+        try:
+            upgrade, broken = read_pack(self._content_dir).upgrade, ""
+        except KnowledgeError as error:
+            upgrade, broken = ContentUpgrade(), str(error)
+        return render(request, "knowledge.html", {"trainer": trainer, "languages": languages, "files": EDITABLE_FILES,
+                                                  "upgrade": upgrade, "broken": broken})
 
     async def texts(self, request: Request, trainer: str) -> Response:
         language, file = request.path_params["language"], request.path_params["file"]

@@ -36,6 +36,14 @@ class ModelPages:
         setup = ComparisonSetup(models_dir, data_dir, default_support_messages_file(), dev_limit or DEFAULT_SAMPLE)
         self._runner = ComparisonRunner(database, setup, now)
 
+    async def opened(self) -> None:
+        """At the console's start: a comparison a stopped console left "running" is shown as interrupted."""
+        await self._runner.settle_interrupted()
+
+    async def closing(self) -> None:
+        """At the console's shutdown: the comparison running now is cancelled and recorded as interrupted."""
+        await self._runner.stop()
+
     def routes(self) -> list[GuardedRoute]:
         return [
             trainer_page("/models", self.listing),

@@ -24,6 +24,7 @@ from bot.policy.model import CustomerTurn, Reply
 from bot.policy.reply_ladder import ReplyTiming
 from bot.service.agent_workspace import AgentWorkspace
 from bot.service.bursts import store_folded
+from bot.service.content_reload import ContentReloader
 from bot.service.customer import CustomerRef, Deliver, storable
 from bot.service.handoff_contact import SendToCustomer
 from bot.service.handoff_desk import HandoffDesk
@@ -52,11 +53,14 @@ class SupportService:
         zone: ZoneInfo | None = None, now: Callable[[], dt.datetime] = utc_now, rules: EscalationRules | None = None,
         chat_locks: ChatLocks | None = None, fairness: Fairness | None = None, workspace: AgentWorkspace | None = None,
         reader: DetailReader | None = None, working: Shift | None = None, lookups: OrderLookups | None = None,
-        board: TeamBoard | None = None, timing: ReplyTiming | None = None,
+        board: TeamBoard | None = None, timing: ReplyTiming | None = None, content: ContentReloader | None = None,
     ) -> None:
+        """``content`` reads the content folder again before a turn when it changed (the pack and index given
+        are then its live stand-ins); without it the pack stays as given."""
         zone = zone or ZoneInfo("UTC")
         rules = rules or EscalationRules()
         self._database = database
+        self._content = content
         self._locks = chat_locks or ChatLocks()
         self._fairness = fairness or Fairness()
         self._waits = WaitNotices(pack)
@@ -102,6 +106,8 @@ class SupportService:
         the customer in the order their messages arrived. None means the bot keeps quiet: the
         conversation is with a person, and the message went to their topic.
         """
+        if self._content is not None:
+            await self._content.refresh()  # an edit saved in the console is answered from this turn on
         turn = replace(turn, text=storable(turn.text), command=storable(turn.command),
                        content_type=storable(turn.content_type))
         customer = replace(customer, display_name=storable(customer.display_name))

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Base, Message, utc_now
 
-RUNNING, DONE, FAILED = "running", "done", "failed"
+RUNNING, DONE, FAILED, INTERRUPTED = "running", "done", "failed", "interrupted"
+"""A comparison is *interrupted* when the console stopped while it ran: nothing was wrong with the models, and
+the trainer can run it again."""
 
 
 class ModelComparison(Base):
@@ -80,6 +82,11 @@ class ComparisonRepository:
     async def fail(self, comparison_id: int, error: str, now: dt.datetime) -> None:
         await self._session.execute(update(ModelComparison).where(ModelComparison.id == comparison_id)
                                     .values(state=FAILED, error=error[:256], finished_at=now))
+
+    async def interrupt(self, comparison_id: int, reason: str, now: dt.datetime) -> None:
+        await self._session.execute(update(ModelComparison).where(ModelComparison.id == comparison_id,
+                                                                  ModelComparison.state == RUNNING)
+                                    .values(state=INTERRUPTED, error=reason[:256], finished_at=now))
 
     async def record_change(self, action: str, previous: str, live: str, trainer: str) -> None:
         self._session.add(ModelChange(action=action, previous=previous, live=live, trainer=trainer))

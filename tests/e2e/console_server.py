@@ -74,7 +74,7 @@ async def serve_console(tmp_path: Path, **options: Any) -> AsyncIterator[Console
     port = free_port()
     app = build_console(database, "test-secret", content_dir=content, models_dir=models,
                         **{"secure_cookie": False, "dev_limit": 120, **options})
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     task = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.02)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import httpx
+import yaml
 from sqlalchemy import func, select
 
 from bot.policy.feelings_in_context import feelings_in_context
@@ -202,3 +203,35 @@ async def test_the_transcript_shows_each_messages_own_scores_and_those_in_contex
          ("in context: anger 0.74 · anxiety 0.00 · sadness 0.00 · confusion 0.00 · positive 0.28 · neutral 0.26"
           " — anger carried from the earlier message")],
     ], "the first message has no context; the 'ok' after it shows both readings and why"
+
+
+async def test_the_wording_page_names_keys_read_from_the_package_defaults_and_keys_not_read(
+        console: ConsoleServer) -> None:
+    path = console.content / "en" / "wording.yaml"
+    wording = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del wording["greeting"]  # as a folder an older release seeded
+    wording["handoff"]["old_holding"] = "A key this release renamed."
+    path.write_text(yaml.safe_dump(wording, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
+        await sign_in(client)
+        page = (await client.get("/knowledge")).text
+    defaults = page.split('id="from-defaults"', 1)[1].split("</section>", 1)[0]
+    unused = page.split('id="unused-keys"', 1)[1].split("</section>", 1)[0]
+    assert "<code>en/wording.yaml: greeting</code>" in defaults
+    assert "<code>en/wording.yaml: handoff.old_holding</code>" in unused
+    assert '<a href="/knowledge/en/wording.yaml"><code>en/wording.yaml: greeting</code></a>' in defaults
+    async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
+        await sign_in(client)
+        texts = (await client.get("/knowledge/en/wording.yaml")).text
+        form = await client.get("/knowledge/en/wording.yaml/edit", params={"path": "greeting"})
+        token = CSRF.search(form.text)
+        assert token is not None
+        mine = "Hi, I'm Candor, the shop's bot. Tell me what went wrong, and I'll say what happens next."
+        saved = await client.post("/knowledge/en/wording.yaml/edit", data={
+            "csrf": token.group(1), "path": "greeting", "text": mine, "action": "save"})
+        after = (await client.get("/knowledge")).text
+    row = texts.split("<code>greeting</code>", 1)[1].split("</tr>", 1)[0]
+    assert "package default" in row, "the trainer sees which words are the package's"
+    assert saved.status_code == 200 and "Saved." in saved.text
+    assert load_pack(console.content).wording_for("en").greeting == mine
+    assert 'id="from-defaults"' not in after, "once saved, the words are the shop's own"

@@ -15,7 +15,7 @@ from bot.console.app import build_console
 from bot.storage.comparisons import ComparisonRepository
 from nlu.model import default_model_dir
 from nlu.registry import live_model_dir
-from tests.e2e.console_server import sign_in
+from tests.e2e.console_server import CSRF, sign_in
 from tests.e2e.model_comparisons import SAMPLE, eager_copy, finished, models_page, rows_scored
 
 pytestmark = pytest.mark.slow
@@ -83,7 +83,42 @@ async def test_a_finished_comparison_is_reopened_after_a_restart_and_an_interrup
     assert figures_of(reopened, "by-language") == figures_of(before, "by-language") != []
     assert all(row[2] == row[3] for row in figures_of(reopened, "by-language")), "same artifact, same figures"
     assert "No past message would be labelled differently" in reopened
-    assert "did not finish" in interrupted and "restarted" in interrupted
+    assert "was interrupted" in interrupted and "killed or crashed" in interrupted
+    assert 'action="/models/candidate-a/compare"' in interrupted and "Run it again" in interrupted
+    assert "interrupted" in listing.split(f'href="/models/comparisons/{stale}"', 1)[1].split("</tr>", 1)[0]
+
+
+async def test_a_comparison_running_when_the_console_stops_is_recorded_interrupted_and_runs_again(
+        tmp_path: Path) -> None:
+    async with models_page(tmp_path) as (console, client, token):
+        started = await client.post("/models/candidate-a/compare", data={"csrf": token})
+        location = started.headers["location"]
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 600
+        while (rows := rows_scored((await client.get(location)).text)) is None or rows[0] == 0:
+            assert loop.time() < deadline, "the comparison never started scoring"
+            await asyncio.sleep(0.2)
+        comparison_id = int(location.rsplit("/", 1)[1])
+        database = console.database
+        async with database.session() as session:
+            assert (await ComparisonRepository(session).get(comparison_id)).state == "running"  # type: ignore[union-attr]
+        # leaving the block stops the console (its lifespan's shutdown) while the comparison still runs
+    async with database.session() as session:
+        stopped = await ComparisonRepository(session).get(comparison_id)
+    assert stopped is not None and stopped.state == "interrupted", "not left 'running' forever"
+    assert "console stopped while it ran" in stopped.error and stopped.finished_at is not None
+
+    restarted = build_console(database, "test-secret", content_dir=console.content,
+                              models_dir=console.models, dev_limit=SAMPLE, secure_cookie=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=restarted), base_url=console.url,
+                                 timeout=60) as after:
+        await sign_in(after)
+        page = (await after.get(location)).text
+        again = await after.post("/models/candidate-a/compare", data={"csrf": CSRF.search(page).group(1)})  # type: ignore[union-attr]
+        rerun = await finished(after, again.headers["location"])
+    await database.dispose()  # the console's own was disposed when it stopped; these reads opened it again
+    assert "was interrupted" in page and "Run it again" in page
+    assert again.headers["location"] != location and 'id="by-language"' in rerun, "run again gives the figures"
 
 
 async def test_promotion_asks_first_and_rollback_is_one_recorded_click(tmp_path: Path) -> None:
