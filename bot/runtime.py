@@ -71,6 +71,8 @@ class CandorRuntime:
                                  lookups=OrderLookups(shop, utc_now) if shop else None, board=board,
                                  timing=ReplyTiming(settings.agent_reply_minutes, settings.lead_nudge_minutes))
         await report_teams(database, pack)
+        chat_locks.count_statements(database.statements)
+        logger.info("%s", database.statements.usage.describe("ready"))
         return cls(database, analyzer, pack, index, service, chat_locks, shop)
 
     async def close(self) -> None:
@@ -78,6 +80,7 @@ class CandorRuntime:
             await self.shop.close()
         await self.analyzer.close()
         await self.chat_locks.dispose()
+        logger.info("%s", self.database.statements.usage.describe("stopped"))
         await self.database.dispose()
 
 

@@ -33,6 +33,10 @@ def add_bench_commands(commands: Any) -> None:
     e2e.add_argument("--shop", action="store_true",
                      help="the workers look orders up in the demo shop over HTTP (candor shop serve-demo) and the "
                           "customers ask about demo orders; adds lookups and their latency per level")
+    e2e.add_argument("--rate", type=float, default=25.0,
+                     help="the open-loop level after the closed-loop ones: new messages a second, whatever the bot "
+                          "is doing (default 25; 0 leaves it out)")
+    e2e.add_argument("--duration", type=float, default=60.0, help="seconds the open-loop level lasts (default 60)")
     e2e.set_defaults(handler=_bench_e2e)
     parser.set_defaults(handler=lambda args, settings: _bench_e2e(e2e.parse_args([]), settings))
     handoffs = bench.add_parser("handoffs", help="many customers ask for a person at once, one in crisis: reply "
@@ -53,8 +57,10 @@ def add_bench_commands(commands: Any) -> None:
 def _bench_e2e(args: argparse.Namespace, settings: Any) -> int:
     from bot.bench.e2e import E2eOptions, footer_lines, header_lines, run_e2e_benchmark
 
+    if args.rate < 0 or args.duration <= 0:
+        raise UsageError(f"--rate must be 0 or more and --duration more than 0; got {args.rate:g} and {args.duration:g}")
     options = E2eOptions(_levels(args.chats, args.messages), max(args.warmup, 0), args.database_url, args.timeout,
-                         args.shop)
+                         args.shop, args.rate, args.duration)
     for line in header_lines(options):
         print(line)
     asyncio.run(run_e2e_benchmark(options, settings.model_dir, settings.model_precision, print))

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.storage.locks import PriorityLock
+from bot.storage.statement_count import StatementCounter
 from nlu.errors import CandorError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -86,6 +87,8 @@ class Database:
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._one_at_a_time = PriorityLock() if self.engine.dialect.name == "sqlite" else None
         self._holding: ContextVar[bool] = ContextVar(f"database-{id(self)}", default=False)
+        self.statements = StatementCounter()
+        self.statements.watch(self.engine)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
