@@ -25,3 +25,4 @@ async def test_marking_an_update_handled_costs_one_statement_in_one_transaction(
         await UpdateLedger(session).mark_handled(21, "telegram:42")
     spent = database.statements.usage - before
     assert (spent.statements, spent.transactions) == (1, 1)
+
