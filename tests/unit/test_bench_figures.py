@@ -60,3 +60,10 @@ def test_the_machine_line_names_the_cpu_and_the_flags_it_lacks(tmp_path: Path) -
     assert key_flags(frozenset({"avx2", "fma"})).startswith("avx2 (no avx512f,")
     assert precision_used("INFO nlu.model: emotion model loaded version=lora-1 precision=float32 multilingual=x") \
         == "float32"
+
+
+def test_the_open_loop_level_follows_the_default_levels_and_only_a_given_rate_adds_it_to_chosen_ones() -> None:
+    from bot.cli.bench import _open_rate
+
+    assert (_open_rate(None, None), _open_rate(None, (1, 3)), _open_rate(5.0, (1, 3)), _open_rate(0.0, None)) \
+        == (25.0, 0.0, 5.0, 0.0)
