@@ -86,6 +86,8 @@ class CandorRuntime:
                                  timing=ReplyTiming(settings.agent_reply_minutes, settings.lead_nudge_minutes),
                                  content=reloader)
         await report_teams(database, pack)
+        chat_locks.count_statements(database.statements)
+        logger.info("%s", database.statements.usage.describe("ready"))
         watcher = asyncio.create_task(reloader.watch(), name="content-watcher")
         return cls(database, analyzer, live.pack, live.index, service, chat_locks, shop, reloader, watcher)
 
@@ -98,6 +100,7 @@ class CandorRuntime:
             await self.shop.close()
         await self.analyzer.close()
         await self.chat_locks.dispose()
+        logger.info("%s", self.database.statements.usage.describe("stopped"))
         await self.database.dispose()
 
 

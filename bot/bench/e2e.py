@@ -26,6 +26,9 @@ from sqlalchemy.engine import make_url
 from telegram.constants import FloodLimit
 
 from bot.bench.load import CONVERSATIONS, Customers, Script, TurnOutcome, run_customers
+from bot.bench.machine import machine_line, precision_used
+from bot.bench.open_loop import run_open_loop
+from bot.bench.per_message import PER_MESSAGE_HEADER, PerMessage, format_per_message, per_message, per_message_footer
 from bot.bench.shop import (
     LOOKUP_HEADER,
     DemoShopServer,
@@ -37,6 +40,7 @@ from bot.bench.shop import (
 )
 from bot.bench.stats import percentile
 from bot.bench.worker import BenchWorker, WorkerSetup
+from bot.storage.statement_count import DatabaseUsage
 from bot.testing.fake_bot_api import FakeBotApi
 from nlu.runtime import ModelUsage
 
@@ -49,7 +53,6 @@ SATURATED = 0.9
 """A resource used at this fraction of its capacity or more is called the ceiling."""
 DISTURBING_CORES = 0.2
 """Other processes' CPU use, in cores, from which a level's figures are flagged as disturbed."""
-"""A resource used at this fraction of its capacity or more is called the ceiling."""
 TABLE_HEADER = ("chats  messages  answered  quiet  err/t-o   p50 ms   p95 ms   max ms   msg/s  API calls/s"
                 "  model busy  worker CPU  peak RSS")
 
@@ -64,6 +67,9 @@ class E2eOptions:
     timeout: float = 120.0
     shop: bool = False
     """Workers look orders up in the demo shop over HTTP, and the customers ask about demo orders."""
+    open_rate: float = 0.0
+    """Messages a second offered by the open-loop level after the closed-loop ones; 0: no such level."""
+    open_seconds: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,13 @@ class LevelRun:
     peak_rss_mb: float
     worker_errors: int
     lookups: LookupFigures | None = None
+    offered_rate: float | None = None
+    """The open-loop level's messages a second; None for a closed-loop level."""
+    per_message: PerMessage | None = None
+    precision: str | None = None
+    """The precision the worker's model ran in, from its log."""
+    max_lag: float = 0.0
+    """Open loop: how late the benchmark posted a message at worst."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +127,10 @@ class LevelFigures:
     """The httpx errors behind the posts that got no answer, with counts."""
     lookups: LookupFigures | None = None
     """With ``--shop``: the order lookups the worker made."""
+    offered_rate: float | None = None
+    per_message: PerMessage | None = None
+    precision: str | None = None
+    max_lag: float = 0.0
 
 
 def steady_window(completions: Sequence[float], last_start: float) -> tuple[float, float] | None:
@@ -159,13 +176,18 @@ def summarise(run: LevelRun) -> LevelFigures:
         max(0.0, run.machine_cpu_seconds - run.worker_cpu_seconds - run.bench_cpu_seconds) / wall,
         run.peak_rss_mb, run.worker_errors,
         ", ".join(f"{name} {count}" for name, count in Counter(o.failure for o in run.outcomes if o.failure).items()),
-        run.lookups,
+        run.lookups, run.offered_rate, run.per_message, run.precision, run.max_lag,
     )
+
+
+def level_label(chats: int, offered_rate: float | None) -> str:
+    """A closed-loop level by its chats, the open-loop one by its offered rate (``25/s``)."""
+    return str(chats) if offered_rate is None else f"{offered_rate:g}/s"
 
 
 def format_row(f: LevelFigures) -> str:
     share = "n/a" if f.model_share is None else f"{f.model_share * 100:.1f} %"
-    return (f"{f.chats:5d}  {f.messages:8d}  {f.answered:8d}  {f.quiet:5d}  {f'{f.errors}/{f.timeouts}':>7}"
+    return (f"{level_label(f.chats, f.offered_rate):>5}  {f.messages:8d}  {f.answered:8d}  {f.quiet:5d}  {f'{f.errors}/{f.timeouts}':>7}"
             f"  {f.p50_ms:7.1f}  {f.p95_ms:7.1f}  {f.max_ms:7.1f}  {f.per_second:6.1f}  {f.api_per_second:11.1f}"
             f"  {share:>10}  {f'{f.worker_cores:.2f} cores':>10}  {f.peak_rss_mb:5.0f} MB")
 
@@ -190,6 +212,9 @@ def ceiling(f: LevelFigures) -> str:
         others = f" + other processes {f.other_cores:.2f}" if f.other_cores >= DISTURBING_CORES else ""
         return (f"the CPU: worker {f.worker_cores:.2f} + customers and fake Bot API {f.bench_cores:.2f}{others} "
                 f"of {cores} cores; the rate limiter was at {limiter_use * 100:.0f} %")
+    if f.offered_rate is not None:
+        return (f"none reached: the worker kept up with the offered {f.offered_rate:g} messages/s (rate limiter at "
+                f"{limiter_use * 100:.0f} %, CPU {busy:.2f} of {cores} cores)")
     if f.chats == 1:
         return "none reached: one customer at a time, so msg/s is about 1 / latency"
     return (f"none reached: rate limiter at {limiter_use * 100:.0f} %, model thread at "
@@ -213,12 +238,16 @@ def header_lines(options: E2eOptions) -> list[str]:
             "127.0.0.1 (its CPU counts with the customers'), and the customers name demo orders, give the order's email, "
             "ask a follow-up and thank"
             if options.shop else "")
+    open_loop = (f"; then an open-loop level: {options.open_rate:g} new messages a second for "
+                 f"{options.open_seconds:g} s, whatever the bot is doing, each from a customer not waiting for a reply"
+                 if options.open_rate > 0 else "")
     return [
+        machine_line(),
         (f"candor bench e2e — one worker (candor run --webhook) per level against the fake Bot API on 127.0.0.1; "
          f"database: {database}; {os.cpu_count()} CPU cores shared by the worker, the customers and the fake Bot API{shop}"),
         (f"each level: a fresh worker, {options.warmup} warm-up messages, then closed-loop customers in en/ru/pl/zh "
          "(send, wait for the reply, send the next); no agents are set up, so a handoff is recorded and the bot "
-         "goes on answering"),
+         f"goes on answering{open_loop}"),
         ("latency: from just before the update is posted to the moment the fake Bot API receives the reply; "
          "msg/s: customer messages the one worker handled per second in the steady part of the level (from its "
          "middle to the last message sent); API calls/s: sendMessage calls received meanwhile (the ones PTB's rate limiter counts; typing actions go around it); "
@@ -228,7 +257,7 @@ def header_lines(options: E2eOptions) -> list[str]:
 
 
 def footer_lines(shop: bool = False) -> list[str]:
-    return ([lookup_footer()] if shop else []) + [
+    return ([lookup_footer()] if shop else []) + [per_message_footer(),
         ("model busy: wall time the model thread spent scoring customers' messages (from the worker's shutdown log) "
          "over the level's wall time, warm-up included; with 1 chat it is the model's share of each reply's latency"),
         (f"the rate limiter is PTB's AIORateLimiter as the bot runs it: {LIMITER_CALLS_PER_SECOND} calls/s with a "
@@ -237,8 +266,12 @@ def footer_lines(shop: bool = False) -> list[str]:
 
 
 def format_notes(f: LevelFigures) -> list[str]:
-    label = f"{f.chats} chat{'' if f.chats == 1 else 's'}:"
+    label = (f"{f.chats} chat{'' if f.chats == 1 else 's'}:" if f.offered_rate is None
+             else f"{level_label(f.chats, f.offered_rate)}:")
     lines = [f"{label:>10} {format_model_note(f)}", f"{'':>10} ceiling: {ceiling(f)}"]
+    if f.offered_rate is not None:
+        lines.append(f"{'':>10} open loop: {f.chats} customers wrote; the benchmark posted at worst "
+                     f"{f.max_lag * 1000:.0f} ms after schedule")
     if f.other_cores >= DISTURBING_CORES:
         lines.append(f"{'':>10} disturbed: other processes on this machine used {f.other_cores:.2f} cores meanwhile")
     if f.worker_errors or f.errors or f.timeouts:
@@ -263,9 +296,14 @@ async def run_e2e_benchmark(options: E2eOptions, model_dir: Path, precision: str
                 shop = DemoShopServer.start(Path(folder))
                 await shop.wait_until_ready()
             report(TABLE_HEADER)
-            for index, (chats, messages) in enumerate(options.levels, 1):
+            levels: list[tuple[int, float | None]] = [(chats, None) for chats, _ in options.levels]
+            if options.open_rate > 0:
+                levels.append((0, options.open_rate))
+            messages_of = [messages for _, messages in options.levels] + [0]
+            for index, ((chats, rate), messages) in enumerate(zip(levels, messages_of, strict=False), 1):
                 url = options.database_url or f"sqlite:///{Path(folder) / f'level-{index}.sqlite3'}"
-                run = await _run_level(setup, api, ids, url, Path(folder), chats, messages, options, shop, scripts)
+                run = await _run_level(setup, api, ids, url, Path(folder), chats, messages, options, shop, scripts,
+                                       rate)
                 figures.append(summarise(run))
                 report(format_row(figures[-1]))
     finally:
@@ -276,6 +314,12 @@ async def run_e2e_benchmark(options: E2eOptions, model_dir: Path, precision: str
     if lookups:
         for line in [*LOOKUP_HEADER, *(format_lookup_row(f) for f in lookups)]:
             report(line)
+    precisions = sorted({f.precision for f in figures if f.precision})
+    report(f"model precision used by the workers: {', '.join(precisions) or 'unknown (no model start-up line)'}")
+    report(PER_MESSAGE_HEADER)
+    for f in figures:
+        if f.per_message is not None:
+            report(format_per_message(f.per_message))
     for f in figures:
         for line in format_notes(f):
             report(line)
@@ -284,23 +328,29 @@ async def run_e2e_benchmark(options: E2eOptions, model_dir: Path, precision: str
 
 async def _run_level(setup: WorkerSetup, api: FakeBotApi, ids: Iterator[int], database_url: str, folder: Path,
                      chats: int, messages: int, options: E2eOptions, shop: DemoShopServer | None,
-                     scripts: Sequence[Script]) -> LevelRun:
+                     scripts: Sequence[Script], open_rate: float | None = None) -> LevelRun:
     worker = BenchWorker.start(setup, database_url, folder, shop.worker_env() if shop is not None else None)
     try:
         await worker.wait_until_ready(setup.secret)
         customers = Customers(worker.url, setup.secret, api, ids, ids, options.timeout)
         started = time.monotonic()
         if options.warmup > 0:
-            await run_customers(customers, min(chats, options.warmup), options.warmup, scripts)
+            await run_customers(customers, min(max(chats, 1), options.warmup), options.warmup, scripts)
         warmed = time.monotonic()
         warmup_lookups = count_lookups(worker.log_text())
         calls_before = len(api.timeline)
         worker_cpu, bench_cpu, machine_cpu = worker.cpu_seconds(), _bench_cpu_seconds(shop), _machine_cpu_seconds()
-        outcomes = await run_customers(customers, chats, messages, scripts)
+        lag = 0.0
+        if open_rate is None:
+            outcomes = await run_customers(customers, chats, messages, scripts)
+        else:
+            opened = await run_open_loop(customers, open_rate, options.open_seconds, scripts)
+            outcomes, chats, lag = list(opened.outcomes), opened.chats, opened.max_lag
         wall = time.monotonic() - warmed
         worker_cpu, bench_cpu = worker.cpu_seconds() - worker_cpu, _bench_cpu_seconds(shop) - bench_cpu
         machine_cpu = _machine_cpu_seconds() - machine_cpu
         calls = tuple(c.received_at for c in api.timeline[calls_before:] if c.method in COUNTED_CALLS)
+        methods = tuple(c.method for c in api.timeline[calls_before:])
     except BaseException:
         worker.kill()
         raise
@@ -308,8 +358,13 @@ async def _run_level(setup: WorkerSetup, api: FakeBotApi, ids: Iterator[int], da
     errors = sum(1 for line in ended.log.splitlines() if " ERROR " in line or " CRITICAL " in line)
     replies = sum(1 for o in outcomes if o.reply_latency is not None)
     lookups = LookupFigures.from_log(chats, ended.log, warmup_lookups, replies) if shop is not None else None
+    usage = ModelUsage.parse(ended.log)
+    ready, stopped = DatabaseUsage.parse(ended.log, "ready"), DatabaseUsage.parse(ended.log, "stopped")
+    database = stopped - ready if ready is not None and stopped is not None else None
+    costs = per_message(level_label(chats, open_rate), worker_cpu, len(outcomes), replies, usage, database,
+                        len(outcomes) + options.warmup, methods)
     return LevelRun(chats, tuple(outcomes), wall, warmed - started, calls, worker_cpu, bench_cpu, machine_cpu,
-                    ModelUsage.parse(ended.log), ended.peak_rss_mb, errors, lookups)
+                    usage, ended.peak_rss_mb, errors, lookups, open_rate, costs, precision_used(ended.log), lag)
 
 
 def _bench_cpu_seconds(shop: DemoShopServer | None) -> float:

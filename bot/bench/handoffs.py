@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 
 from bot.bench.e2e import BENCH_TOKEN
-from bot.bench.load import Customers, ReplyWatch, _send
+from bot.bench.load import Customers, ReplyWatch, send_turn
 from bot.bench.stats import percentile
 from bot.bench.worker import BenchWorker, WorkerSetup
 from bot.policy.assignment import AgentProfile
@@ -105,12 +105,12 @@ async def _burst(api: FakeBotApi, url: str, secret: str, handoffs: int) -> Hando
     async with httpx.AsyncClient(timeout=120.0, limits=limits) as client:
         with ReplyWatch(api, asyncio.get_running_loop()) as watch:
             for warmup in range(2):  # the model's first passes are slower; not what this measures
-                await (await _send(client, customers, watch, 100 + warmup, "hello"))[0]
+                await (await send_turn(client, customers, watch, 100 + warmup, "hello"))[0]
             chats = [10_000 + n for n in range(handoffs)]
             crisis_chat = chats[len(chats) // 2]
             started = time.monotonic()
             turns = await asyncio.gather(*(
-                _send(client, customers, watch, chat, CRISIS if chat == crisis_chat else ASK_FOR_PERSON)
+                send_turn(client, customers, watch, chat, CRISIS if chat == crisis_chat else ASK_FOR_PERSON)
                 for chat in chats))
             outcomes = await asyncio.gather(*(task for task, _ in turns))
     crisis_reply = next(o.reply_latency for chat, o in zip(chats, outcomes, strict=True) if chat == crisis_chat)

@@ -134,7 +134,7 @@ async def run_customers(customers: Customers, chats: int, messages: int,
                     for text in customer_lines(chat_id, next(conversations)):
                         if next(budget) >= messages:
                             return
-                        turn, replied = await _send(client, customers, watch, chat_id, text)
+                        turn, replied = await send_turn(client, customers, watch, chat_id, text)
                         turns.append(turn)
                         if not replied:
                             break
@@ -143,7 +143,7 @@ async def run_customers(customers: Customers, chats: int, messages: int,
             return list(await asyncio.gather(*turns))
 
 
-async def _send(client: httpx.AsyncClient, customers: Customers, watch: ReplyWatch, chat_id: int,
+async def send_turn(client: httpx.AsyncClient, customers: Customers, watch: ReplyWatch, chat_id: int,
                 text: str) -> tuple[asyncio.Task[TurnOutcome], bool]:
     """Post one message and wait for the reply (or for the worker's answer, when no reply comes).
 

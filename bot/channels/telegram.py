@@ -33,7 +33,7 @@ from bot.channels.output import TelegramOutput
 from bot.channels.teams import TeamsChannel, TelegramTeamBoard
 from bot.channels.updates import CHANNEL, FailedUpdateDesk, UpdateFailures
 from bot.config import Settings
-from bot.policy.fairness import Arrivals, TypingBudget, may_fold
+from bot.policy.fairness import TYPING_AFTER_SECONDS, Arrivals, TypingBudget, may_fold
 from bot.policy.model import CustomerTurn, TurnKind
 from bot.runtime import CandorRuntime, keep_house
 from bot.service.agent_workspace import AgentWorkspace, NullWorkspace
@@ -247,16 +247,25 @@ class TelegramChannel:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
-        if typing and self._typing.allow(chat.id):
-            context.application.create_task(_show_typing(context, chat.id))
+        shown = asyncio.create_task(self._typing_if_slow(context, chat.id)) if typing else None
         customer = CustomerRef(CHANNEL, str(user.id), user.first_name or "")
         message_id = update.effective_message.message_id if update.effective_message else None
         replied = update.effective_message.reply_to_message if update.effective_message else None
         if replied is not None:
             turn = replace(turn, reply_to=replied.message_id)
-        with arrival_of(update, self._service.arrivals):
-            await self._service.handle(customer, turn, message_id, deliver=TelegramOutput(context.bot).to(chat.id),
-                                       button_data=button_data)
+        try:
+            with arrival_of(update, self._service.arrivals):
+                await self._service.handle(customer, turn, message_id,
+                                           deliver=TelegramOutput(context.bot).to(chat.id), button_data=button_data)
+        finally:
+            if shown is not None:
+                shown.cancel()
+
+    async def _typing_if_slow(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+        """Show "typing…" once the turn has taken TYPING_AFTER_SECONDS; a quicker reply cancels this first."""
+        await asyncio.sleep(TYPING_AFTER_SECONDS)
+        if self._typing.allow(chat_id):
+            await _show_typing(context, chat_id)
 
 
 def arrival_of(update: Update, arrivals: Arrivals) -> AbstractContextManager[object]:

@@ -13,6 +13,8 @@ from nlu.training.dataset import DatasetError, default_data_dir, read_goemotions
 DEFAULT_LEVELS = ((1, 200), (50, 500), (200, 1000))
 """(concurrent chats, messages) of ``candor bench e2e`` when no --chats are given. One chat gets
 200 messages so that the steady part, where msg/s is measured, runs well past the rate limiter's burst."""
+DEFAULT_OPEN_RATE = 25.0
+"""Messages a second of the open-loop level that follows the default levels: most of Telegram's 30 a second."""
 
 
 def add_bench_commands(commands: Any) -> None:
@@ -33,6 +35,11 @@ def add_bench_commands(commands: Any) -> None:
     e2e.add_argument("--shop", action="store_true",
                      help="the workers look orders up in the demo shop over HTTP (candor shop serve-demo) and the "
                           "customers ask about demo orders; adds lookups and their latency per level")
+    e2e.add_argument("--rate", type=float, default=None,
+                     help="the open-loop level after the closed-loop ones: new messages a second, whatever the bot "
+                          f"is doing (default {DEFAULT_OPEN_RATE:g} with the default levels, none with --chats; "
+                          "0 leaves it out)")
+    e2e.add_argument("--duration", type=float, default=60.0, help="seconds the open-loop level lasts (default 60)")
     e2e.set_defaults(handler=_bench_e2e)
     parser.set_defaults(handler=lambda args, settings: _bench_e2e(e2e.parse_args([]), settings))
     handoffs = bench.add_parser("handoffs", help="many customers ask for a person at once, one in crisis: reply "
@@ -53,8 +60,11 @@ def add_bench_commands(commands: Any) -> None:
 def _bench_e2e(args: argparse.Namespace, settings: Any) -> int:
     from bot.bench.e2e import E2eOptions, footer_lines, header_lines, run_e2e_benchmark
 
+    rate = _open_rate(args.rate, args.chats)
+    if rate < 0 or args.duration <= 0:
+        raise UsageError(f"--rate must be 0 or more and --duration more than 0; got {rate:g} and {args.duration:g}")
     options = E2eOptions(_levels(args.chats, args.messages), max(args.warmup, 0), args.database_url, args.timeout,
-                         args.shop)
+                         args.shop, rate, args.duration)
     for line in header_lines(options):
         print(line)
     asyncio.run(run_e2e_benchmark(options, settings.model_dir, settings.model_precision, print))
@@ -69,6 +79,13 @@ def _bench_handoffs(args: argparse.Namespace, settings: Any) -> int:
     print(f"candor bench handoffs — a real webhook worker, the fake Bot API, {args.handoffs} customers at once")
     asyncio.run(run_handoff_benchmark(max(args.handoffs, 2), settings.model_dir, settings.model_precision, print))
     return 0
+
+
+def _open_rate(rate: float | None, chats: tuple[int, ...] | None) -> float:
+    """The open-loop level comes with the default levels; with chosen ones, only when a rate is given."""
+    if rate is not None:
+        return rate
+    return DEFAULT_OPEN_RATE if chats is None else 0.0
 
 
 def _counts(text: str) -> tuple[int, ...]:

@@ -58,6 +58,9 @@ REPLY_BURST = 5
 REPLY_REFILL_SECONDS = 2.0
 TYPING_EVERY_SECONDS = 4.0
 """Telegram shows "typing…" for 5 s, so one indicator per chat every 4 s keeps it on without flooding."""
+TYPING_AFTER_SECONDS = 1.0
+""""typing…" only for a reply that takes longer than this: most come sooner, and the indicator
+would then cost a Bot API call (and the worker's CPU) for something the customer barely sees."""
 
 
 class TokenBucket:

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.storage.locks import KeyedLocks
+from bot.storage.statement_count import StatementCounter
 
 LOCK_CONNECTIONS = 32
 """Chats handled at once by one worker; more wait their turn for a lock connection."""
@@ -49,6 +50,11 @@ class ChatLocks:
         # lock must not keep a transaction open.
         return cls(create_async_engine(url, pool_size=LOCK_CONNECTIONS, max_overflow=0, pool_timeout=300,
                                        pool_pre_ping=True, isolation_level="AUTOCOMMIT"))
+
+    def count_statements(self, counter: StatementCounter) -> None:
+        """The advisory locks' statements count with the turn's own (two per turn on PostgreSQL)."""
+        if self._engine is not None:
+            counter.watch(self._engine)
 
     @property
     def across_processes(self) -> bool:

@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import FailedUpdate, ProcessedUpdate, as_utc, utc_now
@@ -30,13 +31,16 @@ class UpdateLedger:
         return await self._session.get(ProcessedUpdate, update_id) is not None
 
     async def mark_handled(self, update_id: int, chat_key: str | None) -> None:
-        """Record the update as done; a second mark (two workers raced on a chat-less update) is harmless."""
-        try:
-            async with self._session.begin_nested():
-                self._session.add(ProcessedUpdate(update_id=update_id,
-                                                  chat_key=chat_key[:CHAT_KEY_LENGTH] if chat_key else None))
-        except IntegrityError:
-            pass
+        """Record the update as done; a second mark (two workers raced on a chat-less update) is harmless.
+
+        One INSERT … ON CONFLICT DO NOTHING (both SQLite and PostgreSQL have it) instead of a
+        savepoint around an insert that may fail: one statement per turn instead of three.
+        """
+        values = {"update_id": update_id, "received_at": utc_now(),
+                  "chat_key": chat_key[:CHAT_KEY_LENGTH] if chat_key else None}
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        await self._session.execute(insert(ProcessedUpdate).values(**values).on_conflict_do_nothing())
 
     async def prune(self, now: dt.datetime) -> int:
         """Forget updates Telegram can no longer send again; returns how many."""

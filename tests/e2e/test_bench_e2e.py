@@ -63,6 +63,30 @@ def test_the_benchmark_prints_latency_rate_memory_and_model_share_for_each_level
     assert out.count("ceiling:") == 2
 
 
+@pytest.mark.slow
+def test_the_benchmark_prints_the_machine_and_what_each_message_costs_including_an_open_loop_level(
+    tmp_path: Path,
+) -> None:
+    result = subprocess.run(
+        [str(CANDOR), "bench", "e2e", "--chats", "2", "--messages", "6", "--warmup", "2", "--rate", "2",
+         "--duration", "3"],
+        check=False, capture_output=True, text=True, timeout=300, cwd=tmp_path, env=subprocess_env(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert re.search(r"^CPU: .+, \d+ cores; flags: ", out, re.MULTILINE), out
+    assert re.search(r"^model precision used by the workers: (float32|bfloat16|int8|\S+)$", out, re.MULTILINE), out
+    assert re.search(r"^\s+2/s\s+6\s+\d+\s+\d+\s+0/0\s", out, re.MULTILINE), "3 s at 2 messages a second: 6 posted"
+    for level in ("2", "2/s"):
+        row = re.search(rf"^\s+{re.escape(level)}\s+({NUMBER})\s+({NUMBER})\s+({NUMBER})\s+({NUMBER})\s+({NUMBER})"
+                        rf"\s+(.+)$", out, re.MULTILINE)
+        assert row is not None, out
+        cpu_ms, model_ms, ratio, queries, transactions, calls = row.groups()
+        assert min(float(cpu_ms), float(model_ms), float(ratio)) > 0 and float(queries) >= float(transactions) > 0
+        assert re.fullmatch(rf"sendMessage {NUMBER}(, \w+ {NUMBER})*|(\w+ {NUMBER}, )+sendMessage {NUMBER}.*", calls), calls
+    assert "open loop: " in out and "customers wrote" in out
+
+
 def test_the_shop_customers_name_every_demo_order_with_its_own_email_in_four_languages() -> None:
     now = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
     conversations = order_conversations(now)

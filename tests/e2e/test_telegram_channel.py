@@ -59,7 +59,10 @@ async def bot(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Running
     api.stop()
 
 
-async def test_worried_customer_gets_a_reply_and_the_message_is_stored_with_scores(bot: RunningBot) -> None:
+async def test_worried_customer_gets_a_reply_and_the_message_is_stored_with_scores(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(telegram_channel, "TYPING_AFTER_SECONDS", 0.0)  # every reply is "slow": typing is shown
     bot.api.customer_sends_text(1001, "My card was charged twice for order #48213 and I'm really worried")
     [reply] = await bot.api.wait_for_messages(1001, 1)
     assert "support bot" in reply.text
@@ -74,6 +77,18 @@ async def test_worried_customer_gets_a_reply_and_the_message_is_stored_with_scor
     }
     assert customer.scored_by.startswith("lora-")
     assert (1001, "typing") in bot.api.chat_actions
+
+
+async def test_a_reply_quicker_than_the_typing_delay_comes_without_a_typing_indicator(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The indicator costs a Bot API call per message; a reply that beats the delay makes it pointless."""
+    monkeypatch.setattr(telegram_channel, "TYPING_AFTER_SECONDS", 600.0)
+    bot.api.customer_sends_text(1003, "Where is my order? It was due on Monday")
+    bot.api.customer_sends_text(1004, "I was charged twice")
+    await bot.api.wait_for_messages(1003, 1)
+    await bot.api.wait_for_messages(1004, 1)
+    assert [chat for chat, _ in bot.api.chat_actions if chat in (1003, 1004)] == []
 
 
 async def test_start_and_help_explain_what_the_bot_is(bot: RunningBot) -> None:
