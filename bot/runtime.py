@@ -58,7 +58,7 @@ class CandorRuntime:
         await upgrade_schema_async(settings.database_url)
         database = Database(settings.database_url)
         await keep_house(database, settings.retention_days)
-        analyzer = await EmotionAnalyzer.load(settings.model_dir, settings.model_precision)
+        analyzer = await EmotionAnalyzer.load(settings.model_dir, settings.model_precision, settings.model_cache_dir)
         index = await build_topic_index(pack, analyzer)
         chat_locks = ChatLocks.for_database(settings.database_url)
         token = settings.shop_token.get_secret_value() if settings.shop_token else None

@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from nlu.artifact import ModelArtifact, load_artifact
-from nlu.encoder import ModelLoadError, SentenceEncoder, locate_encoder
+from nlu.encoder import ModelLoadError, TextEncoder
+from nlu.english_encoder import load_english_encoder
 from nlu.language import detect_language
 from nlu.lexicon import explicit_emotions, with_explicit_evidence
 from nlu.multilingual import ENCODER_PACKAGE, MultilingualEncoder, MultilingualModel
-from nlu.precision import choose_precision, read_cpu_flags
 from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
 
 logger = logging.getLogger(__name__)
@@ -59,19 +59,16 @@ class EmotionModel:
     multilingual head when it is installed. Synchronous and CPU-bound: call it off the event loop.
     """
 
-    def __init__(self, model_dir: Path, precision: str = "auto", max_threads: int | None = None) -> None:
+    def __init__(self, model_dir: Path, precision: str = "auto", max_threads: int | None = None,
+                 cache_dir: Path | None = None) -> None:
+        """``cache_dir`` holds the exported ONNX encoder (default ``var/cache``); ``max_threads`` caps the
+        threads a batch uses (default: torch's, one per core)."""
         import torch
 
         self.max_threads = max_threads or torch.get_num_threads()
         self.artifact: ModelArtifact = load_artifact(model_dir)
-        self.encoder = SentenceEncoder(
-            locate_encoder(self.artifact.encoder),
-            adapters=self.artifact.adapters,
-            adapter_scale=self.artifact.adapter_scale,
-            max_tokens=self.artifact.max_tokens,
-            normalise=False,
-            precision=choose_precision(precision, read_cpu_flags()),
-        )
+        self.encoder: TextEncoder = load_english_encoder(self.artifact, model_dir, precision, cache_dir,
+                                                         self.max_threads)
         self.multilingual: MultilingualModel | None = None
         try:
             self.multilingual = MultilingualModel(model_dir)
@@ -107,14 +104,10 @@ class EmotionModel:
 
         Without it only ru/pl/zh texts are embedded (their emotion head reads the vector), so
         evaluation and the emotion-only benchmark pay nothing for search. ``threads`` overrides
-        the adaptive choice of torch threads (see ``torch_threads_for``). ``languages`` gives each
+        the adaptive choice of encoder threads (see ``encoder_threads_for``). ``languages`` gives each
         text's language when it is known (evaluation sets), instead of detecting it.
         """
-        import torch
-
-        wanted = threads or torch_threads_for(len(texts), self.max_threads)
-        if torch.get_num_threads() != wanted:
-            torch.set_num_threads(wanted)
+        wanted = threads or encoder_threads_for(len(texts), self.max_threads)
         if languages is None:
             languages = [detect_language(text) for text in texts]
         whole: np.ndarray | None = None
@@ -133,7 +126,7 @@ class EmotionModel:
         other = [i for i, language in enumerate(languages) if language in MULTILINGUAL_LANGUAGES and self.multilingual]
         english = sorted(set(range(len(texts))) - set(other))
         if english:
-            probabilities[english] = self.artifact.support_probabilities(self.encoder.encode([texts[i] for i in english]))
+            probabilities[english] = self.artifact.support_probabilities(self.encoder.encode([texts[i] for i in english], threads=wanted))
         vectors = self._feeling_vectors(texts, other, whole)
         if vectors is not None and self.multilingual is not None:
             head = self.multilingual.head
@@ -181,8 +174,8 @@ class EmotionModel:
 SMALL_BATCH = 2
 
 
-def torch_threads_for(batch_size: int, max_threads: int) -> int:
-    """One torch thread for a message or two, all of them for a batch.
+def encoder_threads_for(batch_size: int, max_threads: int) -> int:
+    """One encoder thread (torch or ONNX Runtime) for a message or two, all of them for a batch.
 
     Measured on 2 cores: a single message took 12.8 ms with one torch thread beside the search
     encoder's two BLAS threads, but 28 ms (p95 126 ms) with two torch threads, whose OpenMP

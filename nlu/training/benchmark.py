@@ -8,6 +8,7 @@ bot sees them.
 from __future__ import annotations
 
 import asyncio
+import os
 import resource
 import statistics
 import time
@@ -34,14 +35,18 @@ LANGUAGE_SAMPLES: dict[str, tuple[str, ...]] = {
 
 def run_nlu_benchmark(
     model_dir: Path, texts: list[str], messages: int, report: Callable[[str], None], precision: str = "auto",
-    batch_messages: int = 1024,
+    batch_messages: int = 1024, cache_dir: Path | None = None,
 ) -> None:
     from nlu.model import EmotionModel
+    from nlu.precision import cpu_kind, read_cpu_flags
     from nlu.runtime import EmotionAnalyzer
 
+    flags = read_cpu_flags()
+    report(f"CPU                       {cpu_kind(flags)}, {os.cpu_count()} cores; {flags_summary(flags)}")
     started = time.perf_counter()
-    model = EmotionModel(model_dir, precision)
-    report(f"load time                 {time.perf_counter() - started:8.2f} s")
+    model = EmotionModel(model_dir, precision, cache_dir=cache_dir)
+    report(f"load time                 {time.perf_counter() - started:8.2f} s (an ONNX precision's first load "
+           "includes its export)")
     report(f"encoder precision         {model.encoder.precision:>8} (CANDOR_MODEL_PRECISION={precision})")
     size = sum(p.stat().st_size for p in model_dir.rglob("*") if p.is_file())
     report(f"artifact size             {size / 1e6:8.2f} MB ({model_dir})")
@@ -85,6 +90,15 @@ def run_nlu_benchmark(
     report(f"async, {len(batch)} concurrent   {asyncio.run(concurrent()):8.0f} messages/s (micro-batched)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report(f"peak RSS                  {peak:8.0f} MB (this process: Python, torch, model)")
+
+
+SPEED_FLAGS = ("avx2", "fma", "avx_vnni", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16", "amx_int8")
+"""The flags that change which kernels the encoder gets; a figure means little without them."""
+
+
+def flags_summary(flags: frozenset[str]) -> str:
+    present = [flag for flag in SPEED_FLAGS if flag in flags]
+    return "flags " + (" ".join(present) if present else "none of " + " ".join(SPEED_FLAGS))
 
 
 def _percentile(values: list[float], percent: int) -> float:
