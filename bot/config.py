@@ -115,8 +115,8 @@ class Settings(BaseSettings):
     def _model_precision(cls, value: str) -> str:
         choice = value.strip().lower()
         if choice not in PRECISION_CHOICES:
-            raise ValueError(f"expected one of {', '.join(PRECISION_CHOICES)} (auto: bfloat16 where the CPU has it, "
-                             "else onnx-fp32)")
+            raise ValueError(f"expected one of {', '.join(PRECISION_CHOICES)} (auto: onnx-fp32, or bfloat16 on AMX CPUs; "
+                             "see the README)")
         return choice
 
     @field_validator("timezone")

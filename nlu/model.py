@@ -88,7 +88,7 @@ class EmotionModel:
     def can_embed(self) -> bool:
         return self.retrieval_encoder is not None
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str], threads: int | None = None) -> np.ndarray:
         """Unit-length multilingual sentence vectors (512-d), one row per text, for topic retrieval.
 
         A sentence and its translation land close together, so one index serves every language.
@@ -96,7 +96,7 @@ class EmotionModel:
         """
         if self.retrieval_encoder is None:
             raise ModelLoadError(f"The retrieval encoder is not installed (pip package {ENCODER_PACKAGE}).")
-        return self.retrieval_encoder.encode(texts)
+        return self.retrieval_encoder.encode(texts, threads=threads or encoder_threads_for(len(texts), self.max_threads))
 
     def score(self, texts: list[str], retrieval: bool = True, threads: int | None = None,
               languages: list[str] | None = None) -> ScoredTexts:
@@ -113,12 +113,12 @@ class EmotionModel:
         whole: np.ndarray | None = None
         embeddings: list[np.ndarray] | None = None
         if retrieval and self.can_embed:
-            whole, embeddings = message_vectors(self.embed, texts)
+            whole, embeddings = message_vectors(lambda rows: self.embed(rows, wanted), texts)
         elif self.can_embed and self.multilingual is not None and not self.multilingual.adapted:
             whole = np.zeros((len(texts), 512), dtype=np.float32)
             needed = [i for i, language in enumerate(languages) if language in MULTILINGUAL_LANGUAGES]
             if needed:
-                whole[needed] = self.embed([texts[i] for i in needed])
+                whole[needed] = self.embed([texts[i] for i in needed], wanted)
         count = len(SUPPORT_CLASSES)
         probabilities = np.zeros((len(texts), count), dtype=np.float32)
         thresholds = np.tile(self.artifact.thresholds, (len(texts), 1))
@@ -127,7 +127,7 @@ class EmotionModel:
         english = sorted(set(range(len(texts))) - set(other))
         if english:
             probabilities[english] = self.artifact.support_probabilities(self.encoder.encode([texts[i] for i in english], threads=wanted))
-        vectors = self._feeling_vectors(texts, other, whole)
+        vectors = self._feeling_vectors(texts, other, whole, wanted)
         if vectors is not None and self.multilingual is not None:
             head = self.multilingual.head
             for row, i in zip(head.probabilities(vectors), other, strict=True):
@@ -137,13 +137,14 @@ class EmotionModel:
                 versions[i] = head.version
         return ScoredTexts(languages, probabilities, thresholds, versions, embeddings)
 
-    def _feeling_vectors(self, texts: list[str], rows: list[int], whole: np.ndarray | None) -> np.ndarray | None:
+    def _feeling_vectors(self, texts: list[str], rows: list[int], whole: np.ndarray | None,
+                         threads: int) -> np.ndarray | None:
         """The vectors the multilingual head reads for ``rows``: the adapted encoder's when there is an
         adapter (a second, small pass over the whole message only), else the search vectors already made."""
         if not rows or self.multilingual is None:
             return None
         if self.multilingual.adapted:
-            return self.multilingual.encoder.encode([texts[i] for i in rows])
+            return self.multilingual.encoder.encode([texts[i] for i in rows], threads=threads)
         return whole[rows] if whole is not None else None
 
     def score_as(self, texts: list[str], language: str) -> ScoredTexts:
@@ -179,7 +180,8 @@ def encoder_threads_for(batch_size: int, max_threads: int) -> int:
 
     Measured on 2 cores: a single message took 12.8 ms with one torch thread beside the search
     encoder's two BLAS threads, but 28 ms (p95 126 ms) with two torch threads, whose OpenMP
-    workers spin and starve the BLAS threads; batches of 64 gain from every thread.
+    workers spin and starve the BLAS threads; batches of 64 gain from every thread. The search
+    encoder follows the same rule: its second BLAS thread only spins on a single message.
     """
     return 1 if batch_size <= SMALL_BATCH else max(1, max_threads)
 

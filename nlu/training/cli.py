@@ -151,8 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model-dir", type=Path, default=default_model_dir(),
                         help="the model predict and eval use (default: the shipped one)")
     parser.add_argument("--precision", choices=PRECISION_CHOICES, default="auto",
-                        help="the model's number format and runtime (default auto: bfloat16 where the CPU has it, "
-                             "else onnx-fp32)")
+                        help="the model's number format and runtime (default auto: onnx-fp32, or bfloat16 on AMX CPUs)")
     add_model_commands(parser.add_subparsers(dest="nlu_command", required=True, metavar="COMMAND"))
     return parser
 
