@@ -3,10 +3,10 @@
 ONNX Runtime runs the float32 weights with the same vectors as torch (macro-F1 0.681 = 0.681 on
 the held-out English rows) at about half torch's CPU time for a single message: 6.9 ms against
 14.3 ms on one thread of an AMD EPYC with AVX512-BF16, where torch's native bfloat16 took 9.9 ms
-(README, "A fast path for CPUs without bf16"). So "auto" runs ONNX float32 unless the CPU has
-AMX, whose bf16 tiles torch uses (the README's earlier figures: bf16 about twice float32's
-speed there, quality 0.682 → 0.682). int8 (torch's or ONNX Runtime's dynamic quantisation) is
-faster still but lost more than allowed (anxiety F1 0.686 → 0.667), so "auto" never picks it.
+and scored 0.680 (README, "A fast path for CPUs without bf16"). So "auto" runs ONNX float32
+unless the CPU has AMX, whose bf16 tiles torch uses (the README's earlier figures: bf16 about
+twice float32's speed there). int8 (torch's or ONNX Runtime's dynamic quantisation) is faster
+still but lost more than allowed (anxiety F1 0.686 → 0.667), so "auto" never picks it.
 """
 
 from __future__ import annotations
