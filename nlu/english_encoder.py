@@ -26,7 +26,7 @@ def load_english_encoder(artifact: ModelArtifact, model_dir: Path, requested: st
     """The encoder for ``requested`` ("auto" or a precision) on this CPU; raw means, as the head was trained."""
     flags = read_cpu_flags()
     precision = choose_precision(requested, flags, onnx_runtime_available())
-    logger.info("English encoder precision=%s (CANDOR_MODEL_PRECISION=%s) on a %s CPU", precision, requested,
+    logger.info("English encoder precision=%s (CANDOR_MODEL_PRECISION=%s), CPU %s", precision, requested,
                 cpu_kind(flags))
     encoder_dir = locate_encoder(artifact.encoder)
     if precision not in ONNX_PRECISIONS:
