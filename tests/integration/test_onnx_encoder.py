@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from nlu.artifact import load_artifact
-from nlu.encoder import SentenceEncoder, locate_encoder
+from nlu.encoder import SentenceEncoder, TextEncoder, locate_encoder
 from nlu.english_encoder import load_english_encoder
 from nlu.model import EmotionModel, default_model_dir
 from nlu.onnx_export import SUBDIRECTORY, ExportSource, cached_encoder_file
@@ -53,7 +53,7 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.asarray((a * b).sum(axis=1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1))
 
 
-def _onnx_encoder(source: ExportSource, cache_dir: Path, precision: str = "onnx-fp32") -> object:
+def _onnx_encoder(source: ExportSource, cache_dir: Path, precision: str = "onnx-fp32") -> TextEncoder:
     return load_english_encoder(source.artifact, source.artifact_dir, precision, cache_dir, max_threads=2)
 
 
@@ -61,9 +61,9 @@ def test_onnx_vectors_match_torch_float32_in_every_language(
     source: ExportSource, cache_dir: Path, torch_vectors: np.ndarray
 ) -> None:
     encoder = _onnx_encoder(source, cache_dir)
-    assert encoder.precision == "onnx-fp32"  # type: ignore[attr-defined]
-    single = np.vstack([encoder.encode([text]) for text in SENTENCES])  # type: ignore[attr-defined]
-    batched = encoder.encode(SENTENCES, threads=2)  # type: ignore[attr-defined]
+    assert encoder.precision == "onnx-fp32"
+    single = np.vstack([encoder.encode([text]) for text in SENTENCES])
+    batched = encoder.encode(SENTENCES, threads=2)
     assert _cosines(single, torch_vectors).min() > 0.999
     assert _cosines(batched, torch_vectors).min() > 0.999
 
@@ -91,7 +91,7 @@ def test_a_damaged_cache_file_is_built_again(
     with caplog.at_level(logging.INFO, logger="nlu.onnx_export"):
         encoder = _onnx_encoder(source, cache_dir)
     assert "does not match its checksum" in caplog.text and "written" in caplog.text
-    assert _cosines(encoder.encode(SENTENCES), torch_vectors).min() > 0.999  # type: ignore[attr-defined]
+    assert _cosines(encoder.encode(SENTENCES), torch_vectors).min() > 0.999
 
 
 def test_a_truncated_cache_file_is_built_again(source: ExportSource, cache_dir: Path) -> None:
