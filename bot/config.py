@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     models_dir: Path = Field(default=Path("./var/models"), alias="CANDOR_MODELS_DIR")
     model_dir: Path = Field(default_factory=lambda data: live_model_dir(data["models_dir"]), alias="CANDOR_MODEL_DIR")
     model_precision: str = Field(default="auto", alias="CANDOR_MODEL_PRECISION")
+    model_cache_dir: Path = Field(default=Path("./var/cache"), alias="CANDOR_MODEL_CACHE_DIR")
+    """Where the English encoder exported to ONNX is kept (made at the first start that runs it, then reused)."""
     timezone: str = Field(default="UTC", alias="CANDOR_TIMEZONE")
     console_secret: SecretStr | None = Field(default=None, alias="CANDOR_CONSOLE_SECRET")
     retention_days: int | None = Field(default=None, ge=1, alias="CANDOR_RETENTION_DAYS")
@@ -113,7 +115,8 @@ class Settings(BaseSettings):
     def _model_precision(cls, value: str) -> str:
         choice = value.strip().lower()
         if choice not in PRECISION_CHOICES:
-            raise ValueError(f"expected one of {', '.join(PRECISION_CHOICES)} (auto uses bfloat16 where the CPU has it)")
+            raise ValueError(f"expected one of {', '.join(PRECISION_CHOICES)} (auto: onnx-fp32, or bfloat16 on AMX CPUs; "
+                             "see the README)")
         return choice
 
     @field_validator("timezone")

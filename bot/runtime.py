@@ -70,7 +70,7 @@ class CandorRuntime:
         await upgrade_schema_async(settings.database_url)
         database = Database(settings.database_url)
         await keep_house(database, settings.retention_days)
-        analyzer = await EmotionAnalyzer.load(settings.model_dir, settings.model_precision)
+        analyzer = await EmotionAnalyzer.load(settings.model_dir, settings.model_precision, settings.model_cache_dir)
         vectors = ExampleVectors(analyzer)
         live = LiveContent(pack, await vectors.index(pack))
         reloader = ContentReloader(content, live, vectors, version)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -40,6 +40,15 @@ def locate_encoder(source: str) -> Path:
     if not (path / "config.json").is_file():
         raise ModelLoadError(f"Encoder package '{source}' has no model files under {path}.")
     return path
+
+
+class TextEncoder(Protocol):
+    """What the emotion model needs of an English encoder, whichever runtime runs it."""
+
+    precision: Precision
+    dimension: int
+
+    def encode(self, texts: list[str], batch_size: int = 64, threads: int | None = None) -> np.ndarray: ...
 
 
 class SentenceEncoder:
@@ -81,31 +90,56 @@ class SentenceEncoder:
             import torch
 
             self._model = self._model.to(torch.bfloat16)
+        elif precision == "int8":
+            self._model = _dynamic_int8(self._model)
         self.precision: Precision = precision
         self.dimension = int(self._model.config.hidden_size)
         self._max_tokens = max_tokens
         self._normalise = normalise
 
-    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        """Embed ``texts``; long texts are truncated to the model's first MAX_TOKENS tokens."""
+    @property
+    def transformer(self) -> torch.nn.Module:
+        """The transformer itself (adapters merged), for exporting it to ONNX."""
+        model: torch.nn.Module = self._model
+        return model
+
+    def tokenize(self, texts: list[str], tensors: str = "pt") -> Any:
+        """Token ids and attention mask, padded to the longest text, cut at the model's token limit."""
+        return self._tokenizer(texts, padding=True, truncation=True, max_length=self._max_tokens,
+                               return_tensors=tensors)
+
+    def encode(self, texts: list[str], batch_size: int = 64, threads: int | None = None) -> np.ndarray:
+        """Embed ``texts``; long texts are truncated to the model's first MAX_TOKENS tokens.
+
+        ``threads`` sets torch's intra-op threads first (see ``nlu.model.threads_for``).
+        """
         import torch
 
+        if threads is not None and torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         result = np.zeros((len(texts), self.dimension), dtype=np.float32)
         with torch.inference_mode():
             for start in range(0, len(order), batch_size):
                 chunk = order[start : start + batch_size]
-                batch = self._tokenizer(
-                    [texts[i] for i in chunk],
-                    padding=True,
-                    truncation=True,
-                    max_length=self._max_tokens,
-                    return_tensors="pt",
-                )
+                batch = self.tokenize([texts[i] for i in chunk])
                 hidden = self._model(**batch).last_hidden_state
                 pooled = _mean_pool(hidden, batch["attention_mask"], self._normalise)
                 result[chunk] = pooled.numpy()
         return result
+
+
+def _dynamic_int8(model: torch.nn.Module) -> torch.nn.Module:
+    """torch's dynamic int8 quantisation of the linear layers (weights int8, activations per batch)."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao announces its move to torchao; torch is pinned
+        quantised: torch.nn.Module = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
+            model, {torch.nn.Linear}, dtype=torch.qint8)
+        return quantised
 
 
 def _mean_pool(hidden: torch.Tensor, mask: torch.Tensor, normalise: bool) -> torch.Tensor:

@@ -30,11 +30,11 @@ from pathlib import Path
 import numpy as np
 
 from nlu.artifact import ModelArtifact, load_artifact
-from nlu.encoder import ModelLoadError, SentenceEncoder, locate_encoder
+from nlu.encoder import ModelLoadError, TextEncoder
+from nlu.english_encoder import load_english_encoder
 from nlu.language import detect_language
 from nlu.lexicon import explicit_emotions, with_explicit_evidence
 from nlu.multilingual import ENCODER_PACKAGE, MultilingualEncoder, MultilingualModel
-from nlu.precision import choose_precision, read_cpu_flags
 from nlu.types import SUPPORT_CLASSES, Analysis, EmotionScores
 
 logger = logging.getLogger(__name__)
@@ -70,19 +70,16 @@ class EmotionModel:
     multilingual head when it is installed. Synchronous and CPU-bound: call it off the event loop.
     """
 
-    def __init__(self, model_dir: Path, precision: str = "auto", max_threads: int | None = None) -> None:
+    def __init__(self, model_dir: Path, precision: str = "auto", max_threads: int | None = None,
+                 cache_dir: Path | None = None) -> None:
+        """``cache_dir`` holds the exported ONNX encoder (default ``var/cache``); ``max_threads`` caps the
+        threads a batch uses (default: torch's, one per core)."""
         import torch
 
         self.max_threads = max_threads or torch.get_num_threads()
         self.artifact: ModelArtifact = load_artifact(model_dir)
-        self.encoder = SentenceEncoder(
-            locate_encoder(self.artifact.encoder),
-            adapters=self.artifact.adapters,
-            adapter_scale=self.artifact.adapter_scale,
-            max_tokens=self.artifact.max_tokens,
-            normalise=False,
-            precision=choose_precision(precision, read_cpu_flags()),
-        )
+        self.encoder: TextEncoder = load_english_encoder(self.artifact, model_dir, precision, cache_dir,
+                                                         self.max_threads)
         self.multilingual: MultilingualModel | None = None
         try:
             self.multilingual = MultilingualModel(model_dir)
@@ -102,7 +99,7 @@ class EmotionModel:
     def can_embed(self) -> bool:
         return self.retrieval_encoder is not None
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str], threads: int | None = None) -> np.ndarray:
         """Unit-length multilingual sentence vectors (512-d), one row per text, for topic retrieval.
 
         A sentence and its translation land close together, so one index serves every language.
@@ -110,7 +107,7 @@ class EmotionModel:
         """
         if self.retrieval_encoder is None:
             raise ModelLoadError(f"The retrieval encoder is not installed (pip package {ENCODER_PACKAGE}).")
-        return self.retrieval_encoder.encode(texts)
+        return self.retrieval_encoder.encode(texts, threads=threads or USE_THREADS)
 
     def score(self, texts: list[str], retrieval: bool = True, threads: int | None = None,
               languages: list[str] | None = None) -> ScoredTexts:
@@ -118,25 +115,21 @@ class EmotionModel:
 
         Without it only ru/pl/zh texts are embedded (their emotion head reads the vector), so
         evaluation and the emotion-only benchmark pay nothing for search. ``threads`` overrides
-        the adaptive choice of torch threads (see ``torch_threads_for``). ``languages`` gives each
+        the adaptive choice of encoder threads (see ``encoder_threads_for``). ``languages`` gives each
         text's language when it is known (evaluation sets), instead of detecting it.
         """
-        import torch
-
-        wanted = threads or torch_threads_for(len(texts), self.max_threads)
-        if torch.get_num_threads() != wanted:
-            torch.set_num_threads(wanted)
+        wanted = threads or encoder_threads_for(len(texts), self.max_threads)
         if languages is None:
             languages = [detect_language(text) for text in texts]
         whole: np.ndarray | None = None
         embeddings: list[np.ndarray] | None = None
         if retrieval and self.can_embed:
-            whole, embeddings = message_vectors(self.embed, texts)
+            whole, embeddings = message_vectors(lambda rows: self.embed(rows, wanted), texts)
         elif self.can_embed and self.multilingual is not None and not self.multilingual.adapted:
             whole = np.zeros((len(texts), 512), dtype=np.float32)
             needed = [i for i, language in enumerate(languages) if language in MULTILINGUAL_LANGUAGES]
             if needed:
-                whole[needed] = self.embed([texts[i] for i in needed])
+                whole[needed] = self.embed([texts[i] for i in needed], wanted)
         count = len(SUPPORT_CLASSES)
         probabilities = np.zeros((len(texts), count), dtype=np.float32)
         thresholds = np.tile(self.artifact.thresholds, (len(texts), 1))
@@ -144,7 +137,7 @@ class EmotionModel:
         other = [i for i, language in enumerate(languages) if language in MULTILINGUAL_LANGUAGES and self.multilingual]
         english = sorted(set(range(len(texts))) - set(other))
         if english:
-            probabilities[english] = self.artifact.support_probabilities(self.encoder.encode([texts[i] for i in english]))
+            probabilities[english] = self.artifact.support_probabilities(self.encoder.encode([texts[i] for i in english], threads=wanted))
         second_readers = english if self.multilingual is not None and self.multilingual.adapted else []
         vectors = self._feeling_vectors(texts, other + second_readers, whole)
         if vectors is not None and self.multilingual is not None:
@@ -167,7 +160,7 @@ class EmotionModel:
         if not rows or self.multilingual is None:
             return None
         if self.multilingual.adapted:
-            return self.multilingual.encoder.encode([texts[i] for i in rows])
+            return self.multilingual.encoder.encode([texts[i] for i in rows], threads=USE_THREADS)
         return whole[rows] if whole is not None else None
 
     def score_as(self, texts: list[str], language: str) -> ScoredTexts:
@@ -196,14 +189,20 @@ class EmotionModel:
 
 
 SMALL_BATCH = 2
+USE_THREADS = 1
+"""BLAS threads of the multilingual encoder (USE), for single messages and batches alike: it works in
+micro-batches of at most 384 tokens, too small to share, and a second OpenBLAS thread spins. Measured on
+2 cores under load: one Russian message 2.9 ms of CPU with one thread against 40.6 ms with two, a batch of
+64 messages 64 ms of CPU (190 ms wall) against 264 ms (785 ms wall)."""
 
 
-def torch_threads_for(batch_size: int, max_threads: int) -> int:
-    """One torch thread for a message or two, all of them for a batch.
+def encoder_threads_for(batch_size: int, max_threads: int) -> int:
+    """One encoder thread (torch or ONNX Runtime) for a message or two, all of them for a batch.
 
     Measured on 2 cores: a single message took 12.8 ms with one torch thread beside the search
     encoder's two BLAS threads, but 28 ms (p95 126 ms) with two torch threads, whose OpenMP
-    workers spin and starve the BLAS threads; batches of 64 gain from every thread.
+    workers spin and starve the BLAS threads; batches of 64 gain from every thread. The search
+    encoder does not follow it (``USE_THREADS``).
     """
     return 1 if batch_size <= SMALL_BATCH else max(1, max_threads)
 

@@ -104,7 +104,11 @@ class MultilingualEncoder:
         twin._use._backend = backend
         return twin
 
-    def encode(self, texts: list[str], batch_size: int = 256) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = 256, threads: int | None = None) -> np.ndarray:
+        """``threads`` sets the BLAS threads from now on: one for a single message, whose second
+        thread only spins (measured on 2 busy cores: 4.3 ms of CPU a message with one, 60 ms with two)."""
+        if threads is not None:
+            self._use._model.threads = threads
         parts = [np.asarray(self._use.encode(texts[i : i + batch_size]), dtype=np.float32)
                  for i in range(0, len(texts), batch_size)]
         return np.vstack(parts) if parts else np.zeros((0, 512), dtype=np.float32)

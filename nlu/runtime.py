@@ -98,14 +98,16 @@ class EmotionAnalyzer:
         return self._usage
 
     @classmethod
-    async def load(cls, model_dir: Path, precision: str = "auto") -> EmotionAnalyzer:
-        """Load the model on the worker thread; on failure run degraded and say so in the log."""
+    async def load(cls, model_dir: Path, precision: str = "auto", cache_dir: Path | None = None) -> EmotionAnalyzer:
+        """Load the model on the worker thread; on failure run degraded and say so in the log.
+
+        ``cache_dir`` holds the ONNX export when the precision runs on ONNX Runtime (default ``var/cache``)."""
         analyzer = cls(None)
         loop = asyncio.get_running_loop()
         try:
             from nlu.model import EmotionModel
 
-            model = await loop.run_in_executor(analyzer._executor, EmotionModel, model_dir, precision)
+            model = await loop.run_in_executor(analyzer._executor, EmotionModel, model_dir, precision, None, cache_dir)
         except (ModelLoadError, OSError, ImportError) as error:
             logger.warning("emotion model unavailable, running in degraded mode (keyword scores): %s", error)
             return analyzer

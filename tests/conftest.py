@@ -36,6 +36,8 @@ T = TypeVar("T")
 
 
 UNIT_TESTS = Path(__file__).resolve().parent / "unit"
+MODEL_CACHE_DIR = Path(__file__).resolve().parent.parent / "var" / "cache"
+"""One ONNX export for every test and every ``candor`` subprocess, whatever its working directory."""
 """Tests that never open a database live here: the PostgreSQL pass skips them (the SQLite pass ran them)."""
 
 
@@ -127,6 +129,7 @@ def make_settings(tmp_path: Path, api: FakeBotApi | None = None, **overrides: ob
     values: dict[str, object] = {
         "DATABASE_URL": database_url(tmp_path),
         "CANDOR_MODEL_DIR": str(default_model_dir()),
+        "CANDOR_MODEL_CACHE_DIR": str(MODEL_CACHE_DIR),
         # No shop unless a test connects one: order references in other tests are not the demo shop's orders.
         "CANDOR_SHOP": "none",
     }
@@ -140,6 +143,7 @@ def subprocess_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """A clean environment for running ``candor`` as a user would, with its own database."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "CANDOR_", "DATABASE_"))}
     env.update({"HF_HUB_OFFLINE": "1", "DATABASE_URL": database_url(tmp_path), "CANDOR_SHOP": "none",
+                "CANDOR_MODEL_CACHE_DIR": str(MODEL_CACHE_DIR),
                 "CANDOR_CONTENT_DIR": str(CONTENT_DIR), **extra})
     return env
 

@@ -281,10 +281,10 @@ def format_notes(f: LevelFigures) -> list[str]:
 
 
 async def run_e2e_benchmark(options: E2eOptions, model_dir: Path, precision: str,
-                            report: Callable[[str], None]) -> list[LevelFigures]:
+                            report: Callable[[str], None], cache_dir: Path | None = None) -> list[LevelFigures]:
     """Run every level against its own worker; report each row as it finishes, then the notes."""
     api = FakeBotApi(BENCH_TOKEN).start()
-    setup = WorkerSetup(api.base_url, BENCH_TOKEN, secrets.token_urlsafe(24), model_dir, precision)
+    setup = WorkerSetup(api.base_url, BENCH_TOKEN, secrets.token_urlsafe(24), model_dir, precision, cache_dir)
     first_id = time.time_ns() // 1_000_000  # unique across runs, should a PostgreSQL database be reused
     ids = itertools.count(first_id)
     figures: list[LevelFigures] = []

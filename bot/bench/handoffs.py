@@ -65,9 +65,9 @@ def format_figures(f: HandoffFigures) -> list[str]:
 
 
 async def run_handoff_benchmark(handoffs: int, model_dir: Path, precision: str,
-                                report: Callable[[str], None]) -> HandoffFigures:
+                                report: Callable[[str], None], cache_dir: Path | None = None) -> HandoffFigures:
     api = FakeBotApi(BENCH_TOKEN).start()
-    setup = WorkerSetup(api.base_url, BENCH_TOKEN, secrets.token_urlsafe(24), model_dir, precision)
+    setup = WorkerSetup(api.base_url, BENCH_TOKEN, secrets.token_urlsafe(24), model_dir, precision, cache_dir)
     try:
         with tempfile.TemporaryDirectory(prefix="candor-bench-handoffs-") as folder:
             url = f"sqlite+aiosqlite:///{Path(folder) / 'handoffs.sqlite3'}"

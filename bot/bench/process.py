@@ -24,7 +24,8 @@ CUSTOMER_MESSAGES = (
 )
 
 
-def bot_process_peak_rss_mb(model_dir: Path, precision: str, messages: int = 200) -> float:
+def bot_process_peak_rss_mb(model_dir: Path, precision: str, messages: int = 200,
+                            cache_dir: Path = Path("var/cache")) -> float:
     """Run ``candor chat`` in a child process on a throwaway database; its peak resident memory in MB."""
     lines = [f"{CUSTOMER_MESSAGES[i % len(CUSTOMER_MESSAGES)]} #{i}" for i in range(messages)] + ["/quit"]
     with tempfile.TemporaryDirectory(prefix="candor-bench-") as folder:
@@ -32,6 +33,7 @@ def bot_process_peak_rss_mb(model_dir: Path, precision: str, messages: int = 200
         env.update({
             "DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.sqlite3'}", "CANDOR_MODEL_DIR": str(model_dir),
             "CANDOR_MODEL_PRECISION": precision, "CANDOR_LOG_LEVEL": "WARNING", "HF_HUB_OFFLINE": "1",
+            "CANDOR_MODEL_CACHE_DIR": str(cache_dir.resolve()),
         })
         process = subprocess.Popen(
             [sys.executable, "-c", "from bot.cli.main import main; raise SystemExit(main(['chat']))"],

@@ -40,6 +40,8 @@ class WorkerSetup:
     secret: str
     model_dir: Path
     precision: str
+    cache_dir: Path | None = None
+    """The ONNX export's folder, shared by every worker (default: var/cache in each worker's own folder)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class BenchWorker:
             "CANDOR_WEBHOOK_SECRET": setup.secret, "DATABASE_URL": database_url,
             "CANDOR_MODEL_DIR": str(setup.model_dir.resolve()), "CANDOR_MODEL_PRECISION": setup.precision,
             "CANDOR_LOG_LEVEL": "INFO", "HF_HUB_OFFLINE": "1",
+            **({"CANDOR_MODEL_CACHE_DIR": str(setup.cache_dir.resolve())} if setup.cache_dir else {}),
             # Order lookups only where a level asks for them (``--shop``): the others measure the bot alone.
             "CANDOR_SHOP": "none",
             # The bench's customers each hold a connection (Telegram holds at most 100): none is refused here.

@@ -49,7 +49,7 @@ def add_bench_commands(commands: Any) -> None:
     nlu = bench.add_parser("nlu", help="emotion model: latency p50/p95, throughput, load time, peak RSS, size")
     nlu.add_argument("--messages", type=int, default=300, help="single messages timed per thread setting")
     nlu.add_argument("--precision", choices=PRECISION_CHOICES, default=None,
-                     help="override CANDOR_MODEL_PRECISION to compare float32 with bfloat16")
+                     help="override CANDOR_MODEL_PRECISION to compare precisions and runtimes")
     nlu.add_argument("--batch-messages", type=int, default=1024,
                      help="messages in each throughput run, batched and concurrent (at least 64)")
     nlu.add_argument("--bot-messages", type=int, default=200,
@@ -67,7 +67,8 @@ def _bench_e2e(args: argparse.Namespace, settings: Any) -> int:
                          args.shop, rate, args.duration)
     for line in header_lines(options):
         print(line)
-    asyncio.run(run_e2e_benchmark(options, settings.model_dir, settings.model_precision, print))
+    asyncio.run(run_e2e_benchmark(options, settings.model_dir, settings.model_precision, print,
+                                  settings.model_cache_dir))
     for line in footer_lines(options.shop):
         print(line)
     return 0
@@ -77,7 +78,8 @@ def _bench_handoffs(args: argparse.Namespace, settings: Any) -> int:
     from bot.bench.handoffs import run_handoff_benchmark
 
     print(f"candor bench handoffs — a real webhook worker, the fake Bot API, {args.handoffs} customers at once")
-    asyncio.run(run_handoff_benchmark(max(args.handoffs, 2), settings.model_dir, settings.model_precision, print))
+    asyncio.run(run_handoff_benchmark(max(args.handoffs, 2), settings.model_dir, settings.model_precision, print,
+                                      settings.model_cache_dir))
     return 0
 
 
@@ -127,10 +129,11 @@ def _bench_nlu(args: argparse.Namespace, settings: Any) -> int:
     print(f"candor bench nlu — {source}")
     precision = args.precision or settings.model_precision
     run_nlu_benchmark(settings.model_dir, texts, max(args.messages, 20), print, precision,
-                      batch_messages=args.batch_messages)
+                      batch_messages=args.batch_messages, cache_dir=settings.model_cache_dir)
     if args.bot_messages > 0:
         from bot.bench.process import bot_process_peak_rss_mb
 
-        peak = bot_process_peak_rss_mb(settings.model_dir, precision, args.bot_messages)
+        peak = bot_process_peak_rss_mb(settings.model_dir, precision, args.bot_messages,
+                                       settings.model_cache_dir)
         print(f"bot process peak RSS      {peak:8.0f} MB (the local chat answering {args.bot_messages} messages in en/ru/pl/zh)")
     return 0

@@ -29,7 +29,7 @@ def add_nlu_commands(commands: Any) -> None:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     wanted = args.nlu_command == "train" and not args.no_corrections
     corrections = partial(_corrections_in_database, settings.database_url) if wanted else None
-    return run_model_command(args, ModelSetup(settings.model_dir, settings.model_precision, corrections))
+    return run_model_command(args, ModelSetup(settings.model_dir, settings.model_precision, settings.model_cache_dir, corrections))
 
 
 def _corrections_in_database(database_url: str) -> LabelledTexts:

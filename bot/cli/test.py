@@ -92,7 +92,8 @@ async def _run(scripts: list[Script], settings: Settings, keyword_scores: bool,
     folder = content or seed_content(settings.content_dir)
     pack = load_pack(folder)
     analyzer = (EmotionAnalyzer(None) if keyword_scores
-                else await EmotionAnalyzer.load(settings.model_dir, settings.model_precision))
+                else await EmotionAnalyzer.load(settings.model_dir, settings.model_precision,
+                                                 settings.model_cache_dir))
     try:
         index = await build_topic_index(pack, analyzer)
         with tempfile.TemporaryDirectory(prefix="candor-conversations-") as scratch:

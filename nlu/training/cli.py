@@ -30,6 +30,8 @@ class ModelSetup:
 
     model_dir: Path
     precision: str = "auto"
+    cache_dir: Path | None = None
+    """Where an ONNX precision's exported encoder is kept (None: var/cache)."""
     corrections: Callable[[], LabelledTexts] | None = None
     """Read only when ``train`` runs, after its arguments were checked; None trains on the public data only."""
 
@@ -70,14 +72,15 @@ def run_model_command(args: argparse.Namespace, setup: ModelSetup) -> int:
 
 
 def _predict(args: argparse.Namespace, setup: ModelSetup) -> int:
-    return asyncio.run(predict_lines(setup.model_dir, sys.stdin, sys.stdout, setup.precision))
+    return asyncio.run(predict_lines(setup.model_dir, sys.stdin, sys.stdout, setup.precision, setup.cache_dir))
 
 
-async def predict_lines(model_dir: Path, reader: TextIO, writer: TextIO, precision: str = "auto") -> int:
+async def predict_lines(model_dir: Path, reader: TextIO, writer: TextIO, precision: str = "auto",
+                        cache_dir: Path | None = None) -> int:
     """Score each input line, writing one JSON object per line in input order."""
     from nlu.runtime import EmotionAnalyzer
 
-    analyzer = await EmotionAnalyzer.load(model_dir, precision)
+    analyzer = await EmotionAnalyzer.load(model_dir, precision, cache_dir)
     if analyzer.degraded:
         print("warning: the emotion model could not load; scores come from keyword rules", file=sys.stderr)
     try:
@@ -136,7 +139,8 @@ def _train_multilingual(args: argparse.Namespace, setup: ModelSetup) -> int:
 def _eval(args: argparse.Namespace, setup: ModelSetup) -> int:
     from nlu.training.report import evaluate_model
 
-    for line in evaluate_model(setup.model_dir, args.data_dir, args.curated, precision=setup.precision):
+    for line in evaluate_model(setup.model_dir, args.data_dir, args.curated, precision=setup.precision,
+                               cache_dir=setup.cache_dir):
         print(line)
     return 0
 
@@ -147,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model-dir", type=Path, default=default_model_dir(),
                         help="the model predict and eval use (default: the shipped one)")
     parser.add_argument("--precision", choices=PRECISION_CHOICES, default="auto",
-                        help="the model's number format (default auto: bfloat16 where the CPU has it)")
+                        help="the model's number format and runtime (default auto: onnx-fp32, or bfloat16 on AMX CPUs)")
     add_model_commands(parser.add_subparsers(dest="nlu_command", required=True, metavar="COMMAND"))
     return parser
 

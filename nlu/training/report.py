@@ -98,9 +98,10 @@ def score_sets(model: EmotionModel, sets: list[EvalSet]) -> list[SetFigures]:
 
 def evaluate_model(
     model_dir: Path, data_dir: Path, curated_file: Path | None = None, precision: str = "auto",
+    cache_dir: Path | None = None,
 ) -> list[str]:
     """Lines of the report: a table per set, the anxiety/sadness/anger confusion, then the summary."""
-    model = EmotionModel(model_dir, precision)
+    model = EmotionModel(model_dir, precision, cache_dir=cache_dir)
     figures = score_sets(model, evaluation_sets(data_dir, curated_file))
     head = model.multilingual.head.version if model.multilingual else "none"
     lines = [f"model {model.version} ({model.encoder.precision}); multilingual head {head}",
