@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from bot.channels.telegram import serve_telegram
 from bot.config import Settings
 from bot.storage.conversations import StoredMessage
 from bot.storage.database import Database
 from bot.testing.fake_bot_api import FakeBotApi
-from tests.conftest import stored_telegram_messages
+from tests.conftest import TEST_TOKEN, make_settings, stored_telegram_messages
+from tests.e2e.console_server import ConsoleServer
 
 
 class Bot:
@@ -54,3 +56,11 @@ class Bot:
 
     async def stored(self, chat_id: int) -> list[StoredMessage]:
         return await stored_telegram_messages(self.settings, chat_id)
+
+
+def bot_beside_console(console: ConsoleServer, folder: Path) -> tuple[FakeBotApi, Bot]:
+    """A fake Bot API and a bot (not started) on the console's database and content folder, as a shop runs them."""
+    api = FakeBotApi(TEST_TOKEN).start()
+    folder.mkdir()
+    return api, Bot(api, make_settings(folder, api, DATABASE_URL=console.database_url,
+                                       CANDOR_CONTENT_DIR=str(console.content)))

@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 
 from bot.storage.conversations import StoredMessage
-from bot.testing.fake_bot_api import FakeBotApi
 from knowledge.pack import load_pack
-from tests.conftest import CANDOR, TEST_TOKEN, make_settings, subprocess_env
+from tests.conftest import CANDOR, subprocess_env
 from tests.e2e.console_server import ConsoleServer, shot_dir, sign_in_page
-from tests.e2e.running_bot import Bot
+from tests.e2e.running_bot import Bot, bot_beside_console
 
 pytestmark = pytest.mark.slow
 HELP_CENTRE = Path(__file__).resolve().parents[1] / "fixtures" / "help_centre"
@@ -54,10 +53,7 @@ async def test_a_topic_is_created_renamed_taught_given_a_form_published_and_reti
     await expect(page.get_by_role("heading", name="Topic engraving")).to_be_visible()
     await expect(page.get_by_role("status")).to_contain_text("Saved (created)")
 
-    api = FakeBotApi(TEST_TOKEN).start()
-    (tmp_path / "bot").mkdir()
-    bot = Bot(api, make_settings(tmp_path / "bot", api, DATABASE_URL=console.database_url,
-                                 CANDOR_CONTENT_DIR=console.content))
+    api, bot = bot_beside_console(console, tmp_path / "bot")
     try:
         await bot.start()
         _, untaught = await bot_replies(bot, 7100, TAUGHT)

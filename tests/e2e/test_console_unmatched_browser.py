@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.testing.fake_bot_api import FakeBotApi
 from knowledge.pack import load_pack
-from tests.conftest import TEST_TOKEN, make_settings
 from tests.e2e.console_server import ConsoleServer, shot_dir, sign_in_page
-from tests.e2e.running_bot import Bot
+from tests.e2e.running_bot import bot_beside_console
 
 pytestmark = pytest.mark.slow
 QUESTION = "Will the mug survive a dishwasher?"
@@ -27,10 +25,7 @@ async def test_a_message_the_bot_could_not_place_is_added_to_a_topic_and_then_an
 ) -> None:
     from playwright.async_api import Page, expect
 
-    api = FakeBotApi(TEST_TOKEN).start()
-    (tmp_path / "bot").mkdir()
-    bot = Bot(api, make_settings(tmp_path / "bot", api, DATABASE_URL=console.database_url,
-                                 CANDOR_CONTENT_DIR=console.content))
+    api, bot = bot_beside_console(console, tmp_path / "bot")
     try:
         await bot.start()
         api.customer_sends_text(6101, QUESTION)

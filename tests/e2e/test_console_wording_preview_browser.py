@@ -13,11 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.testing.fake_bot_api import FakeBotApi
 from knowledge.pack import load_pack
-from tests.conftest import TEST_TOKEN, make_settings
 from tests.e2e.console_server import ConsoleServer, shot_dir, sign_in_page
-from tests.e2e.running_bot import Bot
+from tests.e2e.running_bot import bot_beside_console
 
 pytestmark = pytest.mark.slow
 COMPLAINT = "I was charged twice for order #50001"
@@ -30,10 +28,7 @@ async def test_a_trainer_previews_a_next_step_in_four_languages_and_on_a_past_co
 ) -> None:
     from playwright.async_api import Page, expect
 
-    api = FakeBotApi(TEST_TOKEN).start()
-    (tmp_path / "bot").mkdir()
-    bot = Bot(api, make_settings(tmp_path / "bot", api, DATABASE_URL=console.database_url,
-                                 CANDOR_CONTENT_DIR=console.content))
+    api, bot = bot_beside_console(console, tmp_path / "bot")
     try:
         await bot.start()
         api.customer_sends_text(6201, COMPLAINT)

@@ -9,10 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.testing.fake_bot_api import FakeBotApi
-from tests.conftest import TEST_TOKEN, make_settings
 from tests.e2e.console_server import CSRF, ConsoleServer, sign_in
-from tests.e2e.running_bot import Bot
+from tests.e2e.running_bot import bot_beside_console
 
 pytestmark = pytest.mark.slow
 NEW_HELP = "I'm Candor, the shop's bot: tell me what went wrong with your order and I'll say what happens next."
@@ -20,10 +18,7 @@ NEW_HELP = "I'm Candor, the shop's bot: tell me what went wrong with your order 
 
 async def test_a_wording_edit_in_the_console_is_said_by_the_running_bot_from_the_next_message(
         console: ConsoleServer, tmp_path: Path) -> None:
-    api = FakeBotApi(TEST_TOKEN).start()
-    (tmp_path / "bot").mkdir()
-    bot = Bot(api, make_settings(tmp_path / "bot", api, DATABASE_URL=console.database_url,
-                                 CANDOR_CONTENT_DIR=str(console.content)))
+    api, bot = bot_beside_console(console, tmp_path / "bot")
     try:
         await bot.start()
         api.customer_sends_text(7101, "/help")
