@@ -31,7 +31,9 @@ class ModelArtifact:
     thresholds: np.ndarray  # one per support class
     head_weight: np.ndarray  # (outputs, hidden); the first rows are the support classes
     head_bias: np.ndarray
-    adapters: dict[str, torch.Tensor] = field(default_factory=dict)
+    adapters: dict[str, np.ndarray | torch.Tensor] = field(default_factory=dict)
+    """LoRA factors by layer: numpy arrays as loaded (a worker on ONNX Runtime never imports torch), torch
+    tensors as training made them."""
     adapter_scale: float = 1.0
     max_tokens: int = 64
     metadata: dict[str, Any] = field(default_factory=dict)
@@ -50,7 +52,8 @@ def save_artifact(directory: Path, artifact: ModelArtifact) -> None:
     from safetensors.torch import save_file
 
     directory.mkdir(parents=True, exist_ok=True)
-    tensors = {name: tensor.detach().to(torch.float16).contiguous() for name, tensor in artifact.adapters.items()}
+    tensors = {name: torch.as_tensor(tensor).detach().to(torch.float16).contiguous()
+               for name, tensor in artifact.adapters.items()}
     tensors["head.weight"] = torch.from_numpy(np.ascontiguousarray(artifact.head_weight, dtype=np.float32))
     tensors["head.bias"] = torch.from_numpy(np.ascontiguousarray(artifact.head_bias, dtype=np.float32))
     save_file(tensors, str(directory / TENSORS_FILE))
@@ -76,11 +79,11 @@ def load_artifact(directory: Path) -> ModelArtifact:
     config = json.loads(config_path.read_text(encoding="utf-8"))
     if tuple(config.get("classes", ())) != SUPPORT_CLASSES:
         raise ModelLoadError(f"The model at {directory} predicts other classes than {', '.join(SUPPORT_CLASSES)}.")
-    from safetensors.torch import load_file
+    from safetensors.numpy import load_file  # not safetensors.torch: importing torch costs a worker 240 MB
 
-    tensors = load_file(str(tensors_path))
-    head_weight = tensors.pop("head.weight").float().numpy()
-    head_bias = tensors.pop("head.bias").float().numpy()
+    tensors: dict[str, np.ndarray | torch.Tensor] = dict(load_file(str(tensors_path)))
+    head_weight = np.asarray(tensors.pop("head.weight"), dtype=np.float32)
+    head_bias = np.asarray(tensors.pop("head.bias"), dtype=np.float32)
     known = {"classes", "thresholds", "encoder", "version", "adapter_scale", "max_tokens"}
     return ModelArtifact(
         encoder=str(config["encoder"]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -61,7 +62,7 @@ class SentenceEncoder:
     def __init__(
         self,
         model_dir: Path,
-        adapters: dict[str, torch.Tensor] | None = None,
+        adapters: Mapping[str, np.ndarray | torch.Tensor] | None = None,
         adapter_scale: float = 1.0,
         max_tokens: int = MAX_TOKENS,
         normalise: bool = True,
@@ -80,10 +81,13 @@ class SentenceEncoder:
         except (OSError, ValueError) as error:
             raise ModelLoadError(f"Could not load the encoder from {model_dir}: {error}") from error
         if adapters:
+            import torch
+
             from nlu.lora import merge_adapters
 
             try:
-                merge_adapters(self._model, adapters, adapter_scale)
+                merge_adapters(self._model, {name: torch.as_tensor(tensor) for name, tensor in adapters.items()},
+                               adapter_scale)
             except (AttributeError, TypeError, KeyError, RuntimeError) as error:
                 raise ModelLoadError(f"The saved adapters do not fit the encoder in {model_dir}: {error}") from error
         if precision == "bfloat16":

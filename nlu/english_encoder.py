@@ -7,6 +7,7 @@ logged with the CPU kind, so a slow machine's log says why it is slow.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from nlu.artifact import ModelArtifact
@@ -19,6 +20,16 @@ logger = logging.getLogger(__name__)
 def default_cache_dir() -> Path:
     """Where exported encoders go unless told otherwise (``CANDOR_MODEL_CACHE_DIR``): beside the database."""
     return Path("var") / "cache"
+
+
+def standalone_cache_dir() -> Path:
+    """Where ``python -m nlu`` keeps exported encoders: ``CANDOR_MODEL_CACHE_DIR`` when set, else the user's
+    cache folder. Not ``var/`` under whatever folder it was started from: it is a tool run anywhere, and
+    should leave no files behind there."""
+    configured = os.environ.get("CANDOR_MODEL_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "candor"
 
 
 def load_english_encoder(artifact: ModelArtifact, model_dir: Path, requested: str, cache_dir: Path | None,

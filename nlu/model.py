@@ -22,6 +22,7 @@ batched with the others'.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,10 +74,8 @@ class EmotionModel:
     def __init__(self, model_dir: Path, precision: str = "auto", max_threads: int | None = None,
                  cache_dir: Path | None = None) -> None:
         """``cache_dir`` holds the exported ONNX encoder (default ``var/cache``); ``max_threads`` caps the
-        threads a batch uses (default: torch's, one per core)."""
-        import torch
-
-        self.max_threads = max_threads or torch.get_num_threads()
+        threads a batch uses (default: one per core this process may run on)."""
+        self.max_threads = max_threads or available_cores()
         self.artifact: ModelArtifact = load_artifact(model_dir)
         self.encoder: TextEncoder = load_english_encoder(self.artifact, model_dir, precision, cache_dir,
                                                          self.max_threads)
@@ -189,6 +188,14 @@ class EmotionModel:
 
 
 SMALL_BATCH = 2
+
+
+def available_cores() -> int:
+    """The cores this process may run on (what torch would use by default), without importing torch."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 USE_THREADS = 1
 """BLAS threads of the multilingual encoder (USE), for single messages and batches alike: it works in
 micro-batches of at most 384 tokens, too small to share, and a second OpenBLAS thread spins. Measured on

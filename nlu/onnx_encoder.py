@@ -9,6 +9,7 @@ encoder's) and a batch on a second session with every thread, made at the first 
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -31,10 +32,9 @@ class OnnxSentenceEncoder:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         try:
             import onnxruntime
-            from transformers import AutoTokenizer
 
-            self._tokenizer = AutoTokenizer.from_pretrained(str(tokenizer_dir), local_files_only=True)
-        except (ImportError, OSError, ValueError) as error:
+            self._tokenizer = fast_tokenizer(tokenizer_dir, max_tokens)
+        except (ImportError, OSError, ValueError, KeyError) as error:
             raise ModelLoadError(f"Could not load the ONNX encoder's tokenizer or runtime: {error}") from error
         self._runtime: Any = onnxruntime
         self._file = onnx_file
@@ -53,10 +53,9 @@ class OnnxSentenceEncoder:
         result = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for start in range(0, len(order), batch_size):
             chunk = order[start : start + batch_size]
-            batch = self._tokenizer([texts[i] for i in chunk], padding=True, truncation=True,
-                                    max_length=self._max_tokens, return_tensors="np")
-            feed = {"input_ids": batch["input_ids"].astype(np.int64),
-                    "attention_mask": batch["attention_mask"].astype(np.int64)}
+            encodings = self._tokenizer.encode_batch([texts[i] for i in chunk])
+            feed = {"input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+                    "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64)}
             result[chunk] = session.run(None, feed)[0]
         if self._normalise:
             result /= np.maximum(np.linalg.norm(result, axis=1, keepdims=True), 1e-12)
@@ -80,3 +79,20 @@ class OnnxSentenceEncoder:
             return runtime.InferenceSession(str(self._file), options, providers=["CPUExecutionProvider"])
         except Exception as error:  # onnxruntime raises its own exception types for a bad file
             raise ModelLoadError(f"ONNX Runtime could not open {self._file}: {error}") from error
+
+
+def fast_tokenizer(tokenizer_dir: Path, max_tokens: int) -> Any:
+    """The encoder's own tokenizer (``tokenizer.json``, the Rust ``tokenizers`` library) set up as
+    ``AutoTokenizer(..., padding=True, truncation=True, max_length=max_tokens)`` tokenizes, without
+    importing transformers, which imports torch (240 MB of a worker's memory for nothing)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(tokenizer_dir / "tokenizer.json"))
+    config = json.loads((tokenizer_dir / "tokenizer_config.json").read_text(encoding="utf-8"))
+    pad_token = str(config.get("pad_token") or "[PAD]")
+    pad_id = tokenizer.token_to_id(pad_token)
+    if pad_id is None:
+        raise ValueError(f"the tokenizer in {tokenizer_dir} has no padding token {pad_token!r}")
+    tokenizer.enable_truncation(max_length=max_tokens)
+    tokenizer.enable_padding(pad_id=pad_id, pad_token=pad_token)
+    return tokenizer

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from nlu.english_encoder import standalone_cache_dir
 from nlu.errors import CandorError, UsageError
 from nlu.model import default_model_dir
 from nlu.precision import PRECISION_CHOICES
@@ -159,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return run_model_command(args, ModelSetup(args.model_dir, args.precision))
+        return run_model_command(args, ModelSetup(args.model_dir, args.precision, standalone_cache_dir()))
     except CandorError as error:
         print(f"python -m nlu: {error}", file=sys.stderr)
         return 2

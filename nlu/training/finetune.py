@@ -195,7 +195,7 @@ def _artifact(
         thresholds=np.asarray(thresholds[: len(SUPPORT_CLASSES)], dtype=np.float32),
         head_weight=network.head.weight.detach().numpy().copy(),
         head_bias=network.head.bias.detach().numpy().copy(),
-        adapters=adapter_tensors(adapters),
+        adapters=dict(adapter_tensors(adapters)),
         adapter_scale=config.alpha / config.rank,
         max_tokens=MAX_TOKENS,
         metadata={

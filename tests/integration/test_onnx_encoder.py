@@ -129,3 +129,38 @@ def test_the_emotion_model_on_onnx_reads_customers_as_float32_does(cache_dir: Pa
     assert fast.encoder.precision == "onnx-fp32"
     assert float(np.abs(full.probabilities(texts) - fast.probabilities(texts)).max()) < 0.01
     assert [a.labels for a in full.analyse(texts)] == [a.labels for a in fast.analyse(texts)]
+
+
+def test_the_onnx_path_tokenizes_exactly_as_the_encoders_own_tokenizer(source: ExportSource) -> None:
+    """It reads tokenizer.json with the tokenizers library instead of transformers (which imports torch)."""
+    from transformers import AutoTokenizer
+
+    from nlu.onnx_encoder import fast_tokenizer
+
+    texts = [*SENTENCES, "", "   ", "A" * 3000, "emoji 😬🙏 and Ünïcödé", "word " * 200, "URL https://shop.example/o/50001"]
+    reference = AutoTokenizer.from_pretrained(str(source.encoder_dir), local_files_only=True)(
+        texts, padding=True, truncation=True, max_length=source.artifact.max_tokens)
+    ours = fast_tokenizer(source.encoder_dir, source.artifact.max_tokens).encode_batch(texts)
+    assert [e.ids for e in ours] == reference["input_ids"]
+    assert [e.attention_mask for e in ours] == reference["attention_mask"]
+
+
+def test_a_worker_on_onnx_never_imports_torch_once_the_export_is_cached(cache_dir: Path, tmp_path: Path) -> None:
+    """torch alone is 240 MB of a worker's memory; with the ONNX file already made, the bot needs none of it."""
+    import subprocess
+    import sys
+
+    EmotionModel(default_model_dir(), "onnx-fp32", 1, cache_dir)  # makes sure the file is cached
+    script = tmp_path / "load.py"
+    script.write_text(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from nlu.model import EmotionModel, default_model_dir\n"
+        f"model = EmotionModel(default_model_dir(), 'onnx-fp32', 1, Path({str(cache_dir)!r}))\n"
+        "analyses = model.analyse(['I was charged twice, please help', 'Где мой заказ?', '谢谢'])\n"
+        "assert len(analyses) == 3 and all(a.scores is not None for a in analyses)\n"
+        "print('torch' in sys.modules, 'transformers' in sys.modules)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], check=False, capture_output=True, text=True,
+                          timeout=600, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False", "False"], done.stdout
