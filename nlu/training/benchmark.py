@@ -12,6 +12,7 @@ import asyncio
 import os
 import resource
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -92,7 +93,8 @@ def run_nlu_benchmark(
 
     report(f"async, {len(batch)} concurrent   {asyncio.run(concurrent()):8.0f} messages/s (micro-batched)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    report(f"peak RSS                  {peak:8.0f} MB (this process: Python, torch, model)")
+    runtime = "torch" if "torch" in sys.modules else "no torch"
+    report(f"peak RSS                  {peak:8.0f} MB (this process: Python, {runtime}, the models)")
 
 
 SPEED_FLAGS = ("avx2", "fma", "avx_vnni", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16", "amx_int8")
