@@ -465,14 +465,15 @@ def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
                 yield from _strings(getattr(value, field.name), f"{path}.{field.name}" if path else field.name)
 
 
-def load_pack(content_dir: Path = CONTENT_DIR) -> KnowledgePack:
+def load_pack(content_dir: Path = CONTENT_DIR, defaults: Path = CONTENT_DIR) -> KnowledgePack:
     """All curated content with the shop profile's fields filled in, refused whole when any text is one the
     bot could not fill.
 
     The message names every such text, so a trainer fixes them all in one go; a bot never
-    starts with a text that would fail when a customer needs it.
+    starts with a text that would fail when a customer needs it. What the shop's folder lacks is read
+    from ``defaults`` (see ``read_pack``); checked against itself, a pack must be complete.
     """
-    pack = read_pack(content_dir)
+    pack = read_pack(content_dir, defaults)
     problems = [f"{language}/{where_text_sits(path)[0]}: {problem}"
                 for language, path, text in pack.texts() for problem in text_problems(path, language, text)]
     if problems:

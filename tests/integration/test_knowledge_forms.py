@@ -39,8 +39,10 @@ def topic_in(document: list[dict[str, Any]], topic_id: str) -> dict[str, Any]:
 
 
 def refusal(content: Path) -> str:
+    """Why the folder is refused as the pack a release ships (checked against itself, so nothing it lacks is
+    read from elsewhere; a shop's folder gets what it lacks from the shipped pack instead)."""
     with pytest.raises(KnowledgeError) as refused:
-        load_pack(content)
+        load_pack(content, defaults=content)
     return str(refused.value)
 
 
@@ -108,6 +110,7 @@ def test_a_detail_of_an_unknown_kind_is_refused_naming_the_file_and_the_detail(c
 
 def test_a_language_without_the_words_for_a_detail_is_refused(content: Path) -> None:
     edit(content / "ru" / "wording.yaml", lambda doc: doc["details"]["photo"].pop("invalid"))
+    assert load_pack(content).wording["ru"].details["photo"].invalid, "a shop's folder reads it from the release"
     assert "ru/wording.yaml: details.photo lacks invalid" in refusal(content)
     edit(content / "ru" / "wording.yaml", lambda doc: doc["details"].pop("photo"))
     assert "ru/wording.yaml: details lacks the words for photo" in refusal(content)
