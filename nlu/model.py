@@ -98,7 +98,7 @@ class EmotionModel:
     def can_embed(self) -> bool:
         return self.retrieval_encoder is not None
 
-    def embed(self, texts: list[str], threads: int | None = None) -> np.ndarray:
+    def embed(self, texts: list[str]) -> np.ndarray:
         """Unit-length multilingual sentence vectors (512-d), one row per text, for topic retrieval.
 
         A sentence and its translation land close together, so one index serves every language.
@@ -106,7 +106,7 @@ class EmotionModel:
         """
         if self.retrieval_encoder is None:
             raise ModelLoadError(f"The retrieval encoder is not installed (pip package {ENCODER_PACKAGE}).")
-        return self.retrieval_encoder.encode(texts, threads=threads or USE_THREADS)
+        return self.retrieval_encoder.encode(texts, threads=USE_THREADS)
 
     def score(self, texts: list[str], retrieval: bool = True, threads: int | None = None,
               languages: list[str] | None = None) -> ScoredTexts:
@@ -123,12 +123,12 @@ class EmotionModel:
         whole: np.ndarray | None = None
         embeddings: list[np.ndarray] | None = None
         if retrieval and self.can_embed:
-            whole, embeddings = message_vectors(lambda rows: self.embed(rows, wanted), texts)
+            whole, embeddings = message_vectors(self.embed, texts)
         elif self.can_embed and self.multilingual is not None and not self.multilingual.adapted:
             whole = np.zeros((len(texts), 512), dtype=np.float32)
             needed = [i for i, language in enumerate(languages) if language in MULTILINGUAL_LANGUAGES]
             if needed:
-                whole[needed] = self.embed([texts[i] for i in needed], wanted)
+                whole[needed] = self.embed([texts[i] for i in needed])
         count = len(SUPPORT_CLASSES)
         probabilities = np.zeros((len(texts), count), dtype=np.float32)
         thresholds = np.tile(self.artifact.thresholds, (len(texts), 1))
