@@ -346,7 +346,11 @@ def _scores_of(row: Message) -> dict[str, float]:
 
 def in_context(row: Message) -> FeelingsInContext | None:
     """A message's feelings read with the conversation so far; None for rows stored without them."""
-    value = _json_object(row.context_scores)
+    return _reading(row.context_scores)
+
+
+def _reading(context_scores: str | None) -> FeelingsInContext | None:
+    value = _json_object(context_scores)
     return FeelingsInContext.from_json(value) if value is not None else None
 
 
@@ -365,8 +369,7 @@ def felt(row: Message) -> tuple[float, float]:
 
 def felt_from(anger: float | None, anxiety: float | None, context_scores: str | None) -> tuple[float, float]:
     """``felt`` from the three columns alone, for reports that do not load whole messages."""
-    value = _json_object(context_scores)
-    read = FeelingsInContext.from_json(value) if value is not None else None
+    read = _reading(context_scores)
     if read is not None:
         return read.scores.anger, read.scores.anxiety
     return float(anger or 0.0), float(anxiety or 0.0)
